@@ -1,0 +1,153 @@
+//! JSON in, JSON out: the one entry point every front end (CLI, Python, C) calls, so the same
+//! input gives the same bytes everywhere.
+//!
+//! Each function takes the patient record as JSON and an optional guideline as JSON (`None` or
+//! an empty string = the default guideline), and returns the result as compact JSON.
+
+use serde::Serialize;
+
+use crate::engine::{self, KbIdentity};
+use crate::error::Result;
+use crate::guideline::Guideline;
+use crate::kb::KnowledgeBase;
+use crate::patient::Patient;
+use crate::{fitness, risk, staging};
+
+/// The assessments a front end can ask for by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assessment {
+    /// The full plan ([`engine::recommend`]).
+    Plan,
+    /// ISS, R-ISS and R2-ISS.
+    Stage,
+    /// Cytogenetic risk under the guideline's definition.
+    Risk,
+    /// Cytogenetic risk under every definition, side by side.
+    RiskCompare,
+    /// Transplant eligibility, frailty and creatinine clearance.
+    Eligibility,
+}
+
+impl Assessment {
+    /// Every assessment with its name.
+    pub const ALL: [(Assessment, &'static str); 5] = [
+        (Assessment::Plan, "plan"),
+        (Assessment::Stage, "stage"),
+        (Assessment::Risk, "risk"),
+        (Assessment::RiskCompare, "risk-compare"),
+        (Assessment::Eligibility, "eligibility"),
+    ];
+
+    /// Look up by name.
+    pub fn from_name(s: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, n)| *n == s).map(|(a, _)| *a)
+    }
+}
+
+#[derive(Serialize)]
+struct WithBasis<T: Serialize> {
+    #[serde(flatten)]
+    result: T,
+    basis: MiniBasis,
+}
+
+#[derive(Serialize)]
+struct MiniBasis {
+    library_version: &'static str,
+    knowledge_base: KbIdentity,
+    guideline: Guideline,
+}
+
+#[derive(Serialize)]
+struct EligibilityOut {
+    transplant_eligibility: fitness::EligibilityAssessment,
+    imwg_frailty: fitness::FrailtyScore,
+    simplified_frailty: fitness::FrailtyScore,
+    creatinine_clearance: Option<fitness::CreatinineClearance>,
+    creatinine_clearance_missing: Vec<crate::missing::MissingInput>,
+}
+
+/// Parse the guideline argument: `None`/empty = default.
+///
+/// # Errors
+/// Guideline parse or range errors.
+pub fn guideline_from(json: Option<&str>) -> Result<Guideline> {
+    match json.map(str::trim) {
+        None | Some("") => Ok(Guideline::default()),
+        Some(j) => Guideline::from_json(j),
+    }
+}
+
+fn basis(g: &Guideline) -> MiniBasis {
+    let kb = KnowledgeBase::embedded();
+    MiniBasis {
+        library_version: engine::LIBRARY_VERSION,
+        knowledge_base: KbIdentity { version: kb.version().into(), sha256: kb.sha256().into() },
+        guideline: g.clone(),
+    }
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Run an assessment on a patient given as JSON.
+///
+/// # Errors
+/// Any input error, naming the field.
+pub fn run_json(what: Assessment, patient_json: &str, guideline_json: Option<&str>) -> Result<String> {
+    let g = guideline_from(guideline_json)?;
+    let p = Patient::from_json(patient_json)?;
+    Ok(run(what, &p, &g))
+        .and_then(|r| r)
+}
+
+/// Run an assessment on a validated patient.
+///
+/// # Errors
+/// History-replay refusals (for the plan).
+pub fn run(what: Assessment, p: &Patient, g: &Guideline) -> Result<String> {
+    Ok(match what {
+        Assessment::Plan => engine::recommend(p, g)?.to_json(),
+        Assessment::Stage => to_json(&WithBasis { result: staging::stage_all(p), basis: basis(g) }),
+        Assessment::Risk => to_json(&WithBasis { result: risk::assess(p, g.risk_definition, g.del17p_cutoff), basis: basis(g) }),
+        Assessment::RiskCompare => to_json(&WithBasis { result: risk::compare(p, g.del17p_cutoff), basis: basis(g) }),
+        Assessment::Eligibility => {
+            let (cc, missing) = match fitness::creatinine_clearance(p, g) {
+                Ok(c) => (Some(c), vec![]),
+                Err(m) => (None, m),
+            };
+            to_json(&WithBasis {
+                result: EligibilityOut {
+                    transplant_eligibility: fitness::transplant_eligibility(p, g),
+                    imwg_frailty: fitness::imwg_frailty(p),
+                    simplified_frailty: fitness::simplified_frailty(p),
+                    creatinine_clearance: cc,
+                    creatinine_clearance_missing: missing,
+                },
+                basis: basis(g),
+            })
+        }
+    })
+}
+
+/// The error as JSON: `{"error": {"kind", "code", "field", "unit", "accepted_range", "message"}}`.
+pub fn error_json(e: &crate::Error) -> String {
+    serde_json::json!({
+        "error": {
+            "kind": e.kind(),
+            "code": e.code(),
+            "field": e.field(),
+            "unit": e.unit(),
+            "accepted_range": e.accepted_range(),
+            "message": e.to_string(),
+        }
+    })
+    .to_string()
+}
+
+/// Knowledge-base identity as JSON.
+pub fn kb_identity_json() -> String {
+    let kb = KnowledgeBase::embedded();
+    serde_json::json!({"library_version": engine::LIBRARY_VERSION, "version": kb.version(), "sha256": kb.sha256()}).to_string()
+}

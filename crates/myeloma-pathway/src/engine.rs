@@ -1,0 +1,975 @@
+//! The pathway engine: where the patient is, the options now, why, and what would change them.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::citation::{cite, Citation, Evidence};
+use crate::cytogenetics::{Abnormality, Status};
+use crate::drugs::{Drug, DrugClass};
+use crate::error::Result;
+use crate::fitness::{self, Eligibility, EligibilityAssessment};
+use crate::guideline::{Guideline, Jurisdiction, Profile};
+use crate::kb::KnowledgeBase;
+use crate::missing::{normalise, MissingInput};
+use crate::pathway::{replay, PathwayState, Phase};
+use crate::patient::Patient;
+use crate::regimen::{Regimen, RiskFit, Setting, StepUp, Use};
+use crate::response::{MrdStatus, ResponseCategory};
+use crate::risk::{self, RiskAssessment, RiskLevel};
+use crate::staging::{self, StagingSummary};
+
+/// A recommended option.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankedOption {
+    /// 1 = first choice. Options that depend on an undetermined input share a rank and carry a
+    /// `condition`.
+    pub rank: u8,
+    /// What to do: `start`, `continue`, `transplant`, `extend_induction`, `maintenance`.
+    pub action: &'static str,
+    /// Knowledge-base regimen id.
+    pub regimen_id: String,
+    /// Regimen name.
+    pub name: String,
+    /// One line per schedule component, with any dose adjustment applied.
+    pub schedule: Vec<String>,
+    /// Step-up dosing for the guideline's jurisdiction, where the regimen has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_up: Option<StepUp>,
+    /// Why it is offered.
+    pub rationale: Vec<String>,
+    /// The condition under which it applies, where an input is undetermined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// Dose adjustments and cautions specific to this patient.
+    pub notes: Vec<String>,
+    /// Trials behind it.
+    pub evidence: Vec<crate::regimen::TrialEvidence>,
+    /// The weakest evidence level among its schedule lines.
+    pub schedule_evidence: Evidence,
+    /// Citations.
+    pub citations: Vec<Citation>,
+}
+
+/// An option considered and not offered, with why not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exclusion {
+    /// Regimen id.
+    pub regimen_id: String,
+    /// Regimen name.
+    pub name: String,
+    /// Why not.
+    pub reason: String,
+    /// Citations.
+    pub citations: Vec<Citation>,
+}
+
+/// A warning tied to a hazard.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Warning {
+    /// Stable code, e.g. `lenalidomide_renal_dose`.
+    pub code: &'static str,
+    /// Message.
+    pub message: String,
+    /// Citation keys.
+    pub citations: Vec<String>,
+}
+
+/// The next decision point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextDecision {
+    /// When.
+    pub when: String,
+    /// What to decide or do.
+    pub action: String,
+    /// Citations.
+    pub citations: Vec<Citation>,
+}
+
+/// What would change the recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counterfactual {
+    /// The change, e.g. `if t(4;14) were not detected`.
+    pub change: String,
+    /// The first option(s) it would give.
+    pub first_options: Vec<String>,
+    /// In words.
+    pub effect: String,
+}
+
+/// The current position on the pathway.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Position {
+    /// Phase.
+    pub phase: Phase,
+    /// Line of therapy.
+    pub line: u8,
+    /// In words.
+    pub description: String,
+    /// The full state replayed from the history.
+    pub state: PathwayState,
+}
+
+/// MRD summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MrdSummary {
+    /// Latest result.
+    pub latest: Option<crate::response::MrdResult>,
+    /// Sustained MRD negativity: two negative marrow results ≥ 12 months apart with no positive
+    /// in between (IMWG 2016).
+    pub sustained_negative: bool,
+    /// Months between the first and the last negative of the current negative run.
+    pub negative_span_months: Option<u32>,
+    /// Citation.
+    pub citation: Citation,
+}
+
+/// Knowledge-base identity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KbIdentity {
+    /// Version.
+    pub version: String,
+    /// SHA-256 of the embedded JSON.
+    pub sha256: String,
+}
+
+/// The basis of a result: everything needed to reproduce and check it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Basis {
+    /// Library version.
+    pub library_version: &'static str,
+    /// Knowledge base.
+    pub knowledge_base: KbIdentity,
+    /// The guideline profile applied (every caller choice).
+    pub guideline: Guideline,
+    /// The inputs as understood, after unit conversion.
+    pub inputs: Patient,
+}
+
+/// A plan for the current phase.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// Where the patient is.
+    pub position: Position,
+    /// Options, best first.
+    pub options: Vec<RankedOption>,
+    /// Options considered and not offered.
+    pub excluded: Vec<Exclusion>,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+    /// Inputs that were missing, each with the test that would supply it.
+    pub missing_inputs: Vec<MissingInput>,
+    /// The next decision point.
+    pub next_decision: NextDecision,
+    /// Transplant eligibility with its reasons.
+    pub transplant_eligibility: EligibilityAssessment,
+    /// Cytogenetic risk under the guideline's definition.
+    pub risk: RiskAssessment,
+    /// ISS, R-ISS, R2-ISS.
+    pub staging: StagingSummary,
+    /// MRD.
+    pub mrd: MrdSummary,
+    /// What would change the first option.
+    pub counterfactuals: Vec<Counterfactual>,
+    /// Basis.
+    pub basis: Basis,
+}
+
+/// Library version.
+pub const LIBRARY_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Recommend a plan for the patient's current phase.
+///
+/// # Errors
+/// [`crate::Error::TransitionRefused`] when the history cannot be replayed.
+///
+/// # Example
+/// ```
+/// use myeloma_pathway::{recommend, Guideline, Patient};
+/// let p = Patient::from_json(r#"{"age_years": 78, "ecog": 1, "frailty": {"charlson": 1}}"#).unwrap();
+/// let plan = recommend(&p, &Guideline::default()).unwrap();
+/// assert_eq!(plan.transplant_eligibility.eligibility, myeloma_pathway::fitness::Eligibility::Ineligible);
+/// assert!(plan.options.iter().all(|o| !o.citations.is_empty()));
+/// ```
+pub fn recommend(p: &Patient, g: &Guideline) -> Result<Plan> {
+    let mut plan = recommend_core(p, g)?;
+    plan.counterfactuals = counterfactuals(p, g, &plan);
+    Ok(plan)
+}
+
+struct Ctx<'a> {
+    p: &'a Patient,
+    g: &'a Guideline,
+    kb: &'a KnowledgeBase,
+    state: &'a PathwayState,
+    risk: &'a RiskAssessment,
+    missing: Vec<MissingInput>,
+    warnings: Vec<Warning>,
+    excluded: Vec<Exclusion>,
+}
+
+fn recommend_core(p: &Patient, g: &Guideline) -> Result<Plan> {
+    let kb = KnowledgeBase::embedded();
+    let eligibility = fitness::transplant_eligibility(p, g);
+    let risk = risk::assess(p, g.risk_definition, g.del17p_cutoff);
+    let staging = staging::stage_all(p);
+    let state = replay(&p.record.history, eligibility.eligibility)?;
+    let mrd = mrd_summary(p);
+    let mut cx = Ctx { p, g, kb, state: &state, risk: &risk, missing: Vec::new(), warnings: Vec::new(), excluded: Vec::new() };
+
+    let (options, next_decision) = match state.phase {
+        Phase::WorkUp => induction_options(&mut cx),
+        Phase::Induction => during_induction(&mut cx),
+        Phase::ConsolidationTransplant => during_transplant_consolidation(&mut cx),
+        Phase::ConsolidationExtendedInduction => during_extended_induction(&mut cx),
+        Phase::Maintenance => during_maintenance(&mut cx, &mrd),
+        Phase::Observation => (
+            vec![],
+            NextDecision {
+                when: "at each monitoring visit".into(),
+                action: "monitor for progression (IMWG criteria); progression opens the next line".into(),
+                citations: vec![cite("imwg-2016-response")],
+            },
+        ),
+        Phase::Relapse => relapse_options(&mut cx),
+    };
+
+    // Missing inputs that matter for this phase. The eligibility inputs matter until
+    // consolidation is decided; risk inputs until maintenance is chosen.
+    let mut missing = cx.missing;
+    if matches!(state.phase, Phase::WorkUp | Phase::Induction) {
+        missing.extend(eligibility.missing_inputs.iter().cloned());
+    }
+    if matches!(state.phase, Phase::WorkUp | Phase::Induction | Phase::ConsolidationTransplant | Phase::ConsolidationExtendedInduction) {
+        missing.extend(risk.missing_inputs.iter().cloned());
+    }
+    normalise(&mut missing);
+    let mut warnings = cx.warnings;
+    warnings.sort();
+    warnings.dedup();
+    let mut excluded = cx.excluded;
+    excluded.sort_by(|a, b| a.regimen_id.cmp(&b.regimen_id));
+    excluded.dedup_by(|a, b| a.regimen_id == b.regimen_id);
+
+    let position = Position { phase: state.phase, line: state.line, description: describe_position(&state, kb), state: state.clone() };
+    Ok(Plan {
+        position,
+        options,
+        excluded,
+        warnings,
+        missing_inputs: missing,
+        next_decision,
+        transplant_eligibility: eligibility,
+        risk,
+        staging,
+        mrd,
+        counterfactuals: Vec::new(),
+        basis: Basis {
+            library_version: LIBRARY_VERSION,
+            knowledge_base: KbIdentity { version: kb.version().to_string(), sha256: kb.sha256().to_string() },
+            guideline: g.clone(),
+            inputs: p.clone(),
+        },
+    })
+}
+
+fn regimen_name(kb: &KnowledgeBase, id: &Option<String>) -> String {
+    id.as_deref().and_then(|i| kb.regimen(i)).map_or_else(|| "none".to_string(), |r| r.name.clone())
+}
+
+fn describe_position(s: &PathwayState, kb: &KnowledgeBase) -> String {
+    let cur = regimen_name(kb, &s.current_regimen);
+    match s.phase {
+        Phase::WorkUp => "newly diagnosed, not yet treated: induction is next".into(),
+        Phase::Induction => format!("first-line induction with {cur}, {} cycle(s) completed", s.cycles_in_phase),
+        Phase::ConsolidationTransplant => format!("consolidation by autologous transplant: {} transplant(s) given", s.transplants_in_consolidation),
+        Phase::ConsolidationExtendedInduction => format!(
+            "consolidation by extended induction with {}: {} further cycle(s) completed of 4–6",
+            regimen_name(kb, &s.induction_regimen),
+            s.cycles_in_phase
+        ),
+        Phase::Maintenance => format!("maintenance with {cur}, {} cycle(s) completed", s.cycles_in_phase),
+        Phase::Observation => "off therapy after fixed-duration maintenance, under monitoring".into(),
+        Phase::Relapse => match &s.current_regimen {
+            Some(_) => format!("relapsed disease, line {} with {cur}, {} cycle(s) completed", s.line, s.cycles_in_phase),
+            None => format!("relapsed disease: line {} is to be chosen ({} prior line(s))", s.line, s.prior_lines()),
+        },
+    }
+}
+
+fn citations_for(r: &Regimen) -> Vec<Citation> {
+    r.citation_keys().iter().map(|k| cite(k)).collect()
+}
+
+fn exclude(cx: &mut Ctx<'_>, r: &Regimen, reason: String, keys: &[&str]) {
+    cx.excluded.push(Exclusion {
+        regimen_id: r.id.clone(),
+        name: r.name.clone(),
+        reason,
+        citations: keys.iter().map(|k| cite(k)).collect(),
+    });
+}
+
+fn warn(cx: &mut Ctx<'_>, code: &'static str, message: String, keys: &[&str]) {
+    cx.warnings.push(Warning { code, message, citations: keys.iter().map(|k| k.to_string()).collect() });
+}
+
+/// Hard exclusions that apply to any regimen: intolerance, refractoriness, cardiac, neuropathy,
+/// active infection before T-cell redirection. Returns `true` when the regimen is excluded.
+fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
+    let drugs = r.drugs();
+    for d in &drugs {
+        if cx.state.intolerant.contains(d) {
+            exclude(cx, r, format!("contains {}, stopped earlier for intolerance", d.name()), &["article-pathway"]);
+            return true;
+        }
+    }
+    for d in &drugs {
+        if d.class() != DrugClass::Corticosteroid && cx.state.refractory.contains(d) {
+            exclude(cx, r, format!("disease is refractory to {} (progressed on it)", d.name()), &["imwg-2016-response"]);
+            return true;
+        }
+    }
+    let cd38_refractory = cx.state.refractory.iter().any(|d| d.class() == DrugClass::AntiCd38);
+    if cd38_refractory && drugs.iter().any(|d| d.class() == DrugClass::AntiCd38) {
+        exclude(cx, r, "disease is refractory to an anti-CD38 antibody".into(), &["imwg-2016-response"]);
+        return true;
+    }
+    let of = &cx.p.organ_function;
+    if drugs.contains(&Drug::Carfilzomib) {
+        match of.nyha_class {
+            Some(n) if n >= 3 => {
+                exclude(cx, r, format!("carfilzomib: NYHA class {n} heart failure (excluded from trials; cardiac failure reported)"), &["carfilzomib-cardiac"]);
+                return true;
+            }
+            None => cx.missing.push(MissingInput::new("organ_function.nyha_class", "cardiac history and NYHA class (echocardiogram if indicated)", format!("{}: carfilzomib cardiac risk", r.name))),
+            _ => {}
+        }
+    }
+    if drugs.contains(&Drug::Bortezomib) {
+        match (of.peripheral_neuropathy_grade, of.neuropathy_with_pain) {
+            (Some(4), _) => {
+                exclude(cx, r, "bortezomib: grade 4 peripheral neuropathy (label: discontinue)".into(), &["bortezomib-pn"]);
+                return true;
+            }
+            (Some(3), _) | (Some(2), Some(true)) => {
+                exclude(cx, r, "bortezomib: grade 3, or painful grade 2, peripheral neuropathy (label: withhold until it resolves, then 0.7 mg/m²)".into(), &["bortezomib-pn"]);
+                return true;
+            }
+            (Some(2), None) => cx.missing.push(MissingInput::new("organ_function.neuropathy_with_pain", "neuropathy assessment (pain)", "bortezomib dose (label algorithm)")),
+            (None, _) => cx.missing.push(MissingInput::new("organ_function.peripheral_neuropathy_grade", "neurological examination (CTCAE neuropathy grade)", "bortezomib dose (label algorithm)")),
+            _ => {}
+        }
+    }
+    let redirecting = drugs.iter().any(|d| matches!(d.class(), DrugClass::BispecificBcma | DrugClass::BispecificGprc5d));
+    if redirecting {
+        match of.active_infection {
+            Some(true) => {
+                exclude(cx, r, "active infection: do not start step-up dosing".into(), &["tce-infection"]);
+                return true;
+            }
+            None => cx.missing.push(MissingInput::new("organ_function.active_infection", "clinical assessment for active infection", format!("{}: step-up dosing", r.name))),
+            Some(false) => {}
+        }
+    }
+    false
+}
+
+/// Patient-specific notes and dose adjustments for an offered regimen.
+fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<String>) {
+    let drugs = r.drugs();
+    let mut notes: Vec<String> = r.notes.clone();
+    let mut schedule: Vec<String> = r.components.iter().map(|c| c.summary()).collect();
+    if drugs.contains(&Drug::Lenalidomide) {
+        match fitness::creatinine_clearance(cx.p, cx.g) {
+            Ok(c) => {
+                if let Some(adj) = lenalidomide_renal_dose(c.ml_min, cx.p.organ_function.on_dialysis, cx.g.jurisdiction) {
+                    let label = match cx.g.jurisdiction {
+                        Jurisdiction::Us => "len-renal-us",
+                        Jurisdiction::Eu => "len-renal-eu",
+                    };
+                    notes.push(format!("lenalidomide starting dose for CrCl {} mL/min ({}): {adj} [{label}]", c.ml_min, c.method));
+                    for s in &mut schedule {
+                        if s.starts_with("lenalidomide") {
+                            s.push_str(&format!(" → renal dose: {adj}"));
+                        }
+                    }
+                    warn(cx, "lenalidomide_renal_dose", format!("creatinine clearance {} mL/min: lenalidomide starting dose reduced to {adj}", c.ml_min), &[label]);
+                }
+            }
+            Err(m) => {
+                cx.missing.extend(m.into_iter().map(|mut x| {
+                    x.needed_for = "lenalidomide starting dose (renal function)".into();
+                    x
+                }));
+            }
+        }
+    }
+    if drugs.contains(&Drug::Bortezomib) {
+        let of = &cx.p.organ_function;
+        if matches!((of.peripheral_neuropathy_grade, of.neuropathy_with_pain), (Some(1), Some(true)) | (Some(2), Some(false))) {
+            notes.push("bortezomib: grade 1 painful or grade 2 neuropathy: reduce to 1.0 mg/m² [bortezomib-pn]".into());
+            for s in &mut schedule {
+                if s.starts_with("bortezomib") {
+                    s.push_str(" → 1.0 mg/m² (neuropathy)");
+                }
+            }
+        }
+    }
+    if let (Some([lo, hi]), Some(age)) = (r.trial_age_range, cx.p.age_years) {
+        if age < lo || age > hi {
+            notes.push(format!("age {age} is outside the trial population ({lo}–{hi} years)"));
+        }
+    }
+    if drugs.contains(&Drug::Dexamethasone) {
+        if let Some(age) = cx.p.age_years {
+            if age > 75 {
+                notes.push("older than 75: the regimens' protocols reduce dexamethasone (e.g. 20 mg weekly; see each schedule line)".into());
+            }
+        }
+    }
+    if drugs.iter().any(|d| d.class() == DrugClass::ImmunomodulatoryDrug) {
+        notes.push("IMiD: VTE thromboprophylaxis by risk factors (aspirin for 0–1, LMWH or warfarin for ≥2 or therapy-related) [imwg-vte-2008]".into());
+    }
+    if r.weakest_evidence() == Evidence::M {
+        notes.push("some schedule lines are unchecked in the project's clinical reference ([M]): confirm days and doses against the protocol or label before prescribing".into());
+    }
+    (notes, schedule)
+}
+
+/// Lenalidomide renal starting dose by label (clinical-reference §7.1). `None` = no adjustment.
+///
+/// US: CrCl ≥60 no change; 30–<60 10 mg daily; <30 not on dialysis 15 mg every 48 h; dialysis
+/// 5 mg daily after dialysis. EU: ≥50 no change; 30–<50 10 mg daily; <30 15 mg every other day;
+/// dialysis 5 mg daily after dialysis.
+pub fn lenalidomide_renal_dose(crcl_ml_min: f64, on_dialysis: Option<bool>, j: Jurisdiction) -> Option<&'static str> {
+    if on_dialysis == Some(true) {
+        return Some("5 mg once daily, after dialysis on dialysis days");
+    }
+    let no_change_from = match j {
+        Jurisdiction::Us => 60.0,
+        Jurisdiction::Eu => 50.0,
+    };
+    if crcl_ml_min >= no_change_from {
+        None
+    } else if crcl_ml_min >= 30.0 {
+        Some("10 mg once daily")
+    } else {
+        Some(match j {
+            Jurisdiction::Us => "15 mg every 48 hours",
+            Jurisdiction::Eu => "15 mg every other day",
+        })
+    }
+}
+
+fn make_option(cx: &mut Ctx<'_>, r: &Regimen, rank: u8, action: &'static str, rationale: Vec<String>, condition: Option<String>) -> RankedOption {
+    let (notes, schedule) = option_notes(cx, r);
+    let step_up = r.step_up.iter().find(|s| s.jurisdiction == cx.g.jurisdiction).cloned();
+    if !r.step_up.is_empty() && step_up.is_none() {
+        warn(cx, "step_up_not_in_kb", format!("{}: no step-up schedule for this jurisdiction in the knowledge base; follow the local label", r.name), &[]);
+    }
+    RankedOption {
+        rank,
+        action,
+        regimen_id: r.id.clone(),
+        name: r.name.clone(),
+        schedule,
+        step_up,
+        rationale,
+        condition,
+        notes,
+        evidence: r.evidence.clone(),
+        schedule_evidence: r.weakest_evidence(),
+        citations: citations_for(r),
+    }
+}
+
+fn induction_order(g: &Guideline, e: Eligibility) -> Vec<&'static str> {
+    match (g.profile, e) {
+        (Profile::Article, Eligibility::Eligible | Eligibility::Undetermined) => {
+            vec!["vrd", "d-vrd-perseus", "isa-vrd-gmmg-hd7", "krd", "vcd", "drd", "d-vrd-cepheus", "isa-vrd-imroz", "d-vmp", "rd"]
+        }
+        (Profile::Article, Eligibility::Ineligible) => {
+            vec!["vrd", "drd", "d-vrd-cepheus", "isa-vrd-imroz", "d-vmp", "krd", "rd", "vcd", "d-vrd-perseus", "isa-vrd-gmmg-hd7"]
+        }
+        (Profile::QuadrupletFirst, Eligibility::Eligible | Eligibility::Undetermined) => {
+            vec!["d-vrd-perseus", "isa-vrd-gmmg-hd7", "vrd", "krd", "vcd", "d-vrd-cepheus", "isa-vrd-imroz", "drd", "d-vmp", "rd"]
+        }
+        (Profile::QuadrupletFirst, Eligibility::Ineligible) => {
+            vec!["d-vrd-cepheus", "isa-vrd-imroz", "drd", "vrd", "d-vmp", "krd", "rd", "vcd", "d-vrd-perseus", "isa-vrd-gmmg-hd7"]
+        }
+    }
+}
+
+fn is_pi_imid_dex_triplet(r: &Regimen) -> bool {
+    let classes: BTreeSet<DrugClass> = r.drugs().iter().map(|d| d.class()).collect();
+    classes.contains(&DrugClass::ProteasomeInhibitor)
+        && classes.contains(&DrugClass::ImmunomodulatoryDrug)
+        && classes.contains(&DrugClass::Corticosteroid)
+}
+
+fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let e = cx.state.transplant_eligibility;
+    let mut options = Vec::new();
+    let mut rank = 0u8;
+    let kb = cx.kb;
+    for id in induction_order(cx.g, e) {
+        let Some(r) = kb.regimen(id) else { continue };
+        let te = r.settings.contains(&Setting::TransplantEligible);
+        let ti = r.settings.contains(&Setting::TransplantIneligible);
+        match e {
+            Eligibility::Ineligible if !ti => {
+                exclude(cx, r, "studied in transplant-eligible patients (induction before transplant); this patient is transplant-ineligible".into(), &["article-pathway"]);
+                continue;
+            }
+            Eligibility::Eligible if !te => {
+                exclude(cx, r, "studied in transplant-ineligible patients; this patient is transplant-eligible".into(), &["article-pathway"]);
+                continue;
+            }
+            _ => {}
+        }
+        if hard_exclusions(cx, r) {
+            continue;
+        }
+        rank = rank.saturating_add(1);
+        let mut why = Vec::new();
+        if is_pi_imid_dex_triplet(r) && r.components.iter().all(|c| c.drug.class() != DrugClass::AntiCd38) {
+            why.push("triplet induction: proteasome inhibitor + immunomodulatory drug + dexamethasone (article, Phase 1)".to_string());
+        }
+        if r.drugs().iter().any(|d| d.class() == DrugClass::AntiCd38) {
+            why.push(format!("anti-CD38 {} with trial evidence: {}", if is_pi_imid_dex_triplet(r) { "quadruplet" } else { "combination" }, r.evidence.iter().map(|t| t.trial.as_str()).collect::<Vec<_>>().join(", ")));
+        }
+        match e {
+            Eligibility::Eligible => why.push("transplant-eligible: induction before autologous transplant".into()),
+            Eligibility::Ineligible => why.push("transplant-ineligible: induction then 4–6 further cycles (article, Phase 2)".into()),
+            Eligibility::Undetermined => {}
+        }
+        let condition = match (e, te, ti) {
+            (Eligibility::Undetermined, true, false) => Some("if transplant-eligible".to_string()),
+            (Eligibility::Undetermined, false, true) => Some("if transplant-ineligible".to_string()),
+            _ => None,
+        };
+        let opt = make_option(cx, r, rank, "start", why, condition);
+        options.push(opt);
+    }
+    if e != Eligibility::Ineligible && options.iter().any(|o| o.regimen_id.contains("vrd") || o.regimen_id == "krd" || o.regimen_id == "rd") {
+        warn(cx, "stem_cell_collection", "lenalidomide-containing induction: collect stem cells within 4 cycles if transplant is planned (US label)".into(), &["len-mobilization"]);
+    }
+    let n = cx.g.induction_cycles_before_assessment;
+    (
+        options,
+        NextDecision {
+            when: format!("after cycle {n} of induction"),
+            action: "assess response (IMWG) and decide consolidation: autologous transplant if eligible, else 4–6 further cycles".into(),
+            citations: vec![cite("article-pathway"), cite("imwg-2016-response")],
+        },
+    )
+}
+
+fn continue_option(cx: &mut Ctx<'_>, regimen: Option<&str>, rationale: String) -> Option<RankedOption> {
+    let r = cx.kb.regimen(regimen?)?;
+    if hard_exclusions(cx, r) {
+        return None;
+    }
+    Some(make_option(cx, r, 1, "continue", vec![rationale], None))
+}
+
+fn during_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let n = u16::from(cx.g.induction_cycles_before_assessment);
+    let s = cx.state;
+    let cur = s.current_regimen.clone();
+    if s.cycles_in_phase < n || s.last_response.is_none() {
+        let when = if s.cycles_in_phase < n { format!("after cycle {n} ({} to go)", n - s.cycles_in_phase) } else { "now".to_string() };
+        let opts: Vec<RankedOption> = continue_option(cx, cur.as_deref(), format!("induction in progress: {} of {n} cycles before the response assessment (article: 3–4 cycles)", s.cycles_in_phase)).into_iter().collect();
+        if opts.is_empty() {
+            if let Some(r) = cur.as_deref().and_then(|i| cx.kb.regimen(i)) {
+                warn(cx, "current_regimen_excluded", format!("the current regimen {} is now excluded: see `excluded`; choose another induction regimen", r.name), &[]);
+            }
+        }
+        return (
+            opts,
+            NextDecision {
+                when,
+                action: "assess response (IMWG) to decide consolidation".into(),
+                citations: vec![cite("article-pathway"), cite("imwg-2016-response")],
+            },
+        );
+    }
+    consolidation_options(cx)
+}
+
+fn maintenance_condition(level: RiskLevel, fit: RiskFit) -> (bool, Option<String>) {
+    // Returns (rank-first?, condition).
+    match (level, fit) {
+        (_, RiskFit::Any) => (false, None),
+        (RiskLevel::Standard, RiskFit::Standard) | (RiskLevel::High, RiskFit::High) => (true, None),
+        (RiskLevel::Standard, RiskFit::High) | (RiskLevel::High, RiskFit::Standard) => (false, None),
+        (RiskLevel::Undetermined, RiskFit::Standard) => (true, Some("if standard cytogenetic risk".into())),
+        (RiskLevel::Undetermined, RiskFit::High) => (true, Some("if high cytogenetic risk".into())),
+    }
+}
+
+fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let s = cx.state;
+    let induction = s.induction_regimen.clone();
+    let mut options = Vec::new();
+    match s.transplant_eligibility {
+        Eligibility::Ineligible => {
+            if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
+                if !hard_exclusions(cx, r) {
+                    let opt = make_option(cx, r, 1, "extend_induction", vec!["transplant-ineligible: 4–6 further cycles of the induction regimen to sustain the response (article, Phase 2)".into()], None);
+                    options.push(opt);
+                }
+            }
+        }
+        e => {
+            let mut r1 = vec!["transplant-eligible: autologous stem-cell transplant consolidates the response (article, Phase 2)".to_string()];
+            let condition = (e == Eligibility::Undetermined).then(|| "if transplant-eligible".to_string());
+            if e == Eligibility::Undetermined {
+                r1.push("eligibility undetermined: see missing inputs".into());
+            }
+            options.extend(transplant_options(cx, r1, condition));
+            if e == Eligibility::Undetermined {
+                if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
+                    let opt = make_option(cx, r, 1, "extend_induction", vec!["4–6 further cycles of the induction regimen (article, Phase 2)".into()], Some("if transplant-ineligible".into()));
+                    options.push(opt);
+                }
+            }
+        }
+    }
+    let next = NextDecision {
+        when: "after consolidation".into(),
+        action: "choose maintenance by cytogenetic risk: lenalidomide for standard risk, proteasome-inhibitor based for high risk (article, Phase 3)".into(),
+        citations: vec![cite("article-pathway")],
+    };
+    (options, next)
+}
+
+fn transplant_options(cx: &mut Ctx<'_>, rationale: Vec<String>, condition: Option<String>) -> Vec<RankedOption> {
+    let kb = cx.kb;
+    let (Some(m200), Some(m140)) = (kb.regimen("mel200-asct"), kb.regimen("mel140-asct")) else { return vec![] };
+    let mut out = Vec::new();
+    match cx.g.melphalan_140_below_crcl_ml_min {
+        Some(limit) => match fitness::creatinine_clearance(cx.p, cx.g) {
+            Ok(c) => {
+                let (r, why) = if c.ml_min < limit {
+                    (m140, format!("creatinine clearance {} mL/min is below the centre's threshold of {limit}: melphalan 140 mg/m²", c.ml_min))
+                } else {
+                    (m200, format!("creatinine clearance {} mL/min: standard melphalan 200 mg/m²", c.ml_min))
+                };
+                let mut rat = rationale.clone();
+                rat.push(why);
+                out.push(make_option(cx, r, 1, "transplant", rat, condition.clone()));
+            }
+            Err(m) => {
+                cx.missing.extend(m.into_iter().map(|mut x| {
+                    x.needed_for = "melphalan conditioning dose (renal function)".into();
+                    x
+                }));
+                let opt = make_option(cx, m200, 1, "transplant", rationale.clone(), condition.clone());
+                out.push(opt);
+                let mut rat = rationale.clone();
+                rat.push("reduced dose if renal function is below the centre's threshold".into());
+                out.push(make_option(cx, m140, 1, "transplant", rat, Some("if renal impairment".into())));
+            }
+        },
+        None => {
+            out.push(make_option(cx, m200, 1, "transplant", rationale.clone(), condition.clone()));
+            let mut rat = rationale;
+            rat.push("reduced dose used for older patients or renal impairment; no source fixes the threshold, so it is the clinician's choice (set guideline.melphalan_140_below_crcl_ml_min to decide it)".into());
+            out.push(make_option(cx, m140, 2, "transplant", rat, condition));
+        }
+    }
+    out
+}
+
+fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> Vec<RankedOption> {
+    let kb = cx.kb;
+    let level = cx.risk.level;
+    let mut firsts = Vec::new();
+    let mut seconds = Vec::new();
+    let mut ids = vec!["len-maintenance", "bortezomib-maintenance", "ixazomib-maintenance"];
+    if after_transplant && cx.state.induction_regimen.as_deref() == Some("d-vrd-perseus") {
+        ids.insert(0, "dr-maintenance");
+    }
+    for id in ids {
+        let Some(r) = kb.regimen(id) else { continue };
+        if hard_exclusions(cx, r) {
+            continue;
+        }
+        let fit = r.risk_fit.unwrap_or(RiskFit::Any);
+        let (first, condition) = maintenance_condition(level, fit);
+        let mut why = Vec::new();
+        match fit {
+            RiskFit::Standard => why.push("standard cytogenetic risk: long-term oral lenalidomide (article, Phase 3)".to_string()),
+            RiskFit::High => why.push("high cytogenetic risk: continuous proteasome-inhibitor based maintenance (article, Phase 3; schedule per the cited trial)".to_string()),
+            RiskFit::Any => why.push("continues the PERSEUS D-VRd programme after transplant".to_string()),
+        }
+        if level == RiskLevel::High && !cx.risk.deciding.is_empty() {
+            why.push(format!("risk decided by: {} ({})", cx.risk.deciding.join("; "), cx.risk.definition.id()));
+        }
+        let dr_first = fit == RiskFit::Any;
+        let entry = (r, why, condition);
+        if first || dr_first {
+            firsts.push(entry);
+        } else {
+            seconds.push(entry);
+        }
+    }
+    let mut out = Vec::new();
+    let mut rank = 0u8;
+    let undetermined = level == RiskLevel::Undetermined;
+    for (r, why, cond) in firsts {
+        if !undetermined || out.is_empty() || cond.is_none() {
+            rank = rank.saturating_add(1);
+        }
+        out.push(make_option(cx, r, rank, "maintenance", why, cond));
+    }
+    for (r, why, cond) in seconds {
+        rank = rank.saturating_add(1);
+        out.push(make_option(cx, r, rank, "maintenance", why, cond));
+    }
+    if undetermined {
+        warn(cx, "risk_undetermined", format!("cytogenetic risk is undetermined ({}): the maintenance choice depends on it; see missing inputs", cx.risk.definition.id()), &["article-pathway"]);
+    }
+    out
+}
+
+fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let s = cx.state;
+    match s.transplants_in_consolidation {
+        0 => {
+            let opts = transplant_options(cx, vec!["consolidation by autologous transplant (article, Phase 2)".into()], None);
+            (opts, NextDecision { when: "after the transplant".into(), action: "assess response; choose maintenance by cytogenetic risk (start after haematological recovery)".into(), citations: vec![cite("article-pathway"), cite("len-maint")] })
+        }
+        n => {
+            let mut opts = maintenance_options(cx, true);
+            if n == 1 {
+                if let Some(r) = cx.kb.regimen("mel200-asct") {
+                    let rank = opts.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
+                    let opt = make_option(cx, r, rank, "transplant", vec!["second (tandem) transplant: offered by many centres (article, Phase 2); GMMG-HD7 used single or tandem ASCT".into()], None);
+                    opts.push(opt);
+                }
+            }
+            (opts, NextDecision { when: "maintenance start (after haematological recovery from transplant)".into(), action: "start maintenance; then monitor response and MRD".into(), citations: vec![cite("len-maint"), cite("imwg-2016-response")] })
+        }
+    }
+}
+
+fn during_extended_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let s = cx.state;
+    if s.cycles_in_phase < 4 {
+        let opts: Vec<RankedOption> = continue_option(cx, s.induction_regimen.as_deref(), format!("extended induction: {} of 4–6 further cycles done (article, Phase 2)", s.cycles_in_phase)).into_iter().collect();
+        return (opts, NextDecision { when: format!("after {} more cycle(s)", 4 - s.cycles_in_phase), action: "assess response and start maintenance by cytogenetic risk".into(), citations: vec![cite("article-pathway")] });
+    }
+    let mut opts = maintenance_options(cx, false);
+    if s.cycles_in_phase < 6 {
+        if let Some(mut c) = continue_option(cx, s.induction_regimen.as_deref(), format!("up to {} more cycle(s) of the induction regimen (article: 4–6)", 6 - s.cycles_in_phase)) {
+            c.rank = opts.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
+            opts.push(c);
+        }
+    }
+    (opts, NextDecision { when: "now".into(), action: "start maintenance by cytogenetic risk (article, Phase 3)".into(), citations: vec![cite("article-pathway")] })
+}
+
+fn during_maintenance(cx: &mut Ctx<'_>, mrd: &MrdSummary) -> (Vec<RankedOption>, NextDecision) {
+    let s = cx.state;
+    let cur = s.current_regimen.clone();
+    let mut opts: Vec<RankedOption> = continue_option(cx, cur.as_deref(), "maintenance until progression or the regimen's fixed duration".into()).into_iter().collect();
+    if let Some(r) = cur.as_deref().and_then(|i| cx.kb.regimen(i)) {
+        // The article's maintenance is chosen by risk: say so if the running one does not fit.
+        match (r.risk_fit, cx.risk.level) {
+            (Some(RiskFit::Standard), RiskLevel::High) => warn(cx, "maintenance_risk_mismatch", format!("{} is the standard-risk choice but cytogenetic risk is high: consider proteasome-inhibitor based maintenance", r.name), &["article-pathway"]),
+            (Some(RiskFit::High), RiskLevel::Standard) => warn(cx, "maintenance_risk_mismatch", format!("{} is the high-risk choice but cytogenetic risk is standard: lenalidomide is the article's standard-risk maintenance", r.name), &["article-pathway"]),
+            _ => {}
+        }
+        if r.id == "dr-maintenance" {
+            if mrd.sustained_negative && s.cycles_in_phase >= 26 {
+                warn(cx, "daratumumab_may_stop", "sustained MRD negativity (≥12 months) after ≥24 months of D-R: PERSEUS stopped daratumumab here; lenalidomide continues".into(), &["perseus"]);
+            }
+        }
+        if let crate::regimen::Duration::Months { count } = r.duration {
+            let cycles_total = u32::from(count) * 30 / u32::from(r.cycle_length_days.max(1));
+            if u32::from(s.cycles_in_phase) >= cycles_total {
+                warn(cx, "fixed_duration_reached", format!("{} is given for {count} months; that duration is reached", r.name), &r.evidence.iter().map(|e| e.citation.as_str()).collect::<Vec<_>>());
+            }
+        }
+    }
+    for o in &mut opts {
+        o.rank = 1;
+    }
+    (opts, NextDecision { when: "at each response assessment".into(), action: "monitor response (IMWG) and MRD; progression opens the next line".into(), citations: vec![cite("imwg-2016-response")] })
+}
+
+fn relapse_order() -> [&'static str; 16] {
+    // The article's order of relapsed/refractory options: anti-CD38 combinations, CAR-T, then
+    // other combinations, then bispecifics. Each option is offered only where its trial or label
+    // population fits (prior lines, exposure, refractoriness).
+    ["dkd", "isa-kd", "dpd", "cilta-cel", "ide-cel", "svd", "bvd", "bpd", "elo-pd", "krd", "teclistamab", "elranatamab", "talquetamab", "linvoseltamab", "vcd", "rd"]
+}
+
+fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let s = cx.state;
+    if let Some(cur) = s.current_regimen.clone() {
+        let opts: Vec<RankedOption> = continue_option(cx, Some(&cur), format!("line {} therapy in progress", s.line)).into_iter().collect();
+        return (opts, NextDecision { when: "at each response assessment".into(), action: "assess response (IMWG); progression opens the next line".into(), citations: vec![cite("imwg-2016-response")] });
+    }
+    let prior = s.prior_lines();
+    let mut options = Vec::new();
+    let mut rank = 0u8;
+    let kb = cx.kb;
+    for id in relapse_order() {
+        let Some(r) = kb.regimen(id) else { continue };
+        if !r.uses.contains(&Use::Relapse) {
+            continue;
+        }
+        if let Some(c) = &r.relapse_criteria {
+            if prior < c.min_prior_lines {
+                exclude(cx, r, format!("studied after at least {} prior line(s); this patient has {prior}", c.min_prior_lines), &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())]);
+                continue;
+            }
+            if let Some(max) = c.max_prior_lines {
+                if prior > max {
+                    exclude(cx, r, format!("studied after 1–{max} prior lines; this patient has {prior}"), &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())]);
+                    continue;
+                }
+            }
+            if c.triple_class_exposed && !s.triple_class_exposed() {
+                exclude(cx, r, "needs prior exposure to a proteasome inhibitor, an IMiD and an anti-CD38 antibody (triple-class exposed)".into(), &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())]);
+                continue;
+            }
+            if let Some(d) = c.refractory_to.iter().find(|d| !s.refractory.contains(d)) {
+                exclude(cx, r, format!("studied in {}-refractory disease; this patient's disease is not recorded as refractory to it", d.name()), &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())]);
+                continue;
+            }
+            if let Some(d) = c.exposed_to.iter().find(|d| !s.exposed.contains(d)) {
+                exclude(cx, r, format!("studied after prior {}; no exposure recorded", d.name()), &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())]);
+                continue;
+            }
+        }
+        if hard_exclusions(cx, r) {
+            continue;
+        }
+        rank = rank.saturating_add(1);
+        let mut why = vec![format!("relapse line {} ({prior} prior line(s)); trial population fits: {}", s.line, r.evidence.iter().map(|e| format!("{} ({})", e.trial, e.population)).collect::<Vec<_>>().join("; "))];
+        let classes: BTreeSet<DrugClass> = r.drugs().iter().map(|d| d.class()).collect();
+        if classes.contains(&DrugClass::AntiCd38) {
+            why.push("anti-CD38 antibody combination (article: CD38-targeting agents at relapse)".into());
+        }
+        if classes.contains(&DrugClass::BcmaCarT) {
+            why.push("CAR-T cell therapy (article: relapsed/refractory disease)".into());
+        }
+        if classes.contains(&DrugClass::BispecificBcma) || classes.contains(&DrugClass::BispecificGprc5d) {
+            why.push("bispecific antibody (article: relapsed/refractory disease)".into());
+        }
+        let opt = make_option(cx, r, rank, "start", why, None);
+        options.push(opt);
+    }
+    (options, NextDecision { when: "before starting the next line".into(), action: "confirm progression (IMWG), refractoriness and prior exposures; then assess response each cycle".into(), citations: vec![cite("imwg-2016-response"), cite("article-pathway")] })
+}
+
+/// MRD summary from the record's MRD results.
+pub fn mrd_summary(p: &Patient) -> MrdSummary {
+    let mut results: Vec<&crate::response::MrdResult> = p.record.mrd.iter().collect();
+    results.sort_by_key(|m| m.date);
+    let latest = results.last().map(|m| (*m).clone());
+    // Current run of bone-marrow negatives at ≥1e-5 sensitivity, since the last positive.
+    let mut run: Vec<&crate::response::MrdResult> = Vec::new();
+    for m in &results {
+        if m.result == MrdStatus::Positive {
+            run.clear();
+        } else if m.sample == crate::response::MrdSample::BoneMarrow && m.sensitivity_log10 >= 5 {
+            run.push(m);
+        }
+    }
+    let span = match (run.first(), run.last()) {
+        (Some(a), Some(b)) if run.len() >= 2 => {
+            let days = a.date.days_until(&b.date);
+            Some(u32::try_from(days * 12 / 365).unwrap_or(0))
+        }
+        _ => None,
+    };
+    let sustained = match (run.first(), run.last()) {
+        (Some(a), Some(b)) if run.len() >= 2 => a.date.add_months(12) <= b.date,
+        _ => false,
+    };
+    MrdSummary { latest, sustained_negative: sustained, negative_span_months: span, citation: cite("imwg-2016-response") }
+}
+
+fn first_ids(plan: &Plan) -> Vec<String> {
+    plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect()
+}
+
+fn first_names(plan: &Plan) -> Vec<String> {
+    plan.options.iter().filter(|o| o.rank == 1).map(|o| o.name.clone()).collect()
+}
+
+/// What would change the first option: each cytogenetic finding of the guideline's risk
+/// definition flipped (and each untested one set both ways), one at a time.
+fn counterfactuals(p: &Patient, g: &Guideline, plan: &Plan) -> Vec<Counterfactual> {
+    let base = first_ids(plan);
+    let mut out = Vec::new();
+    let relevant: Vec<Abnormality> = {
+        let mut v: Vec<Abnormality> = plan.risk.criteria.iter().flat_map(|_| Vec::new()).collect();
+        v.extend(match g.risk_definition {
+            risk::RiskDefinition::Article => vec![Abnormality::Del17p, Abnormality::T4_14, Abnormality::Gain1q],
+            risk::RiskDefinition::Imwg2016 => vec![Abnormality::Del17p, Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Gain1q],
+            risk::RiskDefinition::Msmart3 => vec![Abnormality::Del17p, Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Gain1q, Abnormality::Tp53Mutation],
+            risk::RiskDefinition::Ims2025 => vec![Abnormality::Del17p, Abnormality::Tp53Mutation, Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Gain1q, Abnormality::Del1p32],
+        });
+        v
+    };
+    for a in relevant {
+        let now = p.cytogenetics.status(a);
+        let alternatives: Vec<Status> = match now {
+            Status::Detected => vec![Status::NotDetected],
+            Status::NotDetected => vec![Status::Detected],
+            Status::NotTested => vec![Status::NotDetected, Status::Detected],
+        };
+        for alt in alternatives {
+            let mut q = p.clone();
+            q.cytogenetics = p.cytogenetics.with_status(a, alt);
+            if alt == Status::Detected && a == Abnormality::Del17p {
+                // A detected del(17p) without a fraction is not decisive under IMS 2025; use a
+                // clearly clonal fraction for the what-if.
+                let mut f = crate::cytogenetics::Finding::new(a, alt);
+                f.clonal_fraction_pct = Some(50.0);
+                let findings: Vec<_> = q.cytogenetics.findings().cloned().filter(|x| x.abnormality != a).chain([f]).collect();
+                if let Ok(c) = crate::cytogenetics::CytogeneticProfile::from_findings("cytogenetics", &findings) {
+                    q.cytogenetics = c;
+                }
+            }
+            let Ok(alt_plan) = recommend_core(&q, g) else { continue };
+            let ids = first_ids(&alt_plan);
+            if ids != base {
+                let verb = match alt {
+                    Status::Detected => "detected",
+                    Status::NotDetected => "not detected",
+                    Status::NotTested => "not tested",
+                };
+                let names = first_names(&alt_plan);
+                out.push(Counterfactual {
+                    change: format!("if {} were {verb}", a.notation()),
+                    effect: if names.is_empty() { "no option would be offered".into() } else { format!("first option: {}", names.join(" / ")) },
+                    first_options: ids,
+                });
+            }
+        }
+    }
+    out
+}
+
+impl Plan {
+    /// The plan as JSON (stable key order; the same bytes from Rust, Python and C).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The plan as readable text for a clinician.
+    pub fn to_text(&self) -> String {
+        crate::render::plan_text(self)
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_response(_: ResponseCategory) {}
