@@ -20,6 +20,8 @@ COMMANDS:
     risk-compare  cytogenetic risk under every definition, side by side
     eligibility   transplant eligibility, frailty scores, creatinine clearance
     kb            knowledge-base version and SHA-256 (no FILE)
+    case          run a golden case file (tests/golden/*.json): prints the plan JSON, or the
+                  error JSON, exactly as the library returns it (the cross-language reference)
 
 OPTIONS:
     --json                      JSON output (plan prints text by default; assessments print JSON)
@@ -104,6 +106,17 @@ fn run(argv: &[String]) -> Result<String, (u8, String)> {
     let args = parse_args(argv)?;
     if args.command == "kb" {
         return Ok(api::kb_identity_json());
+    }
+    if args.command == "case" {
+        let file = args.file.ok_or((64, format!("case needs a golden case FILE.json\n\n{USAGE}")))?;
+        let text = read_input(&file).map_err(|e| (2, format!("error: {e}")))?;
+        let case: serde_json::Value = serde_json::from_str(&text).map_err(|e| (2, format!("error: {file}: {e}")))?;
+        let patient = case.get("patient").map(|p| p.to_string()).unwrap_or_default();
+        let guideline = case.get("guideline").map(|g| g.to_string());
+        return Ok(match api::run_json(Assessment::Plan, &patient, guideline.as_deref()) {
+            Ok(s) => s,
+            Err(e) => api::error_json(&e),
+        });
     }
     let Some(what) = Assessment::from_name(&args.command) else {
         return Err((64, format!("unknown command `{}`\n\n{USAGE}", args.command)));
