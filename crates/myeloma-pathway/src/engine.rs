@@ -240,6 +240,12 @@ fn recommend_core(p: &Patient, g: &Guideline) -> Result<Plan> {
     if matches!(state.phase, Phase::WorkUp | Phase::Induction) {
         missing.extend(eligibility.missing_inputs.iter().cloned());
     }
+    if state.phase == Phase::WorkUp {
+        // Staging belongs to the diagnostic work-up (ISS, R-ISS, R2-ISS).
+        missing.extend(staging.iss.missing_inputs.iter().cloned());
+        missing.extend(staging.r_iss.missing_inputs.iter().cloned());
+        missing.extend(staging.r2_iss.staging.missing_inputs.iter().cloned());
+    }
     if matches!(state.phase, Phase::WorkUp | Phase::Induction | Phase::ConsolidationTransplant | Phase::ConsolidationExtendedInduction) {
         missing.extend(risk.missing_inputs.iter().cloned());
     }
@@ -716,18 +722,15 @@ fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> Vec<RankedOp
             seconds.push(entry);
         }
     }
-    let mut out = Vec::new();
-    let mut rank = 0u8;
+    // Equal alternatives share a rank: the article names "bortezomib or ixazomib" for high risk
+    // without an order, and an undetermined risk puts each risk's choice first, conditionally.
     let undetermined = level == RiskLevel::Undetermined;
+    let mut out = Vec::new();
     for (r, why, cond) in firsts {
-        if !undetermined || out.is_empty() || cond.is_none() {
-            rank = rank.saturating_add(1);
-        }
-        out.push(make_option(cx, r, rank, "maintenance", why, cond));
+        out.push(make_option(cx, r, 1, "maintenance", why, cond));
     }
     for (r, why, cond) in seconds {
-        rank = rank.saturating_add(1);
-        out.push(make_option(cx, r, rank, "maintenance", why, cond));
+        out.push(make_option(cx, r, 2, "maintenance", why, cond));
     }
     if undetermined {
         warn(cx, "risk_undetermined", format!("cytogenetic risk is undetermined ({}): the maintenance choice depends on it; see missing inputs", cx.risk.definition.id()), &["article-pathway"]);
