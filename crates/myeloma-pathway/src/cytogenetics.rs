@@ -105,8 +105,12 @@ impl Abnormality {
     pub fn deciding_test(&self) -> &'static str {
         match self {
             Abnormality::Tp53Mutation => "TP53 sequencing (NGS) of the myeloma clone",
-            Abnormality::Del1p32 => "FISH for 1p32 (CDKN2C) on CD138-purified marrow plasma cells; SNP array or NGS to tell biallelic loss",
-            Abnormality::Hyperdiploidy => "FISH for trisomies (or karyotype/SNP array) on CD138-purified marrow plasma cells",
+            Abnormality::Del1p32 => {
+                "FISH for 1p32 (CDKN2C) on CD138-purified marrow plasma cells; SNP array or NGS to tell biallelic loss"
+            }
+            Abnormality::Hyperdiploidy => {
+                "FISH for trisomies (or karyotype/SNP array) on CD138-purified marrow plasma cells"
+            }
             _ => "interphase FISH on CD138-purified bone-marrow plasma cells",
         }
     }
@@ -194,7 +198,10 @@ impl Finding {
             (Abnormality::Gain1q, Some(c)) => {
                 check_range(&format!("{field}.copies"), f64::from(c), "copies", 3.0, 20.0)?;
                 if self.status != Status::Detected {
-                    return Err(Error::invalid(format!("{field}.copies"), "copies of 1q are only given with status `detected`"));
+                    return Err(Error::invalid(
+                        format!("{field}.copies"),
+                        "copies of 1q are only given with status `detected`",
+                    ));
                 }
             }
             (_, Some(_)) => {
@@ -206,7 +213,10 @@ impl Finding {
             (Abnormality::Del1p32, Some(c)) => {
                 check_range(&format!("{field}.copies_lost"), f64::from(c), "copies", 1.0, 2.0)?;
                 if self.status != Status::Detected {
-                    return Err(Error::invalid(format!("{field}.copies_lost"), "copies lost are only given with status `detected`"));
+                    return Err(Error::invalid(
+                        format!("{field}.copies_lost"),
+                        "copies lost are only given with status `detected`",
+                    ));
                 }
             }
             (_, Some(_)) => {

@@ -215,7 +215,8 @@ fn recommend_core(p: &Patient, g: &Guideline) -> Result<Plan> {
     let staging = staging::stage_all(p);
     let state = replay(&p.record.history, eligibility.eligibility)?;
     let mrd = mrd_summary(p);
-    let mut cx = Ctx { p, g, kb, state: &state, risk: &risk, missing: Vec::new(), warnings: Vec::new(), excluded: Vec::new() };
+    let mut cx =
+        Ctx { p, g, kb, state: &state, risk: &risk, missing: Vec::new(), warnings: Vec::new(), excluded: Vec::new() };
 
     let (options, next_decision) = match state.phase {
         Phase::WorkUp => induction_options(&mut cx),
@@ -246,7 +247,10 @@ fn recommend_core(p: &Patient, g: &Guideline) -> Result<Plan> {
         missing.extend(staging.r_iss.missing_inputs.iter().cloned());
         missing.extend(staging.r2_iss.staging.missing_inputs.iter().cloned());
     }
-    if matches!(state.phase, Phase::WorkUp | Phase::Induction | Phase::ConsolidationTransplant | Phase::ConsolidationExtendedInduction) {
+    if matches!(
+        state.phase,
+        Phase::WorkUp | Phase::Induction | Phase::ConsolidationTransplant | Phase::ConsolidationExtendedInduction
+    ) {
         missing.extend(risk.missing_inputs.iter().cloned());
     }
     normalise(&mut missing);
@@ -257,7 +261,12 @@ fn recommend_core(p: &Patient, g: &Guideline) -> Result<Plan> {
     excluded.sort_by(|a, b| a.regimen_id.cmp(&b.regimen_id));
     excluded.dedup_by(|a, b| a.regimen_id == b.regimen_id);
 
-    let position = Position { phase: state.phase, line: state.line, description: describe_position(&state, kb), state: state.clone() };
+    let position = Position {
+        phase: state.phase,
+        line: state.line,
+        description: describe_position(&state, kb),
+        state: state.clone(),
+    };
     Ok(Plan {
         position,
         options,
@@ -288,7 +297,9 @@ fn describe_position(s: &PathwayState, kb: &KnowledgeBase) -> String {
     match s.phase {
         Phase::WorkUp => "newly diagnosed, not yet treated: induction is next".into(),
         Phase::Induction => format!("first-line induction with {cur}, {} cycle(s) completed", s.cycles_in_phase),
-        Phase::ConsolidationTransplant => format!("consolidation by autologous transplant: {} transplant(s) given", s.transplants_in_consolidation),
+        Phase::ConsolidationTransplant => {
+            format!("consolidation by autologous transplant: {} transplant(s) given", s.transplants_in_consolidation)
+        }
         Phase::ConsolidationExtendedInduction => format!(
             "consolidation by extended induction with {}: {} further cycle(s) completed of 4–6",
             regimen_name(kb, &s.induction_regimen),
@@ -297,7 +308,9 @@ fn describe_position(s: &PathwayState, kb: &KnowledgeBase) -> String {
         Phase::Maintenance => format!("maintenance with {cur}, {} cycle(s) completed", s.cycles_in_phase),
         Phase::Observation => "off therapy after fixed-duration maintenance, under monitoring".into(),
         Phase::Relapse => match &s.current_regimen {
-            Some(_) => format!("relapsed disease, line {} with {cur}, {} cycle(s) completed", s.line, s.cycles_in_phase),
+            Some(_) => {
+                format!("relapsed disease, line {} with {cur}, {} cycle(s) completed", s.line, s.cycles_in_phase)
+            }
             None => format!("relapsed disease: line {} is to be chosen ({} prior line(s))", s.line, s.prior_lines()),
         },
     }
@@ -332,7 +345,12 @@ fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
     }
     for d in &drugs {
         if d.class() != DrugClass::Corticosteroid && cx.state.refractory.contains(d) {
-            exclude(cx, r, format!("disease is refractory to {} (progressed on it)", d.name()), &["imwg-2016-response"]);
+            exclude(
+                cx,
+                r,
+                format!("disease is refractory to {} (progressed on it)", d.name()),
+                &["imwg-2016-response"],
+            );
             return true;
         }
     }
@@ -345,36 +363,65 @@ fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
     if drugs.contains(&Drug::Carfilzomib) {
         match of.nyha_class {
             Some(n) if n >= 3 => {
-                exclude(cx, r, format!("carfilzomib: NYHA class {n} heart failure (excluded from trials; cardiac failure reported)"), &["carfilzomib-cardiac"]);
+                exclude(
+                    cx,
+                    r,
+                    format!(
+                        "carfilzomib: NYHA class {n} heart failure (excluded from trials; cardiac failure reported)"
+                    ),
+                    &["carfilzomib-cardiac"],
+                );
                 return true;
             }
-            None => cx.missing.push(MissingInput::new("organ_function.nyha_class", "cardiac history and NYHA class (echocardiogram if indicated)", format!("{}: carfilzomib cardiac risk", r.name))),
+            None => cx.missing.push(MissingInput::new(
+                "organ_function.nyha_class",
+                "cardiac history and NYHA class (echocardiogram if indicated)",
+                format!("{}: carfilzomib cardiac risk", r.name),
+            )),
             _ => {}
         }
     }
     if drugs.contains(&Drug::Bortezomib) {
         match (of.peripheral_neuropathy_grade, of.neuropathy_with_pain) {
             (Some(4), _) => {
-                exclude(cx, r, "bortezomib: grade 4 peripheral neuropathy (label: discontinue)".into(), &["bortezomib-pn"]);
+                exclude(
+                    cx,
+                    r,
+                    "bortezomib: grade 4 peripheral neuropathy (label: discontinue)".into(),
+                    &["bortezomib-pn"],
+                );
                 return true;
             }
             (Some(3), _) | (Some(2), Some(true)) => {
                 exclude(cx, r, "bortezomib: grade 3, or painful grade 2, peripheral neuropathy (label: withhold until it resolves, then 0.7 mg/m²)".into(), &["bortezomib-pn"]);
                 return true;
             }
-            (Some(2), None) => cx.missing.push(MissingInput::new("organ_function.neuropathy_with_pain", "neuropathy assessment (pain)", "bortezomib dose (label algorithm)")),
-            (None, _) => cx.missing.push(MissingInput::new("organ_function.peripheral_neuropathy_grade", "neurological examination (CTCAE neuropathy grade)", "bortezomib dose (label algorithm)")),
+            (Some(2), None) => cx.missing.push(MissingInput::new(
+                "organ_function.neuropathy_with_pain",
+                "neuropathy assessment (pain)",
+                "bortezomib dose (label algorithm)",
+            )),
+            (None, _) => cx.missing.push(MissingInput::new(
+                "organ_function.peripheral_neuropathy_grade",
+                "neurological examination (CTCAE neuropathy grade)",
+                "bortezomib dose (label algorithm)",
+            )),
             _ => {}
         }
     }
-    let redirecting = drugs.iter().any(|d| matches!(d.class(), DrugClass::BispecificBcma | DrugClass::BispecificGprc5d));
+    let redirecting =
+        drugs.iter().any(|d| matches!(d.class(), DrugClass::BispecificBcma | DrugClass::BispecificGprc5d));
     if redirecting {
         match of.active_infection {
             Some(true) => {
                 exclude(cx, r, "active infection: do not start step-up dosing".into(), &["tce-infection"]);
                 return true;
             }
-            None => cx.missing.push(MissingInput::new("organ_function.active_infection", "clinical assessment for active infection", format!("{}: step-up dosing", r.name))),
+            None => cx.missing.push(MissingInput::new(
+                "organ_function.active_infection",
+                "clinical assessment for active infection",
+                format!("{}: step-up dosing", r.name),
+            )),
             Some(false) => {}
         }
     }
@@ -389,18 +436,30 @@ fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<String>) {
     if drugs.contains(&Drug::Lenalidomide) {
         match fitness::creatinine_clearance(cx.p, cx.g) {
             Ok(c) => {
-                if let Some(adj) = lenalidomide_renal_dose(c.ml_min, cx.p.organ_function.on_dialysis, cx.g.jurisdiction) {
+                if let Some(adj) = lenalidomide_renal_dose(c.ml_min, cx.p.organ_function.on_dialysis, cx.g.jurisdiction)
+                {
                     let label = match cx.g.jurisdiction {
                         Jurisdiction::Us => "len-renal-us",
                         Jurisdiction::Eu => "len-renal-eu",
                     };
-                    notes.push(format!("lenalidomide starting dose for CrCl {} mL/min ({}): {adj} [{label}]", c.ml_min, c.method));
+                    notes.push(format!(
+                        "lenalidomide starting dose for CrCl {} mL/min ({}): {adj} [{label}]",
+                        c.ml_min, c.method
+                    ));
                     for s in &mut schedule {
                         if s.starts_with("lenalidomide") {
                             s.push_str(&format!(" → renal dose: {adj}"));
                         }
                     }
-                    warn(cx, "lenalidomide_renal_dose", format!("creatinine clearance {} mL/min: lenalidomide starting dose reduced to {adj}", c.ml_min), &[label]);
+                    warn(
+                        cx,
+                        "lenalidomide_renal_dose",
+                        format!(
+                            "creatinine clearance {} mL/min: lenalidomide starting dose reduced to {adj}",
+                            c.ml_min
+                        ),
+                        &[label],
+                    );
                 }
             }
             Err(m) => {
@@ -413,7 +472,10 @@ fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<String>) {
     }
     if drugs.contains(&Drug::Bortezomib) {
         let of = &cx.p.organ_function;
-        if matches!((of.peripheral_neuropathy_grade, of.neuropathy_with_pain), (Some(1), Some(true)) | (Some(2), Some(false))) {
+        if matches!(
+            (of.peripheral_neuropathy_grade, of.neuropathy_with_pain),
+            (Some(1), Some(true)) | (Some(2), Some(false))
+        ) {
             notes.push("bortezomib: grade 1 painful or grade 2 neuropathy: reduce to 1.0 mg/m² [bortezomib-pn]".into());
             for s in &mut schedule {
                 if s.starts_with("bortezomib") {
@@ -468,11 +530,26 @@ pub fn lenalidomide_renal_dose(crcl_ml_min: f64, on_dialysis: Option<bool>, j: J
     }
 }
 
-fn make_option(cx: &mut Ctx<'_>, r: &Regimen, rank: u8, action: &'static str, rationale: Vec<String>, condition: Option<String>) -> RankedOption {
+fn make_option(
+    cx: &mut Ctx<'_>,
+    r: &Regimen,
+    rank: u8,
+    action: &'static str,
+    rationale: Vec<String>,
+    condition: Option<String>,
+) -> RankedOption {
     let (notes, schedule) = option_notes(cx, r);
     let step_up = r.step_up.iter().find(|s| s.jurisdiction == cx.g.jurisdiction).cloned();
     if !r.step_up.is_empty() && step_up.is_none() {
-        warn(cx, "step_up_not_in_kb", format!("{}: no step-up schedule for this jurisdiction in the knowledge base; follow the local label", r.name), &[]);
+        warn(
+            cx,
+            "step_up_not_in_kb",
+            format!(
+                "{}: no step-up schedule for this jurisdiction in the knowledge base; follow the local label",
+                r.name
+            ),
+            &[],
+        );
     }
     RankedOption {
         rank,
@@ -493,16 +570,60 @@ fn make_option(cx: &mut Ctx<'_>, r: &Regimen, rank: u8, action: &'static str, ra
 fn induction_order(g: &Guideline, e: Eligibility) -> Vec<&'static str> {
     match (g.profile, e) {
         (Profile::Article, Eligibility::Eligible | Eligibility::Undetermined) => {
-            vec!["vrd", "d-vrd-perseus", "isa-vrd-gmmg-hd7", "krd", "vcd", "drd", "d-vrd-cepheus", "isa-vrd-imroz", "d-vmp", "rd"]
+            vec![
+                "vrd",
+                "d-vrd-perseus",
+                "isa-vrd-gmmg-hd7",
+                "krd",
+                "vcd",
+                "drd",
+                "d-vrd-cepheus",
+                "isa-vrd-imroz",
+                "d-vmp",
+                "rd",
+            ]
         }
         (Profile::Article, Eligibility::Ineligible) => {
-            vec!["vrd", "drd", "d-vrd-cepheus", "isa-vrd-imroz", "d-vmp", "krd", "rd", "vcd", "d-vrd-perseus", "isa-vrd-gmmg-hd7"]
+            vec![
+                "vrd",
+                "drd",
+                "d-vrd-cepheus",
+                "isa-vrd-imroz",
+                "d-vmp",
+                "krd",
+                "rd",
+                "vcd",
+                "d-vrd-perseus",
+                "isa-vrd-gmmg-hd7",
+            ]
         }
         (Profile::QuadrupletFirst, Eligibility::Eligible | Eligibility::Undetermined) => {
-            vec!["d-vrd-perseus", "isa-vrd-gmmg-hd7", "vrd", "krd", "vcd", "d-vrd-cepheus", "isa-vrd-imroz", "drd", "d-vmp", "rd"]
+            vec![
+                "d-vrd-perseus",
+                "isa-vrd-gmmg-hd7",
+                "vrd",
+                "krd",
+                "vcd",
+                "d-vrd-cepheus",
+                "isa-vrd-imroz",
+                "drd",
+                "d-vmp",
+                "rd",
+            ]
         }
         (Profile::QuadrupletFirst, Eligibility::Ineligible) => {
-            vec!["d-vrd-cepheus", "isa-vrd-imroz", "drd", "vrd", "d-vmp", "krd", "rd", "vcd", "d-vrd-perseus", "isa-vrd-gmmg-hd7"]
+            vec![
+                "d-vrd-cepheus",
+                "isa-vrd-imroz",
+                "drd",
+                "vrd",
+                "d-vmp",
+                "krd",
+                "rd",
+                "vcd",
+                "d-vrd-perseus",
+                "isa-vrd-gmmg-hd7",
+            ]
         }
     }
 }
@@ -529,7 +650,12 @@ fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
                 continue;
             }
             Eligibility::Eligible if !te => {
-                exclude(cx, r, "studied in transplant-ineligible patients; this patient is transplant-eligible".into(), &["article-pathway"]);
+                exclude(
+                    cx,
+                    r,
+                    "studied in transplant-ineligible patients; this patient is transplant-eligible".into(),
+                    &["article-pathway"],
+                );
                 continue;
             }
             _ => {}
@@ -540,14 +666,23 @@ fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
         rank = rank.saturating_add(1);
         let mut why = Vec::new();
         if is_pi_imid_dex_triplet(r) && r.components.iter().all(|c| c.drug.class() != DrugClass::AntiCd38) {
-            why.push("triplet induction: proteasome inhibitor + immunomodulatory drug + dexamethasone (article, Phase 1)".to_string());
+            why.push(
+                "triplet induction: proteasome inhibitor + immunomodulatory drug + dexamethasone (article, Phase 1)"
+                    .to_string(),
+            );
         }
         if r.drugs().iter().any(|d| d.class() == DrugClass::AntiCd38) {
-            why.push(format!("anti-CD38 {} with trial evidence: {}", if is_pi_imid_dex_triplet(r) { "quadruplet" } else { "combination" }, r.evidence.iter().map(|t| t.trial.as_str()).collect::<Vec<_>>().join(", ")));
+            why.push(format!(
+                "anti-CD38 {} with trial evidence: {}",
+                if is_pi_imid_dex_triplet(r) { "quadruplet" } else { "combination" },
+                r.evidence.iter().map(|t| t.trial.as_str()).collect::<Vec<_>>().join(", ")
+            ));
         }
         match e {
             Eligibility::Eligible => why.push("transplant-eligible: induction before autologous transplant".into()),
-            Eligibility::Ineligible => why.push("transplant-ineligible: induction then 4–6 further cycles (article, Phase 2)".into()),
+            Eligibility::Ineligible => {
+                why.push("transplant-ineligible: induction then 4–6 further cycles (article, Phase 2)".into())
+            }
             Eligibility::Undetermined => {}
         }
         let condition = match (e, te, ti) {
@@ -558,8 +693,16 @@ fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
         let opt = make_option(cx, r, rank, "start", why, condition);
         options.push(opt);
     }
-    if e != Eligibility::Ineligible && options.iter().any(|o| o.regimen_id.contains("vrd") || o.regimen_id == "krd" || o.regimen_id == "rd") {
-        warn(cx, "stem_cell_collection", "lenalidomide-containing induction: collect stem cells within 4 cycles if transplant is planned (US label)".into(), &["len-mobilization"]);
+    if e != Eligibility::Ineligible
+        && options.iter().any(|o| o.regimen_id.contains("vrd") || o.regimen_id == "krd" || o.regimen_id == "rd")
+    {
+        warn(
+            cx,
+            "stem_cell_collection",
+            "lenalidomide-containing induction: collect stem cells within 4 cycles if transplant is planned (US label)"
+                .into(),
+            &["len-mobilization"],
+        );
     }
     let n = cx.g.induction_cycles_before_assessment;
     (
@@ -585,11 +728,32 @@ fn during_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
     let cur = s.current_regimen.clone();
     if s.cycles_in_phase < n || s.last_response.is_none() {
-        let when = if s.cycles_in_phase < n { format!("after cycle {n} ({} to go)", n - s.cycles_in_phase) } else { "now".to_string() };
-        let opts: Vec<RankedOption> = continue_option(cx, cur.as_deref(), format!("induction in progress: {} of {n} cycles before the response assessment (article: 3–4 cycles)", s.cycles_in_phase)).into_iter().collect();
+        let when = if s.cycles_in_phase < n {
+            format!("after cycle {n} ({} to go)", n - s.cycles_in_phase)
+        } else {
+            "now".to_string()
+        };
+        let opts: Vec<RankedOption> = continue_option(
+            cx,
+            cur.as_deref(),
+            format!(
+                "induction in progress: {} of {n} cycles before the response assessment (article: 3–4 cycles)",
+                s.cycles_in_phase
+            ),
+        )
+        .into_iter()
+        .collect();
         if opts.is_empty() {
             if let Some(r) = cur.as_deref().and_then(|i| cx.kb.regimen(i)) {
-                warn(cx, "current_regimen_excluded", format!("the current regimen {} is now excluded: see `excluded`; choose another induction regimen", r.name), &[]);
+                warn(
+                    cx,
+                    "current_regimen_excluded",
+                    format!(
+                        "the current regimen {} is now excluded: see `excluded`; choose another induction regimen",
+                        r.name
+                    ),
+                    &[],
+                );
             }
         }
         return (
@@ -629,7 +793,10 @@ fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) 
             }
         }
         e => {
-            let mut r1 = vec!["transplant-eligible: autologous stem-cell transplant consolidates the response (article, Phase 2)".to_string()];
+            let mut r1 = vec![
+                "transplant-eligible: autologous stem-cell transplant consolidates the response (article, Phase 2)"
+                    .to_string(),
+            ];
             let condition = (e == Eligibility::Undetermined).then(|| "if transplant-eligible".to_string());
             if e == Eligibility::Undetermined {
                 r1.push("eligibility undetermined: see missing inputs".into());
@@ -637,7 +804,14 @@ fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) 
             options.extend(transplant_options(cx, r1, condition));
             if e == Eligibility::Undetermined {
                 if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
-                    let opt = make_option(cx, r, 1, "extend_induction", vec!["4–6 further cycles of the induction regimen (article, Phase 2)".into()], Some("if transplant-ineligible".into()));
+                    let opt = make_option(
+                        cx,
+                        r,
+                        1,
+                        "extend_induction",
+                        vec!["4–6 further cycles of the induction regimen (article, Phase 2)".into()],
+                        Some("if transplant-ineligible".into()),
+                    );
                     options.push(opt);
                 }
             }
@@ -733,7 +907,15 @@ fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> Vec<RankedOp
         out.push(make_option(cx, r, 2, "maintenance", why, cond));
     }
     if undetermined {
-        warn(cx, "risk_undetermined", format!("cytogenetic risk is undetermined ({}): the maintenance choice depends on it; see missing inputs", cx.risk.definition.id()), &["article-pathway"]);
+        warn(
+            cx,
+            "risk_undetermined",
+            format!(
+                "cytogenetic risk is undetermined ({}): the maintenance choice depends on it; see missing inputs",
+                cx.risk.definition.id()
+            ),
+            &["article-pathway"],
+        );
     }
     out
 }
@@ -742,8 +924,18 @@ fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, Next
     let s = cx.state;
     match s.transplants_in_consolidation {
         0 => {
-            let opts = transplant_options(cx, vec!["consolidation by autologous transplant (article, Phase 2)".into()], None);
-            (opts, NextDecision { when: "after the transplant".into(), action: "assess response; choose maintenance by cytogenetic risk (start after haematological recovery)".into(), citations: vec![cite("article-pathway"), cite("len-maint")] })
+            let opts =
+                transplant_options(cx, vec!["consolidation by autologous transplant (article, Phase 2)".into()], None);
+            (
+                opts,
+                NextDecision {
+                    when: "after the transplant".into(),
+                    action:
+                        "assess response; choose maintenance by cytogenetic risk (start after haematological recovery)"
+                            .into(),
+                    citations: vec![cite("article-pathway"), cite("len-maint")],
+                },
+            )
         }
         n => {
             let mut opts = maintenance_options(cx, true);
@@ -754,7 +946,14 @@ fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, Next
                     opts.push(opt);
                 }
             }
-            (opts, NextDecision { when: "maintenance start (after haematological recovery from transplant)".into(), action: "start maintenance; then monitor response and MRD".into(), citations: vec![cite("len-maint"), cite("imwg-2016-response")] })
+            (
+                opts,
+                NextDecision {
+                    when: "maintenance start (after haematological recovery from transplant)".into(),
+                    action: "start maintenance; then monitor response and MRD".into(),
+                    citations: vec![cite("len-maint"), cite("imwg-2016-response")],
+                },
+            )
         }
     }
 }
@@ -762,23 +961,50 @@ fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, Next
 fn during_extended_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
     if s.cycles_in_phase < 4 {
-        let opts: Vec<RankedOption> = continue_option(cx, s.induction_regimen.as_deref(), format!("extended induction: {} of 4–6 further cycles done (article, Phase 2)", s.cycles_in_phase)).into_iter().collect();
-        return (opts, NextDecision { when: format!("after {} more cycle(s)", 4 - s.cycles_in_phase), action: "assess response and start maintenance by cytogenetic risk".into(), citations: vec![cite("article-pathway")] });
+        let opts: Vec<RankedOption> = continue_option(
+            cx,
+            s.induction_regimen.as_deref(),
+            format!("extended induction: {} of 4–6 further cycles done (article, Phase 2)", s.cycles_in_phase),
+        )
+        .into_iter()
+        .collect();
+        return (
+            opts,
+            NextDecision {
+                when: format!("after {} more cycle(s)", 4 - s.cycles_in_phase),
+                action: "assess response and start maintenance by cytogenetic risk".into(),
+                citations: vec![cite("article-pathway")],
+            },
+        );
     }
     let mut opts = maintenance_options(cx, false);
     if s.cycles_in_phase < 6 {
-        if let Some(mut c) = continue_option(cx, s.induction_regimen.as_deref(), format!("up to {} more cycle(s) of the induction regimen (article: 4–6)", 6 - s.cycles_in_phase)) {
+        if let Some(mut c) = continue_option(
+            cx,
+            s.induction_regimen.as_deref(),
+            format!("up to {} more cycle(s) of the induction regimen (article: 4–6)", 6 - s.cycles_in_phase),
+        ) {
             c.rank = opts.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
             opts.push(c);
         }
     }
-    (opts, NextDecision { when: "now".into(), action: "start maintenance by cytogenetic risk (article, Phase 3)".into(), citations: vec![cite("article-pathway")] })
+    (
+        opts,
+        NextDecision {
+            when: "now".into(),
+            action: "start maintenance by cytogenetic risk (article, Phase 3)".into(),
+            citations: vec![cite("article-pathway")],
+        },
+    )
 }
 
 fn during_maintenance(cx: &mut Ctx<'_>, mrd: &MrdSummary) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
     let cur = s.current_regimen.clone();
-    let mut opts: Vec<RankedOption> = continue_option(cx, cur.as_deref(), "maintenance until progression or the regimen's fixed duration".into()).into_iter().collect();
+    let mut opts: Vec<RankedOption> =
+        continue_option(cx, cur.as_deref(), "maintenance until progression or the regimen's fixed duration".into())
+            .into_iter()
+            .collect();
     if let Some(r) = cur.as_deref().and_then(|i| cx.kb.regimen(i)) {
         // The article's maintenance is chosen by risk: say so if the running one does not fit.
         match (r.risk_fit, cx.risk.level) {
@@ -794,28 +1020,65 @@ fn during_maintenance(cx: &mut Ctx<'_>, mrd: &MrdSummary) -> (Vec<RankedOption>,
         if let crate::regimen::Duration::Months { count } = r.duration {
             let cycles_total = u32::from(count) * 30 / u32::from(r.cycle_length_days.max(1));
             if u32::from(s.cycles_in_phase) >= cycles_total {
-                warn(cx, "fixed_duration_reached", format!("{} is given for {count} months; that duration is reached", r.name), &r.evidence.iter().map(|e| e.citation.as_str()).collect::<Vec<_>>());
+                warn(
+                    cx,
+                    "fixed_duration_reached",
+                    format!("{} is given for {count} months; that duration is reached", r.name),
+                    &r.evidence.iter().map(|e| e.citation.as_str()).collect::<Vec<_>>(),
+                );
             }
         }
     }
     for o in &mut opts {
         o.rank = 1;
     }
-    (opts, NextDecision { when: "at each response assessment".into(), action: "monitor response (IMWG) and MRD; progression opens the next line".into(), citations: vec![cite("imwg-2016-response")] })
+    (
+        opts,
+        NextDecision {
+            when: "at each response assessment".into(),
+            action: "monitor response (IMWG) and MRD; progression opens the next line".into(),
+            citations: vec![cite("imwg-2016-response")],
+        },
+    )
 }
 
 fn relapse_order() -> [&'static str; 16] {
     // The article's order of relapsed/refractory options: anti-CD38 combinations, CAR-T, then
     // other combinations, then bispecifics. Each option is offered only where its trial or label
     // population fits (prior lines, exposure, refractoriness).
-    ["dkd", "isa-kd", "dpd", "cilta-cel", "ide-cel", "svd", "bvd", "bpd", "elo-pd", "krd", "teclistamab", "elranatamab", "talquetamab", "linvoseltamab", "vcd", "rd"]
+    [
+        "dkd",
+        "isa-kd",
+        "dpd",
+        "cilta-cel",
+        "ide-cel",
+        "svd",
+        "bvd",
+        "bpd",
+        "elo-pd",
+        "krd",
+        "teclistamab",
+        "elranatamab",
+        "talquetamab",
+        "linvoseltamab",
+        "vcd",
+        "rd",
+    ]
 }
 
 fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
     if let Some(cur) = s.current_regimen.clone() {
-        let opts: Vec<RankedOption> = continue_option(cx, Some(&cur), format!("line {} therapy in progress", s.line)).into_iter().collect();
-        return (opts, NextDecision { when: "at each response assessment".into(), action: "assess response (IMWG); progression opens the next line".into(), citations: vec![cite("imwg-2016-response")] });
+        let opts: Vec<RankedOption> =
+            continue_option(cx, Some(&cur), format!("line {} therapy in progress", s.line)).into_iter().collect();
+        return (
+            opts,
+            NextDecision {
+                when: "at each response assessment".into(),
+                action: "assess response (IMWG); progression opens the next line".into(),
+                citations: vec![cite("imwg-2016-response")],
+            },
+        );
     }
     let prior = s.prior_lines();
     let mut options = Vec::new();
@@ -828,12 +1091,22 @@ fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
         }
         if let Some(c) = &r.relapse_criteria {
             if prior < c.min_prior_lines {
-                exclude(cx, r, format!("studied after at least {} prior line(s); this patient has {prior}", c.min_prior_lines), &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())]);
+                exclude(
+                    cx,
+                    r,
+                    format!("studied after at least {} prior line(s); this patient has {prior}", c.min_prior_lines),
+                    &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())],
+                );
                 continue;
             }
             if let Some(max) = c.max_prior_lines {
                 if prior > max {
-                    exclude(cx, r, format!("studied after 1–{max} prior lines; this patient has {prior}"), &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())]);
+                    exclude(
+                        cx,
+                        r,
+                        format!("studied after 1–{max} prior lines; this patient has {prior}"),
+                        &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())],
+                    );
                     continue;
                 }
             }
@@ -842,11 +1115,24 @@ fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
                 continue;
             }
             if let Some(d) = c.refractory_to.iter().find(|d| !s.refractory.contains(d)) {
-                exclude(cx, r, format!("studied in {}-refractory disease; this patient's disease is not recorded as refractory to it", d.name()), &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())]);
+                exclude(
+                    cx,
+                    r,
+                    format!(
+                        "studied in {}-refractory disease; this patient's disease is not recorded as refractory to it",
+                        d.name()
+                    ),
+                    &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())],
+                );
                 continue;
             }
             if let Some(d) = c.exposed_to.iter().find(|d| !s.exposed.contains(d)) {
-                exclude(cx, r, format!("studied after prior {}; no exposure recorded", d.name()), &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())]);
+                exclude(
+                    cx,
+                    r,
+                    format!("studied after prior {}; no exposure recorded", d.name()),
+                    &[r.evidence.first().map_or("article-pathway", |e| e.citation.as_str())],
+                );
                 continue;
             }
         }
@@ -854,7 +1140,11 @@ fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
             continue;
         }
         rank = rank.saturating_add(1);
-        let mut why = vec![format!("relapse line {} ({prior} prior line(s)); trial population fits: {}", s.line, r.evidence.iter().map(|e| format!("{} ({})", e.trial, e.population)).collect::<Vec<_>>().join("; "))];
+        let mut why = vec![format!(
+            "relapse line {} ({prior} prior line(s)); trial population fits: {}",
+            s.line,
+            r.evidence.iter().map(|e| format!("{} ({})", e.trial, e.population)).collect::<Vec<_>>().join("; ")
+        )];
         let classes: BTreeSet<DrugClass> = r.drugs().iter().map(|d| d.class()).collect();
         if classes.contains(&DrugClass::AntiCd38) {
             why.push("anti-CD38 antibody combination (article: CD38-targeting agents at relapse)".into());
@@ -868,7 +1158,15 @@ fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
         let opt = make_option(cx, r, rank, "start", why, None);
         options.push(opt);
     }
-    (options, NextDecision { when: "before starting the next line".into(), action: "confirm progression (IMWG), refractoriness and prior exposures; then assess response each cycle".into(), citations: vec![cite("imwg-2016-response"), cite("article-pathway")] })
+    (
+        options,
+        NextDecision {
+            when: "before starting the next line".into(),
+            action: "confirm progression (IMWG), refractoriness and prior exposures; then assess response each cycle"
+                .into(),
+            citations: vec![cite("imwg-2016-response"), cite("article-pathway")],
+        },
+    )
 }
 
 /// MRD summary from the record's MRD results.
@@ -896,7 +1194,12 @@ pub fn mrd_summary(p: &Patient) -> MrdSummary {
         (Some(a), Some(b)) if run.len() >= 2 => a.date.add_months(12) <= b.date,
         _ => false,
     };
-    MrdSummary { latest, sustained_negative: sustained, negative_span_months: span, citation: cite("imwg-2016-response") }
+    MrdSummary {
+        latest,
+        sustained_negative: sustained,
+        negative_span_months: span,
+        citation: cite("imwg-2016-response"),
+    }
 }
 
 fn first_ids(plan: &Plan) -> Vec<String> {
@@ -916,9 +1219,30 @@ fn counterfactuals(p: &Patient, g: &Guideline, plan: &Plan) -> Vec<Counterfactua
         let mut v: Vec<Abnormality> = plan.risk.criteria.iter().flat_map(|_| Vec::new()).collect();
         v.extend(match g.risk_definition {
             risk::RiskDefinition::Article => vec![Abnormality::Del17p, Abnormality::T4_14, Abnormality::Gain1q],
-            risk::RiskDefinition::Imwg2016 => vec![Abnormality::Del17p, Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Gain1q],
-            risk::RiskDefinition::Msmart3 => vec![Abnormality::Del17p, Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Gain1q, Abnormality::Tp53Mutation],
-            risk::RiskDefinition::Ims2025 => vec![Abnormality::Del17p, Abnormality::Tp53Mutation, Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Gain1q, Abnormality::Del1p32],
+            risk::RiskDefinition::Imwg2016 => vec![
+                Abnormality::Del17p,
+                Abnormality::T4_14,
+                Abnormality::T14_16,
+                Abnormality::T14_20,
+                Abnormality::Gain1q,
+            ],
+            risk::RiskDefinition::Msmart3 => vec![
+                Abnormality::Del17p,
+                Abnormality::T4_14,
+                Abnormality::T14_16,
+                Abnormality::T14_20,
+                Abnormality::Gain1q,
+                Abnormality::Tp53Mutation,
+            ],
+            risk::RiskDefinition::Ims2025 => vec![
+                Abnormality::Del17p,
+                Abnormality::Tp53Mutation,
+                Abnormality::T4_14,
+                Abnormality::T14_16,
+                Abnormality::T14_20,
+                Abnormality::Gain1q,
+                Abnormality::Del1p32,
+            ],
         });
         v
     };
@@ -937,7 +1261,8 @@ fn counterfactuals(p: &Patient, g: &Guideline, plan: &Plan) -> Vec<Counterfactua
                 // clearly clonal fraction for the what-if.
                 let mut f = crate::cytogenetics::Finding::new(a, alt);
                 f.clonal_fraction_pct = Some(50.0);
-                let findings: Vec<_> = q.cytogenetics.findings().cloned().filter(|x| x.abnormality != a).chain([f]).collect();
+                let findings: Vec<_> =
+                    q.cytogenetics.findings().cloned().filter(|x| x.abnormality != a).chain([f]).collect();
                 if let Ok(c) = crate::cytogenetics::CytogeneticProfile::from_findings("cytogenetics", &findings) {
                     q.cytogenetics = c;
                 }
@@ -953,7 +1278,11 @@ fn counterfactuals(p: &Patient, g: &Guideline, plan: &Plan) -> Vec<Counterfactua
                 let names = first_names(&alt_plan);
                 out.push(Counterfactual {
                     change: format!("if {} were {verb}", a.notation()),
-                    effect: if names.is_empty() { "no option would be offered".into() } else { format!("first option: {}", names.join(" / ")) },
+                    effect: if names.is_empty() {
+                        "no option would be offered".into()
+                    } else {
+                        format!("first option: {}", names.join(" / "))
+                    },
                     first_options: ids,
                 });
             }

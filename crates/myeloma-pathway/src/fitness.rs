@@ -86,7 +86,14 @@ pub fn imwg_frailty(p: &Patient) -> FrailtyScore {
     } else {
         (None, None)
     };
-    FrailtyScore { score_name: "imwg", points, category, breakdown, missing_inputs: missing, citation: cite("imwg-frailty-2015") }
+    FrailtyScore {
+        score_name: "imwg",
+        points,
+        category,
+        breakdown,
+        missing_inputs: missing,
+        citation: cite("imwg-frailty-2015"),
+    }
 }
 
 /// Simplified frailty score (Facon 2020, FIRST): age (≤75: 0, 76–80: 1, >80: 2), Charlson (≤1: 0,
@@ -124,7 +131,14 @@ pub fn simplified_frailty(p: &Patient) -> FrailtyScore {
     } else {
         (None, None)
     };
-    FrailtyScore { score_name: "simplified", points, category, breakdown, missing_inputs: missing, citation: cite("simplified-frailty-2020") }
+    FrailtyScore {
+        score_name: "simplified",
+        points,
+        category,
+        breakdown,
+        missing_inputs: missing,
+        citation: cite("simplified-frailty-2020"),
+    }
 }
 
 /// Creatinine clearance with how it was obtained.
@@ -159,7 +173,13 @@ pub fn ideal_body_weight_kg(sex: Sex, height_cm: f64) -> f64 {
 /// The list of missing inputs when it cannot be computed.
 pub fn creatinine_clearance(p: &Patient, g: &Guideline) -> Result<CreatinineClearance, Vec<MissingInput>> {
     if let Some(c) = p.labs.creatinine_clearance_ml_min {
-        return Ok(CreatinineClearance { ml_min: c, method: "reported", weight_basis: None, weight_kg: None, citation: cite("cockcroft-gault") });
+        return Ok(CreatinineClearance {
+            ml_min: c,
+            method: "reported",
+            weight_basis: None,
+            weight_kg: None,
+            citation: cite("cockcroft-gault"),
+        });
     }
     let purpose = "creatinine clearance (Cockcroft-Gault)";
     let mut missing = Vec::new();
@@ -173,7 +193,11 @@ pub fn creatinine_clearance(p: &Patient, g: &Guideline) -> Result<CreatinineClea
         missing.push(MissingInput::new("sex", "sex", purpose));
     }
     if p.labs.creatinine.is_none() {
-        missing.push(MissingInput::new("labs.creatinine", "serum creatinine (or a measured creatinine clearance)", purpose));
+        missing.push(MissingInput::new(
+            "labs.creatinine",
+            "serum creatinine (or a measured creatinine clearance)",
+            purpose,
+        ));
     }
     if g.crcl_weight != WeightBasis::Actual && p.height_cm.is_none() {
         missing.push(MissingInput::new("height_cm", "height (for ideal body weight)", purpose));
@@ -196,7 +220,13 @@ pub fn creatinine_clearance(p: &Patient, g: &Guideline) -> Result<CreatinineClea
         c *= 0.85;
     }
     let c = (c * 10.0).round() / 10.0;
-    Ok(CreatinineClearance { ml_min: c, method: "cockcroft_gault", weight_basis: Some(g.crcl_weight), weight_kg: Some((weight * 10.0).round() / 10.0), citation: cite("cockcroft-gault") })
+    Ok(CreatinineClearance {
+        ml_min: c,
+        method: "cockcroft_gault",
+        weight_basis: Some(g.crcl_weight),
+        weight_kg: Some((weight * 10.0).round() / 10.0),
+        citation: cite("cockcroft-gault"),
+    })
 }
 
 /// Transplant eligibility.
@@ -239,7 +269,9 @@ pub fn transplant_eligibility(p: &Patient, g: &Guideline) -> EligibilityAssessme
             ineligible = true;
             reasons.push(format!("age {a} is not under the transplant age limit of {}", g.transplant_age_limit_years));
         }
-        Some(a) => reasons.push(format!("age {a} is under the transplant age limit of {}", g.transplant_age_limit_years)),
+        Some(a) => {
+            reasons.push(format!("age {a} is under the transplant age limit of {}", g.transplant_age_limit_years))
+        }
         None => missing.push(MissingInput::new("age_years", "age", purpose)),
     }
     let imwg = imwg_frailty(p);
@@ -247,14 +279,26 @@ pub fn transplant_eligibility(p: &Patient, g: &Guideline) -> EligibilityAssessme
         Some(imwg.clone())
     } else {
         let s = simplified_frailty(p);
-        if s.category.is_some() { Some(s) } else { None }
+        if s.category.is_some() {
+            Some(s)
+        } else {
+            None
+        }
     };
     match &frailty {
         Some(f) if f.category == Some(FrailtyCategory::Frail) => {
             ineligible = true;
-            reasons.push(format!("frail by the {} frailty score ({} points)", f.score_name, f.points.unwrap_or_default()));
+            reasons.push(format!(
+                "frail by the {} frailty score ({} points)",
+                f.score_name,
+                f.points.unwrap_or_default()
+            ));
         }
-        Some(f) => reasons.push(format!("not frail by the {} frailty score ({} points)", f.score_name, f.points.unwrap_or_default())),
+        Some(f) => reasons.push(format!(
+            "not frail by the {} frailty score ({} points)",
+            f.score_name,
+            f.points.unwrap_or_default()
+        )),
         None => {
             // Neither score is computable: report the items of the full IMWG score.
             missing.extend(imwg.missing_inputs.iter().cloned().map(|mut m| {
@@ -273,10 +317,34 @@ pub fn transplant_eligibility(p: &Patient, g: &Guideline) -> EligibilityAssessme
         }
         None => missing.push(MissingInput::new(field, test, purpose)),
     };
-    gate("ecog", "ECOG performance status", p.ecog.map(f64::from), &|v| v <= f64::from(gates.ecog_max), format!("ECOG ≤ {}", gates.ecog_max));
-    gate("organ_function.lvef_pct", "echocardiogram (LVEF)", of.lvef_pct, &|v| v >= gates.lvef_min_pct, format!("LVEF ≥ {}%", gates.lvef_min_pct));
-    gate("organ_function.dlco_pct", "pulmonary function tests (DLCO)", of.dlco_pct, &|v| v >= gates.dlco_min_pct, format!("DLCO ≥ {}%", gates.dlco_min_pct));
-    gate("organ_function.bilirubin_x_uln", "total bilirubin", of.bilirubin_x_uln, &|v| v < gates.bilirubin_below_x_uln, format!("bilirubin < {}× ULN", gates.bilirubin_below_x_uln));
+    gate(
+        "ecog",
+        "ECOG performance status",
+        p.ecog.map(f64::from),
+        &|v| v <= f64::from(gates.ecog_max),
+        format!("ECOG ≤ {}", gates.ecog_max),
+    );
+    gate(
+        "organ_function.lvef_pct",
+        "echocardiogram (LVEF)",
+        of.lvef_pct,
+        &|v| v >= gates.lvef_min_pct,
+        format!("LVEF ≥ {}%", gates.lvef_min_pct),
+    );
+    gate(
+        "organ_function.dlco_pct",
+        "pulmonary function tests (DLCO)",
+        of.dlco_pct,
+        &|v| v >= gates.dlco_min_pct,
+        format!("DLCO ≥ {}%", gates.dlco_min_pct),
+    );
+    gate(
+        "organ_function.bilirubin_x_uln",
+        "total bilirubin",
+        of.bilirubin_x_uln,
+        &|v| v < gates.bilirubin_below_x_uln,
+        format!("bilirubin < {}× ULN", gates.bilirubin_below_x_uln),
+    );
     normalise(&mut missing);
     let eligibility = if ineligible {
         Eligibility::Ineligible

@@ -128,12 +128,30 @@ impl Guideline {
     /// [`crate::Error::OutOfRange`] naming the key.
     pub fn validate(&self) -> Result<()> {
         use crate::labs::check_range;
-        check_range("guideline.transplant_age_limit_years", f64::from(self.transplant_age_limit_years), "years", 50.0, 90.0)?;
-        check_range("guideline.induction_cycles_before_assessment", f64::from(self.induction_cycles_before_assessment), "cycles", 3.0, 4.0)?;
+        check_range(
+            "guideline.transplant_age_limit_years",
+            f64::from(self.transplant_age_limit_years),
+            "years",
+            50.0,
+            90.0,
+        )?;
+        check_range(
+            "guideline.induction_cycles_before_assessment",
+            f64::from(self.induction_cycles_before_assessment),
+            "cycles",
+            3.0,
+            4.0,
+        )?;
         check_range("guideline.organ_gates.ecog_max", f64::from(self.organ_gates.ecog_max), "ECOG grade", 0.0, 4.0)?;
         check_range("guideline.organ_gates.lvef_min_pct", self.organ_gates.lvef_min_pct, "%", 20.0, 70.0)?;
         check_range("guideline.organ_gates.dlco_min_pct", self.organ_gates.dlco_min_pct, "% predicted", 20.0, 100.0)?;
-        check_range("guideline.organ_gates.bilirubin_below_x_uln", self.organ_gates.bilirubin_below_x_uln, "x ULN", 1.0, 10.0)?;
+        check_range(
+            "guideline.organ_gates.bilirubin_below_x_uln",
+            self.organ_gates.bilirubin_below_x_uln,
+            "x ULN",
+            1.0,
+            10.0,
+        )?;
         if let Some(c) = self.melphalan_140_below_crcl_ml_min {
             check_range("guideline.melphalan_140_below_crcl_ml_min", c, "mL/min", 10.0, 90.0)?;
         }

@@ -57,7 +57,11 @@ impl KnowledgeBase {
             }
             for k in r.citation_keys() {
                 if !citations.contains_key(&k) {
-                    return Err(Error::UnknownIdentifier { field: format!("knowledge-base.regimens.{}", r.id), kind: "citation".into(), id: k });
+                    return Err(Error::UnknownIdentifier {
+                        field: format!("knowledge-base.regimens.{}", r.id),
+                        kind: "citation".into(),
+                        id: k,
+                    });
                 }
             }
         }

@@ -114,7 +114,11 @@ fn round_canonical(v: f64) -> f64 {
 fn fmt_num(v: f64) -> String {
     let s = format!("{v:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" { "0".to_string() } else { s.to_string() }
+    if s.is_empty() || s == "-" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// A laboratory value of analyte `A`, stored in its canonical unit, with the entry kept.
@@ -142,8 +146,7 @@ impl<A: Analyte> LabValue<A> {
     /// ```
     pub fn new(field: &str, value: f64, unit: &str) -> Result<Self> {
         let wanted = normalise_unit(unit);
-        let Some(&(unit_name, factor)) = A::UNITS.iter().find(|(u, _)| normalise_unit(u) == wanted)
-        else {
+        let Some(&(unit_name, factor)) = A::UNITS.iter().find(|(u, _)| normalise_unit(u) == wanted) else {
             return Err(Error::UnsupportedUnit {
                 field: format!("{field}.unit"),
                 unit: unit.to_string(),
@@ -179,10 +182,7 @@ impl<A: Analyte> LabValue<A> {
     /// The value in `unit`, which must be one the analyte accepts.
     pub fn in_unit(&self, unit: &str) -> Option<f64> {
         let wanted = normalise_unit(unit);
-        A::UNITS
-            .iter()
-            .find(|(u, _)| normalise_unit(u) == wanted)
-            .map(|(_, f)| round_canonical(self.canonical / f))
+        A::UNITS.iter().find(|(u, _)| normalise_unit(u) == wanted).map(|(_, f)| round_canonical(self.canonical / f))
     }
 
     /// The value as the caller entered it, with its unit.

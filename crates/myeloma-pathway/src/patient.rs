@@ -13,8 +13,8 @@ use crate::cytogenetics::{CytogeneticProfile, Finding};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::labs::{
-    check_range, Albumin, Beta2Microglobulin, BoneMarrowPlasmaCells, Calcium, Creatinine,
-    FreeLightChain, Hemoglobin, LabValue, Ldh, RawQuantity, SerumMProtein, UrineMProtein,
+    check_range, Albumin, Beta2Microglobulin, BoneMarrowPlasmaCells, Calcium, Creatinine, FreeLightChain, Hemoglobin,
+    LabValue, Ldh, RawQuantity, SerumMProtein, UrineMProtein,
 };
 use crate::pathway::HistoryEntry;
 use crate::response::{MrdResult, ResponseAssessmentInput};
@@ -342,20 +342,25 @@ fn json_depth(v: &serde_json::Value) -> usize {
 /// unknown-key errors.
 pub fn parse_json<T: serde::de::DeserializeOwned>(json: &str) -> Result<T> {
     if json.len() > MAX_JSON_BYTES {
-        return Err(Error::LimitExceeded { what: "JSON document (bytes)".into(), limit: MAX_JSON_BYTES, actual: json.len() });
+        return Err(Error::LimitExceeded {
+            what: "JSON document (bytes)".into(),
+            limit: MAX_JSON_BYTES,
+            actual: json.len(),
+        });
     }
     // serde_json refuses nesting deeper than 128 itself; we check our lower limit on the tree.
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| Error::InvalidJson {
-        field: ".".into(),
-        message: format!("{e}"),
-    })?;
+    let value: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| Error::InvalidJson { field: ".".into(), message: format!("{e}") })?;
     let depth = json_depth(&value);
     if depth > MAX_JSON_DEPTH {
         return Err(Error::LimitExceeded { what: "JSON nesting depth".into(), limit: MAX_JSON_DEPTH, actual: depth });
     }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        Error::InvalidJson { field: if path.is_empty() { ".".into() } else { path }, message: e.into_inner().to_string() }
+        Error::InvalidJson {
+            field: if path.is_empty() { ".".into() } else { path },
+            message: e.into_inner().to_string(),
+        }
     })
 }
 
@@ -380,7 +385,10 @@ impl PatientRecord {
     pub fn validate(&self) -> Result<Patient> {
         if let Some(v) = &self.schema_version {
             if v != SCHEMA_VERSION {
-                return Err(Error::invalid("schema_version", format!("`{v}` is not supported; this library reads schema version {SCHEMA_VERSION}")));
+                return Err(Error::invalid(
+                    "schema_version",
+                    format!("`{v}` is not supported; this library reads schema version {SCHEMA_VERSION}"),
+                ));
             }
         }
         for (what, n) in [
@@ -406,11 +414,23 @@ impl PatientRecord {
         opt_range("organ_function.dlco_pct", organ.dlco_pct, "% predicted", 5.0, 200.0)?;
         opt_range("organ_function.bilirubin_x_uln", organ.bilirubin_x_uln, "x ULN", 0.0, 50.0)?;
         opt_int("organ_function.nyha_class", organ.nyha_class, "NYHA class", 0.0, 4.0)?;
-        opt_int("organ_function.peripheral_neuropathy_grade", organ.peripheral_neuropathy_grade, "CTCAE grade", 0.0, 4.0)?;
+        opt_int(
+            "organ_function.peripheral_neuropathy_grade",
+            organ.peripheral_neuropathy_grade,
+            "CTCAE grade",
+            0.0,
+            4.0,
+        )?;
         let l = self.labs.clone().unwrap_or_default();
         let labs = Labs {
             creatinine: lab("labs.creatinine", &l.creatinine)?,
-            creatinine_clearance_ml_min: opt_range("labs.creatinine_clearance_ml_min", l.creatinine_clearance_ml_min, "mL/min", 1.0, 250.0)?,
+            creatinine_clearance_ml_min: opt_range(
+                "labs.creatinine_clearance_ml_min",
+                l.creatinine_clearance_ml_min,
+                "mL/min",
+                1.0,
+                250.0,
+            )?,
             albumin: lab("labs.albumin", &l.albumin)?,
             beta2_microglobulin: lab("labs.beta2_microglobulin", &l.beta2_microglobulin)?,
             ldh: lab("labs.ldh", &l.ldh)?,
@@ -418,7 +438,10 @@ impl PatientRecord {
             calcium: lab("labs.calcium", &l.calcium)?,
             calcium_upper_limit_of_normal: lab("labs.calcium_upper_limit_of_normal", &l.calcium_upper_limit_of_normal)?,
             hemoglobin: lab("labs.hemoglobin", &l.hemoglobin)?,
-            hemoglobin_lower_limit_of_normal: lab("labs.hemoglobin_lower_limit_of_normal", &l.hemoglobin_lower_limit_of_normal)?,
+            hemoglobin_lower_limit_of_normal: lab(
+                "labs.hemoglobin_lower_limit_of_normal",
+                &l.hemoglobin_lower_limit_of_normal,
+            )?,
             serum_m_protein: lab("labs.serum_m_protein", &l.serum_m_protein)?,
             urine_m_protein: lab("labs.urine_m_protein", &l.urine_m_protein)?,
             serum_flc_kappa: lab("labs.serum_flc_kappa", &l.serum_flc_kappa)?,
@@ -428,7 +451,8 @@ impl PatientRecord {
         if labs.ldh.is_some() && labs.ldh_upper_limit_of_normal.is_none() {
             return Err(Error::MissingField {
                 field: "labs.ldh_upper_limit_of_normal".into(),
-                message: "LDH is read against the laboratory's own upper limit of normal; give it with the LDH value".into(),
+                message: "LDH is read against the laboratory's own upper limit of normal; give it with the LDH value"
+                    .into(),
             });
         }
         let cytogenetics = CytogeneticProfile::from_findings("cytogenetics", &self.cytogenetics)?;
@@ -488,7 +512,10 @@ pub(crate) fn check_dates_ordered<'a>(field: &str, dates: impl Iterator<Item = O
     for (i, d) in dates.enumerate() {
         if let (Some(prev), Some(d)) = (last, d) {
             if d < prev {
-                return Err(Error::invalid(format!("{field}[{i}].date"), format!("{d} is earlier than the entry before it ({prev}); list entries oldest first")));
+                return Err(Error::invalid(
+                    format!("{field}[{i}].date"),
+                    format!("{d} is earlier than the entry before it ({prev}); list entries oldest first"),
+                ));
             }
         }
         if d.is_some() {

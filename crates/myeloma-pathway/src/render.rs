@@ -8,7 +8,8 @@ use crate::engine::Plan;
 pub fn plan_text(p: &Plan) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "myeloma-pathway plan (decision support, not a medical device)");
-    let _ = writeln!(s, "Position: {} [phase {}, line {}]", p.position.description, p.position.phase.id(), p.position.line);
+    let _ =
+        writeln!(s, "Position: {} [phase {}, line {}]", p.position.description, p.position.phase.id(), p.position.line);
     let e = &p.transplant_eligibility;
     let _ = writeln!(s, "Transplant eligibility: {:?} ({})", e.eligibility, e.reasons.join("; "));
     let r = &p.risk;
@@ -44,7 +45,8 @@ pub fn plan_text(p: &Plan) -> String {
             let _ = writeln!(s, "       - {line}");
         }
         if let Some(su) = &o.step_up {
-            let steps: Vec<String> = su.doses.iter().map(|d| format!("D{} {} {}", d.day, d.dose.amount, d.dose.unit.label())).collect();
+            let steps: Vec<String> =
+                su.doses.iter().map(|d| format!("D{} {} {}", d.day, d.dose.amount, d.dose.unit.label())).collect();
             let _ = writeln!(s, "       step-up ({:?}): {}; {}", su.jurisdiction, steps.join(" → "), su.monitoring);
         }
         for w in &o.rationale {

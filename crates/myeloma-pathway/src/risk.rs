@@ -176,7 +176,11 @@ impl<'a> Builder<'a> {
             if a == Abnormality::Tp53Mutation {
                 return CriterionState::NotAssessable;
             }
-            self.missing.push(MissingInput::new(format!("cytogenetics.{}", a.id()), a.deciding_test(), self.purpose.clone()));
+            self.missing.push(MissingInput::new(
+                format!("cytogenetics.{}", a.id()),
+                a.deciding_test(),
+                self.purpose.clone(),
+            ));
         }
         s
     }
@@ -224,7 +228,9 @@ pub fn assess(p: &Patient, definition: RiskDefinition, del17p_cutoff: Del17pCuto
             }
         }
         RiskDefinition::Imwg2016 => {
-            for a in [Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Del17p, Abnormality::Gain1q] {
+            for a in
+                [Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Del17p, Abnormality::Gain1q]
+            {
                 b.single(a);
             }
         }
@@ -253,7 +259,11 @@ pub fn assess(p: &Patient, definition: RiskDefinition, del17p_cutoff: Del17pCuto
             };
             b.criteria.push(Criterion { description: "R-ISS stage III".into(), state, evidence });
             for d in ["high plasma-cell S-phase", "high-risk gene-expression profile"] {
-                b.criteria.push(Criterion { description: d.into(), state: CriterionState::NotAssessable, evidence: vec![] });
+                b.criteria.push(Criterion {
+                    description: d.into(),
+                    state: CriterionState::NotAssessable,
+                    evidence: vec![],
+                });
             }
         }
         RiskDefinition::Ims2025 => ims2025(&mut b, del17p_cutoff),
@@ -266,13 +276,10 @@ pub fn assess(p: &Patient, definition: RiskDefinition, del17p_cutoff: Del17pCuto
     } else {
         RiskLevel::Standard
     };
-    let deciding = b.criteria.iter().filter(|c| c.state == CriterionState::Met).flat_map(|c| c.evidence.clone()).collect();
-    let not_assessable = b
-        .criteria
-        .iter()
-        .filter(|c| c.state == CriterionState::NotAssessable)
-        .map(|c| c.description.clone())
-        .collect();
+    let deciding =
+        b.criteria.iter().filter(|c| c.state == CriterionState::Met).flat_map(|c| c.evidence.clone()).collect();
+    let not_assessable =
+        b.criteria.iter().filter(|c| c.state == CriterionState::NotAssessable).map(|c| c.description.clone()).collect();
     let mut missing = b.missing;
     normalise(&mut missing);
     RiskAssessment {
@@ -298,7 +305,11 @@ fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
                     Del17pCutoff::Above20 => c > 20.0,
                     Del17pCutoff::AtLeast20 => c >= 20.0,
                 };
-                if passes { Met } else { NotMet }
+                if passes {
+                    Met
+                } else {
+                    NotMet
+                }
             }
             None => {
                 b.missing.push(MissingInput::new(
@@ -320,7 +331,11 @@ fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
     if tp53 == Met {
         ev.push(describe(p, Tp53Mutation));
     }
-    b.criteria.push(Criterion { description: "del(17p) at CCF above 20% and/or TP53 mutation".into(), state: c1, evidence: ev });
+    b.criteria.push(Criterion {
+        description: "del(17p) at CCF above 20% and/or TP53 mutation".into(),
+        state: c1,
+        evidence: ev,
+    });
 
     // 2. IgH translocation t(4;14), t(14;16) or t(14;20) together with 1q+ and/or del(1p32).
     let igh: Vec<CriterionState> = [T4_14, T14_16, T14_20].into_iter().map(|a| b.finding(a)).collect();
@@ -347,7 +362,11 @@ fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
             Some(2) => Met,
             Some(_) => q1,
             None => {
-                if q1 == Met { Met } else { NotAssessable }
+                if q1 == Met {
+                    Met
+                } else {
+                    NotAssessable
+                }
             }
         },
         _ => p1,
@@ -368,15 +387,31 @@ fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
         (Some(_), Some(_)) => Met,
         (b2, c) => {
             if b2.is_none() {
-                b.missing.push(MissingInput::new("labs.beta2_microglobulin", "serum β2-microglobulin", "cytogenetic risk (ims2025): β2M criterion"));
+                b.missing.push(MissingInput::new(
+                    "labs.beta2_microglobulin",
+                    "serum β2-microglobulin",
+                    "cytogenetic risk (ims2025): β2M criterion",
+                ));
             }
             if c.is_none() {
-                b.missing.push(MissingInput::new("labs.creatinine", "serum creatinine", "cytogenetic risk (ims2025): β2M criterion"));
+                b.missing.push(MissingInput::new(
+                    "labs.creatinine",
+                    "serum creatinine",
+                    "cytogenetic risk (ims2025): β2M criterion",
+                ));
             }
             Unknown
         }
     };
-    let ev = if c4 == Met { vec![format!("β2-microglobulin {} mg/L with creatinine {} mg/dL", b2m.unwrap_or_default(), cr.unwrap_or_default())] } else { vec![] };
+    let ev = if c4 == Met {
+        vec![format!(
+            "β2-microglobulin {} mg/L with creatinine {} mg/dL",
+            b2m.unwrap_or_default(),
+            cr.unwrap_or_default()
+        )]
+    } else {
+        vec![]
+    };
     b.criteria.push(Criterion {
         description: "β2-microglobulin ≥5.5 mg/L with creatinine <1.2 mg/dL".into(),
         state: c4,

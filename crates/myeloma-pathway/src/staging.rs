@@ -113,7 +113,9 @@ pub fn iss(p: &Patient) -> Staging<IssStage> {
             Some(IssStage::I)
         }
         (Some(b), Some(_)) => {
-            breakdown.push(format!("β2M {b} mg/L is < {ISS_B2M_STAGE_III_AT_LEAST_MG_L}, and stage I criteria are not both met → stage II"));
+            breakdown.push(format!(
+                "β2M {b} mg/L is < {ISS_B2M_STAGE_III_AT_LEAST_MG_L}, and stage I criteria are not both met → stage II"
+            ));
             Some(IssStage::II)
         }
         (Some(b), None) if b >= ISS_B2M_STAGE_I_BELOW_MG_L => {
@@ -144,13 +146,18 @@ fn riss_high_risk_ca(p: &Patient, missing: &mut Vec<MissingInput>, breakdown: &m
         breakdown.push(format!("high-risk CA: {}", detected.join(", ")));
         return Some(true);
     }
-    let untested: Vec<&Abnormality> = probes.iter().filter(|a| p.cytogenetics.status(**a) == Status::NotTested).collect();
+    let untested: Vec<&Abnormality> =
+        probes.iter().filter(|a| p.cytogenetics.status(**a) == Status::NotTested).collect();
     if untested.is_empty() {
         breakdown.push("no high-risk CA (del(17p), t(4;14), t(14;16) not detected)".into());
         Some(false)
     } else {
         for a in untested {
-            missing.push(MissingInput::new(format!("cytogenetics.{}", a.id()), a.deciding_test(), "R-ISS (high-risk CA)"));
+            missing.push(MissingInput::new(
+                format!("cytogenetics.{}", a.id()),
+                a.deciding_test(),
+                "R-ISS (high-risk CA)",
+            ));
         }
         None
     }
@@ -242,7 +249,9 @@ pub fn r2_iss(p: &Patient) -> R2Iss {
         }
         None => missing.extend(iss_r.missing_inputs.iter().cloned()),
     }
-    for (a, h, label) in [(Abnormality::Del17p, 2, "+1"), (Abnormality::T4_14, 2, "+1"), (Abnormality::Gain1q, 1, "+0.5")] {
+    for (a, h, label) in
+        [(Abnormality::Del17p, 2, "+1"), (Abnormality::T4_14, 2, "+1"), (Abnormality::Gain1q, 1, "+0.5")]
+    {
         match p.cytogenetics.status(a) {
             Status::Detected => {
                 halves += h;

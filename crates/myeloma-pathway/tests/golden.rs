@@ -65,13 +65,18 @@ fn check_case(case: &Value) -> Result<(), String> {
             "risk" => out["risk"]["level"].clone(),
             "iss" | "r_iss" | "r2_iss" => out["staging"][key.as_str()]["stage"].clone(),
             "first_options" => {
-                let got: BTreeSet<String> = plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect();
+                let got: BTreeSet<String> =
+                    plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect();
                 if got != set(want) {
                     return Err(format!("first_options: expected {want}, got {got:?}"));
                 }
                 continue;
             }
-            "options_include" | "options_exclude" | "excluded_include" | "missing_inputs_include" | "missing_inputs_exclude" => {
+            "options_include"
+            | "options_exclude"
+            | "excluded_include"
+            | "missing_inputs_include"
+            | "missing_inputs_exclude" => {
                 let (pool, must) = match key.as_str() {
                     "options_include" => (&offered, true),
                     "options_exclude" => (&offered, false),

@@ -71,31 +71,58 @@ fn expected(phase: Phase, event: &str) -> Result<Phase, &'static str> {
         (_, "mrd_assessed") => Ok(phase),
         (WorkUp, "therapy_started(induction)") => Ok(Induction),
         (WorkUp, "therapy_started(relapse)") => Err("regimen_not_for_phase"),
-        (WorkUp, "cycle_completed" | "response_assessed(vgpr)" | "response_assessed(pd)" | "progression") => Err("no_therapy_in_progress"),
-        (WorkUp, "consolidation(transplant)" | "consolidation(extended)" | "transplant_done") => Err("consolidation_before_induction"),
+        (WorkUp, "cycle_completed" | "response_assessed(vgpr)" | "response_assessed(pd)" | "progression") => {
+            Err("no_therapy_in_progress")
+        }
+        (WorkUp, "consolidation(transplant)" | "consolidation(extended)" | "transplant_done") => {
+            Err("consolidation_before_induction")
+        }
         (WorkUp | Induction, "maintenance_started") => Err("maintenance_before_consolidation"),
-        (WorkUp | Induction | ConsolidationTransplant | ConsolidationExtendedInduction | Observation | Relapse, "maintenance_stopped") => Err("not_in_maintenance"),
+        (
+            WorkUp | Induction | ConsolidationTransplant | ConsolidationExtendedInduction | Observation | Relapse,
+            "maintenance_stopped",
+        ) => Err("not_in_maintenance"),
         (Induction, "therapy_started(induction)") => Ok(Induction),
         (Induction, "therapy_started(relapse)") => Err("regimen_not_for_phase"),
-        (Induction | ConsolidationTransplant | ConsolidationExtendedInduction | Maintenance | Relapse, "cycle_completed") => Ok(phase),
+        (
+            Induction | ConsolidationTransplant | ConsolidationExtendedInduction | Maintenance | Relapse,
+            "cycle_completed",
+        ) => Ok(phase),
         (Observation, "cycle_completed") => Err("no_therapy_in_progress"),
         (_, "response_assessed(pd)" | "progression") => Ok(Relapse),
         (_, "response_assessed(vgpr)") => Ok(phase),
         (Induction, "consolidation(transplant)") => Ok(ConsolidationTransplant),
         (Induction, "consolidation(extended)") => Ok(ConsolidationExtendedInduction),
         (Induction, "transplant_done") => Ok(ConsolidationTransplant),
-        (ConsolidationTransplant | ConsolidationExtendedInduction, "therapy_started(induction)" | "therapy_started(relapse)") => Err("therapy_already_in_progress"),
-        (ConsolidationTransplant | ConsolidationExtendedInduction, "consolidation(transplant)" | "consolidation(extended)") => Err("already_in_consolidation"),
+        (
+            ConsolidationTransplant | ConsolidationExtendedInduction,
+            "therapy_started(induction)" | "therapy_started(relapse)",
+        ) => Err("therapy_already_in_progress"),
+        (
+            ConsolidationTransplant | ConsolidationExtendedInduction,
+            "consolidation(transplant)" | "consolidation(extended)",
+        ) => Err("already_in_consolidation"),
         (ConsolidationTransplant, "transplant_done") => Ok(ConsolidationTransplant),
         (ConsolidationExtendedInduction, "transplant_done") => Err("transplant_not_planned"),
-        (ConsolidationTransplant | ConsolidationExtendedInduction | Maintenance, "maintenance_started") => Ok(Maintenance),
+        (ConsolidationTransplant | ConsolidationExtendedInduction | Maintenance, "maintenance_started") => {
+            Ok(Maintenance)
+        }
         (Maintenance, "maintenance_stopped") => Ok(Observation),
-        (Maintenance | Observation, "therapy_started(induction)" | "therapy_started(relapse)" | "consolidation(transplant)" | "consolidation(extended)" | "transplant_done") => Err("no_return_without_relapse"),
+        (
+            Maintenance | Observation,
+            "therapy_started(induction)"
+            | "therapy_started(relapse)"
+            | "consolidation(transplant)"
+            | "consolidation(extended)"
+            | "transplant_done",
+        ) => Err("no_return_without_relapse"),
         (Observation, "maintenance_started") => Err("no_return_without_relapse"),
         (Relapse, "therapy_started(relapse)") => Ok(Relapse),
         (Relapse, "therapy_started(induction)") => Err("regimen_not_for_phase"),
         (Relapse, "transplant_done") => Ok(Relapse),
-        (Relapse, "consolidation(transplant)" | "consolidation(extended)" | "maintenance_started") => Err("not_applicable"),
+        (Relapse, "consolidation(transplant)" | "consolidation(extended)" | "maintenance_started") => {
+            Err("not_applicable")
+        }
         (p, e) => panic!("no expectation written for ({p:?}, {e})"),
     }
 }

@@ -19,7 +19,12 @@ const ABN: [Abnormality; 7] = [
 ];
 
 fn status() -> impl Strategy<Value = Option<Status>> {
-    prop_oneof![Just(None), Just(Some(Status::Detected)), Just(Some(Status::NotDetected)), Just(Some(Status::NotTested))]
+    prop_oneof![
+        Just(None),
+        Just(Some(Status::Detected)),
+        Just(Some(Status::NotDetected)),
+        Just(Some(Status::NotTested))
+    ]
 }
 
 fn base() -> PatientRecord {
@@ -158,7 +163,10 @@ proptest! {
 fn the_knowledge_base_hash_is_the_sha256_of_the_embedded_file() {
     use sha2::Digest;
     let kb = myeloma_pathway::KnowledgeBase::embedded();
-    let want: String = sha2::Sha256::digest(myeloma_pathway::kb::EMBEDDED_JSON.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let want: String = sha2::Sha256::digest(myeloma_pathway::kb::EMBEDDED_JSON.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     assert_eq!(kb.sha256(), want);
     assert!(!kb.version().starts_with("INVALID"), "embedded knowledge base failed to load: {}", kb.version());
     let plan = recommend(&Patient::from_json("{}").unwrap(), &Guideline::default()).unwrap();
