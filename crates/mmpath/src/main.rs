@@ -19,6 +19,8 @@ COMMANDS:
     risk          cytogenetic risk under the guideline's definition
     risk-compare  cytogenetic risk under every definition, side by side
     eligibility   transplant eligibility, frailty scores, creatinine clearance
+    diagnose      IMWG 2014 diagnosis (myeloma, smouldering, MGUS, solitary plasmacytoma),
+                  every CRAB/SLiM item with its threshold, and 20/2/20 risk for smouldering
     kb            knowledge-base version and SHA-256 (no FILE)
     case          run a golden case file (tests/golden/*.json): prints the plan JSON, or the
                   error JSON, exactly as the library returns it (the cross-language reference)

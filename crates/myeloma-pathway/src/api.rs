@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::guideline::Guideline;
 use crate::kb::KnowledgeBase;
 use crate::patient::Patient;
-use crate::{fitness, risk, staging};
+use crate::{diagnosis, fitness, risk, staging};
 
 /// The assessments a front end can ask for by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,16 +26,19 @@ pub enum Assessment {
     RiskCompare,
     /// Transplant eligibility, frailty and creatinine clearance.
     Eligibility,
+    /// IMWG 2014 diagnosis (myeloma, smouldering, MGUS, solitary plasmacytoma) with 20/2/20 risk.
+    Diagnose,
 }
 
 impl Assessment {
     /// Every assessment with its name.
-    pub const ALL: [(Assessment, &'static str); 5] = [
+    pub const ALL: [(Assessment, &'static str); 6] = [
         (Assessment::Plan, "plan"),
         (Assessment::Stage, "stage"),
         (Assessment::Risk, "risk"),
         (Assessment::RiskCompare, "risk-compare"),
         (Assessment::Eligibility, "eligibility"),
+        (Assessment::Diagnose, "diagnose"),
     ];
 
     /// Look up by name.
@@ -110,6 +113,7 @@ pub fn run(what: Assessment, p: &Patient, g: &Guideline) -> Result<String> {
     Ok(match what {
         Assessment::Plan => engine::recommend(p, g)?.to_json(),
         Assessment::Stage => to_json(&WithBasis { result: staging::stage_all(p), basis: basis(g) }),
+        Assessment::Diagnose => to_json(&WithBasis { result: diagnosis::diagnose_with(p, g), basis: basis(g) }),
         Assessment::Risk => to_json(&WithBasis { result: risk::assess(p, g.risk_definition, g.del17p_cutoff), basis: basis(g) }),
         Assessment::RiskCompare => to_json(&WithBasis { result: risk::compare(p, g.del17p_cutoff), basis: basis(g) }),
         Assessment::Eligibility => {

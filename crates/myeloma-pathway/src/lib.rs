@@ -33,6 +33,7 @@ pub mod api;
 pub mod citation;
 pub mod cytogenetics;
 pub mod date;
+pub mod diagnosis;
 pub mod drugs;
 pub mod engine;
 pub mod error;
