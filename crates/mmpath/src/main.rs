@@ -21,6 +21,8 @@ COMMANDS:
     eligibility   transplant eligibility, frailty scores, creatinine clearance
     diagnose      IMWG 2014 diagnosis (myeloma, smouldering, MGUS, solitary plasmacytoma),
                   every CRAB/SLiM item with its threshold, and 20/2/20 risk for smouldering
+    response      IMWG 2016 response over the response_assessments series (sCR…PD, confirmed
+                  by two consecutive assessments, progression from the nadir) and MRD
     kb            knowledge-base version and SHA-256 (no FILE)
     case          run a golden case file (tests/golden/*.json): prints the plan JSON, or the
                   error JSON, exactly as the library returns it (the cross-language reference)

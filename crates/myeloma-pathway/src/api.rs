@@ -28,17 +28,20 @@ pub enum Assessment {
     Eligibility,
     /// IMWG 2014 diagnosis (myeloma, smouldering, MGUS, solitary plasmacytoma) with 20/2/20 risk.
     Diagnose,
+    /// IMWG 2016 response over the time series, with MRD.
+    Response,
 }
 
 impl Assessment {
     /// Every assessment with its name.
-    pub const ALL: [(Assessment, &'static str); 6] = [
+    pub const ALL: [(Assessment, &'static str); 7] = [
         (Assessment::Plan, "plan"),
         (Assessment::Stage, "stage"),
         (Assessment::Risk, "risk"),
         (Assessment::RiskCompare, "risk-compare"),
         (Assessment::Eligibility, "eligibility"),
         (Assessment::Diagnose, "diagnose"),
+        (Assessment::Response, "response"),
     ];
 
     /// Look up by name.
@@ -108,12 +111,13 @@ pub fn run_json(what: Assessment, patient_json: &str, guideline_json: Option<&st
 /// Run an assessment on a validated patient.
 ///
 /// # Errors
-/// History-replay refusals (for the plan).
+/// History-replay refusals (for the plan); invalid values in a hand-built [`Patient`] (response).
 pub fn run(what: Assessment, p: &Patient, g: &Guideline) -> Result<String> {
     Ok(match what {
         Assessment::Plan => engine::recommend(p, g)?.to_json(),
         Assessment::Stage => to_json(&WithBasis { result: staging::stage_all(p), basis: basis(g) }),
         Assessment::Diagnose => to_json(&WithBasis { result: diagnosis::diagnose_with(p, g), basis: basis(g) }),
+        Assessment::Response => to_json(&WithBasis { result: crate::response::assess_response(p)?, basis: basis(g) }),
         Assessment::Risk => to_json(&WithBasis { result: risk::assess(p, g.risk_definition, g.del17p_cutoff), basis: basis(g) }),
         Assessment::RiskCompare => to_json(&WithBasis { result: risk::compare(p, g.del17p_cutoff), basis: basis(g) }),
         Assessment::Eligibility => {

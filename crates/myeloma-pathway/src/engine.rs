@@ -15,7 +15,7 @@ use crate::missing::{normalise, MissingInput};
 use crate::pathway::{replay, PathwayState, Phase};
 use crate::patient::Patient;
 use crate::regimen::{Regimen, RiskFit, Setting, StepUp, Use};
-use crate::response::{MrdStatus, ResponseCategory};
+use crate::response::ResponseCategory;
 use crate::risk::{self, RiskAssessment, RiskLevel};
 use crate::staging::{self, StagingSummary};
 
@@ -31,6 +31,8 @@ pub struct RankedOption {
     pub regimen_id: String,
     /// Regimen name.
     pub name: String,
+    /// Cycle length and course, e.g. `14-day cycles, for 24 months`.
+    pub course: String,
     /// One line per schedule component, with any dose adjustment applied.
     pub schedule: Vec<String>,
     /// Step-up dosing for the guideline's jurisdiction, where the regimen has one.
@@ -556,6 +558,7 @@ fn make_option(
         action,
         regimen_id: r.id.clone(),
         name: r.name.clone(),
+        course: course_label(r),
         schedule,
         step_up,
         rationale,
@@ -564,6 +567,17 @@ fn make_option(
         evidence: r.evidence.clone(),
         schedule_evidence: r.weakest_evidence(),
         citations: citations_for(r),
+    }
+}
+
+fn course_label(r: &Regimen) -> String {
+    use crate::regimen::Duration;
+    let cycle = format!("{}-day cycles", r.cycle_length_days);
+    match r.duration {
+        Duration::Cycles { count } => format!("{cycle}, {count} cycles as studied"),
+        Duration::UntilProgression => format!("{cycle}, until progression or unacceptable toxicity"),
+        Duration::Months { count } => format!("{cycle}, for {count} months"),
+        Duration::Single => "single administration".to_string(),
     }
 }
 
@@ -885,7 +899,7 @@ fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> Vec<RankedOp
             RiskFit::High => why.push("high cytogenetic risk: continuous proteasome-inhibitor based maintenance (article, Phase 3; schedule per the cited trial)".to_string()),
             RiskFit::Any => why.push("continues the PERSEUS D-VRd programme after transplant".to_string()),
         }
-        if level == RiskLevel::High && !cx.risk.deciding.is_empty() {
+        if level == RiskLevel::High && fit == RiskFit::High && !cx.risk.deciding.is_empty() {
             why.push(format!("risk decided by: {} ({})", cx.risk.deciding.join("; "), cx.risk.definition.id()));
         }
         let dr_first = fit == RiskFit::Any;
@@ -1169,35 +1183,13 @@ fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     )
 }
 
-/// MRD summary from the record's MRD results.
+/// MRD summary from the record's MRD results (derived by [`crate::response::assess_mrd`]).
 pub fn mrd_summary(p: &Patient) -> MrdSummary {
-    let mut results: Vec<&crate::response::MrdResult> = p.record.mrd.iter().collect();
-    results.sort_by_key(|m| m.date);
-    let latest = results.last().map(|m| (*m).clone());
-    // Current run of bone-marrow negatives at ≥1e-5 sensitivity, since the last positive.
-    let mut run: Vec<&crate::response::MrdResult> = Vec::new();
-    for m in &results {
-        if m.result == MrdStatus::Positive {
-            run.clear();
-        } else if m.sample == crate::response::MrdSample::BoneMarrow && m.sensitivity_log10 >= 5 {
-            run.push(m);
-        }
-    }
-    let span = match (run.first(), run.last()) {
-        (Some(a), Some(b)) if run.len() >= 2 => {
-            let days = a.date.days_until(&b.date);
-            Some(u32::try_from(days * 12 / 365).unwrap_or(0))
-        }
-        _ => None,
-    };
-    let sustained = match (run.first(), run.last()) {
-        (Some(a), Some(b)) if run.len() >= 2 => a.date.add_months(12) <= b.date,
-        _ => false,
-    };
+    let m = crate::response::assess_mrd(p, None);
     MrdSummary {
-        latest,
-        sustained_negative: sustained,
-        negative_span_months: span,
+        latest: m.latest,
+        sustained_negative: m.sustained_negative,
+        negative_span_months: m.negative_span_months,
         citation: cite("imwg-2016-response"),
     }
 }
