@@ -40,7 +40,7 @@ pub fn plan_text(p: &Plan) -> String {
     }
     for o in &p.options {
         let cond = o.condition.as_ref().map(|c| format!(" [{c}]")).unwrap_or_default();
-        let _ = writeln!(s, "  {}. {} {}{}", o.rank, o.action, o.name, cond);
+        let _ = writeln!(s, "  {}. {} {}{} ({})", o.rank, o.action, o.name, cond, o.course);
         for line in &o.schedule {
             let _ = writeln!(s, "       - {line}");
         }
