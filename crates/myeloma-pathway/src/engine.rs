@@ -1026,10 +1026,8 @@ fn during_maintenance(cx: &mut Ctx<'_>, mrd: &MrdSummary) -> (Vec<RankedOption>,
             (Some(RiskFit::High), RiskLevel::Standard) => warn(cx, "maintenance_risk_mismatch", format!("{} is the high-risk choice but cytogenetic risk is standard: lenalidomide is the article's standard-risk maintenance", r.name), &["article-pathway"]),
             _ => {}
         }
-        if r.id == "dr-maintenance" {
-            if mrd.sustained_negative && s.cycles_in_phase >= 26 {
-                warn(cx, "daratumumab_may_stop", "sustained MRD negativity (≥12 months) after ≥24 months of D-R: PERSEUS stopped daratumumab here; lenalidomide continues".into(), &["perseus"]);
-            }
+        if r.id == "dr-maintenance" && mrd.sustained_negative && s.cycles_in_phase >= 26 {
+            warn(cx, "daratumumab_may_stop", "sustained MRD negativity (≥12 months) after ≥24 months of D-R: PERSEUS stopped daratumumab here; lenalidomide continues".into(), &["perseus"]);
         }
         if let crate::regimen::Duration::Months { count } = r.duration {
             let cycles_total = u32::from(count) * 30 / u32::from(r.cycle_length_days.max(1));
@@ -1254,7 +1252,7 @@ fn counterfactuals(p: &Patient, g: &Guideline, plan: &Plan) -> Vec<Counterfactua
                 let mut f = crate::cytogenetics::Finding::new(a, alt);
                 f.clonal_fraction_pct = Some(50.0);
                 let findings: Vec<_> =
-                    q.cytogenetics.findings().cloned().filter(|x| x.abnormality != a).chain([f]).collect();
+                    q.cytogenetics.findings().filter(|x| x.abnormality != a).cloned().chain([f]).collect();
                 if let Ok(c) = crate::cytogenetics::CytogeneticProfile::from_findings("cytogenetics", &findings) {
                     q.cytogenetics = c;
                 }

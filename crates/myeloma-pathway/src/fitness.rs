@@ -62,7 +62,8 @@ pub fn imwg_frailty(p: &Patient) -> FrailtyScore {
         }
         None => missing.push(MissingInput::new("age_years", "age", purpose)),
     }
-    let items: [(&str, Option<u8>, fn(u8) -> u8, &str); 3] = [
+    type Item<'a> = (&'a str, Option<u8>, fn(u8) -> u8, &'a str);
+    let items: [Item<'_>; 3] = [
         ("frailty.charlson", p.frailty.charlson, |c| u8::from(c >= 2), "Charlson Comorbidity Index"),
         ("frailty.katz_adl", p.frailty.katz_adl, |c| u8::from(c <= 4), "Katz Activities of Daily Living"),
         ("frailty.lawton_iadl", p.frailty.lawton_iadl, |c| u8::from(c <= 5), "Lawton Instrumental ADL"),

@@ -73,8 +73,7 @@ fn cockcroft_gault_is_140_minus_age_times_weight_over_72_times_creatinine_and_08
 
 #[test]
 fn cockcroft_gault_records_the_weight_basis_chosen() {
-    let mut g = Guideline::default();
-    g.crcl_weight = WeightBasis::Ideal;
+    let g = Guideline { crcl_weight: WeightBasis::Ideal, ..Guideline::default() };
     let m = patient(60, "male", 100.0, 152.4, r#"{"value":1.0,"unit":"mg/dL"}"#);
     let c = creatinine_clearance(&m, &g).unwrap();
     assert_eq!(c.weight_basis, Some(WeightBasis::Ideal));
@@ -104,8 +103,7 @@ fn after_induction(crcl: f64) -> Patient {
 
 #[test]
 fn melphalan_140_is_chosen_below_the_centres_crcl_threshold_and_200_at_or_above_it() {
-    let mut g = Guideline::default();
-    g.melphalan_140_below_crcl_ml_min = Some(40.0);
+    let g = Guideline { melphalan_140_below_crcl_ml_min: Some(40.0), ..Guideline::default() };
     let first = |crcl: f64| recommend(&after_induction(crcl), &g).unwrap().options[0].regimen_id.clone();
     assert_eq!(first(39.9), "mel140-asct");
     assert_eq!(first(40.0), "mel200-asct");
