@@ -638,11 +638,14 @@ pub fn diagnose_with(p: &Patient, g: &Guideline) -> Diagnosis {
                 it.notes.push(format!("{n}: estimated by Cockcroft-Gault; IMWG accepts validated equations ([M])"));
             }
         }
-        if let Some(c) = l.creatinine {
-            let (v, u) = c.entered();
-            if u == "µmol/L" && v > 176.8 && v <= 177.0 {
+        // 177 µmol/L (the paper's rounded figure) is 2.002262 mg/dL: values between the two
+        // readings are flagged whatever unit they were entered in.
+        if let Some(c) = cr {
+            if compare(c, Comparator::Gt, CREATININE_ABOVE_MG_DL)
+                && compare(c, Comparator::Le, 177.0 / crate::labs::CREATININE_UMOL_PER_MG_DL)
+            {
                 it.notes.push(format!(
-                    "creatinine {v} µmol/L lies between 176.8 (= 2 mg/dL exactly) and 177 µmol/L (the paper's rounded figure): counted as above 2 mg/dL"
+                    "creatinine {c} mg/dL lies between 2 mg/dL (176.8 µmol/L) and the paper's rounded 177 µmol/L: counted as above 2 mg/dL"
                 ));
             }
         }
