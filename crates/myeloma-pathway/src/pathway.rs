@@ -249,7 +249,11 @@ impl fmt::Display for Refusal {
 }
 
 /// The full pathway state: the phase plus what the rules need to know about the past.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Deserializable (unknown keys refused) so that a front end can hand a state back to
+/// [`transition`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PathwayState {
     /// Current phase.
     pub phase: Phase,

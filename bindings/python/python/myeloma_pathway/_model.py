@@ -1,0 +1,1218 @@
+"""Patients, guidelines, assessments and their typed results.
+
+Every function here hands JSON to the Rust core and wraps the JSON it returns; no clinical rule,
+threshold or default lives in Python. ``to_json()`` on a result returns the core's exact bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import html
+import json
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+
+from . import _native
+from .enums import (
+    Abnormality,
+    ConsolidationRoute,
+    CriterionState,
+    Eligibility,
+    EventKind,
+    Evidence,
+    FindingStatus,
+    FishMethod,
+    FrailtyCategory,
+    MrdStatus,
+    Phase,
+    ResponseCategory,
+    RiskDefinition,
+    RiskLevel,
+)
+
+__all__ = [
+    "Quantity",
+    "Finding",
+    "Patient",
+    "Guideline",
+    "Citation",
+    "MissingInput",
+    "RankedOption",
+    "Exclusion",
+    "Warning",
+    "NextDecision",
+    "Counterfactual",
+    "Position",
+    "PathwayState",
+    "Event",
+    "StageResult",
+    "Staging",
+    "Criterion",
+    "RiskAssessment",
+    "RiskResult",
+    "RiskComparison",
+    "FrailtyScore",
+    "EligibilityAssessment",
+    "EligibilityResult",
+    "Basis",
+    "Plan",
+    "recommend",
+    "stage",
+    "risk",
+    "compare_risk",
+    "eligibility",
+    "transition",
+    "kb_version",
+    "kb_sha256",
+    "library_version",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Input helpers
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON data from records that may hold enums, Quantity and Finding objects."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (Quantity, Finding, Event)):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _dumps(value: Any) -> str:
+    # allow_nan=False: NaN or infinity would not be JSON; refuse them here with the core's
+    # error kind rather than send text the core cannot read.
+    try:
+        return json.dumps(_jsonable(value), allow_nan=False, ensure_ascii=False)
+    except ValueError as e:
+        from .errors import InvalidJsonError
+
+        raise InvalidJsonError(
+            f".: {e}",
+            json.dumps(
+                {
+                    "error": {
+                        "kind": "invalid_json",
+                        "code": 10,
+                        "field": ".",
+                        "unit": None,
+                        "accepted_range": None,
+                        "message": f".: {e}",
+                    }
+                }
+            ),
+        ) from None
+    except TypeError as e:
+        from .errors import InvalidJsonError
+
+        raise InvalidJsonError(
+            f".: {e}",
+            json.dumps(
+                {
+                    "error": {
+                        "kind": "invalid_json",
+                        "code": 10,
+                        "field": ".",
+                        "unit": None,
+                        "accepted_range": None,
+                        "message": f".: {e}",
+                    }
+                }
+            ),
+        ) from None
+
+
+class Quantity:
+    """A laboratory value with its unit, e.g. ``Quantity(1.2, "mg/dL")``."""
+
+    __slots__ = ("value", "unit")
+
+    def __init__(self, value: float, unit: str) -> None:
+        self.value = value
+        self.unit = unit
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {"value": self.value, "unit": self.unit}
+
+    def __repr__(self) -> str:
+        return f"Quantity({self.value!r}, {self.unit!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Quantity) and (self.value, self.unit) == (other.value, other.unit)
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.unit))
+
+
+class Finding:
+    """One cytogenetic finding: detected, not detected or not tested, with the clonal fraction
+    (% of positive nuclei) and method where known."""
+
+    __slots__ = ("abnormality", "status", "clonal_fraction_pct", "method", "copies", "copies_lost")
+
+    def __init__(
+        self,
+        abnormality: Union[Abnormality, str],
+        status: Union[FindingStatus, str],
+        clonal_fraction_pct: Optional[float] = None,
+        method: Union[FishMethod, str, None] = None,
+        copies: Optional[int] = None,
+        copies_lost: Optional[int] = None,
+    ) -> None:
+        self.abnormality = abnormality
+        self.status = status
+        self.clonal_fraction_pct = clonal_fraction_pct
+        self.method = method
+        self.copies = copies
+        self.copies_lost = copies_lost
+
+    def to_dict(self) -> Dict[str, Any]:
+        d: Dict[str, Any] = {"abnormality": _jsonable(self.abnormality), "status": _jsonable(self.status)}
+        for k in ("clonal_fraction_pct", "method", "copies", "copies_lost"):
+            v = getattr(self, k)
+            if v is not None:
+                d[k] = _jsonable(v)
+        return d
+
+    def __repr__(self) -> str:
+        return f"Finding({self.to_dict()!r})"
+
+
+def _coerce_record(record: Union[Mapping[str, Any], str, bytes, None], fields: Mapping[str, Any]) -> str:
+    if isinstance(record, (str, bytes)):
+        if fields:
+            raise TypeError("give the record as JSON or as keyword arguments, not both")
+        return record.decode("utf-8") if isinstance(record, bytes) else record
+    merged: Dict[str, Any] = dict(record or {})
+    for k, v in fields.items():
+        if k in merged:
+            raise TypeError(f"`{k}` is given both in the record and as a keyword argument")
+        merged[k] = v
+    return _dumps(merged)
+
+
+# ---------------------------------------------------------------------------------------------
+# Patient and guideline
+
+
+class Patient:
+    """A validated patient record.
+
+    Build it from keyword arguments, a dict, or JSON text (the record of
+    ``docs/patient.schema.json``). Absent values are unknown, never normal. Bad input raises a
+    :class:`~myeloma_pathway.MyelomaPathwayError` subclass naming the field, unit and accepted
+    range; unknown keys are refused.
+
+    >>> Patient(age_years=60, labs={"creatinine": Quantity(1.0, "mg/dL")})  # doctest: +SKIP
+    """
+
+    __slots__ = ("_text", "_canonical")
+
+    def __init__(self, record: Union[Mapping[str, Any], str, bytes, None] = None, /, **fields: Any) -> None:
+        text = _coerce_record(record, fields)
+        self._canonical = _native.validate_patient(text)
+        self._text = text
+
+    @classmethod
+    def from_json(cls, text: Union[str, bytes]) -> "Patient":
+        """Parse and validate a JSON record."""
+        return cls(text)
+
+    @classmethod
+    def from_dict(cls, record: Mapping[str, Any]) -> "Patient":
+        """Validate a record given as a dict."""
+        return cls(record)
+
+    def to_json(self) -> str:
+        """The record as the core re-serialises it (canonical key order)."""
+        return self._canonical
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The record as a dict."""
+        result: Dict[str, Any] = json.loads(self._canonical)
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        d = self.to_dict()
+        if name in d:
+            return d[name]
+        # Absent optional fields read as None (unknown), never as a default.
+        if name in _PATIENT_FIELDS:
+            return None
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        return f"Patient({self._canonical})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Patient) and self._canonical == other._canonical
+
+    def __hash__(self) -> int:
+        return hash(self._canonical)
+
+
+_PATIENT_FIELDS = frozenset(
+    {
+        "schema_version",
+        "age_years",
+        "sex",
+        "weight_kg",
+        "height_cm",
+        "ecog",
+        "frailty",
+        "organ_function",
+        "labs",
+        "cytogenetics",
+        "diagnosis",
+        "history",
+        "response_assessments",
+        "mrd",
+    }
+)
+
+
+class Guideline:
+    """The guideline profile: every choice the caller makes where sources disagree.
+
+    Absent keys take the core's defaults (shown in full by :meth:`to_dict`); unknown keys and
+    out-of-range numbers are refused.
+
+    >>> Guideline(risk_definition=RiskDefinition.IMWG2016).risk_definition  # doctest: +SKIP
+    <RiskDefinition.IMWG2016: 'imwg2016'>
+    """
+
+    __slots__ = ("_json",)
+
+    def __init__(self, profile: Union[Mapping[str, Any], str, bytes, None] = None, /, **fields: Any) -> None:
+        text = _coerce_record(profile, fields)
+        self._json = _native.validate_guideline(text)
+
+    @classmethod
+    def default(cls) -> "Guideline":
+        """The default profile (the seed article's pathway)."""
+        return cls()
+
+    @classmethod
+    def from_json(cls, text: Union[str, bytes]) -> "Guideline":
+        """Parse and validate a JSON guideline profile."""
+        return cls(text)
+
+    def to_json(self) -> str:
+        """The full profile, every key present, as the core serialises it."""
+        return self._json
+
+    def to_dict(self) -> Dict[str, Any]:
+        result: Dict[str, Any] = json.loads(self._json)
+        return result
+
+    @property
+    def risk_definition(self) -> RiskDefinition:
+        return RiskDefinition(self.to_dict()["risk_definition"])
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        d = self.to_dict()
+        if name in d:
+            return d[name]
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        return f"Guideline({self._json})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Guideline) and self._json == other._json
+
+    def __hash__(self) -> int:
+        return hash(self._json)
+
+
+PatientLike = Union[Patient, Mapping[str, Any], str]
+GuidelineLike = Union[Guideline, Mapping[str, Any], str, None]
+
+
+def _patient_text(p: PatientLike) -> str:
+    if isinstance(p, Patient):
+        return p._text
+    return Patient(p)._text
+
+
+def _guideline_text(g: GuidelineLike) -> Optional[str]:
+    if g is None:
+        return None
+    if isinstance(g, Guideline):
+        return g.to_json()
+    return Guideline(g).to_json()
+
+
+# ---------------------------------------------------------------------------------------------
+# Result nodes
+
+
+class _Node:
+    """A read-only view of one object of the core's JSON output."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """This object as plain data (a deep copy)."""
+        return copy.deepcopy(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self._data == other._data  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self._data, sort_keys=True))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({json.dumps(self._data, ensure_ascii=False)[:200]})"
+
+
+def _opt(cls: Any, v: Any) -> Any:
+    return None if v is None else cls(v)
+
+
+class Citation(_Node):
+    """A source: publication or label, version, section, and how it was checked."""
+
+    __slots__ = ()
+
+    @property
+    def key(self) -> str:
+        return str(self._data["key"])
+
+    @property
+    def source(self) -> str:
+        return str(self._data["source"])
+
+    @property
+    def version(self) -> str:
+        return str(self._data["version"])
+
+    @property
+    def section(self) -> str:
+        return str(self._data["section"])
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(self._data["evidence"])
+
+    @property
+    def reference(self) -> str:
+        return str(self._data.get("reference", ""))
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.version}), {self.section} [{self.key}]"
+
+
+def _citations(items: Optional[Iterable[Mapping[str, Any]]]) -> List[Citation]:
+    return [Citation(c) for c in (items or [])]
+
+
+class MissingInput(_Node):
+    """An input that was needed and absent, with the test that would supply it."""
+
+    __slots__ = ()
+
+    @property
+    def field(self) -> str:
+        return str(self._data["field"])
+
+    @property
+    def test(self) -> str:
+        return str(self._data["test"])
+
+    @property
+    def needed_for(self) -> str:
+        return str(self._data["needed_for"])
+
+
+def _missing(items: Optional[Iterable[Mapping[str, Any]]]) -> List[MissingInput]:
+    return [MissingInput(m) for m in (items or [])]
+
+
+class RankedOption(_Node):
+    """A recommended option: rank 1 is first choice."""
+
+    __slots__ = ()
+
+    @property
+    def rank(self) -> int:
+        return int(self._data["rank"])
+
+    @property
+    def action(self) -> str:
+        return str(self._data["action"])
+
+    @property
+    def regimen_id(self) -> str:
+        return str(self._data["regimen_id"])
+
+    @property
+    def name(self) -> str:
+        return str(self._data["name"])
+
+    @property
+    def schedule(self) -> List[str]:
+        return list(self._data.get("schedule", []))
+
+    @property
+    def step_up(self) -> Optional[Dict[str, Any]]:
+        v = self._data.get("step_up")
+        return None if v is None else copy.deepcopy(v)
+
+    @property
+    def rationale(self) -> List[str]:
+        return list(self._data.get("rationale", []))
+
+    @property
+    def condition(self) -> Optional[str]:
+        return self._data.get("condition")
+
+    @property
+    def notes(self) -> List[str]:
+        return list(self._data.get("notes", []))
+
+    @property
+    def evidence(self) -> List[Dict[str, Any]]:
+        return copy.deepcopy(list(self._data.get("evidence", [])))
+
+    @property
+    def schedule_evidence(self) -> Evidence:
+        return Evidence(self._data["schedule_evidence"])
+
+    @property
+    def citations(self) -> List[Citation]:
+        return _citations(self._data.get("citations"))
+
+
+class Exclusion(_Node):
+    """An option considered and not offered, with why not."""
+
+    __slots__ = ()
+
+    @property
+    def regimen_id(self) -> str:
+        return str(self._data["regimen_id"])
+
+    @property
+    def name(self) -> str:
+        return str(self._data["name"])
+
+    @property
+    def reason(self) -> str:
+        return str(self._data["reason"])
+
+    @property
+    def citations(self) -> List[Citation]:
+        return _citations(self._data.get("citations"))
+
+
+class Warning(_Node):  # noqa: A001 - the core's name
+    """A warning tied to a hazard."""
+
+    __slots__ = ()
+
+    @property
+    def code(self) -> str:
+        return str(self._data["code"])
+
+    @property
+    def message(self) -> str:
+        return str(self._data["message"])
+
+    @property
+    def citations(self) -> List[str]:
+        return list(self._data.get("citations", []))
+
+
+class NextDecision(_Node):
+    """The next decision point."""
+
+    __slots__ = ()
+
+    @property
+    def when(self) -> str:
+        return str(self._data["when"])
+
+    @property
+    def action(self) -> str:
+        return str(self._data["action"])
+
+    @property
+    def citations(self) -> List[Citation]:
+        return _citations(self._data.get("citations"))
+
+
+class Counterfactual(_Node):
+    """What would change the first option."""
+
+    __slots__ = ()
+
+    @property
+    def change(self) -> str:
+        return str(self._data["change"])
+
+    @property
+    def first_options(self) -> List[str]:
+        return list(self._data.get("first_options", []))
+
+    @property
+    def effect(self) -> str:
+        return str(self._data["effect"])
+
+
+class PathwayState(_Node):
+    """The full pathway state: the phase plus what the rules need to know about the past.
+
+    Move it with :func:`transition`; ``to_json()`` is the core's serialisation.
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def new(cls, eligibility: Union[Eligibility, str] = Eligibility.UNDETERMINED) -> "PathwayState":
+        """A newly diagnosed patient in work-up."""
+        return cls(json.loads(_native.initial_state(_jsonable(eligibility))))
+
+    @classmethod
+    def from_json(cls, text: str) -> "PathwayState":
+        return cls(json.loads(text))
+
+    def to_json(self) -> str:
+        return json.dumps(self._data, ensure_ascii=False, separators=(",", ":"))
+
+    @property
+    def phase(self) -> Phase:
+        return Phase(self._data["phase"])
+
+    @property
+    def line(self) -> int:
+        return int(self._data["line"])
+
+    @property
+    def transplant_eligibility(self) -> Eligibility:
+        return Eligibility(self._data["transplant_eligibility"])
+
+    @property
+    def current_regimen(self) -> Optional[str]:
+        return self._data.get("current_regimen")
+
+    @property
+    def induction_regimen(self) -> Optional[str]:
+        return self._data.get("induction_regimen")
+
+    @property
+    def cycles_in_phase(self) -> int:
+        return int(self._data["cycles_in_phase"])
+
+    @property
+    def transplants_total(self) -> int:
+        return int(self._data["transplants_total"])
+
+    @property
+    def last_response(self) -> Optional[ResponseCategory]:
+        return _opt(ResponseCategory, self._data.get("last_response"))
+
+    @property
+    def last_mrd(self) -> Optional[MrdStatus]:
+        return _opt(MrdStatus, self._data.get("last_mrd"))
+
+    @property
+    def exposed(self) -> List[str]:
+        return list(self._data.get("exposed", []))
+
+    @property
+    def refractory(self) -> List[str]:
+        return list(self._data.get("refractory", []))
+
+    @property
+    def intolerant(self) -> List[str]:
+        return list(self._data.get("intolerant", []))
+
+    def _repr_html_(self) -> str:
+        return _dl_html("Pathway state", self._data)
+
+
+class Event(_Node):
+    """A pathway event. Build one with the class methods, e.g. ``Event.therapy_started("vrd")``."""
+
+    __slots__ = ()
+
+    def __init__(self, kind: Union[EventKind, str, Mapping[str, Any]], **fields: Any) -> None:
+        if isinstance(kind, Mapping):
+            data = dict(kind)
+        else:
+            data = {"event": _jsonable(kind)}
+        data.update({k: _jsonable(v) for k, v in fields.items()})
+        super().__init__(data)
+
+    @property
+    def kind(self) -> str:
+        return str(self._data.get("event"))
+
+    def to_json(self) -> str:
+        return _dumps(self._data)
+
+    @classmethod
+    def therapy_started(cls, regimen: str) -> "Event":
+        return cls(EventKind.THERAPY_STARTED, regimen=regimen)
+
+    @classmethod
+    def cycle_completed(cls) -> "Event":
+        return cls(EventKind.CYCLE_COMPLETED)
+
+    @classmethod
+    def response_assessed(cls, response: Union[ResponseCategory, str]) -> "Event":
+        return cls(EventKind.RESPONSE_ASSESSED, response=response)
+
+    @classmethod
+    def transplant_eligibility_assessed(cls, eligible: bool) -> "Event":
+        return cls(EventKind.TRANSPLANT_ELIGIBILITY_ASSESSED, eligible=eligible)
+
+    @classmethod
+    def consolidation_started(cls, route: Union[ConsolidationRoute, str]) -> "Event":
+        return cls(EventKind.CONSOLIDATION_STARTED, route=route)
+
+    @classmethod
+    def transplant_done(cls) -> "Event":
+        return cls(EventKind.TRANSPLANT_DONE)
+
+    @classmethod
+    def maintenance_started(cls, regimen: str) -> "Event":
+        return cls(EventKind.MAINTENANCE_STARTED, regimen=regimen)
+
+    @classmethod
+    def maintenance_stopped(cls) -> "Event":
+        return cls(EventKind.MAINTENANCE_STOPPED)
+
+    @classmethod
+    def progression(cls) -> "Event":
+        return cls(EventKind.PROGRESSION)
+
+    @classmethod
+    def intolerance(cls, drug: str) -> "Event":
+        return cls(EventKind.INTOLERANCE, drug=drug)
+
+    @classmethod
+    def mrd_assessed(cls, status: Union[MrdStatus, str]) -> "Event":
+        return cls(EventKind.MRD_ASSESSED, status=status)
+
+
+class Position(_Node):
+    """Where the patient is on the pathway."""
+
+    __slots__ = ()
+
+    @property
+    def phase(self) -> Phase:
+        return Phase(self._data["phase"])
+
+    @property
+    def line(self) -> int:
+        return int(self._data["line"])
+
+    @property
+    def description(self) -> str:
+        return str(self._data["description"])
+
+    @property
+    def state(self) -> PathwayState:
+        return PathwayState(self._data["state"])
+
+
+class StageResult(_Node):
+    """One staging system's result: the stage (``None`` when not computable) and its basis."""
+
+    __slots__ = ()
+
+    @property
+    def stage(self) -> Optional[str]:
+        return self._data.get("stage")
+
+    @property
+    def points(self) -> Optional[float]:
+        return self._data.get("points")
+
+    @property
+    def breakdown(self) -> List[str]:
+        return list(self._data.get("breakdown", []))
+
+    @property
+    def missing_inputs(self) -> List[MissingInput]:
+        return _missing(self._data.get("missing_inputs"))
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self._data["citation"])
+
+
+class Criterion(_Node):
+    """One criterion of a risk definition, as evaluated."""
+
+    __slots__ = ()
+
+    @property
+    def description(self) -> str:
+        return str(self._data["description"])
+
+    @property
+    def state(self) -> CriterionState:
+        return CriterionState(self._data["state"])
+
+    @property
+    def evidence(self) -> List[str]:
+        return list(self._data.get("evidence", []))
+
+
+class RiskAssessment(_Node):
+    """Cytogenetic risk under one definition."""
+
+    __slots__ = ()
+
+    @property
+    def definition(self) -> RiskDefinition:
+        return RiskDefinition(self._data["definition"])
+
+    @property
+    def level(self) -> RiskLevel:
+        return RiskLevel(self._data["level"])
+
+    @property
+    def criteria(self) -> List[Criterion]:
+        return [Criterion(c) for c in self._data.get("criteria", [])]
+
+    @property
+    def deciding(self) -> List[str]:
+        return list(self._data.get("deciding", []))
+
+    @property
+    def missing_inputs(self) -> List[MissingInput]:
+        return _missing(self._data.get("missing_inputs"))
+
+    @property
+    def not_assessable(self) -> List[str]:
+        return list(self._data.get("not_assessable", []))
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self._data["citation"])
+
+
+class FrailtyScore(_Node):
+    """A frailty score (IMWG or simplified) with its breakdown."""
+
+    __slots__ = ()
+
+    @property
+    def score_name(self) -> str:
+        return str(self._data["score_name"])
+
+    @property
+    def points(self) -> Optional[int]:
+        return self._data.get("points")
+
+    @property
+    def category(self) -> Optional[FrailtyCategory]:
+        return _opt(FrailtyCategory, self._data.get("category"))
+
+    @property
+    def breakdown(self) -> List[str]:
+        return list(self._data.get("breakdown", []))
+
+    @property
+    def missing_inputs(self) -> List[MissingInput]:
+        return _missing(self._data.get("missing_inputs"))
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self._data["citation"])
+
+
+class EligibilityAssessment(_Node):
+    """Transplant eligibility with its reasons."""
+
+    __slots__ = ()
+
+    @property
+    def eligibility(self) -> Eligibility:
+        return Eligibility(self._data["eligibility"])
+
+    @property
+    def reasons(self) -> List[str]:
+        return list(self._data.get("reasons", []))
+
+    @property
+    def missing_inputs(self) -> List[MissingInput]:
+        return _missing(self._data.get("missing_inputs"))
+
+    @property
+    def frailty(self) -> Optional[FrailtyScore]:
+        return _opt(FrailtyScore, self._data.get("frailty"))
+
+    @property
+    def citations(self) -> List[Citation]:
+        return _citations(self._data.get("citations"))
+
+
+class Basis(_Node):
+    """What a result rests on: library and knowledge-base identity, the guideline applied and
+    (for a plan) the inputs as understood after unit conversion."""
+
+    __slots__ = ()
+
+    @property
+    def library_version(self) -> str:
+        return str(self._data["library_version"])
+
+    @property
+    def kb_version(self) -> str:
+        return str(self._data["knowledge_base"]["version"])
+
+    @property
+    def kb_sha256(self) -> str:
+        return str(self._data["knowledge_base"]["sha256"])
+
+    @property
+    def guideline(self) -> Guideline:
+        return Guideline(self._data["guideline"])
+
+    @property
+    def inputs(self) -> Optional[Dict[str, Any]]:
+        v = self._data.get("inputs")
+        return None if v is None else copy.deepcopy(v)
+
+
+class _Result(_Node):
+    """A top-level result: keeps the core's JSON text."""
+
+    __slots__ = ("_json",)
+
+    def __init__(self, text: str) -> None:
+        super().__init__(json.loads(text))
+        self._json = text
+
+    def to_json(self) -> str:
+        """The result exactly as the core serialised it (the bytes Rust and C give)."""
+        return self._json
+
+    @property
+    def basis(self) -> Basis:
+        return Basis(self._data["basis"])
+
+    def _repr_html_(self) -> str:
+        return _dl_html(type(self).__name__, self._data)
+
+
+class Staging(_Result):
+    """ISS, R-ISS and R2-ISS, each with its breakdown, missing inputs and citation."""
+
+    __slots__ = ()
+
+    @property
+    def iss(self) -> StageResult:
+        return StageResult(self._data["iss"])
+
+    @property
+    def r_iss(self) -> StageResult:
+        return StageResult(self._data["r_iss"])
+
+    @property
+    def r2_iss(self) -> StageResult:
+        return StageResult(self._data["r2_iss"])
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for label, s in (("ISS", self.iss), ("R-ISS", self.r_iss), ("R2-ISS", self.r2_iss)):
+            rows.append(
+                f"<tr><td>{label}</td><td><b>{_e(s.stage or 'not computable')}</b></td>"
+                f"<td>{_e('; '.join(s.breakdown))}</td>"
+                f"<td>{_e(', '.join(m.field for m in s.missing_inputs))}</td>"
+                f"<td>{_e(s.citation.key)}</td></tr>"
+            )
+        return (
+            "<div class='myeloma-pathway'><b>Staging</b><table><tr><th>system</th><th>stage</th>"
+            "<th>breakdown</th><th>missing</th><th>citation</th></tr>" + "".join(rows) + "</table>"
+            + _basis_html(self.basis) + "</div>"
+        )
+
+
+class RiskResult(_Result, RiskAssessment):
+    """Cytogenetic risk under the guideline's definition, with its basis."""
+
+    __slots__ = ()
+
+
+class RiskComparison(_Result):
+    """Cytogenetic risk under every definition, side by side."""
+
+    __slots__ = ()
+
+    @property
+    def assessments(self) -> List[RiskAssessment]:
+        return [RiskAssessment(a) for a in self._data.get("assessments", [])]
+
+    def by_definition(self) -> Dict[RiskDefinition, RiskAssessment]:
+        return {a.definition: a for a in self.assessments}
+
+    @property
+    def disagree(self) -> bool:
+        return bool(self._data.get("disagree"))
+
+    @property
+    def explanation(self) -> List[str]:
+        return list(self._data.get("explanation", []))
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{_e(a.definition.value)}</td><td><b>{_e(a.level.value)}</b></td>"
+            f"<td>{_e('; '.join(a.deciding))}</td><td>{_e(', '.join(m.field for m in a.missing_inputs))}</td>"
+            f"<td>{_e(a.citation.key)}</td></tr>"
+            for a in self.assessments
+        )
+        return (
+            "<div class='myeloma-pathway'><b>Cytogenetic risk by definition</b>"
+            "<table><tr><th>definition</th><th>risk</th><th>deciding</th><th>missing</th><th>citation</th></tr>"
+            + rows + "</table>" + _list_html("Explanation", self.explanation) + _basis_html(self.basis) + "</div>"
+        )
+
+
+class EligibilityResult(_Result):
+    """Transplant eligibility, both frailty scores and creatinine clearance."""
+
+    __slots__ = ()
+
+    @property
+    def transplant_eligibility(self) -> EligibilityAssessment:
+        return EligibilityAssessment(self._data["transplant_eligibility"])
+
+    @property
+    def eligibility(self) -> Eligibility:
+        return self.transplant_eligibility.eligibility
+
+    @property
+    def imwg_frailty(self) -> FrailtyScore:
+        return FrailtyScore(self._data["imwg_frailty"])
+
+    @property
+    def simplified_frailty(self) -> FrailtyScore:
+        return FrailtyScore(self._data["simplified_frailty"])
+
+    @property
+    def creatinine_clearance(self) -> Optional[Dict[str, Any]]:
+        v = self._data.get("creatinine_clearance")
+        return None if v is None else copy.deepcopy(v)
+
+    @property
+    def creatinine_clearance_missing(self) -> List[MissingInput]:
+        return _missing(self._data.get("creatinine_clearance_missing"))
+
+
+class Plan(_Result):
+    """A plan for the patient's current phase: options with rationale and citations, what was
+    excluded and why, what is missing, the next decision, and the basis."""
+
+    __slots__ = ()
+
+    @property
+    def position(self) -> Position:
+        return Position(self._data["position"])
+
+    @property
+    def phase(self) -> Phase:
+        return Phase(self._data["position"]["phase"])
+
+    @property
+    def line(self) -> int:
+        return int(self._data["position"]["line"])
+
+    @property
+    def options(self) -> List[RankedOption]:
+        return [RankedOption(o) for o in self._data.get("options", [])]
+
+    @property
+    def first_options(self) -> List[RankedOption]:
+        """The options of rank 1."""
+        return [o for o in self.options if o.rank == 1]
+
+    @property
+    def excluded(self) -> List[Exclusion]:
+        return [Exclusion(x) for x in self._data.get("excluded", [])]
+
+    @property
+    def warnings(self) -> List[Warning]:
+        return [Warning(w) for w in self._data.get("warnings", [])]
+
+    @property
+    def missing_inputs(self) -> List[MissingInput]:
+        return _missing(self._data.get("missing_inputs"))
+
+    @property
+    def next_decision(self) -> NextDecision:
+        return NextDecision(self._data["next_decision"])
+
+    @property
+    def transplant_eligibility(self) -> EligibilityAssessment:
+        return EligibilityAssessment(self._data["transplant_eligibility"])
+
+    @property
+    def risk(self) -> RiskAssessment:
+        return RiskAssessment(self._data["risk"])
+
+    @property
+    def staging(self) -> Dict[str, StageResult]:
+        s = self._data["staging"]
+        return {k: StageResult(s[k]) for k in ("iss", "r_iss", "r2_iss")}
+
+    @property
+    def mrd(self) -> Dict[str, Any]:
+        return copy.deepcopy(dict(self._data.get("mrd", {})))
+
+    @property
+    def counterfactuals(self) -> List[Counterfactual]:
+        return [Counterfactual(c) for c in self._data.get("counterfactuals", [])]
+
+    def timeline_svg(self, option: Union[int, str, None] = None, cycles: Optional[int] = None) -> str:
+        """The treatment timeline of an option as SVG: phases, cycles and drugs on a time axis.
+
+        ``option`` is an index into :attr:`options` or a regimen id (default: the first option);
+        ``cycles`` overrides how many cycles are drawn. Presentation only: the days and cycle
+        length come from the knowledge base's regimen.
+        """
+        from .timeline import plan_timeline_svg
+
+        return plan_timeline_svg(self, option=option, cycles=cycles)
+
+    def _repr_html_(self) -> str:
+        from .timeline import plan_html
+
+        return plan_html(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML helpers (presentation only)
+
+
+def _e(s: Any) -> str:
+    return html.escape(str(s), quote=True)
+
+
+def _list_html(title: str, items: Sequence[str]) -> str:
+    if not items:
+        return ""
+    return f"<div><b>{_e(title)}</b><ul>" + "".join(f"<li>{_e(i)}</li>" for i in items) + "</ul></div>"
+
+
+def _basis_html(b: Basis) -> str:
+    return (
+        "<div style='font-size:smaller;color:#555'>myeloma-pathway "
+        f"{_e(b.library_version)} · knowledge base {_e(b.kb_version)} · sha256 {_e(b.kb_sha256[:12])}… · "
+        "decision support, not a medical device</div>"
+    )
+
+
+def _value_html(v: Any, depth: int = 0) -> str:
+    if isinstance(v, dict):
+        if depth > 2:
+            return _e(json.dumps(v, ensure_ascii=False))
+        return "<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_value_html(x, depth + 1)}</dd>" for k, x in v.items()) + "</dl>"
+    if isinstance(v, list):
+        if not v:
+            return "—"
+        return "<ul>" + "".join(f"<li>{_value_html(x, depth + 1)}</li>" for x in v) + "</ul>"
+    if v is None:
+        return "<i>unknown</i>"
+    return _e(v)
+
+
+def _dl_html(title: str, data: Mapping[str, Any]) -> str:
+    body = {k: v for k, v in data.items() if k != "basis"}
+    out = f"<div class='myeloma-pathway'><b>{_e(title)}</b>{_value_html(body)}"
+    if "basis" in data:
+        out += _basis_html(Basis(data["basis"]))
+    return out + "</div>"
+
+
+# ---------------------------------------------------------------------------------------------
+# Functions
+
+
+def recommend(patient: PatientLike, guideline: GuidelineLike = None) -> Plan:
+    """The plan for the patient's current phase.
+
+    Raises a :class:`~myeloma_pathway.MyelomaPathwayError` subclass on bad input, or
+    :class:`~myeloma_pathway.TransitionRefusedError` when the history cannot be replayed.
+    """
+    return Plan(_native.run("plan", _patient_text(patient), _guideline_text(guideline)))
+
+
+def stage(patient: PatientLike, guideline: GuidelineLike = None) -> Staging:
+    """ISS, R-ISS and R2-ISS with their breakdown."""
+    return Staging(_native.run("stage", _patient_text(patient), _guideline_text(guideline)))
+
+
+def risk(patient: PatientLike, guideline: GuidelineLike = None) -> RiskResult:
+    """Cytogenetic risk under the guideline's definition."""
+    return RiskResult(_native.run("risk", _patient_text(patient), _guideline_text(guideline)))
+
+
+def compare_risk(patient: PatientLike, guideline: GuidelineLike = None) -> RiskComparison:
+    """Cytogenetic risk under every definition, side by side."""
+    return RiskComparison(_native.run("risk-compare", _patient_text(patient), _guideline_text(guideline)))
+
+
+def eligibility(patient: PatientLike, guideline: GuidelineLike = None) -> EligibilityResult:
+    """Transplant eligibility, frailty scores and creatinine clearance."""
+    return EligibilityResult(_native.run("eligibility", _patient_text(patient), _guideline_text(guideline)))
+
+
+def transition(state: Union[PathwayState, Mapping[str, Any], str], event: Union[Event, Mapping[str, Any], str]) -> PathwayState:
+    """One step of the pathway state machine.
+
+    Returns the next state, or raises :class:`~myeloma_pathway.TransitionRefusedError` with the
+    typed reason (``.reason``, ``.refusal``). Every (state, event) pair gives one or the other.
+    """
+    if isinstance(state, PathwayState):
+        state_text = state.to_json()
+    elif isinstance(state, str):
+        state_text = state
+    else:
+        state_text = _dumps(state)
+    if isinstance(event, Event):
+        event_text = event.to_json()
+    elif isinstance(event, str):
+        event_text = event
+    else:
+        event_text = _dumps(event)
+    return PathwayState(json.loads(_native.transition(state_text, event_text)))
+
+
+def _kb() -> Dict[str, str]:
+    result: Dict[str, str] = json.loads(_native.kb_identity())
+    return result
+
+
+def kb_version() -> str:
+    """Version of the embedded knowledge base."""
+    return _kb()["version"]
+
+
+def kb_sha256() -> str:
+    """SHA-256 of the embedded knowledge base."""
+    return _kb()["sha256"]
+
+
+def library_version() -> str:
+    """Version of the Rust core."""
+    return _kb()["library_version"]

@@ -1,0 +1,263 @@
+"""Cohorts as columns.
+
+:func:`assess_cohort` takes a pandas ``DataFrame``, a pyarrow ``Table`` or a ``dict`` of numpy
+arrays (one row per newly diagnosed patient, one column per input, names and units in
+:func:`input_columns` and ``docs/python.md``) and returns the same kind of object with one row per
+input row: ISS, R-ISS, R2-ISS, cytogenetic risk under every definition, frailty, transplant
+eligibility, the recommended regimen and the missing inputs, plus an ``error`` column.
+
+* Each row becomes the core's patient record; a row gets exactly the error a JSON record with
+  the same values would get. A bad row never fails the batch and is never dropped: its result
+  columns are empty and ``error``, ``error_kind`` and ``error_field`` say why.
+* An empty cell (``None``, ``NaN``, ``pd.NA``) is unknown, never normal. An empty cytogenetic
+  cell means not tested.
+* The Rust work runs with the GIL released.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from . import _native
+from ._model import Guideline, GuidelineLike
+from .errors import ColumnError
+
+__all__ = ["assess_cohort", "input_columns", "OUTPUT_COLUMNS"]
+
+#: Result columns, in order (after any ``keep`` columns).
+OUTPUT_COLUMNS: Tuple[str, ...] = (
+    "error",
+    "error_kind",
+    "error_field",
+    "iss",
+    "r_iss",
+    "r2_iss",
+    "r2_iss_points",
+    "risk",
+    "risk_article",
+    "risk_imwg2016",
+    "risk_msmart3",
+    "risk_ims2025",
+    "imwg_frailty",
+    "imwg_frailty_points",
+    "simplified_frailty",
+    "transplant_eligibility",
+    "creatinine_clearance_ml_min",
+    "phase",
+    "first_regimen",
+    "first_options",
+    "missing_inputs",
+    "n_warnings",
+)
+
+_FLOAT_OUTPUTS = frozenset({"r2_iss_points", "imwg_frailty_points", "creatinine_clearance_ml_min", "n_warnings"})
+_LIST_OUTPUTS = frozenset({"first_options", "missing_inputs"})
+
+
+def input_columns() -> List[Tuple[str, str, str]]:
+    """Every accepted input column as ``(name, kind, record path)``.
+
+    ``kind`` is ``number``, ``integer``, ``bool`` or ``string``. Lab columns carry their unit in
+    the name (``creatinine_mg_dl``, ``creatinine_umol_l``, ...); give an analyte in one unit per
+    row. Cytogenetic columns (``del_17p``, ``t_4_14``, ...) hold ``detected``, ``not_detected`` or
+    ``not_tested``.
+    """
+    return [tuple(c) for c in _native.cohort_columns()]  # type: ignore[misc]
+
+
+def _is_missing(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and v != v:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(v is pd.NA or v is pd.NaT)
+    except ImportError:  # pragma: no cover
+        return False
+
+
+def _columns_of(data: Any) -> Tuple[str, Dict[str, Any], Any]:
+    """(kind of container, columns as 1-D arrays, index)."""
+    import numpy as np
+
+    mod = type(data).__module__
+    if mod.startswith("pandas") and hasattr(data, "columns") and hasattr(data, "index"):
+        cols = {}
+        for name in data.columns:
+            if not isinstance(name, str):
+                raise ColumnError(f"column names must be strings, got {name!r}")
+            s = data[name]
+            if hasattr(s, "columns"):
+                raise ColumnError(f"column `{name}` appears more than once")
+            cols[name] = s
+        return "pandas", cols, data.index
+    if mod.startswith("pyarrow") and hasattr(data, "column_names"):
+        cols = {}
+        for name in data.column_names:
+            if name in cols:
+                raise ColumnError(f"column `{name}` appears more than once")
+            cols[name] = data.column(name).to_numpy(zero_copy_only=False)
+        return "arrow", cols, None
+    if isinstance(data, Mapping):
+        cols = {}
+        for name, v in data.items():
+            if not isinstance(name, str):
+                raise ColumnError(f"column names must be strings, got {name!r}")
+            arr = np.asarray(v) if not hasattr(v, "dtype") else v
+            if getattr(arr, "ndim", 1) != 1:
+                raise ColumnError(f"column `{name}` must be one-dimensional")
+            cols[name] = arr
+        return "dict", cols, None
+    raise TypeError(f"assess_cohort takes a pandas DataFrame, a pyarrow Table or a dict of numpy arrays, not {type(data).__name__}")
+
+
+def _numeric(name: str, col: Any, n: int) -> Tuple[bytes, Dict[int, str]]:
+    """Float64 bytes (NaN = empty) and the cells that are not numbers, by row."""
+    import numpy as np
+
+    # pandas nullable dtypes (Int64, boolean, Float64): empty cells to NaN.
+    if hasattr(col, "to_numpy") and hasattr(col, "dtype") and type(col).__module__.startswith("pandas"):
+        kind = getattr(col.dtype, "kind", "O")
+        if kind in "iufb":
+            try:
+                return col.to_numpy(dtype="float64", na_value=np.nan).tobytes(), {}
+            except (TypeError, ValueError):
+                pass
+        col = col.to_numpy(dtype=object)
+    arr = np.asarray(col)
+    if arr.dtype.kind in "iufb":
+        return np.ascontiguousarray(arr, dtype=np.float64).tobytes(), {}
+    if arr.dtype.kind in "mMc":
+        raise ColumnError(f"column `{name}` has dtype {arr.dtype}; expected numbers")
+    # Object or string dtype: numbers pass, empty cells are unknown, anything else goes to the
+    # core as the string it is, to be refused for that row alone.
+    values = np.full(n, np.nan, dtype=np.float64)
+    others: Dict[int, str] = {}
+    for i, v in enumerate(arr.tolist()):
+        if _is_missing(v):
+            continue
+        if isinstance(v, bool):
+            values[i] = 1.0 if v else 0.0
+        elif isinstance(v, (int, float)):
+            values[i] = float(v)
+        else:
+            others[i] = str(v)
+    return values.tobytes(), others
+
+
+def _categorical(name: str, col: Any, n: int) -> Tuple[bytes, List[str]]:
+    """int32 codes (-1 = empty) into a list of distinct strings."""
+    import numpy as np
+
+    arr = np.asarray(col.to_numpy(dtype=object) if hasattr(col, "to_numpy") and type(col).__module__.startswith("pandas") else col)
+    if arr.dtype.kind in "mM":
+        raise ColumnError(f"column `{name}` has dtype {arr.dtype}; expected strings")
+    codes = np.full(n, -1, dtype=np.int32)
+    uniques: List[str] = []
+    index: Dict[Any, int] = {}
+    for i, v in enumerate(arr.tolist()):
+        if _is_missing(v):
+            continue
+        key = v.value if hasattr(v, "value") and isinstance(getattr(v, "value"), str) else v
+        if isinstance(key, bytes):
+            key = key.decode("utf-8", "replace")
+        if isinstance(key, str) and key == "":
+            continue
+        k = index.get(key)
+        if k is None:
+            k = index[key] = len(uniques)
+            # A non-string cell (a number in a string column) goes on as text for the core to
+            # refuse in its row.
+            uniques.append(key if isinstance(key, str) else str(key))
+        codes[i] = k
+    return codes.tobytes(), uniques
+
+
+def assess_cohort(
+    data: Any,
+    guideline: GuidelineLike = None,
+    *,
+    keep: Union[str, Sequence[str]] = (),
+) -> Any:
+    """Assess every row of a cohort; returns the same kind of container, one row per input row.
+
+    ``keep`` names columns (an identifier, say) that are copied to the output unchanged instead
+    of being read as inputs. Any other column must be a documented input column
+    (:func:`input_columns`); an unknown one raises :class:`ColumnError`, so that a misspelt
+    column is never silently ignored. Missing columns are unknown for every row.
+    """
+    kind, cols, index = _columns_of(data)
+    keep_names = [keep] if isinstance(keep, str) else list(keep)
+    for k in keep_names:
+        if k not in cols:
+            raise ColumnError(f"`keep` column `{k}` is not in the data")
+    lengths = {name: len(c) for name, c in cols.items()}
+    n = next(iter(lengths.values()), 0)
+    for name, length in lengths.items():
+        if length != n:
+            raise ColumnError(f"column `{name}` has {length} rows; the others have {n}")
+
+    spec = {c[0]: c[1] for c in input_columns()}
+    unknown = [name for name in cols if name not in spec and name not in keep_names]
+    if unknown:
+        raise ColumnError(
+            "unknown column(s): " + ", ".join(f"`{u}`" for u in unknown)
+            + " (see myeloma_pathway.input_columns(); pass identifiers with keep=[...])"
+        )
+    numeric: Dict[str, Tuple[bytes, Dict[int, str]]] = {}
+    categorical: Dict[str, Tuple[bytes, List[str]]] = {}
+    for name, col in cols.items():
+        if name in keep_names:
+            continue
+        if spec[name] == "string":
+            categorical[name] = _categorical(name, col, n)
+        else:
+            numeric[name] = _numeric(name, col, n)
+
+    g: Optional[str] = None
+    if guideline is not None:
+        g = guideline.to_json() if isinstance(guideline, Guideline) else Guideline(guideline).to_json()
+    raw: Dict[str, List[Any]] = _native.assess_columns(n, numeric, categorical, g)
+    return _pack(kind, raw, {k: cols[k] for k in keep_names}, index, n)
+
+
+def _pack(kind: str, raw: Dict[str, List[Any]], kept: Dict[str, Any], index: Any, n: int) -> Any:
+    import numpy as np
+
+    if kind == "pandas":
+        import pandas as pd
+
+        frame: Dict[str, Any] = {k: v.to_numpy() if hasattr(v, "to_numpy") else v for k, v in kept.items()}
+        for c in OUTPUT_COLUMNS:
+            v = raw[c]
+            if c in _FLOAT_OUTPUTS:
+                frame[c] = np.array([np.nan if x is None else x for x in v], dtype=np.float64)
+            else:
+                frame[c] = pd.Series(v, dtype=object, index=index).to_numpy()
+        return pd.DataFrame(frame, index=index)
+    if kind == "arrow":
+        import pyarrow as pa
+
+        arrays: Dict[str, Any] = {k: pa.array(v) for k, v in kept.items()}
+        for c in OUTPUT_COLUMNS:
+            v = raw[c]
+            if c in _FLOAT_OUTPUTS:
+                arrays[c] = pa.array(v, type=pa.float64())
+            elif c in _LIST_OUTPUTS:
+                arrays[c] = pa.array(v, type=pa.list_(pa.string()))
+            else:
+                arrays[c] = pa.array(v, type=pa.string())
+        return pa.table(arrays)
+    out: Dict[str, Any] = {k: np.asarray(v) for k, v in kept.items()}
+    for c in OUTPUT_COLUMNS:
+        v = raw[c]
+        if c in _FLOAT_OUTPUTS:
+            out[c] = np.array([np.nan if x is None else x for x in v], dtype=np.float64)
+        else:
+            a = np.empty(n, dtype=object)
+            for i, x in enumerate(v):
+                a[i] = x
+            out[c] = a
+    return out

@@ -1,0 +1,421 @@
+//! Cohorts as columns: each row is translated into the core's patient record (the same JSON
+//! contract as a single patient, so a row gets exactly the errors a JSON record would) and run
+//! through the core's assessments. A bad row yields an error in its row; it never fails the
+//! batch and is never dropped.
+//!
+//! Only translation lives here: column names to record paths, numbers to JSON. Every
+//! threshold, rule and default is the core's.
+
+use std::collections::BTreeMap;
+
+use myeloma_pathway::cytogenetics::Abnormality;
+use myeloma_pathway::risk::{self, RiskDefinition};
+use myeloma_pathway::{fitness, recommend, Error, Guideline, Patient};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+use serde_json::{Map, Number, Value};
+
+/// How a column's cells become JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A real number.
+    Number,
+    /// A whole number (a float column holding 60.0 gives 60; 60.5 is refused by the core).
+    Integer,
+    /// 0/1 or True/False.
+    Bool,
+    /// A string (an enum name the core checks).
+    Text,
+    /// A laboratory value: the cell is the number, the unit is fixed by the column.
+    Quantity(&'static str),
+    /// A cytogenetic finding's status (`detected`, `not_detected`, `not_tested`).
+    CytoStatus,
+    /// A key of a cytogenetic finding other than its status (clonal fraction, copies).
+    CytoDetail(&'static str, bool),
+}
+
+impl Kind {
+    /// The kind's name, as documented.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Number | Kind::Quantity(_) => "number",
+            Kind::Integer => "integer",
+            Kind::Bool => "bool",
+            Kind::Text | Kind::CytoStatus => "string",
+            Kind::CytoDetail(_, true) => "integer",
+            Kind::CytoDetail(_, false) => "number",
+        }
+    }
+
+    fn numeric(&self) -> bool {
+        !matches!(self, Kind::Text | Kind::CytoStatus)
+    }
+}
+
+/// One documented column.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// Column name.
+    pub name: String,
+    /// How its cells are read.
+    pub kind: Kind,
+    /// The patient-record path it fills (for a lab: the analyte's path; for cytogenetics: the
+    /// abnormality id).
+    pub path: String,
+}
+
+fn col(name: &str, kind: Kind, path: &str) -> Column {
+    Column { name: name.to_string(), kind, path: path.to_string() }
+}
+
+/// Every accepted column, in a fixed order.
+pub fn columns() -> Vec<Column> {
+    use Kind::*;
+    let mut v = vec![
+        col("age_years", Integer, "age_years"),
+        col("sex", Text, "sex"),
+        col("weight_kg", Number, "weight_kg"),
+        col("height_cm", Number, "height_cm"),
+        col("ecog", Integer, "ecog"),
+        col("charlson", Integer, "frailty.charlson"),
+        col("katz_adl", Integer, "frailty.katz_adl"),
+        col("lawton_iadl", Integer, "frailty.lawton_iadl"),
+        col("lvef_pct", Number, "organ_function.lvef_pct"),
+        col("dlco_pct", Number, "organ_function.dlco_pct"),
+        col("bilirubin_x_uln", Number, "organ_function.bilirubin_x_uln"),
+        col("nyha_class", Integer, "organ_function.nyha_class"),
+        col("on_dialysis", Bool, "organ_function.on_dialysis"),
+        col("peripheral_neuropathy_grade", Integer, "organ_function.peripheral_neuropathy_grade"),
+        col("neuropathy_with_pain", Bool, "organ_function.neuropathy_with_pain"),
+        col("active_infection", Bool, "organ_function.active_infection"),
+        col("creatinine_clearance_ml_min", Number, "labs.creatinine_clearance_ml_min"),
+    ];
+    // (column stem, record path, [(suffix, unit as the core spells it)])
+    let labs: [(&str, &str, &[(&str, &'static str)]); 14] = [
+        ("creatinine", "labs.creatinine", &[("mg_dl", "mg/dL"), ("umol_l", "µmol/L")]),
+        ("albumin", "labs.albumin", &[("g_dl", "g/dL"), ("g_l", "g/L")]),
+        ("beta2_microglobulin", "labs.beta2_microglobulin", &[("mg_l", "mg/L")]),
+        ("ldh", "labs.ldh", &[("u_l", "U/L")]),
+        ("ldh_uln", "labs.ldh_upper_limit_of_normal", &[("u_l", "U/L")]),
+        ("calcium", "labs.calcium", &[("mg_dl", "mg/dL"), ("mmol_l", "mmol/L")]),
+        ("calcium_uln", "labs.calcium_upper_limit_of_normal", &[("mg_dl", "mg/dL"), ("mmol_l", "mmol/L")]),
+        ("hemoglobin", "labs.hemoglobin", &[("g_dl", "g/dL"), ("g_l", "g/L")]),
+        ("hemoglobin_lln", "labs.hemoglobin_lower_limit_of_normal", &[("g_dl", "g/dL"), ("g_l", "g/L")]),
+        ("serum_m_protein", "labs.serum_m_protein", &[("g_dl", "g/dL"), ("g_l", "g/L")]),
+        ("urine_m_protein", "labs.urine_m_protein", &[("mg_24h", "mg/24h")]),
+        ("serum_flc_kappa", "labs.serum_flc_kappa", &[("mg_l", "mg/L"), ("mg_dl", "mg/dL")]),
+        ("serum_flc_lambda", "labs.serum_flc_lambda", &[("mg_l", "mg/L"), ("mg_dl", "mg/dL")]),
+        ("bone_marrow_plasma_cells", "labs.bone_marrow_plasma_cells", &[("pct", "%")]),
+    ];
+    for (stem, path, units) in labs {
+        for (suffix, unit) in units {
+            v.push(col(&format!("{stem}_{suffix}"), Quantity(unit), path));
+        }
+    }
+    for a in Abnormality::ALL {
+        v.push(col(a.id(), CytoStatus, a.id()));
+        v.push(col(&format!("{}_clonal_fraction_pct", a.id()), CytoDetail("clonal_fraction_pct", false), a.id()));
+    }
+    v.push(col("gain_1q_copies", CytoDetail("copies", true), Abnormality::Gain1q.id()));
+    v.push(col("del_1p32_copies_lost", CytoDetail("copies_lost", true), Abnormality::Del1p32.id()));
+    v
+}
+
+/// A column's cells.
+enum Cells {
+    /// Numbers (NaN = empty) and, by row, cells that were not numbers (passed on as strings so
+    /// the core refuses them as it would in JSON).
+    Numeric(Vec<f64>, BTreeMap<usize, String>),
+    /// Codes into `uniques` (-1 = empty).
+    Categorical(Vec<i32>, Vec<String>),
+}
+
+/// A cohort's columns, read out of Python (the GIL is released after this).
+pub struct Input {
+    n_rows: usize,
+    columns: Vec<(Column, Cells)>,
+}
+
+impl Input {
+    /// Read the columns handed over by `myeloma_pathway.cohort`.
+    ///
+    /// # Errors
+    /// `ColumnError` for an unknown column or a column of the wrong length.
+    pub fn from_py(py: Python<'_>, n_rows: usize, numeric: &Bound<'_, PyDict>, categorical: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let spec = columns();
+        let find = |name: &str| spec.iter().find(|c| c.name == name).cloned();
+        let mut out = Vec::new();
+        for (k, v) in numeric.iter() {
+            let name: String = k.extract()?;
+            let column = find(&name).ok_or_else(|| crate::column_error(py, &name, format!("unknown column `{name}`")))?;
+            let (bytes, others): (Bound<'_, PyBytes>, BTreeMap<usize, String>) = v.extract()?;
+            let b = bytes.as_bytes();
+            if b.len() != n_rows.saturating_mul(8) {
+                return Err(crate::column_error(py, &name, format!("column `{name}` has {} values; expected {n_rows}", b.len() / 8)));
+            }
+            let values = b
+                .chunks_exact(8)
+                .map(|c| {
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(c);
+                    f64::from_ne_bytes(a)
+                })
+                .collect();
+            out.push((column, Cells::Numeric(values, others)));
+        }
+        for (k, v) in categorical.iter() {
+            let name: String = k.extract()?;
+            let column = find(&name).ok_or_else(|| crate::column_error(py, &name, format!("unknown column `{name}`")))?;
+            let (bytes, uniques): (Bound<'_, PyBytes>, Bound<'_, PyList>) = v.extract()?;
+            let uniques: Vec<String> = uniques.extract()?;
+            let b = bytes.as_bytes();
+            if b.len() != n_rows.saturating_mul(4) {
+                return Err(crate::column_error(py, &name, format!("column `{name}` has {} values; expected {n_rows}", b.len() / 4)));
+            }
+            let codes = b
+                .chunks_exact(4)
+                .map(|c| {
+                    let mut a = [0u8; 4];
+                    a.copy_from_slice(c);
+                    i32::from_ne_bytes(a)
+                })
+                .collect();
+            out.push((column, Cells::Categorical(codes, uniques)));
+        }
+        Ok(Self { n_rows, columns: out })
+    }
+}
+
+fn set_path(root: &mut Map<String, Value>, path: &str, value: Value) -> bool {
+    let mut parts = path.split('.').peekable();
+    let mut obj = root;
+    while let Some(p) = parts.next() {
+        if parts.peek().is_none() {
+            if obj.contains_key(p) {
+                return false;
+            }
+            obj.insert(p.to_string(), value);
+            return true;
+        }
+        let next = obj.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(o) = next else { return false };
+        obj = o;
+    }
+    false
+}
+
+/// The JSON value of a numeric cell, `None` when empty.
+fn number_json(kind: &Kind, x: f64, field: &str) -> Result<Option<Value>, Error> {
+    if x.is_nan() {
+        return Ok(None);
+    }
+    if !x.is_finite() {
+        return Err(Error::InvalidJson { field: field.to_string(), message: format!("{x} is not a finite number") });
+    }
+    let whole = x.fract() == 0.0 && x.abs() < 9.0e15;
+    let as_int = || {
+        // Whole-valued floats become JSON integers so the core's integer fields accept them;
+        // anything else goes on as a float for the core to refuse.
+        #[allow(clippy::cast_possible_truncation)]
+        let i = x as i64;
+        Value::Number(Number::from(i))
+    };
+    let float = || Number::from_f64(x).map(Value::Number).unwrap_or(Value::Null);
+    Ok(Some(match kind {
+        Kind::Integer | Kind::CytoDetail(_, true) if whole => as_int(),
+        Kind::Bool if x == 0.0 => Value::Bool(false),
+        Kind::Bool if x == 1.0 => Value::Bool(true),
+        _ => float(),
+    }))
+}
+
+/// The patient record of row `i` as JSON.
+fn row_record(input: &Input, i: usize) -> Result<Value, Error> {
+    let mut root = Map::new();
+    let mut cyto: BTreeMap<Abnormality, Map<String, Value>> = BTreeMap::new();
+    let mut lab_source: BTreeMap<&str, &str> = BTreeMap::new();
+    for (c, cells) in &input.columns {
+        let value: Option<Value> = match cells {
+            Cells::Numeric(values, others) => match others.get(&i) {
+                Some(s) => Some(Value::String(s.clone())),
+                None => {
+                    let field = match &c.kind {
+                        Kind::Quantity(_) => format!("{}.value", c.path),
+                        Kind::CytoDetail(key, _) => format!("cytogenetics.{}.{key}", c.path),
+                        _ => c.path.clone(),
+                    };
+                    number_json(&c.kind, values.get(i).copied().unwrap_or(f64::NAN), &field)?
+                }
+            },
+            Cells::Categorical(codes, uniques) => {
+                let code = codes.get(i).copied().unwrap_or(-1);
+                usize::try_from(code).ok().and_then(|k| uniques.get(k)).map(|s| Value::String(s.clone()))
+            }
+        };
+        let Some(value) = value else { continue };
+        debug_assert!(c.kind.numeric() || value.is_string());
+        match &c.kind {
+            Kind::Quantity(unit) => {
+                if let Some(other) = lab_source.insert(c.path.as_str(), c.name.as_str()) {
+                    return Err(Error::Inconsistent {
+                        field: c.path.clone(),
+                        message: format!("given in two columns (`{other}` and `{}`); give one value, in one unit", c.name),
+                    });
+                }
+                let mut q = Map::new();
+                q.insert("value".into(), value);
+                q.insert("unit".into(), Value::String((*unit).to_string()));
+                set_path(&mut root, &c.path, Value::Object(q));
+            }
+            Kind::CytoStatus | Kind::CytoDetail(..) => {
+                let key = match &c.kind {
+                    Kind::CytoDetail(key, _) => key,
+                    _ => "status",
+                };
+                if let Some(a) = Abnormality::ALL.iter().find(|a| a.id() == c.path) {
+                    cyto.entry(*a).or_default().insert(key.to_string(), value);
+                }
+            }
+            _ => {
+                set_path(&mut root, &c.path, value);
+            }
+        }
+    }
+    if !cyto.is_empty() {
+        let list = cyto
+            .into_iter()
+            .map(|(a, mut f)| {
+                f.insert("abnormality".into(), Value::String(a.id().to_string()));
+                Value::Object(f)
+            })
+            .collect();
+        root.insert("cytogenetics".into(), Value::Array(list));
+    }
+    Ok(Value::Object(root))
+}
+
+fn name_of<T: serde::Serialize>(v: &T) -> Option<String> {
+    match serde_json::to_value(v) {
+        Ok(Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// Result columns.
+#[derive(Default)]
+pub struct Output {
+    cols_str: Vec<(&'static str, Vec<Option<String>>)>,
+    cols_f64: Vec<(&'static str, Vec<Option<f64>>)>,
+    cols_list: Vec<(&'static str, Vec<Option<Vec<String>>>)>,
+    risk: Vec<(String, Vec<Option<String>>)>,
+}
+
+impl Output {
+    /// Into a Python dict of lists.
+    ///
+    /// # Errors
+    /// Python conversion errors.
+    pub fn into_py_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+        let d = PyDict::new(py);
+        for (k, v) in self.cols_str {
+            d.set_item(k, v)?;
+        }
+        for (k, v) in self.risk {
+            d.set_item(k, v)?;
+        }
+        for (k, v) in self.cols_f64 {
+            d.set_item(k, v)?;
+        }
+        for (k, v) in self.cols_list {
+            d.set_item(k, v)?;
+        }
+        Ok(d)
+    }
+}
+
+const STR_COLS: [&str; 12] = [
+    "iss",
+    "r_iss",
+    "r2_iss",
+    "imwg_frailty",
+    "simplified_frailty",
+    "transplant_eligibility",
+    "phase",
+    "first_regimen",
+    "risk",
+    "error",
+    "error_kind",
+    "error_field",
+];
+const F64_COLS: [&str; 4] = ["r2_iss_points", "imwg_frailty_points", "creatinine_clearance_ml_min", "n_warnings"];
+const LIST_COLS: [&str; 2] = ["first_options", "missing_inputs"];
+
+/// Assess every row.
+pub fn assess(input: &Input, g: &Guideline) -> Output {
+    let n = input.n_rows;
+    let mut s: Vec<Vec<Option<String>>> = STR_COLS.iter().map(|_| Vec::with_capacity(n)).collect();
+    let mut f: Vec<Vec<Option<f64>>> = F64_COLS.iter().map(|_| Vec::with_capacity(n)).collect();
+    let mut l: Vec<Vec<Option<Vec<String>>>> = LIST_COLS.iter().map(|_| Vec::with_capacity(n)).collect();
+    let mut r: Vec<Vec<Option<String>>> = RiskDefinition::ALL.iter().map(|_| Vec::with_capacity(n)).collect();
+    for i in 0..n {
+        let mut srow: [Option<String>; 12] = Default::default();
+        let mut frow: [Option<f64>; 4] = [None; 4];
+        let mut lrow: [Option<Vec<String>>; 2] = [None, None];
+        let mut rrow: [Option<String>; 4] = Default::default();
+        let result = row_record(input, i)
+            .and_then(|rec| Patient::from_json(&rec.to_string()))
+            .and_then(|p| recommend(&p, g).map(|plan| (p, plan)));
+        match result {
+            Err(e) => {
+                srow[9] = Some(e.to_string());
+                srow[10] = Some(e.kind().to_string());
+                srow[11] = e.field().map(str::to_string);
+            }
+            Ok((p, plan)) => {
+                srow[0] = plan.staging.iss.stage.as_ref().and_then(name_of);
+                srow[1] = plan.staging.r_iss.stage.as_ref().and_then(name_of);
+                srow[2] = plan.staging.r2_iss.staging.stage.as_ref().and_then(name_of);
+                let imwg = fitness::imwg_frailty(&p);
+                srow[3] = imwg.category.as_ref().and_then(name_of);
+                srow[4] = fitness::simplified_frailty(&p).category.as_ref().and_then(name_of);
+                srow[5] = name_of(&plan.transplant_eligibility.eligibility);
+                srow[6] = name_of(&plan.position.phase);
+                srow[7] = plan.options.first().map(|o| o.regimen_id.clone());
+                srow[8] = name_of(&plan.risk.level);
+                frow[0] = plan.staging.r2_iss.points;
+                frow[1] = imwg.points.map(f64::from);
+                frow[2] = fitness::creatinine_clearance(&p, g).ok().map(|c| c.ml_min);
+                #[allow(clippy::cast_precision_loss)]
+                let nw = plan.warnings.len() as f64;
+                frow[3] = Some(nw);
+                lrow[0] = Some(plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect());
+                let mut missing: Vec<String> = plan.missing_inputs.iter().map(|m| m.field.clone()).collect();
+                missing.dedup();
+                lrow[1] = Some(missing);
+                for (k, d) in RiskDefinition::ALL.iter().enumerate() {
+                    if let Some(slot) = rrow.get_mut(k) {
+                        *slot = name_of(&risk::assess(&p, *d, g.del17p_cutoff).level);
+                    }
+                }
+            }
+        }
+        for (col, v) in s.iter_mut().zip(srow) {
+            col.push(v);
+        }
+        for (col, v) in f.iter_mut().zip(frow) {
+            col.push(v);
+        }
+        for (col, v) in l.iter_mut().zip(lrow) {
+            col.push(v);
+        }
+        for (col, v) in r.iter_mut().zip(rrow) {
+            col.push(v);
+        }
+    }
+    Output {
+        cols_str: STR_COLS.iter().copied().zip(s).collect(),
+        cols_f64: F64_COLS.iter().copied().zip(f).collect(),
+        cols_list: LIST_COLS.iter().copied().zip(l).collect(),
+        risk: RiskDefinition::ALL.iter().map(|d| format!("risk_{}", d.id())).zip(r).collect(),
+    }
+}

@@ -1,0 +1,235 @@
+//! The native half of the `myeloma_pathway` Python package (`myeloma_pathway._native`).
+//!
+//! Translation only: JSON text and columns in, the core's JSON text and columns out. Every
+//! clinical answer comes from the `myeloma-pathway` core; nothing here decides. Errors are raised
+//! as the exception classes of `myeloma_pathway.errors` (one per core error kind), each carrying
+//! the core's error JSON, and every call into the core runs inside `catch_unwind`, so no input
+//! can surface as a `PanicException`.
+
+#![forbid(unsafe_code)]
+
+mod cohort;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use myeloma_pathway::api::{self, Assessment};
+use myeloma_pathway::cytogenetics::Abnormality;
+use myeloma_pathway::fitness::Eligibility;
+use myeloma_pathway::pathway::{self, Event, PathwayState, Phase};
+use myeloma_pathway::patient::parse_json;
+use myeloma_pathway::risk::RiskDefinition;
+use myeloma_pathway::{Error, KnowledgeBase, Patient};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// The Python exception class for a core error kind, by name in `myeloma_pathway.errors`.
+fn class_for(kind: &str) -> &'static str {
+    match kind {
+        "invalid_json" => "InvalidJsonError",
+        "missing_field" => "MissingFieldError",
+        "out_of_range" => "OutOfRangeError",
+        "unsupported_unit" => "UnsupportedUnitError",
+        "inconsistent" => "InconsistentError",
+        "limit_exceeded" => "LimitExceededError",
+        "unknown_identifier" => "UnknownIdentifierError",
+        "transition_refused" => "TransitionRefusedError",
+        _ => "MyelomaPathwayError",
+    }
+}
+
+/// Raise `myeloma_pathway.errors.<class>(message, json)`.
+fn raise(py: Python<'_>, class: &str, message: String, json: String) -> PyErr {
+    raise_with(py, class, message, json, None)
+}
+
+/// Raise `myeloma_pathway.errors.<class>(message, json, extra)`.
+fn raise_with(py: Python<'_>, class: &str, message: String, json: String, extra: Option<String>) -> PyErr {
+    let made = py
+        .import("myeloma_pathway.errors")
+        .and_then(|m| m.getattr(class))
+        .and_then(|cls| cls.call1((message, json, extra)));
+    match made {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(e) => e,
+    }
+}
+
+/// A core error as the matching Python exception (a refusal also carries its typed reason).
+pub(crate) fn core_err(py: Python<'_>, e: &Error) -> PyErr {
+    let extra = match e {
+        Error::TransitionRefused { refusal, .. } => serde_json::to_string(refusal).ok(),
+        _ => None,
+    };
+    raise_with(py, class_for(e.kind()), e.to_string(), api::error_json(e), extra)
+}
+
+/// A panic in the core (a bug) as a `MyelomaPathwayError`, never a `PanicException`.
+fn internal(py: Python<'_>) -> PyErr {
+    let json = serde_json::json!({"error": {"kind": "internal", "code": 1, "field": null, "unit": null,
+        "accepted_range": null, "message": "internal error in myeloma-pathway (a bug: please report it)"}});
+    raise(py, "MyelomaPathwayError", "internal error in myeloma-pathway (a bug: please report it)".into(), json.to_string())
+}
+
+/// Run `f` with the GIL released and panics caught.
+fn guarded<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
+    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(core_err(py, &e)),
+        Err(_) => Err(internal(py)),
+    }
+}
+
+fn assessment(name: &str) -> PyResult<Assessment> {
+    Assessment::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown assessment `{name}`")))
+}
+
+/// Run an assessment (`plan`, `stage`, `risk`, `risk-compare`, `eligibility`) on a patient record
+/// given as JSON; returns the core's JSON text.
+#[pyfunction]
+#[pyo3(signature = (assessment_name, patient_json, guideline_json=None))]
+fn run(py: Python<'_>, assessment_name: &str, patient_json: &str, guideline_json: Option<&str>) -> PyResult<String> {
+    let what = assessment(assessment_name)?;
+    guarded(py, || api::run_json(what, patient_json, guideline_json))
+}
+
+/// Run an assessment and return `(ok, json)`: the result JSON, or the core's error JSON. This is
+/// what the golden runner compares byte for byte with `mmpath case`.
+#[pyfunction]
+#[pyo3(signature = (assessment_name, patient_json, guideline_json=None))]
+fn run_or_error_json(py: Python<'_>, assessment_name: &str, patient_json: &str, guideline_json: Option<&str>) -> PyResult<(bool, String)> {
+    let what = assessment(assessment_name)?;
+    let out = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| match api::run_json(what, patient_json, guideline_json) {
+            Ok(s) => (true, s),
+            Err(e) => (false, api::error_json(&e)),
+        }))
+    });
+    out.map_err(|_| internal(py))
+}
+
+/// Validate a patient record; returns the record as canonical JSON.
+#[pyfunction]
+fn validate_patient(py: Python<'_>, patient_json: &str) -> PyResult<String> {
+    guarded(py, || Patient::from_json(patient_json).map(|p| p.record().to_json()))
+}
+
+/// Validate a guideline profile (empty = default); returns it in full as JSON.
+#[pyfunction]
+#[pyo3(signature = (guideline_json=None))]
+fn validate_guideline(py: Python<'_>, guideline_json: Option<&str>) -> PyResult<String> {
+    guarded(py, || api::guideline_from(guideline_json).map(|g| serde_json::to_string(&g).unwrap_or_default()))
+}
+
+/// Knowledge-base identity: `{"library_version", "version", "sha256"}`.
+#[pyfunction]
+fn kb_identity() -> String {
+    api::kb_identity_json()
+}
+
+/// A regimen of the embedded knowledge base as JSON (cycle length, components, days), or `None`.
+#[pyfunction]
+fn regimen(id: &str) -> Option<String> {
+    KnowledgeBase::embedded().regimen(id).and_then(|r| serde_json::to_string(r).ok())
+}
+
+/// Every regimen id of the embedded knowledge base.
+#[pyfunction]
+fn regimen_ids() -> Vec<String> {
+    KnowledgeBase::embedded().regimens().iter().map(|r| r.id.clone()).collect()
+}
+
+/// The pathway state of a newly diagnosed patient, as JSON.
+#[pyfunction]
+fn initial_state(py: Python<'_>, eligibility: &str) -> PyResult<String> {
+    guarded(py, || {
+        let e: Eligibility = parse_json(&serde_json::Value::String(eligibility.to_string()).to_string())?;
+        Ok(serde_json::to_string(&PathwayState::new(e)).unwrap_or_default())
+    })
+}
+
+/// One step of the pathway state machine: the next state as JSON, or `TransitionRefusedError`
+/// carrying the typed refusal.
+#[pyfunction]
+fn transition(py: Python<'_>, state_json: &str, event_json: &str) -> PyResult<String> {
+    guarded(py, || {
+        let state: PathwayState = parse_json(state_json).map_err(|e| prefix(e, "state"))?;
+        let event: Event = parse_json(event_json).map_err(|e| prefix(e, "event"))?;
+        pathway::transition(&state, &event)
+            .map(|s| serde_json::to_string(&s).unwrap_or_default())
+            .map_err(|refusal| Error::TransitionRefused { field: "event".into(), refusal })
+    })
+}
+
+/// Name which argument a JSON error is in (`state.phase`, `event.regimen`).
+fn prefix(e: Error, arg: &str) -> Error {
+    match e {
+        Error::InvalidJson { field, message } => {
+            let field = if field == "." { arg.to_string() } else { format!("{arg}.{field}") };
+            Error::InvalidJson { field, message }
+        }
+        other => other,
+    }
+}
+
+/// The identifiers of a core enum that has a fixed list (`phase`, `risk_definition`,
+/// `abnormality`), so the Python enums can be checked against the core.
+#[pyfunction]
+fn enum_ids(name: &str) -> PyResult<Vec<String>> {
+    Ok(match name {
+        "phase" => Phase::ALL.iter().map(|p| p.id().to_string()).collect(),
+        "risk_definition" => RiskDefinition::ALL.iter().map(|d| d.id().to_string()).collect(),
+        "abnormality" => Abnormality::ALL.iter().map(|a| a.id().to_string()).collect(),
+        _ => return Err(PyValueError::new_err(format!("no identifier list for `{name}`"))),
+    })
+}
+
+/// Assess a cohort given as columns. See `myeloma_pathway.cohort` for the column contract.
+#[pyfunction]
+#[pyo3(signature = (n_rows, numeric, categorical, guideline_json=None))]
+fn assess_columns<'py>(
+    py: Python<'py>,
+    n_rows: usize,
+    numeric: &Bound<'py, PyDict>,
+    categorical: &Bound<'py, PyDict>,
+    guideline_json: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let guideline = guarded(py, || api::guideline_from(guideline_json))?;
+    let input = cohort::Input::from_py(py, n_rows, numeric, categorical)?;
+    let out = py
+        .detach(|| catch_unwind(AssertUnwindSafe(|| cohort::assess(&input, &guideline))))
+        .map_err(|_| internal(py))?;
+    out.into_py_dict(py)
+}
+
+/// The documented cohort columns: `(name, kind, record path)`.
+#[pyfunction]
+fn cohort_columns() -> Vec<(String, String, String)> {
+    cohort::columns().into_iter().map(|c| (c.name, c.kind.name().to_string(), c.path)).collect()
+}
+
+/// Raise a `ColumnError` (schema problems of a whole batch, not of a row).
+pub(crate) fn column_error(py: Python<'_>, column: &str, message: String) -> PyErr {
+    let json = serde_json::json!({"error": {"kind": "column", "code": 2, "field": column, "unit": null,
+        "accepted_range": null, "message": message}});
+    raise(py, "ColumnError", message, json.to_string())
+}
+
+/// The native module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(run, m)?)?;
+    m.add_function(wrap_pyfunction!(run_or_error_json, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_patient, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_guideline, m)?)?;
+    m.add_function(wrap_pyfunction!(kb_identity, m)?)?;
+    m.add_function(wrap_pyfunction!(regimen, m)?)?;
+    m.add_function(wrap_pyfunction!(regimen_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(initial_state, m)?)?;
+    m.add_function(wrap_pyfunction!(transition, m)?)?;
+    m.add_function(wrap_pyfunction!(enum_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(assess_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(cohort_columns, m)?)?;
+    m.add("LIBRARY_VERSION", myeloma_pathway::engine::LIBRARY_VERSION)?;
+    Ok(())
+}
