@@ -1,0 +1,327 @@
+/*
+ * C11: the boundary contract of every export.
+ *
+ * - NULL in each pointer argument of every export gives MP_STATUS_NULL_ARGUMENT (or the
+ *   documented meaning: a NULL guideline is the default guideline; free(NULL) is a no-op), and
+ *   leaves the outputs unwritten.
+ * - Invalid UTF-8, over-long strings, undefined enumeration values, out-of-range indices and
+ *   implausible clinical values give their documented codes; a refused setter leaves the
+ *   patient unchanged.
+ * - The typed setters build the same patient as the equivalent JSON record.
+ * - The last error is per thread.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "myeloma_pathway.h"
+
+static int passed = 0;
+static int failed = 0;
+
+static void check(int ok, const char *what) {
+  if (ok) {
+    passed++;
+    printf("ok - %s\n", what);
+  } else {
+    failed++;
+    printf("not ok - %s (last error: %s)\n", what, mp_last_error());
+  }
+}
+
+/* A status, and the last error's JSON kind. */
+static int is(mp_status got, mp_status want) {
+  const char *kind = NULL;
+  if (got != want) return 0;
+  if (want == MP_STATUS_OK) return mp_last_error()[0] == '\0' && mp_last_error_json()[0] == '\0';
+  switch (want) {
+    case MP_STATUS_NULL_ARGUMENT: kind = "\"kind\":\"null_argument\""; break;
+    case MP_STATUS_INVALID_UTF8: kind = "\"kind\":\"invalid_utf8\""; break;
+    case MP_STATUS_TOO_LARGE: kind = "\"kind\":\"too_large\""; break;
+    case MP_STATUS_INDEX_OUT_OF_RANGE: kind = "\"kind\":\"index_out_of_range\""; break;
+    case MP_STATUS_INVALID_ARGUMENT: kind = "\"kind\":\"invalid_argument\""; break;
+    case MP_STATUS_OUT_OF_RANGE: kind = "\"kind\":\"out_of_range\""; break;
+    case MP_STATUS_UNSUPPORTED_UNIT: kind = "\"kind\":\"unsupported_unit\""; break;
+    case MP_STATUS_UNKNOWN_IDENTIFIER: kind = "\"kind\":\"unknown_identifier\""; break;
+    default: break;
+  }
+  return mp_last_error()[0] != '\0' && (kind == NULL || strstr(mp_last_error_json(), kind) != NULL);
+}
+
+#define NUL_ARG(call) check(is((call), MP_STATUS_NULL_ARGUMENT), "NULL argument: " #call)
+
+/* Sentinels: an output equal to one of these after a failed call was not written. */
+static char sentinel_byte;
+#define SENTINEL_STR ((const char *)&sentinel_byte)
+
+static const char *PATIENT_JSON =
+    "{\"age_years\":60,\"sex\":\"male\",\"weight_kg\":80,\"height_cm\":178,\"ecog\":0,"
+    "\"frailty\":{\"charlson\":0,\"katz_adl\":6,\"lawton_iadl\":8},"
+    "\"labs\":{\"creatinine\":{\"value\":1.0,\"unit\":\"mg/dL\"},\"albumin\":{\"value\":3.9,\"unit\":\"g/dL\"},"
+    "\"beta2_microglobulin\":{\"value\":2.8,\"unit\":\"mg/L\"},\"ldh\":{\"value\":180,\"unit\":\"U/L\"},"
+    "\"ldh_upper_limit_of_normal\":{\"value\":250,\"unit\":\"U/L\"}},"
+    "\"cytogenetics\":[{\"abnormality\":\"del_17p\",\"status\":\"not_detected\"},"
+    "{\"abnormality\":\"t_4_14\",\"status\":\"detected\",\"clonal_fraction_pct\":30},"
+    "{\"abnormality\":\"gain_1q\",\"status\":\"not_tested\"}]}";
+
+static void null_arguments(void) {
+  mp_patient *p = NULL, *p_out = (mp_patient *)SENTINEL_STR;
+  mp_guideline *g = NULL, *g_out = (mp_guideline *)SENTINEL_STR;
+  mp_plan *plan = NULL, *plan_out = (mp_plan *)SENTINEL_STR;
+  mp_assessment *a = NULL, *a_out = (mp_assessment *)SENTINEL_STR;
+  const char *s = SENTINEL_STR;
+  size_t n = 7;
+  uint32_t u = 7;
+  mp_phase phase = 0;
+  mp_eligibility elig = 0;
+  mp_risk_level risk = 0;
+
+  check(mp_patient_from_json(PATIENT_JSON, &p) == MP_STATUS_OK, "fixture patient");
+  check(mp_guideline_new(&g) == MP_STATUS_OK, "fixture guideline");
+  check(mp_recommend(p, g, &plan) == MP_STATUS_OK, "fixture plan");
+  check(mp_assess(p, g, MP_ASSESSMENT_KIND_STAGE, &a) == MP_STATUS_OK, "fixture assessment");
+
+  NUL_ARG(mp_patient_new(NULL));
+  NUL_ARG(mp_patient_from_json(NULL, &p_out));
+  NUL_ARG(mp_patient_from_json(PATIENT_JSON, NULL));
+  NUL_ARG(mp_patient_json(NULL, &s));
+  NUL_ARG(mp_patient_json(p, NULL));
+  NUL_ARG(mp_patient_set_age(NULL, 60));
+  NUL_ARG(mp_patient_set_sex(NULL, MP_SEX_MALE));
+  NUL_ARG(mp_patient_set_weight_kg(NULL, 80.0));
+  NUL_ARG(mp_patient_set_height_cm(NULL, 178.0));
+  NUL_ARG(mp_patient_set_ecog(NULL, 0));
+  NUL_ARG(mp_patient_set_frailty(NULL, 0, 6, 8));
+  NUL_ARG(mp_patient_set_creatinine(NULL, 1.0, "mg/dL"));
+  NUL_ARG(mp_patient_set_creatinine(p, 1.0, NULL));
+  NUL_ARG(mp_patient_set_albumin(NULL, 3.9, "g/dL"));
+  NUL_ARG(mp_patient_set_albumin(p, 3.9, NULL));
+  NUL_ARG(mp_patient_set_beta2_microglobulin(NULL, 2.8, "mg/L"));
+  NUL_ARG(mp_patient_set_beta2_microglobulin(p, 2.8, NULL));
+  NUL_ARG(mp_patient_set_ldh(NULL, 180, 250, "U/L"));
+  NUL_ARG(mp_patient_set_ldh(p, 180, 250, NULL));
+  NUL_ARG(mp_patient_set_finding(NULL, "del_17p", MP_FINDING_STATUS_DETECTED));
+  NUL_ARG(mp_patient_set_finding(p, NULL, MP_FINDING_STATUS_DETECTED));
+  NUL_ARG(mp_patient_set_finding_with_fraction(NULL, "del_17p", MP_FINDING_STATUS_DETECTED, 30.0));
+  NUL_ARG(mp_patient_set_finding_with_fraction(p, NULL, MP_FINDING_STATUS_DETECTED, 30.0));
+  NUL_ARG(mp_guideline_new(NULL));
+  NUL_ARG(mp_guideline_from_json(NULL, &g_out));
+  NUL_ARG(mp_guideline_from_json("{}", NULL));
+  NUL_ARG(mp_guideline_json(NULL, &s));
+  NUL_ARG(mp_guideline_json(g, NULL));
+  NUL_ARG(mp_recommend(NULL, g, &plan_out));
+  NUL_ARG(mp_recommend(p, g, NULL));
+  NUL_ARG(mp_plan_json(NULL, &s));
+  NUL_ARG(mp_plan_json(plan, NULL));
+  NUL_ARG(mp_plan_text(NULL, &s));
+  NUL_ARG(mp_plan_text(plan, NULL));
+  NUL_ARG(mp_plan_phase(NULL, &phase));
+  NUL_ARG(mp_plan_phase(plan, NULL));
+  NUL_ARG(mp_plan_phase_id(NULL, &s));
+  NUL_ARG(mp_plan_phase_id(plan, NULL));
+  NUL_ARG(mp_plan_line(NULL, &u));
+  NUL_ARG(mp_plan_line(plan, NULL));
+  NUL_ARG(mp_plan_option_count(NULL, &n));
+  NUL_ARG(mp_plan_option_count(plan, NULL));
+  NUL_ARG(mp_plan_option_regimen_id(NULL, 0, &s));
+  NUL_ARG(mp_plan_option_regimen_id(plan, 0, NULL));
+  NUL_ARG(mp_plan_option_name(NULL, 0, &s));
+  NUL_ARG(mp_plan_option_name(plan, 0, NULL));
+  NUL_ARG(mp_plan_option_rank(NULL, 0, &u));
+  NUL_ARG(mp_plan_option_rank(plan, 0, NULL));
+  NUL_ARG(mp_plan_eligibility(NULL, &elig));
+  NUL_ARG(mp_plan_eligibility(plan, NULL));
+  NUL_ARG(mp_plan_eligibility_id(NULL, &s));
+  NUL_ARG(mp_plan_eligibility_id(plan, NULL));
+  NUL_ARG(mp_plan_risk_level(NULL, &risk));
+  NUL_ARG(mp_plan_risk_level(plan, NULL));
+  NUL_ARG(mp_plan_risk_level_id(NULL, &s));
+  NUL_ARG(mp_plan_risk_level_id(plan, NULL));
+  NUL_ARG(mp_plan_missing_input_count(NULL, &n));
+  NUL_ARG(mp_plan_missing_input_count(plan, NULL));
+  NUL_ARG(mp_plan_missing_input_field(NULL, 0, &s));
+  NUL_ARG(mp_plan_missing_input_field(plan, 0, NULL));
+  NUL_ARG(mp_assess(NULL, g, MP_ASSESSMENT_KIND_STAGE, &a_out));
+  NUL_ARG(mp_assess(p, g, MP_ASSESSMENT_KIND_STAGE, NULL));
+  NUL_ARG(mp_assess_json(MP_ASSESSMENT_KIND_STAGE, NULL, "{}", &a_out));
+  NUL_ARG(mp_assess_json(MP_ASSESSMENT_KIND_STAGE, PATIENT_JSON, "{}", NULL));
+  NUL_ARG(mp_assessment_json(NULL, &s));
+  NUL_ARG(mp_assessment_json(a, NULL));
+  check(p_out == (mp_patient *)SENTINEL_STR && g_out == (mp_guideline *)SENTINEL_STR && plan_out == (mp_plan *)SENTINEL_STR &&
+            a_out == (mp_assessment *)SENTINEL_STR && s == SENTINEL_STR && n == 7 && u == 7 && phase == 0 && elig == 0 && risk == 0,
+        "no output written by a call that failed");
+
+  /* Documented NULLs: the default guideline; free(NULL) is a no-op. */
+  {
+    mp_plan *with_null = NULL;
+    mp_assessment *b = NULL, *c = NULL;
+    const char *j1 = NULL, *j2 = NULL;
+    check(is(mp_recommend(p, NULL, &with_null), MP_STATUS_OK) && mp_plan_json(with_null, &j1) == MP_STATUS_OK &&
+              mp_plan_json(plan, &j2) == MP_STATUS_OK && strcmp(j1, j2) == 0,
+          "mp_recommend with a NULL guideline uses the default guideline");
+    check(is(mp_assess(p, NULL, MP_ASSESSMENT_KIND_RISK, &b), MP_STATUS_OK), "mp_assess with a NULL guideline");
+    check(is(mp_assess_json(MP_ASSESSMENT_KIND_RISK, PATIENT_JSON, NULL, &c), MP_STATUS_OK) &&
+              mp_assessment_json(b, &j1) == MP_STATUS_OK && mp_assessment_json(c, &j2) == MP_STATUS_OK && strcmp(j1, j2) == 0,
+          "mp_assess_json with a NULL guideline equals mp_assess with the default");
+    mp_plan_free(with_null);
+    mp_assessment_free(b);
+    mp_assessment_free(c);
+  }
+  mp_patient_free(NULL);
+  mp_guideline_free(NULL);
+  mp_plan_free(NULL);
+  mp_assessment_free(NULL);
+  check(1, "every mp_*_free accepts NULL");
+  check(mp_status_name(MP_STATUS_NULL_ARGUMENT) != NULL && mp_last_error() != NULL && mp_last_error_json() != NULL &&
+            mp_version() != NULL && mp_kb_version() != NULL && mp_kb_sha256() != NULL,
+        "functions without a status never return NULL");
+
+  mp_assessment_free(a);
+  mp_plan_free(plan);
+  mp_guideline_free(g);
+  mp_patient_free(p);
+}
+
+static void invalid_strings_enums_and_indices(void) {
+  mp_patient *p = NULL, *out = NULL;
+  mp_plan *plan = NULL;
+  mp_assessment *a = NULL;
+  const char *before = NULL, *after = NULL;
+  char *copy = NULL;
+  char *big = malloc(MP_MAX_JSON_BYTES + 2);
+  char name[MP_MAX_NAME_BYTES + 2];
+  size_t count = 0;
+  uint32_t rank = 0;
+
+  check(mp_patient_from_json(PATIENT_JSON, &p) == MP_STATUS_OK, "fixture patient");
+  check(is(mp_patient_from_json("{\"sex\":\"\xff\"}", &out), MP_STATUS_INVALID_UTF8) && out == NULL, "JSON that is not UTF-8");
+  check(is(mp_patient_set_creatinine(p, 1.0, "mg/d\xc3"), MP_STATUS_INVALID_UTF8), "unit that is not UTF-8");
+  check(is(mp_patient_set_finding(p, "del_\xe2\x82", MP_FINDING_STATUS_DETECTED), MP_STATUS_INVALID_UTF8), "abnormality that is not UTF-8");
+  check(is(mp_guideline_from_json("\xc0\xaf", (mp_guideline **)&out), MP_STATUS_INVALID_UTF8) && out == NULL, "guideline that is not UTF-8");
+
+  if (big != NULL) {
+    /* At the limit: accepted (an empty record padded with spaces). One past: refused. */
+    memset(big, ' ', MP_MAX_JSON_BYTES + 1);
+    big[0] = '{';
+    big[1] = '}';
+    big[MP_MAX_JSON_BYTES] = '\0';
+    check(is(mp_patient_from_json(big, &out), MP_STATUS_OK) && out != NULL, "JSON of exactly MP_MAX_JSON_BYTES is read");
+    mp_patient_free(out);
+    out = NULL;
+    big[MP_MAX_JSON_BYTES] = ' ';
+    big[MP_MAX_JSON_BYTES + 1] = '\0';
+    check(is(mp_patient_from_json(big, &out), MP_STATUS_TOO_LARGE) && out == NULL, "JSON one byte over MP_MAX_JSON_BYTES is refused");
+    check(is(mp_assess_json(MP_ASSESSMENT_KIND_STAGE, big, NULL, &a), MP_STATUS_TOO_LARGE) && a == NULL,
+          "assessment JSON one byte over the limit is refused");
+    free(big);
+  }
+  memset(name, 'a', sizeof name);
+  name[MP_MAX_NAME_BYTES] = '\0';
+  check(is(mp_patient_set_creatinine(p, 1.0, name), MP_STATUS_UNSUPPORTED_UNIT), "unit of MP_MAX_NAME_BYTES reaches the core");
+  name[MP_MAX_NAME_BYTES] = 'a';
+  name[MP_MAX_NAME_BYTES + 1] = '\0';
+  check(is(mp_patient_set_creatinine(p, 1.0, name), MP_STATUS_TOO_LARGE), "unit one byte over MP_MAX_NAME_BYTES is refused");
+
+  check(is(mp_patient_set_sex(p, 0), MP_STATUS_INVALID_ARGUMENT), "sex 0 is not an mp_sex");
+  check(is(mp_patient_set_sex(p, 3), MP_STATUS_INVALID_ARGUMENT), "sex 3 is not an mp_sex");
+  check(is(mp_patient_set_finding(p, "del_17p", 0), MP_STATUS_INVALID_ARGUMENT), "finding status 0 is undefined");
+  check(is(mp_patient_set_finding(p, "del_17p", 4), MP_STATUS_INVALID_ARGUMENT), "finding status 4 is undefined");
+  check(is(mp_assess(p, NULL, 0, &a), MP_STATUS_INVALID_ARGUMENT) && a == NULL, "assessment kind 0 is undefined");
+  check(is(mp_assess_json(6, PATIENT_JSON, NULL, &a), MP_STATUS_INVALID_ARGUMENT) && a == NULL, "assessment kind 6 is undefined");
+
+  /* A refused value leaves the patient exactly as it was. */
+  check(mp_patient_json(p, &before) == MP_STATUS_OK, "patient JSON");
+  copy = before ? strdup(before) : NULL;
+  check(is(mp_patient_set_age(p, 17), MP_STATUS_OUT_OF_RANGE), "age 17 is refused, not clamped");
+  check(is(mp_patient_set_age(p, 121), MP_STATUS_OUT_OF_RANGE), "age 121 is refused, not clamped");
+  check(is(mp_patient_set_weight_kg(p, NAN), MP_STATUS_OUT_OF_RANGE), "weight NaN is refused");
+  check(is(mp_patient_set_height_cm(p, INFINITY), MP_STATUS_OUT_OF_RANGE), "height infinity is refused");
+  check(is(mp_patient_set_ecog(p, 5), MP_STATUS_OUT_OF_RANGE), "ECOG 5 is refused");
+  check(is(mp_patient_set_creatinine(p, 1.0, "mmol/dL"), MP_STATUS_UNSUPPORTED_UNIT), "creatinine in mmol/dL is refused");
+  check(is(mp_patient_set_creatinine(p, 1.0, "mg/dL"), MP_STATUS_OK) && strstr(mp_last_error(), "") != NULL, "creatinine in mg/dL is accepted");
+  check(is(mp_patient_set_creatinine(p, 88.4, "umol/L"), MP_STATUS_OK), "creatinine in umol/L is accepted");
+  check(is(mp_patient_set_creatinine(p, 1.0, "mg/dL"), MP_STATUS_OK), "creatinine back to mg/dL");
+  check(is(mp_patient_set_albumin(p, 390.0, "g/L"), MP_STATUS_OUT_OF_RANGE), "albumin 390 g/L is refused");
+  check(is(mp_patient_set_finding(p, "del_17q", MP_FINDING_STATUS_DETECTED), MP_STATUS_UNKNOWN_IDENTIFIER), "unknown abnormality is refused");
+  check(mp_patient_json(p, &after) == MP_STATUS_OK && copy != NULL && strcmp(copy, after) == 0, "refused setters left the patient unchanged");
+  free(copy);
+
+  check(mp_recommend(p, NULL, &plan) == MP_STATUS_OK && mp_plan_option_count(plan, &count) == MP_STATUS_OK, "fixture plan");
+  check(is(mp_plan_option_rank(plan, count, &rank), MP_STATUS_INDEX_OUT_OF_RANGE) && rank == 0, "option index == count is refused");
+  check(is(mp_plan_option_name(plan, (size_t)-1, &before), MP_STATUS_INDEX_OUT_OF_RANGE), "option index SIZE_MAX is refused");
+  check(mp_plan_missing_input_count(plan, &count) == MP_STATUS_OK &&
+            is(mp_plan_missing_input_field(plan, count, &before), MP_STATUS_INDEX_OUT_OF_RANGE),
+        "missing-input index == count is refused");
+  check(is(mp_plan_line(plan, &rank), MP_STATUS_OK) && rank >= 1, "a success clears the last error");
+
+  check(strcmp(mp_status_name(MP_STATUS_OUT_OF_RANGE), "MP_STATUS_OUT_OF_RANGE") == 0 && strcmp(mp_status_name(12345), "MP_STATUS_UNKNOWN") == 0,
+        "mp_status_name");
+  check(strlen(mp_kb_sha256()) == 64 && mp_version()[0] != '\0' && mp_kb_version()[0] != '\0', "library and knowledge-base identity");
+  mp_plan_free(plan);
+  mp_patient_free(p);
+}
+
+/* The typed setters build the same patient, hence the same plan, as the JSON record. */
+static void setters_equal_json(void) {
+  mp_patient *from_json = NULL, *built = NULL, *round = NULL;
+  mp_plan *a = NULL, *b = NULL, *c = NULL;
+  const char *ja = NULL, *jb = NULL, *jc = NULL, *record = NULL;
+  int ok = mp_patient_from_json(PATIENT_JSON, &from_json) == MP_STATUS_OK && mp_patient_new(&built) == MP_STATUS_OK &&
+           mp_patient_set_age(built, 60) == MP_STATUS_OK && mp_patient_set_sex(built, MP_SEX_MALE) == MP_STATUS_OK &&
+           mp_patient_set_weight_kg(built, 80) == MP_STATUS_OK && mp_patient_set_height_cm(built, 178) == MP_STATUS_OK &&
+           mp_patient_set_ecog(built, 0) == MP_STATUS_OK && mp_patient_set_frailty(built, 0, 6, 8) == MP_STATUS_OK &&
+           mp_patient_set_creatinine(built, 1.0, "mg/dL") == MP_STATUS_OK && mp_patient_set_albumin(built, 3.9, "g/dL") == MP_STATUS_OK &&
+           mp_patient_set_beta2_microglobulin(built, 2.8, "mg/L") == MP_STATUS_OK &&
+           mp_patient_set_ldh(built, 180, 250, "U/L") == MP_STATUS_OK &&
+           mp_patient_set_finding(built, "del_17p", MP_FINDING_STATUS_NOT_DETECTED) == MP_STATUS_OK &&
+           mp_patient_set_finding_with_fraction(built, "t_4_14", MP_FINDING_STATUS_DETECTED, 30) == MP_STATUS_OK &&
+           mp_patient_set_finding(built, "gain_1q", MP_FINDING_STATUS_NOT_TESTED) == MP_STATUS_OK;
+  check(ok, "every typed setter accepts a plausible value");
+  ok = ok && mp_recommend(from_json, NULL, &a) == MP_STATUS_OK && mp_recommend(built, NULL, &b) == MP_STATUS_OK &&
+       mp_plan_json(a, &ja) == MP_STATUS_OK && mp_plan_json(b, &jb) == MP_STATUS_OK;
+  check(ok && strcmp(ja, jb) == 0, "a patient built with setters gets the same plan as the same record in JSON");
+  ok = ok && mp_patient_json(built, &record) == MP_STATUS_OK && mp_patient_from_json(record, &round) == MP_STATUS_OK &&
+       mp_recommend(round, NULL, &c) == MP_STATUS_OK && mp_plan_json(c, &jc) == MP_STATUS_OK;
+  check(ok && strcmp(jb, jc) == 0, "mp_patient_json round-trips through mp_patient_from_json");
+  {
+    mp_risk_level risk = 0;
+    check(b != NULL && mp_plan_risk_level(b, &risk) == MP_STATUS_OK && risk == MP_RISK_LEVEL_HIGH,
+          "t(4;14) detected gives high cytogenetic risk (article definition)");
+  }
+  mp_plan_free(a);
+  mp_plan_free(b);
+  mp_plan_free(c);
+  mp_patient_free(from_json);
+  mp_patient_free(built);
+  mp_patient_free(round);
+}
+
+/* The last error belongs to the thread that made it. */
+static void *fail_on_other_thread(void *arg) {
+  mp_patient *p = NULL;
+  int *ok = (int *)arg;
+  *ok = mp_patient_from_json("{\"age_years\": 200}", &p) == MP_STATUS_OUT_OF_RANGE && strstr(mp_last_error(), "age_years") != NULL;
+  return NULL;
+}
+
+static void last_error_is_per_thread(void) {
+  pthread_t t;
+  int other_ok = 0;
+  mp_guideline *g = NULL;
+  check(mp_guideline_new(&g) == MP_STATUS_OK && mp_last_error()[0] == '\0', "this thread has no error");
+  check(pthread_create(&t, NULL, fail_on_other_thread, &other_ok) == 0 && pthread_join(t, NULL) == 0 && other_ok,
+        "another thread sees its own error");
+  check(mp_last_error()[0] == '\0', "an error on another thread does not show on this one");
+  mp_guideline_free(g);
+}
+
+int main(void) {
+  null_arguments();
+  invalid_strings_enums_and_indices();
+  setters_equal_json();
+  last_error_is_per_thread();
+  printf("# boundary (C11): %d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
