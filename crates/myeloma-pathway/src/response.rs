@@ -630,7 +630,9 @@ fn progression(cx: &Ctx<'_>, i: usize, out: &mut Vec<Criterion>) -> bool {
             Evidence::V2,
         ));
     }
-    if cx.used.flc {
+    // dFLC counts for progression whenever serum and urine are not measurable; marrow whenever
+    // serum, urine and FLC are not (irrespective of the baseline marrow, IMWG 2016).
+    if !cx.used.serum && !cx.used.urine {
         let d: Vec<Option<i64>> = cx.tps.iter().map(|t| dflc(t, cx.chain)).collect();
         if let (Some(n), Some(c)) = (nadir(&d, i), d.get(i).copied().flatten()) {
             let met = rose_25pct(n, c) && c - n > DFLC_PD_ABS;
@@ -638,7 +640,7 @@ fn progression(cx: &Ctx<'_>, i: usize, out: &mut Vec<Criterion>) -> bool {
             out.push(crit(i, Pd, Measure::FreeLightChains.label(), "serum and urine not measurable: increase ≥25% from the lowest confirmed dFLC and absolute increase >10 mg/dL (100 mg/L)", format!("{} (nadir {}, {})", show(c, "mg/L"), show(n, "mg/L"), pct_change(n, c)), Some(met), IMWG_2016, Evidence::V2));
         }
     }
-    if cx.used.marrow {
+    if !cx.used.serum && !cx.used.urine && !cx.used.flc {
         let b: Vec<Option<i64>> = cx.tps.iter().map(|t| t.bmpc).collect();
         if let (Some(n), Some(c)) = (nadir(&b, i), tp.bmpc) {
             let met = rose_25pct(n, c) && c - n >= BMPC_PD_ABS;

@@ -310,6 +310,17 @@ fn marrow_progression_is_an_absolute_rise_of_at_least_10_points_when_nothing_els
     assert_eq!(marrow(&[40.0, 20.0, 20.0, 31.0]).category, Some(Pd));
 }
 
+#[test]
+fn dflc_progression_applies_when_serum_and_urine_are_not_measurable_even_on_the_marrow_route() {
+    let a = |k: f64| json!({"serum_m_protein": q(0.2, "g/dL"), "urine_m_protein": q(50.0, "mg/24h"), "serum_flc_kappa": q(k, "mg/L"), "serum_flc_lambda": q(20.0, "mg/L"), "bone_marrow_plasma_cells": q(40.0, "%")});
+    let p = |k: f64| {
+        patient_with(&[a(30.0), a(30.0), a(30.0), a(k)], json!({"diagnosis": {"involved_light_chain": "kappa"}}))
+    };
+    // Nadir dFLC 10 mg/L; +101 is >10 mg/dL.
+    assert_eq!(assess_response(&p(131.0)).unwrap().category, Some(Pd));
+    assert_ne!(assess_response(&p(130.0)).unwrap().category, Some(Pd));
+}
+
 // ---- CR and sCR ----
 
 fn cr_series(bmpc: f64, uife: Option<&str>, kappa: f64, ihc: Option<bool>) -> ResponseAssessment {
