@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Build the C library and install it under a prefix:
+#   <prefix>/include/myeloma_pathway.h
+#   <prefix>/lib/libmyeloma_pathway.{a,so}
+#   <prefix>/lib/pkgconfig/myeloma_pathway.pc
+#   <prefix>/lib/cmake/myeloma_pathway/myeloma_pathwayConfig{,Version}.cmake
+#
+# Usage: bindings/c/install.sh PREFIX            (release build)
+#        MP_PROFILE=debug bindings/c/install.sh PREFIX
+set -euo pipefail
+[[ $# -eq 1 ]] || { echo "usage: $0 PREFIX" >&2; exit 64; }
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+mkdir -p "$1"
+PREFIX="$(cd "$1" && pwd)"
+PROFILE="${MP_PROFILE:-release}"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+if [[ $PROFILE == release ]]; then
+  (cd "$ROOT" && cargo build -q --release -p myeloma-pathway-c)
+else
+  (cd "$ROOT" && cargo build -q -p myeloma-pathway-c)
+fi
+VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1)"
+install -d "$PREFIX/include" "$PREFIX/lib/pkgconfig" "$PREFIX/lib/cmake/myeloma_pathway"
+install -m 644 "$HERE/include/myeloma_pathway.h" "$PREFIX/include/"
+install -m 644 "$TARGET/$PROFILE/libmyeloma_pathway.a" "$PREFIX/lib/"
+install -m 755 "$TARGET/$PROFILE/libmyeloma_pathway.so" "$PREFIX/lib/"
+sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@VERSION@|$VERSION|g" "$HERE/myeloma_pathway.pc.in" >"$PREFIX/lib/pkgconfig/myeloma_pathway.pc"
+install -m 644 "$HERE/cmake/myeloma_pathwayConfig.cmake" "$PREFIX/lib/cmake/myeloma_pathway/"
+sed -e "s|@VERSION@|$VERSION|g" "$HERE/cmake/myeloma_pathwayConfigVersion.cmake.in" \
+  >"$PREFIX/lib/cmake/myeloma_pathway/myeloma_pathwayConfigVersion.cmake"
+echo "installed myeloma_pathway $VERSION ($PROFILE) under $PREFIX"
