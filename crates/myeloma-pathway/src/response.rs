@@ -1583,3 +1583,62 @@ pub fn assess_mrd_with(p: &Patient, criteria: &ResponseCriteria, confirmed: Opti
         evidence: Evidence::M,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use ResponseCategory::*;
+
+    #[test]
+    fn the_nadir_is_the_baseline_or_the_lowest_level_held_twice() {
+        let s = [Some(40), Some(10), Some(20), Some(20), Some(30)];
+        assert_eq!(nadir(&s, 1), Some(40));
+        assert_eq!(nadir(&s, 3), Some(20), "10 was seen once: the pair (10, 20) holds 20");
+        assert_eq!(nadir(&s, 5), Some(20));
+        assert_eq!(nadir(&[None, Some(5), Some(6)], 3), Some(6));
+        assert_eq!(nadir(&[None, Some(5)], 2), None);
+    }
+
+    #[test]
+    fn confirmation_takes_the_level_both_assessments_reached() {
+        assert_eq!(confirm(Some(Cr), Some(Vgpr)), Some(Vgpr));
+        assert_eq!(confirm(Some(Sd), Some(Pr)), Some(Sd));
+        assert_eq!(confirm(Some(Pd), Some(Pd)), Some(Pd));
+        assert_eq!(confirm(Some(Pr), Some(Pd)), None);
+        assert_eq!(confirm(Some(Pd), Some(Cr)), None);
+        assert_eq!(confirm(None, Some(Cr)), None);
+    }
+
+    #[test]
+    fn percentage_tests_are_exact_at_their_bounds() {
+        assert!(fell_at_least(400, 200, 50));
+        assert!(!fell_at_least(400, 201, 50));
+        assert!(!fell_more_than(490, 49, 90));
+        assert!(fell_more_than(490, 48, 90));
+        assert!(rose_25pct(100, 125));
+        assert!(!rose_25pct(100, 124));
+        assert!(rose_25pct(-5, 0), "a negative dFLC nadir counts as 0");
+    }
+
+    #[test]
+    fn the_flc_ratio_bounds_are_inclusive() {
+        let tp = |k: i64, l: i64| Tp { kappa: Some(k), lambda: Some(l), ..Tp::default() };
+        assert_eq!(flc_ratio_normal(&tp(26, 100)), Some(true));
+        assert_eq!(flc_ratio_normal(&tp(25, 100)), Some(false));
+        assert_eq!(flc_ratio_normal(&tp(165, 100)), Some(true));
+        assert_eq!(flc_ratio_normal(&tp(166, 100)), Some(false));
+        assert_eq!(flc_ratio_normal(&tp(5, 0)), Some(false));
+        assert_eq!(flc_ratio_normal(&tp(0, 0)), None);
+        assert_eq!(flc_ratio_abnormal_for(&tp(166, 100), LightChain::Kappa), Some(true));
+        assert_eq!(flc_ratio_abnormal_for(&tp(25, 100), LightChain::Lambda), Some(true));
+        assert_eq!(flc_ratio_abnormal_for(&tp(26, 100), LightChain::Lambda), Some(false));
+    }
+
+    #[test]
+    fn values_are_shown_in_canonical_units_without_float_noise() {
+        assert_eq!(show(2_500_000, "g/dL"), "2.5 g/dL");
+        assert_eq!(show(-1_000_000, "mg/L"), "-1 mg/L");
+        assert_eq!(show(0, "%"), "0 %");
+    }
+}
