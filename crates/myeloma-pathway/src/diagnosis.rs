@@ -522,6 +522,30 @@ fn spec(id: &'static str, label: &'static str, rule: &'static str, evidence: Evi
 
 /// Classify with the default guideline (creatinine clearance: reported, else Cockcroft-Gault
 /// with actual body weight).
+///
+/// # Example
+/// ```
+/// use myeloma_pathway::diagnosis::{diagnose, DiagnosisClass};
+/// use myeloma_pathway::Patient;
+/// // Clonal plasma cells 30% and haemoglobin 85 g/L attributed to the clone: anaemia is a
+/// // myeloma-defining event, so this is myeloma whatever the items not recorded.
+/// let p = Patient::from_json(r#"{
+///   "labs": {"bone_marrow_plasma_cells": {"value": 30, "unit": "%"},
+///            "hemoglobin": {"value": 8.5, "unit": "g/dL"}},
+///   "diagnosis": {"crab_attributable": true}
+/// }"#).unwrap();
+/// let d = diagnose(&p);
+/// assert_eq!(d.class, DiagnosisClass::MultipleMyeloma);
+///
+/// // Without the clinician's attribution the anaemia cannot count, and nothing is assumed.
+/// let p = Patient::from_json(r#"{
+///   "labs": {"bone_marrow_plasma_cells": {"value": 30, "unit": "%"},
+///            "hemoglobin": {"value": 85, "unit": "g/L"}}
+/// }"#).unwrap();
+/// let d = diagnose(&p);
+/// assert_eq!(d.class, DiagnosisClass::NotClassifiable);
+/// assert!(d.missing_inputs.iter().any(|m| m.field == "diagnosis.crab_attributable"));
+/// ```
 pub fn diagnose(p: &Patient) -> Diagnosis {
     diagnose_with(p, &Guideline::default())
 }
