@@ -1064,7 +1064,7 @@ pub fn diagnose_with(p: &Patient, g: &Guideline) -> Diagnosis {
             (
                 DiagnosisClass::NotClassifiable,
                 None,
-                "no IMWG 2014 class is met by the inputs (e.g. no serum M-protein recorded above 0 and marrow plasma cells < 10%); light-chain and IgM MGUS are not encoded".to_string(),
+                "no IMWG 2014 class is met by the inputs (see `classes`); AL amyloidosis, light-chain MGUS and IgM MGUS are outside the criteria encoded here".to_string(),
             )
         }
         None => {
@@ -1085,6 +1085,9 @@ pub fn diagnose_with(p: &Patient, g: &Guideline) -> Diagnosis {
         }
     };
 
+    if d.amyloidosis == Some(true) {
+        caveats.push("AL amyloidosis is recorded: it excludes smouldering myeloma and MGUS; assess it under the amyloidosis criteria".to_string());
+    }
     let smm_risk = if class == DiagnosisClass::SmoulderingMyeloma { Some(smm_20_2_20(p)) } else { None };
     if let Some(r) = &smm_risk {
         missing.extend(r.missing_inputs.iter().cloned());
