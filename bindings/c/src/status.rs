@@ -120,6 +120,25 @@ mod tests {
     }
 
     #[test]
+    fn every_core_error_has_its_own_status_with_the_same_code() {
+        let errors = [
+            Error::InvalidJson { field: "f".into(), message: "m".into() },
+            Error::MissingField { field: "f".into(), message: "m".into() },
+            Error::OutOfRange { field: "f".into(), value: 1.0, unit: "u".into(), accepted_range: "r".into() },
+            Error::UnsupportedUnit { field: "f".into(), unit: "u".into(), accepted: "a".into() },
+            Error::Inconsistent { field: "f".into(), message: "m".into() },
+            Error::LimitExceeded { what: "w".into(), limit: 1, actual: 2 },
+            Error::UnknownIdentifier { field: "f".into(), kind: "k".into(), id: "i".into() },
+        ];
+        for e in &errors {
+            let s = mp_status::from_core(e);
+            assert_ne!(s, mp_status::OtherCoreError, "{e:?}");
+            assert_eq!(s as u32, e.code(), "{e:?}");
+        }
+        assert_eq!(mp_status::TransitionRefused as u32, 20);
+    }
+
+    #[test]
     fn every_status_has_a_name_that_ends_in_nul() {
         for code in [0, 10, 11, 12, 13, 14, 15, 16, 20, 99, 100, 101, 102, 103, 104, 255, 7] {
             let n = mp_status::name(code);

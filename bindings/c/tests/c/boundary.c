@@ -320,11 +320,61 @@ static void last_error_is_per_thread(void) {
   mp_guideline_free(g);
 }
 
+/* Immutable handles shared by several threads give the same answers as on one thread. */
+struct shared {
+  const mp_patient *patient;
+  const mp_guideline *guideline;
+  const mp_plan *plan;
+  const char *want;
+  int ok;
+};
+
+static void *read_shared(void *arg) {
+  struct shared *s = (struct shared *)arg;
+  int i;
+  s->ok = 1;
+  for (i = 0; i < 5; i++) {
+    mp_plan *mine = NULL;
+    const char *a = NULL, *b = NULL;
+    s->ok = s->ok && mp_recommend(s->patient, s->guideline, &mine) == MP_STATUS_OK && mp_plan_json(mine, &a) == MP_STATUS_OK &&
+            mp_plan_json(s->plan, &b) == MP_STATUS_OK && strcmp(a, s->want) == 0 && strcmp(b, s->want) == 0;
+    mp_plan_free(mine);
+  }
+  return NULL;
+}
+
+static void shared_handles_across_threads(void) {
+  enum { N = 4 };
+  pthread_t t[N];
+  struct shared s[N];
+  mp_patient *p = NULL;
+  mp_guideline *g = NULL;
+  mp_plan *plan = NULL;
+  const char *want = NULL;
+  int i, ok;
+  ok = mp_patient_from_json(PATIENT_JSON, &p) == MP_STATUS_OK && mp_guideline_new(&g) == MP_STATUS_OK &&
+       mp_recommend(p, g, &plan) == MP_STATUS_OK && mp_plan_json(plan, &want) == MP_STATUS_OK;
+  for (i = 0; ok && i < N; i++) {
+    s[i].patient = p;
+    s[i].guideline = g;
+    s[i].plan = plan;
+    s[i].want = want;
+    s[i].ok = 0;
+    ok = pthread_create(&t[i], NULL, read_shared, &s[i]) == 0;
+  }
+  for (i = 0; ok && i < N; i++) ok = pthread_join(t[i], NULL) == 0 && s[i].ok;
+  check(ok, "a patient, guideline and plan read by 4 threads at once give the same plan JSON");
+  mp_plan_free(plan);
+  mp_guideline_free(g);
+  mp_patient_free(p);
+}
+
 int main(void) {
   null_arguments();
   invalid_strings_enums_and_indices();
   setters_equal_json();
   last_error_is_per_thread();
+  shared_handles_across_threads();
   printf("# boundary (C11): %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }
