@@ -108,6 +108,12 @@ fn run_or_error_json(py: Python<'_>, assessment_name: &str, patient_json: &str, 
     out.map_err(|_| internal(py))
 }
 
+/// The names of every assessment the core offers, in its order.
+#[pyfunction]
+fn assessment_names() -> Vec<String> {
+    Assessment::ALL.iter().map(|(_, n)| (*n).to_string()).collect()
+}
+
 /// Validate a patient record; returns the record as canonical JSON.
 #[pyfunction]
 fn validate_patient(py: Python<'_>, patient_json: &str) -> PyResult<String> {
@@ -220,6 +226,7 @@ pub(crate) fn column_error(py: Python<'_>, column: &str, message: String) -> PyE
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(run_or_error_json, m)?)?;
+    m.add_function(wrap_pyfunction!(assessment_names, m)?)?;
     m.add_function(wrap_pyfunction!(validate_patient, m)?)?;
     m.add_function(wrap_pyfunction!(validate_guideline, m)?)?;
     m.add_function(wrap_pyfunction!(kb_identity, m)?)?;

@@ -10,7 +10,7 @@ import copy
 import enum
 import html
 import json
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, TypeVar, Union
 
 from . import _native
 from .enums import (
@@ -55,8 +55,14 @@ __all__ = [
     "EligibilityAssessment",
     "EligibilityResult",
     "Basis",
+    "DiagnosisResult",
+    "ResponseResult",
     "Plan",
     "recommend",
+    "diagnose",
+    "response",
+    "assess",
+    "assessment_names",
     "stage",
     "risk",
     "compare_risk",
@@ -335,14 +341,19 @@ class Guideline:
         return hash(self._json)
 
 
-PatientLike = Union[Patient, Mapping[str, Any], str]
+PatientLike = Union[Patient, Mapping[str, Any], str, bytes]
 GuidelineLike = Union[Guideline, Mapping[str, Any], str, None]
 
 
 def _patient_text(p: PatientLike) -> str:
+    # A dict or JSON text is validated by the core in the same call (no second pass here).
     if isinstance(p, Patient):
         return p._text
-    return Patient(p)._text
+    if isinstance(p, (str, bytes)):
+        return p.decode("utf-8") if isinstance(p, bytes) else p
+    if isinstance(p, Mapping):
+        return _dumps(p)
+    raise TypeError(f"a patient is a Patient, a dict or JSON text, not {type(p).__name__}")
 
 
 def _guideline_text(g: GuidelineLike) -> Optional[str]:
@@ -370,7 +381,7 @@ class _Node:
         return copy.deepcopy(self._data)
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self._data == other._data  # type: ignore[attr-defined]
+        return isinstance(other, _Node) and type(self) is type(other) and self._data == other._data
 
     def __hash__(self) -> int:
         return hash(json.dumps(self._data, sort_keys=True))
@@ -379,7 +390,10 @@ class _Node:
         return f"{type(self).__name__}({json.dumps(self._data, ensure_ascii=False)[:200]})"
 
 
-def _opt(cls: Any, v: Any) -> Any:
+_T = TypeVar("_T")
+
+
+def _opt(cls: Callable[[Any], _T], v: Any) -> Optional[_T]:
     return None if v is None else cls(v)
 
 
@@ -1019,6 +1033,61 @@ class EligibilityResult(_Result):
         return _missing(self._data.get("creatinine_clearance_missing"))
 
 
+class DiagnosisResult(_Result):
+    """IMWG 2014 diagnosis (myeloma, smouldering myeloma, MGUS, solitary plasmacytoma) with its
+    items, candidates, missing inputs and citations."""
+
+    __slots__ = ()
+
+    @property
+    def diagnosis_class(self) -> Optional[str]:
+        """The class decided (``multiple_myeloma``, ...), or ``None``."""
+        v = self._data.get("class")
+        return None if v is None else str(v)
+
+    @property
+    def reason(self) -> str:
+        return str(self._data.get("reason", ""))
+
+    @property
+    def missing_inputs(self) -> List[MissingInput]:
+        return _missing(self._data.get("missing_inputs"))
+
+    @property
+    def citations(self) -> List[Citation]:
+        return _citations(self._data.get("citations"))
+
+
+class ResponseResult(_Result):
+    """IMWG 2016 response over the patient's time series, with MRD."""
+
+    __slots__ = ()
+
+    @property
+    def category(self) -> Optional[ResponseCategory]:
+        return _opt(ResponseCategory, self._data.get("category"))
+
+    @property
+    def confirmed_category(self) -> Optional[ResponseCategory]:
+        return _opt(ResponseCategory, self._data.get("confirmed_category"))
+
+    @property
+    def best_confirmed_category(self) -> Optional[ResponseCategory]:
+        return _opt(ResponseCategory, self._data.get("best_confirmed_category"))
+
+    @property
+    def progression_confirmed(self) -> bool:
+        return bool(self._data.get("progression_confirmed"))
+
+    @property
+    def missing_inputs(self) -> List[MissingInput]:
+        return _missing(self._data.get("missing_inputs"))
+
+    @property
+    def citations(self) -> List[Citation]:
+        return _citations(self._data.get("citations"))
+
+
 class Plan(_Result):
     """A plan for the patient's current phase: options with rationale and citations, what was
     excluded and why, what is missing, the next decision, and the basis."""
@@ -1148,33 +1217,40 @@ def _dl_html(title: str, data: Mapping[str, Any]) -> str:
 # Functions
 
 
+def _run(name: str, patient: PatientLike, guideline: GuidelineLike) -> str:
+    # The guideline is read first, as the core reads it, so a record with two problems reports
+    # the same one in every language.
+    g = _guideline_text(guideline)
+    return _native.run(name, _patient_text(patient), g)
+
+
 def recommend(patient: PatientLike, guideline: GuidelineLike = None) -> Plan:
     """The plan for the patient's current phase.
 
     Raises a :class:`~myeloma_pathway.MyelomaPathwayError` subclass on bad input, or
     :class:`~myeloma_pathway.TransitionRefusedError` when the history cannot be replayed.
     """
-    return Plan(_native.run("plan", _patient_text(patient), _guideline_text(guideline)))
+    return Plan(_run("plan", patient, guideline))
 
 
 def stage(patient: PatientLike, guideline: GuidelineLike = None) -> Staging:
     """ISS, R-ISS and R2-ISS with their breakdown."""
-    return Staging(_native.run("stage", _patient_text(patient), _guideline_text(guideline)))
+    return Staging(_run("stage", patient, guideline))
 
 
 def risk(patient: PatientLike, guideline: GuidelineLike = None) -> RiskResult:
     """Cytogenetic risk under the guideline's definition."""
-    return RiskResult(_native.run("risk", _patient_text(patient), _guideline_text(guideline)))
+    return RiskResult(_run("risk", patient, guideline))
 
 
 def compare_risk(patient: PatientLike, guideline: GuidelineLike = None) -> RiskComparison:
     """Cytogenetic risk under every definition, side by side."""
-    return RiskComparison(_native.run("risk-compare", _patient_text(patient), _guideline_text(guideline)))
+    return RiskComparison(_run("risk-compare", patient, guideline))
 
 
 def eligibility(patient: PatientLike, guideline: GuidelineLike = None) -> EligibilityResult:
     """Transplant eligibility, frailty scores and creatinine clearance."""
-    return EligibilityResult(_native.run("eligibility", _patient_text(patient), _guideline_text(guideline)))
+    return EligibilityResult(_run("eligibility", patient, guideline))
 
 
 def transition(state: Union[PathwayState, Mapping[str, Any], str], event: Union[Event, Mapping[str, Any], str]) -> PathwayState:
@@ -1196,6 +1272,40 @@ def transition(state: Union[PathwayState, Mapping[str, Any], str], event: Union[
     else:
         event_text = _dumps(event)
     return PathwayState(json.loads(_native.transition(state_text, event_text)))
+
+
+def diagnose(patient: PatientLike, guideline: GuidelineLike = None) -> DiagnosisResult:
+    """IMWG 2014 diagnosis with the 20/2/20 risk of smouldering myeloma."""
+    return DiagnosisResult(_run("diagnose", patient, guideline))
+
+
+def response(patient: PatientLike, guideline: GuidelineLike = None) -> ResponseResult:
+    """IMWG 2016 response over the record's ``response_assessments``, with MRD."""
+    return ResponseResult(_run("response", patient, guideline))
+
+
+_RESULT_TYPES: Dict[str, Any] = {
+    "plan": Plan,
+    "stage": Staging,
+    "risk": RiskResult,
+    "risk-compare": RiskComparison,
+    "eligibility": EligibilityResult,
+    "diagnose": DiagnosisResult,
+    "response": ResponseResult,
+}
+
+
+def assess(name: str, patient: PatientLike, guideline: GuidelineLike = None) -> Any:
+    """Run any of the core's assessments by name (:func:`assessment_names`); the result is the
+    typed object of that assessment (a generic result with ``to_dict``/``to_json`` for one this
+    package does not know yet)."""
+    cls = _RESULT_TYPES.get(name, _Result)
+    return cls(_run(name, patient, guideline))
+
+
+def assessment_names() -> List[str]:
+    """Every assessment the core offers (``plan``, ``stage``, ``risk``, ...)."""
+    return list(_native.assessment_names())
 
 
 def _kb() -> Dict[str, str]:

@@ -2,10 +2,28 @@
 
 from typing import Dict, List, Optional, Tuple
 
+__all__ = [
+    "run",
+    "run_or_error_json",
+    "assessment_names",
+    "validate_patient",
+    "validate_guideline",
+    "kb_identity",
+    "regimen",
+    "regimen_ids",
+    "initial_state",
+    "transition",
+    "enum_ids",
+    "assess_columns",
+    "cohort_columns",
+    "LIBRARY_VERSION",
+]
+
 LIBRARY_VERSION: str
 
 def run(assessment_name: str, patient_json: str, guideline_json: Optional[str] = None) -> str: ...
 def run_or_error_json(assessment_name: str, patient_json: str, guideline_json: Optional[str] = None) -> Tuple[bool, str]: ...
+def assessment_names() -> List[str]: ...
 def validate_patient(patient_json: str) -> str: ...
 def validate_guideline(guideline_json: Optional[str] = None) -> str: ...
 def kb_identity() -> str: ...

@@ -113,21 +113,25 @@ def _columns_of(data: Any) -> Tuple[str, Dict[str, Any], Any]:
     raise TypeError(f"assess_cohort takes a pandas DataFrame, a pyarrow Table or a dict of numpy arrays, not {type(data).__name__}")
 
 
-def _numeric(name: str, col: Any, n: int) -> Tuple[bytes, Dict[int, str]]:
-    """Float64 bytes (NaN = empty) and the cells that are not numbers, by row."""
+def _numeric(name: str, col: Any, n: int, is_bool: bool) -> Tuple[bytes, Dict[int, str]]:
+    """Float64 bytes (NaN = empty) and the cells that are not numbers, by row.
+
+    True/False are numbers only in a bool column; elsewhere they go to the core as text and are
+    refused in their row (JSON ``true`` is not an age).
+    """
     import numpy as np
 
     # pandas nullable dtypes (Int64, boolean, Float64): empty cells to NaN.
     if hasattr(col, "to_numpy") and hasattr(col, "dtype") and type(col).__module__.startswith("pandas"):
         kind = getattr(col.dtype, "kind", "O")
-        if kind in "iufb":
+        if kind in ("iuf" if not is_bool else "iufb"):
             try:
                 return col.to_numpy(dtype="float64", na_value=np.nan).tobytes(), {}
             except (TypeError, ValueError):
                 pass
         col = col.to_numpy(dtype=object)
     arr = np.asarray(col)
-    if arr.dtype.kind in "iufb":
+    if arr.dtype.kind in ("iuf" if not is_bool else "iufb"):
         return np.ascontiguousarray(arr, dtype=np.float64).tobytes(), {}
     if arr.dtype.kind in "mMc":
         raise ColumnError(f"column `{name}` has dtype {arr.dtype}; expected numbers")
@@ -138,9 +142,12 @@ def _numeric(name: str, col: Any, n: int) -> Tuple[bytes, Dict[int, str]]:
     for i, v in enumerate(arr.tolist()):
         if _is_missing(v):
             continue
-        if isinstance(v, bool):
-            values[i] = 1.0 if v else 0.0
-        elif isinstance(v, (int, float)):
+        if isinstance(v, (bool, np.bool_)):
+            if is_bool:
+                values[i] = 1.0 if v else 0.0
+            else:
+                others[i] = str(bool(v)).lower()
+        elif isinstance(v, (int, float, np.integer, np.floating)):
             values[i] = float(v)
         else:
             others[i] = str(v)
@@ -214,7 +221,7 @@ def assess_cohort(
         if spec[name] == "string":
             categorical[name] = _categorical(name, col, n)
         else:
-            numeric[name] = _numeric(name, col, n)
+            numeric[name] = _numeric(name, col, n, spec[name] == "bool")
 
     g: Optional[str] = None
     if guideline is not None:
@@ -229,13 +236,14 @@ def _pack(kind: str, raw: Dict[str, List[Any]], kept: Dict[str, Any], index: Any
     if kind == "pandas":
         import pandas as pd
 
-        frame: Dict[str, Any] = {k: v.to_numpy() if hasattr(v, "to_numpy") else v for k, v in kept.items()}
+        frame: Dict[str, Any] = {k: pd.Series(v.to_numpy() if hasattr(v, "to_numpy") else v, index=index) for k, v in kept.items()}
         for c in OUTPUT_COLUMNS:
             v = raw[c]
             if c in _FLOAT_OUTPUTS:
-                frame[c] = np.array([np.nan if x is None else x for x in v], dtype=np.float64)
+                frame[c] = pd.Series(np.array([np.nan if x is None else x for x in v], dtype=np.float64), index=index)
             else:
-                frame[c] = pd.Series(v, dtype=object, index=index).to_numpy()
+                # object dtype: an empty result is None, not NaN.
+                frame[c] = pd.Series(v, dtype=object, index=index)
         return pd.DataFrame(frame, index=index)
     if kind == "arrow":
         import pyarrow as pa

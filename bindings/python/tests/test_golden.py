@@ -1,0 +1,140 @@
+"""Every shared golden case (tests/golden/*.json) through the Python API.
+
+Two checks per case: the hand-written expectations hold for the typed Python objects, and the
+full output is byte-identical to the Rust reference (`mmpath case FILE`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+import myeloma_pathway as mp
+from myeloma_pathway import _native
+
+from conftest import GOLDEN_DIR, golden_files, load_case, run_mmpath
+
+KNOWN_TOP = {"description", "source", "guideline", "patient", "expect"}
+KNOWN_EXPECT = {
+    "phase",
+    "line",
+    "first_options",
+    "options_include",
+    "options_exclude",
+    "excluded_include",
+    "eligibility",
+    "risk",
+    "iss",
+    "r_iss",
+    "r2_iss",
+    "missing_inputs_include",
+    "missing_inputs_exclude",
+    "max_warnings",
+    "counterfactuals_include",
+    "error",
+}
+KNOWN_ERROR = {"kind", "field", "unit", "accepted_range"}
+
+FILES = golden_files()
+
+
+def test_there_are_golden_cases() -> None:
+    assert FILES, f"no golden cases under {GOLDEN_DIR}"
+
+
+def _ids(paths: List[Path]) -> List[str]:
+    return [p.stem for p in paths]
+
+
+@pytest.mark.parametrize("path", FILES, ids=_ids(FILES))
+def test_golden_output_is_byte_identical_to_rust(path: Path, mmpath: Path) -> None:
+    case = load_case(path)
+    reference = run_mmpath(mmpath, "case", str(path))
+    guideline = case.get("guideline")
+    patient_json = json.dumps(case.get("patient"))
+    guideline_json = None if guideline is None else json.dumps(guideline)
+    ok, out = _native.run_or_error_json("plan", patient_json, guideline_json)
+    assert out == reference
+    # The public API gives the same bytes: a plan's to_json(), or the exception's to_json().
+    if ok:
+        assert mp.recommend(case["patient"], guideline).to_json() == reference
+    else:
+        with pytest.raises(mp.MyelomaPathwayError) as info:
+            mp.recommend(case["patient"], guideline)
+        assert info.value.to_json() == reference
+
+
+def _check_expectations(case: Dict[str, Any]) -> None:
+    unknown_top = set(case) - KNOWN_TOP
+    assert not unknown_top, f"unknown case keys {unknown_top}"
+    expect: Dict[str, Any] = case["expect"]
+    unknown = set(expect) - KNOWN_EXPECT
+    assert not unknown, f"unknown expectation keys {unknown}"
+    guideline = case.get("guideline")
+    if "error" in expect:
+        assert set(expect) == {"error"}, "an error case expects nothing else"
+        unknown_err = set(expect["error"]) - KNOWN_ERROR
+        assert not unknown_err, f"unknown error expectation keys {unknown_err}"
+        with pytest.raises(mp.MyelomaPathwayError) as info:
+            mp.recommend(mp.Patient(case["patient"]), guideline)
+        e = info.value
+        for k, want in expect["error"].items():
+            assert getattr(e, k) == want, f"error {k}: expected {want!r}, got {getattr(e, k)!r} ({e})"
+        return
+    plan = mp.recommend(mp.Patient(case["patient"]), None if guideline is None else mp.Guideline(guideline))
+    offered = {o.regimen_id for o in plan.options}
+    excluded = {x.regimen_id for x in plan.excluded}
+    missing = {m.field for m in plan.missing_inputs}
+    for key, want in expect.items():
+        if key == "phase":
+            assert plan.phase == mp.Phase(want)
+        elif key == "line":
+            assert plan.line == want
+        elif key == "first_options":
+            assert {o.regimen_id for o in plan.first_options} == set(want)
+        elif key == "options_include":
+            assert set(want) <= offered, f"not offered: {set(want) - offered}"
+        elif key == "options_exclude":
+            assert not (set(want) & offered), f"unexpectedly offered: {set(want) & offered}"
+        elif key == "excluded_include":
+            assert set(want) <= excluded, f"not in excluded: {set(want) - excluded}"
+        elif key == "eligibility":
+            assert plan.transplant_eligibility.eligibility == mp.Eligibility(want)
+        elif key == "risk":
+            assert plan.risk.level == mp.RiskLevel(want)
+        elif key in ("iss", "r_iss", "r2_iss"):
+            assert plan.staging[key].stage == want, f"{key}: {plan.staging[key].stage!r}"
+        elif key == "missing_inputs_include":
+            assert set(want) <= missing, f"not reported missing: {set(want) - missing}"
+        elif key == "missing_inputs_exclude":
+            assert not (set(want) & missing), f"reported missing: {set(want) & missing}"
+        elif key == "max_warnings":
+            assert len(plan.warnings) <= want, [w.code for w in plan.warnings]
+        elif key == "counterfactuals_include":
+            changes = [c.change for c in plan.counterfactuals]
+            for c in want:
+                assert c in changes, f"{c!r} not in {changes}"
+        else:  # pragma: no cover - guarded by KNOWN_EXPECT above
+            raise AssertionError(f"unhandled expectation {key}")
+    for o in plan.options:
+        assert o.citations, f"option {o.regimen_id} carries no citation"
+
+
+@pytest.mark.parametrize("path", FILES, ids=_ids(FILES))
+def test_golden_expectations_hold_in_python(path: Path) -> None:
+    _check_expectations(load_case(path))
+
+
+def test_runner_fails_on_an_unknown_expectation_key() -> None:
+    case = {"description": "", "source": "", "patient": {}, "expect": {"phase": "work_up", "phse": "work_up"}}
+    with pytest.raises(AssertionError, match="unknown expectation keys"):
+        _check_expectations(case)
+
+
+def test_runner_fails_on_an_unknown_error_expectation_key() -> None:
+    case = {"description": "", "source": "", "patient": {"age": 1}, "expect": {"error": {"kind": "invalid_json", "feild": "age"}}}
+    with pytest.raises(AssertionError, match="unknown error expectation keys"):
+        _check_expectations(case)
