@@ -1215,6 +1215,7 @@ fn counterfactuals(p: &Patient, g: &Guideline, plan: &Plan) -> Vec<Counterfactua
                 Abnormality::T14_16,
                 Abnormality::T14_20,
                 Abnormality::Gain1q,
+                Abnormality::Hyperdiploidy,
             ],
             risk::RiskDefinition::Msmart3 => vec![
                 Abnormality::Del17p,

@@ -22,7 +22,8 @@ pub enum RiskDefinition {
     /// The seed article's: del(17p), t(4;14) or gain(1q). The default.
     #[default]
     Article,
-    /// IMWG 2016 (Sonneveld et al., Blood 2016): t(4;14), t(14;16), t(14;20), del(17p), gain(1q).
+    /// IMWG 2016 (Sonneveld et al., Blood 2016): t(4;14), t(14;16), t(14;20), del(17p), gain(1q) and
+    /// non-hyperdiploidy.
     Imwg2016,
     /// mSMART 3.0 (Mayo 2018): the IMWG 2016 lesions plus TP53 mutation and R-ISS III.
     Msmart3,
@@ -233,6 +234,27 @@ pub fn assess(p: &Patient, definition: RiskDefinition, del17p_cutoff: Del17pCuto
             {
                 b.single(a);
             }
+            // The IMWG 2016 abstract also names non-hyperdiploidy (docs/evidence-checks.md #6):
+            // met when hyperdiploidy was looked for and not found; unknown when not tested.
+            let state = match p.cytogenetics.status(Abnormality::Hyperdiploidy) {
+                Status::Detected => CriterionState::NotMet,
+                Status::NotDetected => CriterionState::Met,
+                Status::NotTested => {
+                    let purpose = b.purpose.clone();
+                    b.missing.push(MissingInput::new(
+                        "cytogenetics.hyperdiploidy",
+                        Abnormality::Hyperdiploidy.deciding_test(),
+                        purpose,
+                    ));
+                    CriterionState::Unknown
+                }
+            };
+            let evidence = if state == CriterionState::Met {
+                vec!["non-hyperdiploid (hyperdiploidy not detected)".to_string()]
+            } else {
+                vec![]
+            };
+            b.criteria.push(Criterion { description: "non-hyperdiploidy".into(), state, evidence });
         }
         RiskDefinition::Msmart3 => {
             for a in [

@@ -465,7 +465,28 @@ fn ims_2025_reports_tp53_as_not_assessable_rather_than_negative() {
 fn msmart_3_counts_r_iss_iii_as_high_risk() {
     let p = staged(6.0, q(4.0, "g/dL"), 300.0, panel(&[]));
     assert_eq!(risk::assess(&p, RiskDefinition::Msmart3, Del17pCutoff::Above20).level, RiskLevel::High);
-    assert_eq!(risk::assess(&p, RiskDefinition::Imwg2016, Del17pCutoff::Above20).level, RiskLevel::Standard);
+    // Without a hyperdiploidy result, IMWG 2016 (which counts non-hyperdiploidy) is undetermined.
+    let imwg = risk::assess(&p, RiskDefinition::Imwg2016, Del17pCutoff::Above20);
+    assert_eq!(imwg.level, RiskLevel::Undetermined);
+    assert!(imwg.missing_inputs.iter().any(|m| m.field == "cytogenetics.hyperdiploidy"));
+}
+
+fn with_hyperdiploidy(status: &str) -> Value {
+    let mut v = cyto_only(&[]);
+    v["cytogenetics"].as_array_mut().unwrap().push(json!({"abnormality": "hyperdiploidy", "status": status}));
+    v
+}
+
+#[test]
+fn imwg_2016_counts_non_hyperdiploidy_as_high_risk() {
+    assert_eq!(level(RiskDefinition::Imwg2016, &with_hyperdiploidy("not_detected")), RiskLevel::High);
+    // The article's definition does not look at ploidy.
+    assert_eq!(level(RiskDefinition::Article, &with_hyperdiploidy("not_detected")), RiskLevel::Standard);
+}
+
+#[test]
+fn imwg_2016_is_standard_risk_for_a_hyperdiploid_clone_without_the_five_lesions() {
+    assert_eq!(level(RiskDefinition::Imwg2016, &with_hyperdiploidy("detected")), RiskLevel::Standard);
 }
 
 // ---------------------------------------------------------------------------------------------
