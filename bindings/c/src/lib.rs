@@ -31,3 +31,6 @@ pub use patient::*;
 pub use plan::*;
 pub use status::*;
 pub use version::*;
+
+#[cfg(test)]
+mod arbitrary_input;
