@@ -1030,6 +1030,11 @@ pub fn diagnose_with(p: &Patient, g: &Guideline) -> Diagnosis {
                         .filter(|i| i.id.starts_with("mde_") && i.state == ItemState::Met)
                         // With marrow plasma cells < 10%, one lesion is the plasmacytoma itself.
                         .filter(|i| i.id != "mde_b_bone" || bm.is_some_and(|v| compare(v, Comparator::Ge, BMPC_AT_LEAST_PCT)))
+                        // ...and the low-marrow bone rule is only the deciding item below 10%.
+                        .filter(|i| {
+                            i.id != "mde_b_bone_low_marrow"
+                                || !bm.is_some_and(|v| compare(v, Comparator::Ge, BMPC_AT_LEAST_PCT))
+                        })
                         .map(|i| i.label.split(':').next().unwrap_or(i.label))
                         .collect();
                     let base = if item_by("clonal_bmpc_at_least_10").is_some_and(|i| i.state == ItemState::Met) {

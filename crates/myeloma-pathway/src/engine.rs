@@ -163,6 +163,8 @@ pub struct Plan {
     pub missing_inputs: Vec<MissingInput>,
     /// The next decision point.
     pub next_decision: NextDecision,
+    /// IMWG 2014 diagnosis from the record's diagnostic findings.
+    pub diagnosis: crate::diagnosis::Diagnosis,
     /// Transplant eligibility with its reasons.
     pub transplant_eligibility: EligibilityAssessment,
     /// Cytogenetic risk under the guideline's definition.
@@ -217,11 +219,28 @@ fn recommend_core(p: &Patient, g: &Guideline) -> Result<Plan> {
     let staging = staging::stage_all(p);
     let state = replay(&p.record.history, eligibility.eligibility)?;
     let mrd = mrd_summary(p);
+    let diagnosis = crate::diagnosis::diagnose_with(p, g);
     let mut cx =
         Ctx { p, g, kb, state: &state, risk: &risk, missing: Vec::new(), warnings: Vec::new(), excluded: Vec::new() };
 
     let (options, next_decision) = match state.phase {
-        Phase::WorkUp => induction_options(&mut cx),
+        Phase::WorkUp => {
+            use crate::diagnosis::DiagnosisClass as D;
+            match diagnosis.class {
+                D::MultipleMyeloma => induction_options(&mut cx),
+                D::NotClassifiable => {
+                    warn(
+                        &mut cx,
+                        "diagnosis_not_established",
+                        "the IMWG 2014 diagnosis of active myeloma is not established from the record: confirm it before induction (see missing inputs)".into(),
+                        &["imwg-2014-diagnosis"],
+                    );
+                    cx.missing.extend(diagnosis.missing_inputs.iter().cloned());
+                    induction_options(&mut cx)
+                }
+                class => not_active_myeloma(&mut cx, class),
+            }
+        }
         Phase::Induction => during_induction(&mut cx),
         Phase::ConsolidationTransplant => during_transplant_consolidation(&mut cx),
         Phase::ConsolidationExtendedInduction => during_extended_induction(&mut cx),
@@ -276,6 +295,7 @@ fn recommend_core(p: &Patient, g: &Guideline) -> Result<Plan> {
         warnings,
         missing_inputs: missing,
         next_decision,
+        diagnosis,
         transplant_eligibility: eligibility,
         risk,
         staging,
@@ -725,6 +745,46 @@ fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
             when: format!("after cycle {n} of induction"),
             action: "assess response (IMWG) and decide consolidation: autologous transplant if eligible, else 4–6 further cycles".into(),
             citations: vec![cite("article-pathway"), cite("imwg-2016-response")],
+        },
+    )
+}
+
+/// Work-up of a record that IMWG 2014 does not classify as active myeloma: induction is not
+/// offered (each regimen is listed as not offered, with the reason), and the next decision is to
+/// confirm the diagnosis.
+fn not_active_myeloma(cx: &mut Ctx<'_>, class: crate::diagnosis::DiagnosisClass) -> (Vec<RankedOption>, NextDecision) {
+    use crate::diagnosis::DiagnosisClass as D;
+    let label = match class {
+        D::SmoulderingMyeloma => "smouldering myeloma",
+        D::Mgus => "MGUS",
+        D::SolitaryPlasmacytoma => "solitary plasmacytoma",
+        D::MultipleMyeloma | D::NotClassifiable => "not active myeloma",
+    };
+    let kb = cx.kb;
+    for id in induction_order(cx.g, cx.state.transplant_eligibility) {
+        if let Some(r) = kb.regimen(id) {
+            exclude(
+                cx,
+                r,
+                format!("the record meets the IMWG 2014 criteria for {label}, not active multiple myeloma"),
+                &["imwg-2014-diagnosis"],
+            );
+        }
+    }
+    warn(
+        cx,
+        "not_active_myeloma",
+        format!("IMWG 2014 classifies this record as {label}: the myeloma treatment pathway applies to active multiple myeloma"),
+        &["imwg-2014-diagnosis"],
+    );
+    (
+        vec![],
+        NextDecision {
+            when: "now".into(),
+            action: format!(
+                "confirm the diagnosis ({label}); monitor per the criteria, and re-assess for myeloma-defining events"
+            ),
+            citations: vec![cite("imwg-2014-diagnosis")],
         },
     )
 }
