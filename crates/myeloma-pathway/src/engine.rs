@@ -171,6 +171,9 @@ pub struct Plan {
     pub risk: RiskAssessment,
     /// ISS, R-ISS, R2-ISS.
     pub staging: StagingSummary,
+    /// IMWG response over the record's `response_assessments` (absent when there are none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<crate::response::ResponseAssessment>,
     /// MRD.
     pub mrd: MrdSummary,
     /// What would change the first option.
@@ -220,6 +223,8 @@ fn recommend_core(p: &Patient, g: &Guideline) -> Result<Plan> {
     let state = replay(&p.record.history, eligibility.eligibility)?;
     let mrd = mrd_summary(p);
     let diagnosis = crate::diagnosis::diagnose_with(p, g);
+    let response =
+        if p.record.response_assessments.is_empty() { None } else { Some(crate::response::assess_response(p)?) };
     let mut cx =
         Ctx { p, g, kb, state: &state, risk: &risk, missing: Vec::new(), warnings: Vec::new(), excluded: Vec::new() };
 
@@ -255,6 +260,19 @@ fn recommend_core(p: &Patient, g: &Guideline) -> Result<Plan> {
         ),
         Phase::Relapse => relapse_options(&mut cx),
     };
+
+    if let Some(r) = &response {
+        // The measurements say progression; the history must say it too before a line opens.
+        let awaiting_next_line = state.phase == Phase::Relapse && state.current_regimen.is_none();
+        if r.progression_confirmed && !awaiting_next_line {
+            warn(
+                &mut cx,
+                "unrecorded_progression",
+                "the response series shows confirmed progressive disease (IMWG) but the history records no progression: record it to open the next line".into(),
+                &["imwg-2016-response"],
+            );
+        }
+    }
 
     // Missing inputs that matter for this phase. The eligibility inputs matter until
     // consolidation is decided; risk inputs until maintenance is chosen.
@@ -299,6 +317,7 @@ fn recommend_core(p: &Patient, g: &Guideline) -> Result<Plan> {
         transplant_eligibility: eligibility,
         risk,
         staging,
+        response,
         mrd,
         counterfactuals: Vec::new(),
         basis: Basis {
