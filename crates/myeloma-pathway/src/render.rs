@@ -10,8 +10,11 @@ pub fn plan_text(p: &Plan) -> String {
     let _ = writeln!(s, "myeloma-pathway plan (decision support, not a medical device)");
     let _ =
         writeln!(s, "Position: {} [phase {}, line {}]", p.position.description, p.position.phase.id(), p.position.line);
-    let _ =
-        writeln!(s, "Diagnosis ({}): {:?} — {}", p.diagnosis.criteria_version, p.diagnosis.class, p.diagnosis.reason);
+    let class = serde_json::to_value(p.diagnosis.class)
+        .ok()
+        .and_then(|v| v.as_str().map(|c| c.replace('_', " ")))
+        .unwrap_or_default();
+    let _ = writeln!(s, "Diagnosis: {class} — {} [{}]", p.diagnosis.reason, p.diagnosis.criteria_version);
     let e = &p.transplant_eligibility;
     let _ = writeln!(s, "Transplant eligibility: {:?} ({})", e.eligibility, e.reasons.join("; "));
     let r = &p.risk;
