@@ -46,6 +46,6 @@ fn the_text_rendering_states_the_disclaimer_position_and_basis() {
     let text = plan(&r).to_text();
     assert!(text.contains("not a medical device"));
     assert!(text.contains("Position: newly diagnosed"));
-    assert!(text.contains("Diagnosis (IMWG 2014): MultipleMyeloma"));
+    assert!(text.contains("Diagnosis: multiple myeloma — "));
     assert!(text.contains(myeloma_pathway::KnowledgeBase::embedded().sha256()));
 }
