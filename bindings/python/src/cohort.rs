@@ -64,6 +64,18 @@ pub struct Column {
     pub path: String,
 }
 
+impl Column {
+    /// Where the column lands in the patient record, for documentation.
+    pub fn record_path(&self) -> String {
+        match &self.kind {
+            Kind::Quantity(unit) => format!("{} (unit {unit})", self.path),
+            Kind::CytoStatus => format!("cytogenetics[{}].status", self.path),
+            Kind::CytoDetail(key, _) => format!("cytogenetics[{}].{key}", self.path),
+            _ => self.path.clone(),
+        }
+    }
+}
+
 fn col(name: &str, kind: Kind, path: &str) -> Column {
     Column { name: name.to_string(), kind, path: path.to_string() }
 }
@@ -350,65 +362,117 @@ const STR_COLS: [&str; 12] = [
 const F64_COLS: [&str; 4] = ["r2_iss_points", "imwg_frailty_points", "creatinine_clearance_ml_min", "n_warnings"];
 const LIST_COLS: [&str; 2] = ["first_options", "missing_inputs"];
 
-/// Assess every row.
-pub fn assess(input: &Input, g: &Guideline) -> Output {
+/// One row's results.
+struct RowOut {
+    s: [Option<String>; 12],
+    f: [Option<f64>; 4],
+    l: [Option<Vec<String>>; 2],
+    r: [Option<String>; 4],
+}
+
+fn error_row(e: &Error) -> RowOut {
+    let mut s: [Option<String>; 12] = Default::default();
+    s[9] = Some(e.to_string());
+    s[10] = Some(e.kind().to_string());
+    s[11] = e.field().map(str::to_string);
+    RowOut { s, f: [None; 4], l: [None, None], r: Default::default() }
+}
+
+/// Assess row `i`. A panic in the core (a bug) becomes an error in this row, never a lost row.
+fn assess_row(input: &Input, i: usize, g: &Guideline) -> RowOut {
+    let run = || -> Result<RowOut, Error> {
+        let rec = row_record(input, i)?;
+        let p = Patient::from_json(&rec.to_string())?;
+        let plan = recommend(&p, g)?;
+        let imwg = fitness::imwg_frailty(&p);
+        let mut missing: Vec<String> = plan.missing_inputs.iter().map(|m| m.field.clone()).collect();
+        missing.dedup();
+        #[allow(clippy::cast_precision_loss)]
+        let n_warnings = plan.warnings.len() as f64;
+        let mut r: [Option<String>; 4] = Default::default();
+        for (slot, d) in r.iter_mut().zip(RiskDefinition::ALL) {
+            *slot = name_of(&risk::assess(&p, d, g.del17p_cutoff).level);
+        }
+        Ok(RowOut {
+            s: [
+                plan.staging.iss.stage.as_ref().and_then(name_of),
+                plan.staging.r_iss.stage.as_ref().and_then(name_of),
+                plan.staging.r2_iss.staging.stage.as_ref().and_then(name_of),
+                imwg.category.as_ref().and_then(name_of),
+                fitness::simplified_frailty(&p).category.as_ref().and_then(name_of),
+                name_of(&plan.transplant_eligibility.eligibility),
+                name_of(&plan.position.phase),
+                plan.options.first().map(|o| o.regimen_id.clone()),
+                name_of(&plan.risk.level),
+                None,
+                None,
+                None,
+            ],
+            f: [
+                plan.staging.r2_iss.points,
+                imwg.points.map(f64::from),
+                fitness::creatinine_clearance(&p, g).ok().map(|c| c.ml_min),
+                Some(n_warnings),
+            ],
+            l: [Some(plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect()), Some(missing)],
+            r,
+        })
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(Ok(row)) => row,
+        Ok(Err(e)) => error_row(&e),
+        Err(_) => error_row(&Error::Inconsistent {
+            field: ".".into(),
+            message: "internal error in myeloma-pathway while assessing this row (a bug: please report it)".into(),
+        }),
+    }
+}
+
+/// Assess every row, on up to `threads` threads (rows are independent; the output keeps the
+/// input order, so the answer does not depend on the number of threads).
+pub fn assess(input: &Input, g: &Guideline, threads: usize) -> Output {
     let n = input.n_rows;
+    // Below a few dozen rows per thread the spawn costs more than it saves.
+    let threads = threads.clamp(1, 64).min(n / 32).max(1);
+    let rows: Vec<RowOut> = if threads == 1 {
+        (0..n).map(|i| assess_row(input, i, g)).collect()
+    } else {
+        let chunk = n.div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let lo = (t * chunk).min(n);
+                    let hi = ((t + 1) * chunk).min(n);
+                    scope.spawn(move || (lo..hi).map(|i| assess_row(input, i, g)).collect::<Vec<_>>())
+                })
+                .collect();
+            let mut all = Vec::with_capacity(n);
+            for h in handles {
+                match h.join() {
+                    Ok(part) => all.extend(part),
+                    // Unreachable (each row catches its own panics); re-raised so the batch
+                    // fails loudly rather than lose rows.
+                    Err(payload) => std::panic::resume_unwind(payload),
+                }
+            }
+            all
+        })
+    };
     let mut s: Vec<Vec<Option<String>>> = STR_COLS.iter().map(|_| Vec::with_capacity(n)).collect();
     let mut f: Vec<Vec<Option<f64>>> = F64_COLS.iter().map(|_| Vec::with_capacity(n)).collect();
     let mut l: Vec<Vec<Option<Vec<String>>>> = LIST_COLS.iter().map(|_| Vec::with_capacity(n)).collect();
     let mut r: Vec<Vec<Option<String>>> = RiskDefinition::ALL.iter().map(|_| Vec::with_capacity(n)).collect();
-    for i in 0..n {
-        let mut srow: [Option<String>; 12] = Default::default();
-        let mut frow: [Option<f64>; 4] = [None; 4];
-        let mut lrow: [Option<Vec<String>>; 2] = [None, None];
-        let mut rrow: [Option<String>; 4] = Default::default();
-        let result = row_record(input, i)
-            .and_then(|rec| Patient::from_json(&rec.to_string()))
-            .and_then(|p| recommend(&p, g).map(|plan| (p, plan)));
-        match result {
-            Err(e) => {
-                srow[9] = Some(e.to_string());
-                srow[10] = Some(e.kind().to_string());
-                srow[11] = e.field().map(str::to_string);
-            }
-            Ok((p, plan)) => {
-                srow[0] = plan.staging.iss.stage.as_ref().and_then(name_of);
-                srow[1] = plan.staging.r_iss.stage.as_ref().and_then(name_of);
-                srow[2] = plan.staging.r2_iss.staging.stage.as_ref().and_then(name_of);
-                let imwg = fitness::imwg_frailty(&p);
-                srow[3] = imwg.category.as_ref().and_then(name_of);
-                srow[4] = fitness::simplified_frailty(&p).category.as_ref().and_then(name_of);
-                srow[5] = name_of(&plan.transplant_eligibility.eligibility);
-                srow[6] = name_of(&plan.position.phase);
-                srow[7] = plan.options.first().map(|o| o.regimen_id.clone());
-                srow[8] = name_of(&plan.risk.level);
-                frow[0] = plan.staging.r2_iss.points;
-                frow[1] = imwg.points.map(f64::from);
-                frow[2] = fitness::creatinine_clearance(&p, g).ok().map(|c| c.ml_min);
-                #[allow(clippy::cast_precision_loss)]
-                let nw = plan.warnings.len() as f64;
-                frow[3] = Some(nw);
-                lrow[0] = Some(plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect());
-                let mut missing: Vec<String> = plan.missing_inputs.iter().map(|m| m.field.clone()).collect();
-                missing.dedup();
-                lrow[1] = Some(missing);
-                for (k, d) in RiskDefinition::ALL.iter().enumerate() {
-                    if let Some(slot) = rrow.get_mut(k) {
-                        *slot = name_of(&risk::assess(&p, *d, g.del17p_cutoff).level);
-                    }
-                }
-            }
-        }
-        for (col, v) in s.iter_mut().zip(srow) {
+    for row in rows {
+        for (col, v) in s.iter_mut().zip(row.s) {
             col.push(v);
         }
-        for (col, v) in f.iter_mut().zip(frow) {
+        for (col, v) in f.iter_mut().zip(row.f) {
             col.push(v);
         }
-        for (col, v) in l.iter_mut().zip(lrow) {
+        for (col, v) in l.iter_mut().zip(row.l) {
             col.push(v);
         }
-        for (col, v) in r.iter_mut().zip(rrow) {
+        for (col, v) in r.iter_mut().zip(row.r) {
             col.push(v);
         }
     }

@@ -192,18 +192,20 @@ fn enum_ids(name: &str) -> PyResult<Vec<String>> {
 
 /// Assess a cohort given as columns. See `myeloma_pathway.cohort` for the column contract.
 #[pyfunction]
-#[pyo3(signature = (n_rows, numeric, categorical, guideline_json=None))]
+#[pyo3(signature = (n_rows, numeric, categorical, guideline_json=None, threads=None))]
 fn assess_columns<'py>(
     py: Python<'py>,
     n_rows: usize,
     numeric: &Bound<'py, PyDict>,
     categorical: &Bound<'py, PyDict>,
     guideline_json: Option<&str>,
+    threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get));
     let guideline = guarded(py, || api::guideline_from(guideline_json))?;
     let input = cohort::Input::from_py(py, n_rows, numeric, categorical)?;
     let out = py
-        .detach(|| catch_unwind(AssertUnwindSafe(|| cohort::assess(&input, &guideline))))
+        .detach(|| catch_unwind(AssertUnwindSafe(|| cohort::assess(&input, &guideline, threads))))
         .map_err(|_| internal(py))?;
     out.into_py_dict(py)
 }
@@ -211,7 +213,7 @@ fn assess_columns<'py>(
 /// The documented cohort columns: `(name, kind, record path)`.
 #[pyfunction]
 fn cohort_columns() -> Vec<(String, String, String)> {
-    cohort::columns().into_iter().map(|c| (c.name, c.kind.name().to_string(), c.path)).collect()
+    cohort::columns().into_iter().map(|c| (c.record_path(), c)).map(|(p, c)| (c.name, c.kind.name().to_string(), p)).collect()
 }
 
 /// Raise a `ColumnError` (schema problems of a whole batch, not of a row).

@@ -270,3 +270,18 @@ def test_the_gil_is_released_during_the_rust_work() -> None:
     # interval before and after it; released, it keeps running throughout.
     assert elapsed > 0
     assert during > 100, (during, elapsed)
+
+
+def test_the_answer_does_not_depend_on_the_number_of_threads() -> None:
+    data = _cohort()
+    big = {k: v * 40 for k, v in data.items()}  # 240 rows, bad rows included
+    one = mp.assess_cohort(pd.DataFrame(big), keep="patient_id", threads=1)
+    many = mp.assess_cohort(pd.DataFrame(big), keep="patient_id", threads=3)
+    assert len(one) == len(many) == 240
+    for c in one.columns:
+        a, b = one[c].tolist(), many[c].tolist()
+        assert [None if isinstance(x, float) and np.isnan(x) else x for x in a] == [
+            None if isinstance(x, float) and np.isnan(x) else x for x in b
+        ], c
+    with pytest.raises(ValueError):
+        mp.assess_cohort(pd.DataFrame(data), keep="patient_id", threads=0)

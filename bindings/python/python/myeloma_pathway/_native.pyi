@@ -37,5 +37,6 @@ def assess_columns(
     numeric: Dict[str, Tuple[bytes, Dict[int, str]]],
     categorical: Dict[str, Tuple[bytes, List[str]]],
     guideline_json: Optional[str] = None,
+    threads: Optional[int] = None,
 ) -> Dict[str, List[object]]: ...
 def cohort_columns() -> List[Tuple[str, str, str]]: ...

@@ -187,6 +187,7 @@ def assess_cohort(
     guideline: GuidelineLike = None,
     *,
     keep: Union[str, Sequence[str]] = (),
+    threads: Optional[int] = None,
 ) -> Any:
     """Assess every row of a cohort; returns the same kind of container, one row per input row.
 
@@ -194,6 +195,9 @@ def assess_cohort(
     of being read as inputs. Any other column must be a documented input column
     (:func:`input_columns`); an unknown one raises :class:`ColumnError`, so that a misspelt
     column is never silently ignored. Missing columns are unknown for every row.
+
+    ``threads`` bounds the worker threads of the Rust work (default: one per core); the answer
+    does not depend on it.
     """
     kind, cols, index = _columns_of(data)
     keep_names = [keep] if isinstance(keep, str) else list(keep)
@@ -226,7 +230,9 @@ def assess_cohort(
     g: Optional[str] = None
     if guideline is not None:
         g = guideline.to_json() if isinstance(guideline, Guideline) else Guideline(guideline).to_json()
-    raw: Dict[str, List[Any]] = _native.assess_columns(n, numeric, categorical, g)
+    if threads is not None and (not isinstance(threads, int) or threads < 1):
+        raise ValueError("threads must be a positive integer")
+    raw: Dict[str, List[Any]] = _native.assess_columns(n, numeric, categorical, g, threads)
     return _pack(kind, raw, {k: cols[k] for k in keep_names}, index, n)
 
 

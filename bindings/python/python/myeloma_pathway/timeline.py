@@ -163,7 +163,10 @@ def regimen_timeline_svg(
     if marker_after_cycle is not None and 0 < marker_after_cycle <= n:
         mx = x(marker_after_cycle * length)
         out.append(f"<line x1='{mx:.1f}' y1='{y1}' x2='{mx:.1f}' y2='{y3}' stroke='#c00' stroke-width='2' stroke-dasharray='4,2'/>")
-        out.append(f"<text x='{mx + 3:.1f}' y='{y3 + 26}' fill='#c00'>{_e(marker_label[:90])}</text>")
+        # Keep the label inside the drawing: to the left of the marker when it is past the middle.
+        anchor, tx = ("end", mx - 3) if mx > left + plot_w / 2 else ("start", mx + 3)
+        text = marker_label if len(marker_label) <= 110 else marker_label[:109] + "…"
+        out.append(f"<text x='{tx:.1f}' y='{y3 + 28}' fill='#c00' text-anchor='{anchor}'>{_e(text)}</text>")
     # Time axis in days.
     out.append(f"<line x1='{left}' y1='{y3}' x2='{left + plot_w}' y2='{y3}' stroke='#333'/>")
     step = 7 if total_days <= 120 else 28 if total_days <= 600 else 84
