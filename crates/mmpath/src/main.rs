@@ -125,7 +125,10 @@ fn run(argv: &[String]) -> Result<String, (u8, String)> {
     let Some(what) = Assessment::from_name(&args.command) else {
         return Err((64, format!("unknown command `{}`\n\n{USAGE}", args.command)));
     };
-    let file = args.file.ok_or((64, format!("{} needs a patient record FILE.json (or - for standard input)\n\n{USAGE}", args.command)))?;
+    let file = args.file.ok_or((
+        64,
+        format!("{} needs a patient record FILE.json (or - for standard input)\n\n{USAGE}", args.command),
+    ))?;
     let text = read_input(&file).map_err(|e| (2, format!("error: {e}")))?;
     let bad = |e: myeloma_pathway::Error| (2u8, format!("error: {e}\n{}", api::error_json(&e)));
     let patient = Patient::from_json(&text).map_err(bad)?;

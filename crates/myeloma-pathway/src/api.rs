@@ -104,8 +104,7 @@ fn to_json<T: Serialize>(v: &T) -> String {
 pub fn run_json(what: Assessment, patient_json: &str, guideline_json: Option<&str>) -> Result<String> {
     let g = guideline_from(guideline_json)?;
     let p = Patient::from_json(patient_json)?;
-    Ok(run(what, &p, &g))
-        .and_then(|r| r)
+    Ok(run(what, &p, &g)).and_then(|r| r)
 }
 
 /// Run an assessment on a validated patient.
@@ -118,7 +117,9 @@ pub fn run(what: Assessment, p: &Patient, g: &Guideline) -> Result<String> {
         Assessment::Stage => to_json(&WithBasis { result: staging::stage_all(p), basis: basis(g) }),
         Assessment::Diagnose => to_json(&WithBasis { result: diagnosis::diagnose_with(p, g), basis: basis(g) }),
         Assessment::Response => to_json(&WithBasis { result: crate::response::assess_response(p)?, basis: basis(g) }),
-        Assessment::Risk => to_json(&WithBasis { result: risk::assess(p, g.risk_definition, g.del17p_cutoff), basis: basis(g) }),
+        Assessment::Risk => {
+            to_json(&WithBasis { result: risk::assess(p, g.risk_definition, g.del17p_cutoff), basis: basis(g) })
+        }
         Assessment::RiskCompare => to_json(&WithBasis { result: risk::compare(p, g.del17p_cutoff), basis: basis(g) }),
         Assessment::Eligibility => {
             let (cc, missing) = match fitness::creatinine_clearance(p, g) {
@@ -157,5 +158,6 @@ pub fn error_json(e: &crate::Error) -> String {
 /// Knowledge-base identity as JSON.
 pub fn kb_identity_json() -> String {
     let kb = KnowledgeBase::embedded();
-    serde_json::json!({"library_version": engine::LIBRARY_VERSION, "version": kb.version(), "sha256": kb.sha256()}).to_string()
+    serde_json::json!({"library_version": engine::LIBRARY_VERSION, "version": kb.version(), "sha256": kb.sha256()})
+        .to_string()
 }

@@ -162,7 +162,8 @@ impl<'de> Deserialize<'de> for HistoryEntry {
         let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
         let date = match map.remove("date") {
             Some(serde_json::Value::String(s)) => Some(
-                Date::parse(&s).ok_or_else(|| D::Error::custom(format!("date: `{s}` is not a date of the form YYYY-MM-DD")))?,
+                Date::parse(&s)
+                    .ok_or_else(|| D::Error::custom(format!("date: `{s}` is not a date of the form YYYY-MM-DD")))?,
             ),
             Some(serde_json::Value::Null) | None => None,
             Some(other) => return Err(D::Error::custom(format!("date: expected a string YYYY-MM-DD, got {other}"))),
@@ -230,7 +231,9 @@ impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Refusal::UnknownRegimen { regimen } => write!(f, "unknown regimen `{regimen}`"),
-            Refusal::RegimenNotForPhase { regimen, phase } => write!(f, "regimen `{regimen}` is not used in phase {}", phase.id()),
+            Refusal::RegimenNotForPhase { regimen, phase } => {
+                write!(f, "regimen `{regimen}` is not used in phase {}", phase.id())
+            }
             Refusal::NoTherapyInProgress => f.write_str("no therapy is in progress"),
             Refusal::TherapyAlreadyInProgress => f.write_str("a therapy is already in progress in this phase"),
             Refusal::TransplantIneligible => f.write_str("the patient is assessed transplant-ineligible"),
@@ -240,8 +243,12 @@ impl fmt::Display for Refusal {
             Refusal::ConsolidationIncomplete { needed } => write!(f, "consolidation is not complete: {needed}"),
             Refusal::AlreadyInConsolidation => f.write_str("consolidation has already started"),
             Refusal::NotInMaintenance => f.write_str("the patient is not on maintenance"),
-            Refusal::NoReturnWithoutRelapse { from } => write!(f, "cannot return to an earlier first-line phase from {} without a relapse", from.id()),
-            Refusal::TandemLimitReached => f.write_str("two transplants (tandem) have already been given in this consolidation"),
+            Refusal::NoReturnWithoutRelapse { from } => {
+                write!(f, "cannot return to an earlier first-line phase from {} without a relapse", from.id())
+            }
+            Refusal::TandemLimitReached => {
+                f.write_str("two transplants (tandem) have already been given in this consolidation")
+            }
             Refusal::TransplantNotPlanned => f.write_str("consolidation is by extended induction, not transplant"),
             Refusal::NotApplicable { why } => f.write_str(why),
         }
@@ -385,9 +392,10 @@ pub fn transition_with(kb: &KnowledgeBase, state: &PathwayState, event: &Event) 
             return Err(Refusal::ConsolidationBeforeInduction)
         }
         (WorkUp | Induction, Event::MaintenanceStarted { .. }) => return Err(Refusal::MaintenanceBeforeConsolidation),
-        (WorkUp | Induction | ConsolidationTransplant | ConsolidationExtendedInduction | Observation | Relapse, Event::MaintenanceStopped) => {
-            return Err(Refusal::NotInMaintenance)
-        }
+        (
+            WorkUp | Induction | ConsolidationTransplant | ConsolidationExtendedInduction | Observation | Relapse,
+            Event::MaintenanceStopped,
+        ) => return Err(Refusal::NotInMaintenance),
 
         // Induction.
         (Induction, Event::TherapyStarted { regimen }) => {
@@ -491,10 +499,13 @@ pub fn transition_with(kb: &KnowledgeBase, state: &PathwayState, event: &Event) 
             s.current_regimen = None;
             s.cycles_in_phase = 0;
         }
-        (Maintenance | Observation, Event::TherapyStarted { .. } | Event::ConsolidationStarted { .. } | Event::TransplantDone) => {
-            return Err(Refusal::NoReturnWithoutRelapse { from: state.phase })
+        (
+            Maintenance | Observation,
+            Event::TherapyStarted { .. } | Event::ConsolidationStarted { .. } | Event::TransplantDone,
+        ) => return Err(Refusal::NoReturnWithoutRelapse { from: state.phase }),
+        (Observation, Event::MaintenanceStarted { .. }) => {
+            return Err(Refusal::NoReturnWithoutRelapse { from: Observation })
         }
-        (Observation, Event::MaintenanceStarted { .. }) => return Err(Refusal::NoReturnWithoutRelapse { from: Observation }),
 
         // Relapse.
         (Relapse, Event::TherapyStarted { regimen }) => {
@@ -527,7 +538,8 @@ pub fn transition_with(kb: &KnowledgeBase, state: &PathwayState, event: &Event) 
 pub fn replay(history: &[HistoryEntry], eligibility: Eligibility) -> Result<PathwayState> {
     let mut s = PathwayState::new(eligibility);
     for (i, h) in history.iter().enumerate() {
-        s = transition(&s, &h.event).map_err(|refusal| Error::TransitionRefused { field: format!("history[{i}]"), refusal })?;
+        s = transition(&s, &h.event)
+            .map_err(|refusal| Error::TransitionRefused { field: format!("history[{i}]"), refusal })?;
     }
     Ok(s)
 }
