@@ -248,3 +248,11 @@ def test_the_readme_example_runs() -> None:
     text = (REPO / "bindings" / "python" / "README.md").read_text(encoding="utf-8")
     code = text.split("```python", 1)[1].split("```", 1)[0]
     exec(compile(code, "README.md", "exec"), {})
+
+
+def test_docs_list_every_cohort_column_and_output() -> None:
+    text = (REPO / "docs" / "python.md").read_text(encoding="utf-8")
+    for name, kind, path in mp.input_columns():
+        assert f"| `{name}` | {kind} | `{path}` |" in text, name
+    for name in mp.OUTPUT_COLUMNS:
+        assert f"`{name}`" in text, name
