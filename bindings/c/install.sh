@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the C library and install it under a prefix:
 #   <prefix>/include/myeloma_pathway.h
-#   <prefix>/lib/libmyeloma_pathway.{a,so}
+#   <prefix>/lib/libmyeloma_pathway.{a,so,so.<abi>}
 #   <prefix>/lib/pkgconfig/myeloma_pathway.pc
 #   <prefix>/lib/cmake/myeloma_pathway/myeloma_pathwayConfig{,Version}.cmake
 #
@@ -24,7 +24,13 @@ VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1)"
 install -d "$PREFIX/include" "$PREFIX/lib/pkgconfig" "$PREFIX/lib/cmake/myeloma_pathway"
 install -m 644 "$HERE/include/myeloma_pathway.h" "$PREFIX/include/"
 install -m 644 "$TARGET/$PROFILE/libmyeloma_pathway.a" "$PREFIX/lib/"
-install -m 755 "$TARGET/$PROFILE/libmyeloma_pathway.so" "$PREFIX/lib/"
+# The shared library under its SONAME (build.rs: .so.0.<minor> before 1.0, .so.<major> after),
+# with the unversioned name for the linker.
+MAJOR="${VERSION%%.*}"
+MINOR="$(echo "$VERSION" | cut -d. -f2)"
+if [[ $MAJOR == 0 ]]; then ABI="0.$MINOR"; else ABI="$MAJOR"; fi
+install -m 755 "$TARGET/$PROFILE/libmyeloma_pathway.so" "$PREFIX/lib/libmyeloma_pathway.so.$ABI"
+ln -sf "libmyeloma_pathway.so.$ABI" "$PREFIX/lib/libmyeloma_pathway.so"
 sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@VERSION@|$VERSION|g" "$HERE/myeloma_pathway.pc.in" >"$PREFIX/lib/pkgconfig/myeloma_pathway.pc"
 install -m 644 "$HERE/cmake/myeloma_pathwayConfig.cmake" "$PREFIX/lib/cmake/myeloma_pathway/"
 sed -e "s|@VERSION@|$VERSION|g" "$HERE/cmake/myeloma_pathwayConfigVersion.cmake.in" \

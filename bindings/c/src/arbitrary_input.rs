@@ -46,7 +46,7 @@ fn all_json_entry_points(input: &[u8]) -> Result<(), TestCaseError> {
             prop_assert!(documented(s), "{s:?}");
             mp_assessment_free(a);
             let mut a = ptr::null_mut();
-            let s = mp_assess_json(kind, TEMPLATE.as_ptr().cast(), p, &mut a);
+            let s = mp_assess_json(kind, c(TEMPLATE.as_bytes()).as_ptr().cast(), p, &mut a);
             prop_assert!(documented(s), "{s:?}");
             mp_assessment_free(a);
         }
@@ -86,7 +86,8 @@ proptest! {
         // SAFETY: NUL-terminated inputs that outlive the calls; a live patient used by one thread.
         unsafe {
             let mut p = ptr::null_mut();
-            prop_assert_eq!(mp_patient_from_json(TEMPLATE.as_ptr().cast(), &mut p), mp_status::Ok);
+            let template = c(TEMPLATE.as_bytes());
+            prop_assert_eq!(mp_patient_from_json(template.as_ptr().cast(), &mut p), mp_status::Ok);
             let calls: [&dyn Fn() -> mp_status; 8] = [
                 &|| mp_patient_set_age(p, age),
                 &|| mp_patient_set_weight_kg(p, weight),
