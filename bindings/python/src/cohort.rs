@@ -80,6 +80,9 @@ fn col(name: &str, kind: Kind, path: &str) -> Column {
     Column { name: name.to_string(), kind, path: path.to_string() }
 }
 
+/// A lab's columns: stem, record path, and (suffix, unit) per accepted unit.
+type LabColumns = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
 /// Every accepted column, in a fixed order.
 pub fn columns() -> Vec<Column> {
     use Kind::*;
@@ -103,7 +106,7 @@ pub fn columns() -> Vec<Column> {
         col("creatinine_clearance_ml_min", Number, "labs.creatinine_clearance_ml_min"),
     ];
     // (column stem, record path, [(suffix, unit as the core spells it)])
-    let labs: [(&str, &str, &[(&str, &'static str)]); 14] = [
+    let labs: [LabColumns; 14] = [
         ("creatinine", "labs.creatinine", &[("mg_dl", "mg/dL"), ("umol_l", "µmol/L")]),
         ("albumin", "labs.albumin", &[("g_dl", "g/dL"), ("g_l", "g/L")]),
         ("beta2_microglobulin", "labs.beta2_microglobulin", &[("mg_l", "mg/L")]),
@@ -153,17 +156,27 @@ impl Input {
     ///
     /// # Errors
     /// `ColumnError` for an unknown column or a column of the wrong length.
-    pub fn from_py(py: Python<'_>, n_rows: usize, numeric: &Bound<'_, PyDict>, categorical: &Bound<'_, PyDict>) -> PyResult<Self> {
+    pub fn from_py(
+        py: Python<'_>,
+        n_rows: usize,
+        numeric: &Bound<'_, PyDict>,
+        categorical: &Bound<'_, PyDict>,
+    ) -> PyResult<Self> {
         let spec = columns();
         let find = |name: &str| spec.iter().find(|c| c.name == name).cloned();
         let mut out = Vec::new();
         for (k, v) in numeric.iter() {
             let name: String = k.extract()?;
-            let column = find(&name).ok_or_else(|| crate::column_error(py, &name, format!("unknown column `{name}`")))?;
+            let column =
+                find(&name).ok_or_else(|| crate::column_error(py, &name, format!("unknown column `{name}`")))?;
             let (bytes, others): (Bound<'_, PyBytes>, BTreeMap<usize, String>) = v.extract()?;
             let b = bytes.as_bytes();
             if b.len() != n_rows.saturating_mul(8) {
-                return Err(crate::column_error(py, &name, format!("column `{name}` has {} values; expected {n_rows}", b.len() / 8)));
+                return Err(crate::column_error(
+                    py,
+                    &name,
+                    format!("column `{name}` has {} values; expected {n_rows}", b.len() / 8),
+                ));
             }
             let values = b
                 .chunks_exact(8)
@@ -177,12 +190,17 @@ impl Input {
         }
         for (k, v) in categorical.iter() {
             let name: String = k.extract()?;
-            let column = find(&name).ok_or_else(|| crate::column_error(py, &name, format!("unknown column `{name}`")))?;
+            let column =
+                find(&name).ok_or_else(|| crate::column_error(py, &name, format!("unknown column `{name}`")))?;
             let (bytes, uniques): (Bound<'_, PyBytes>, Bound<'_, PyList>) = v.extract()?;
             let uniques: Vec<String> = uniques.extract()?;
             let b = bytes.as_bytes();
             if b.len() != n_rows.saturating_mul(4) {
-                return Err(crate::column_error(py, &name, format!("column `{name}` has {} values; expected {n_rows}", b.len() / 4)));
+                return Err(crate::column_error(
+                    py,
+                    &name,
+                    format!("column `{name}` has {} values; expected {n_rows}", b.len() / 4),
+                ));
             }
             let codes = b
                 .chunks_exact(4)
@@ -271,7 +289,10 @@ fn row_record(input: &Input, i: usize) -> Result<Value, Error> {
                 if let Some(other) = lab_source.insert(c.path.as_str(), c.name.as_str()) {
                     return Err(Error::Inconsistent {
                         field: c.path.clone(),
-                        message: format!("given in two columns (`{other}` and `{}`); give one value, in one unit", c.name),
+                        message: format!(
+                            "given in two columns (`{other}` and `{}`); give one value, in one unit",
+                            c.name
+                        ),
                     });
                 }
                 let mut q = Map::new();
@@ -414,7 +435,10 @@ fn assess_row(input: &Input, i: usize, g: &Guideline) -> RowOut {
                 fitness::creatinine_clearance(&p, g).ok().map(|c| c.ml_min),
                 Some(n_warnings),
             ],
-            l: [Some(plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect()), Some(missing)],
+            l: [
+                Some(plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect()),
+                Some(missing),
+            ],
             r,
         })
     };

@@ -68,7 +68,12 @@ pub(crate) fn core_err(py: Python<'_>, e: &Error) -> PyErr {
 fn internal(py: Python<'_>) -> PyErr {
     let json = serde_json::json!({"error": {"kind": "internal", "code": 1, "field": null, "unit": null,
         "accepted_range": null, "message": "internal error in myeloma-pathway (a bug: please report it)"}});
-    raise(py, "MyelomaPathwayError", "internal error in myeloma-pathway (a bug: please report it)".into(), json.to_string())
+    raise(
+        py,
+        "MyelomaPathwayError",
+        "internal error in myeloma-pathway (a bug: please report it)".into(),
+        json.to_string(),
+    )
 }
 
 /// Run `f` with the GIL released and panics caught.
@@ -97,7 +102,12 @@ fn run(py: Python<'_>, assessment_name: &str, patient_json: &str, guideline_json
 /// what the golden runner compares byte for byte with `mmpath case`.
 #[pyfunction]
 #[pyo3(signature = (assessment_name, patient_json, guideline_json=None))]
-fn run_or_error_json(py: Python<'_>, assessment_name: &str, patient_json: &str, guideline_json: Option<&str>) -> PyResult<(bool, String)> {
+fn run_or_error_json(
+    py: Python<'_>,
+    assessment_name: &str,
+    patient_json: &str,
+    guideline_json: Option<&str>,
+) -> PyResult<(bool, String)> {
     let what = assessment(assessment_name)?;
     let out = py.detach(|| {
         catch_unwind(AssertUnwindSafe(|| match api::run_json(what, patient_json, guideline_json) {
@@ -201,7 +211,8 @@ fn assess_columns<'py>(
     guideline_json: Option<&str>,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get));
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get));
     let guideline = guarded(py, || api::guideline_from(guideline_json))?;
     let input = cohort::Input::from_py(py, n_rows, numeric, categorical)?;
     let out = py
@@ -213,7 +224,11 @@ fn assess_columns<'py>(
 /// The documented cohort columns: `(name, kind, record path)`.
 #[pyfunction]
 fn cohort_columns() -> Vec<(String, String, String)> {
-    cohort::columns().into_iter().map(|c| (c.record_path(), c)).map(|(p, c)| (c.name, c.kind.name().to_string(), p)).collect()
+    cohort::columns()
+        .into_iter()
+        .map(|c| (c.record_path(), c))
+        .map(|(p, c)| (c.name, c.kind.name().to_string(), p))
+        .collect()
 }
 
 /// Raise a `ColumnError` (schema problems of a whole batch, not of a row).
