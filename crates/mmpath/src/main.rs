@@ -146,17 +146,25 @@ fn run(argv: &[String]) -> Result<String, (u8, String)> {
     }
 }
 
+/// Print to stdout; a closed pipe (`mmpath … | head`) ends quietly instead of panicking.
+fn print_out(text: &str) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: writing output: {e}");
+            ExitCode::from(74)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     match run(&argv) {
-        Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
-        }
-        Err((0, msg)) => {
-            println!("{msg}");
-            ExitCode::SUCCESS
-        }
+        Ok(out) => print_out(&out),
+        Err((0, msg)) => print_out(&msg),
         Err((code, msg)) => {
             eprintln!("{msg}");
             ExitCode::from(code)

@@ -1,0 +1,109 @@
+//! The command line: exit codes, standard input, JSON output, error messages, closed pipes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mmpath");
+
+fn example(name: &str) -> String {
+    format!("{}/../../examples/patients/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn plan_prints_a_readable_plan_for_a_fit_60_year_old_starting_with_vrd() {
+    let (code, out, _) = run(&["plan", &example("fit-60-standard-risk.json")], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("not a medical device"));
+    assert!(out.contains("1. start VRd"));
+}
+
+#[test]
+fn plan_reads_standard_input_and_prints_json_with_json() {
+    let text = std::fs::read_to_string(example("fit-60-standard-risk.json")).unwrap();
+    let (code, out, _) = run(&["plan", "-", "--json"], Some(&text));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["options"][0]["regimen_id"], "vrd");
+    assert_eq!(v["basis"]["knowledge_base"]["sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn bad_input_exits_2_naming_the_field_unit_and_range() {
+    let (code, out, err) = run(&["plan", "-"], Some(r#"{"labs":{"creatinine":{"value":-1,"unit":"mg/dL"}}}"#));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("labs.creatinine.value"), "{err}");
+    assert!(err.contains("0.1..=25 mg/dL"), "{err}");
+    assert!(err.contains("\"code\":12"), "{err}");
+}
+
+#[test]
+fn an_unknown_key_is_refused_with_exit_2() {
+    let (code, _, err) = run(&["plan", "-"], Some(r#"{"age": 60}"#));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown field `age`"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_64_and_help_exits_0() {
+    assert_eq!(run(&["frobnicate", "x.json"], None).0, 64);
+    assert_eq!(run(&["plan"], None).0, 64);
+    assert_eq!(run(&["plan", "x.json", "--bogus"], None).0, 64);
+    let (code, out, _) = run(&["--help"], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("USAGE"));
+}
+
+#[test]
+fn guideline_flags_are_validated_by_the_core() {
+    let (code, _, err) = run(&["plan", &example("fit-60-standard-risk.json"), "--risk-definition", "vibes"], None);
+    assert_eq!(code, 2, "{err}");
+    let (code, out, _) =
+        run(&["plan", &example("fit-60-standard-risk.json"), "--profile", "quadruplet_first", "--json"], None);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["options"][0]["regimen_id"], "d-vrd-perseus");
+}
+
+#[test]
+fn every_assessment_subcommand_prints_json_with_its_basis() {
+    for cmd in ["stage", "risk", "risk-compare", "eligibility", "diagnose", "response"] {
+        let (code, out, err) = run(&[cmd, &example("fit-60-standard-risk.json"), "--json"], None);
+        assert_eq!(code, 0, "{cmd}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert!(v["basis"]["knowledge_base"]["sha256"].is_string(), "{cmd}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let mut child = Command::new(BIN)
+        .args(["plan", &example("fit-60-standard-risk.json")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end before the child writes: its write fails with EPIPE.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success() || out.status.code() == Some(0), "{:?}", out.status);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
