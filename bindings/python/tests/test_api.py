@@ -256,3 +256,17 @@ def test_docs_list_every_cohort_column_and_output() -> None:
         assert f"| `{name}` | {kind} | `{path}` |" in text, name
     for name in mp.OUTPUT_COLUMNS:
         assert f"`{name}`" in text, name
+
+
+def test_timeline_draws_step_up_before_cycle_one_and_lymphodepletion_before_day_one() -> None:
+    tec = mp.regimen("teclistamab")
+    assert tec is not None and tec["step_up"]
+    step = tec["step_up"][0]
+    svg = mp.regimen_timeline_svg("teclistamab", step_up=step)
+    root = ET.fromstring(svg)
+    titles = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    assert sum(t.startswith("day ") for t in titles) == len(step["doses"])
+    car_t = ET.fromstring(mp.regimen_timeline_svg("cilta-cel"))
+    rects = [r for r in car_t.iter("{http://www.w3.org/2000/svg}rect") if r.find("{http://www.w3.org/2000/svg}title") is not None]
+    # Every dose lies inside the drawing (negative protocol days included).
+    assert rects and all(float(r.get("x", "0")) >= 170 for r in rects)

@@ -91,17 +91,29 @@ def regimen_timeline_svg(
     cycles: Optional[int] = None,
     marker_after_cycle: Optional[int] = None,
     marker_label: str = "",
+    step_up: Optional[Dict[str, Any]] = None,
     width: int = 900,
 ) -> str:
     """A regimen's calendar as SVG: one row per drug, a bar or tick on each dosing day, cycles
     shaded along a time axis in days, the phase as a band on top, and an optional marker (the
-    next decision) after a given cycle."""
+    next decision) after a given cycle.
+
+    ``step_up`` (an option's ``step_up``: jurisdiction and doses by day) is drawn as a lead-in
+    row; the cycles start on the day of its last dose (the first treatment dose)."""
     reg = regimen(regimen_id)
     if reg is None:
         return f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='30'><text x='4' y='20'>unknown regimen {_e(regimen_id)}</text></svg>"
     length = max(1, int(reg.get("cycle_length_days", 1)))
     n, note = _cycles_to_draw(reg, cycles)
-    total_days = n * length
+    steps = list((step_up or {}).get("doses", []))
+    lead_in = max((int(d.get("day", 1)) for d in steps), default=1) - 1
+    # Days before day 1 (lymphodepletion before a CAR-T infusion) are drawn before cycle 1.
+    first_day = min((a for c in reg.get("components", []) for a, _ in _day_spans(c.get("days", []))), default=1)
+    pre = max(0, 1 - first_day)
+    lead_in += pre
+    total_days = lead_in + n * length
+    if reg.get("duration", {}).get("kind") == "single":
+        total_days = max(total_days, lead_in + 7)
     components = list(reg.get("components", []))
     drugs: List[str] = []
     for c in components:
@@ -111,7 +123,8 @@ def regimen_timeline_svg(
     left, right, top = 170, 20, 8
     phase_h, cyc_h, row_h, axis_h, foot_h = 22, 18, 22, 30, 18
     plot_w = width - left - right
-    height = top + phase_h + cyc_h + row_h * max(1, len(drugs)) + axis_h + foot_h
+    rows = len(drugs) + (1 if steps else 0)
+    height = top + phase_h + cyc_h + row_h * max(1, rows) + axis_h + foot_h
     scale = plot_w / max(1, total_days)
 
     def x(day0: float) -> float:
@@ -130,14 +143,17 @@ def regimen_timeline_svg(
     out.append(f"<text x='4' y='{y0 + 13}' font-weight='bold'>{_e(reg['name'])}</text>")
     # Cycle band.
     y1 = y0 + phase_h
+    if lead_in:
+        out.append(f"<rect x='{x(0):.1f}' y='{y1}' width='{lead_in * scale:.1f}' height='{cyc_h + row_h * max(1, rows)}' fill='#fff4e0'/>")
+        out.append(f"<text x='{x(0) + 3:.1f}' y='{y1 + 12}' fill='#a60'>{'step-up' if steps else 'before day 1'}</text>")
     for k in range(n):
         fill = "#f2f2f2" if k % 2 == 0 else "#e6e6e6"
         out.append(
-            f"<rect x='{x(k * length):.1f}' y='{y1}' width='{length * scale:.1f}' "
-            f"height='{cyc_h + row_h * max(1, len(drugs))}' fill='{fill}'/>"
+            f"<rect x='{x(lead_in + k * length):.1f}' y='{y1}' width='{length * scale:.1f}' "
+            f"height='{cyc_h + row_h * max(1, rows)}' fill='{fill}'/>"
         )
         if length * scale >= 18:
-            out.append(f"<text x='{x(k * length) + 3:.1f}' y='{y1 + 12}' fill='#555'>C{k + 1}</text>")
+            out.append(f"<text x='{x(lead_in + k * length) + 3:.1f}' y='{y1 + 12}' fill='#555'>C{k + 1}</text>")
     out.append(f"<text x='4' y='{y1 + 12}' fill='#555'>cycle ({length} days)</text>")
     # Drug rows.
     y2 = y1 + cyc_h
@@ -152,16 +168,27 @@ def regimen_timeline_svg(
                 if not _in_scope(comp.get("cycles", {}), k + 1):
                     continue
                 for a, b in _day_spans(comp.get("days", [])):
-                    start = k * length + (a - 1)
+                    start = lead_in + k * length + (a - 1)
                     w = max((b - a + 1) * scale, 2.0)
                     out.append(
                         f"<rect x='{x(start):.1f}' y='{ry + 4}' width='{w:.1f}' height='{row_h - 8}' "
                         f"fill='{colour}' rx='1'><title>{_e(tip)}, C{k + 1} D{a}{'' if a == b else f'–{b}'}</title></rect>"
                     )
+    if steps:
+        ry = y2 + len(drugs) * row_h
+        out.append(f"<text x='4' y='{ry + 15}' fill='#a60'>step-up ({_e(str((step_up or {}).get('jurisdiction', '')).upper())})</text>")
+        for d in steps:
+            day = int(d.get("day", 1))
+            dose = d.get("dose", {})
+            cx, cy = x(pre + day - 1) + 1, ry + row_h / 2
+            out.append(
+                f"<path d='M{cx - 5:.1f},{cy:.1f} L{cx:.1f},{cy - 6:.1f} L{cx + 5:.1f},{cy:.1f} L{cx:.1f},{cy + 6:.1f} Z' fill='#e08000'>"
+                f"<title>day {day}: {_e(d.get('label', ''))}, {_e(dose.get('amount', ''))} {_e(dose.get('unit', ''))}</title></path>"
+            )
     # Next-decision marker.
-    y3 = y2 + row_h * max(1, len(drugs))
+    y3 = y2 + row_h * max(1, rows)
     if marker_after_cycle is not None and 0 < marker_after_cycle <= n:
-        mx = x(marker_after_cycle * length)
+        mx = x(lead_in + marker_after_cycle * length)
         out.append(f"<line x1='{mx:.1f}' y1='{y1}' x2='{mx:.1f}' y2='{y3}' stroke='#c00' stroke-width='2' stroke-dasharray='4,2'/>")
         # Keep the label inside the drawing: to the left of the marker when it is past the middle.
         anchor, tx = ("end", mx - 3) if mx > left + plot_w / 2 else ("start", mx + 3)
@@ -173,7 +200,7 @@ def regimen_timeline_svg(
     for d in range(0, total_days + 1, step):
         out.append(f"<line x1='{x(d):.1f}' y1='{y3}' x2='{x(d):.1f}' y2='{y3 + 4}' stroke='#333'/>")
         out.append(f"<text x='{x(d):.1f}' y='{y3 + 15}' text-anchor='middle' fill='#333'>{d}</text>")
-    out.append(f"<text x='4' y='{y3 + 15}' fill='#333'>day</text>")
+    out.append(f"<text x='4' y='{y3 + 15}' fill='#333'>days elapsed</text>")
     out.append("</svg>")
     return "".join(out)
 
@@ -209,7 +236,9 @@ def plan_timeline_svg(plan: "Plan", option: Union[int, str, None] = None, cycles
         if isinstance(k, int):
             marker = k
             label = f"{plan.next_decision.when}: {plan.next_decision.action}"
-    return regimen_timeline_svg(o.regimen_id, phase=shown_phase, cycles=cycles, marker_after_cycle=marker, marker_label=label)
+    return regimen_timeline_svg(
+        o.regimen_id, phase=shown_phase, cycles=cycles, marker_after_cycle=marker, marker_label=label, step_up=o.step_up
+    )
 
 
 def plan_html(plan: "Plan") -> str:
