@@ -285,3 +285,26 @@ def test_the_answer_does_not_depend_on_the_number_of_threads() -> None:
         ], c
     with pytest.raises(ValueError):
         mp.assess_cohort(pd.DataFrame(data), keep="patient_id", threads=0)
+
+
+def test_no_cell_value_fails_the_batch_or_panics() -> None:
+    """Random junk in every documented column: one output row per input row, every row either
+    assessed or refused in its row; nothing escapes as another exception (PanicException is a
+    BaseException)."""
+    import random
+
+    rng = random.Random(11)
+    junk: List[Any] = [None, np.nan, np.inf, -np.inf, -1, 0, 1, 2, 3.5, 1e300, -1e-300, 10**30, True, False,
+                       "", "x", "detected", "not_detected", "not_tested", "male", "µmol/L", "\u0000", "1e3", "NaN"]
+    n = 300
+    data = {name: np.array([rng.choice(junk) for _ in range(n)], dtype=object) for name, _k, _p in mp.input_columns()}
+    try:
+        out = mp.assess_cohort(data)
+    except BaseException as e:  # noqa: BLE001 - the point of the test
+        raise AssertionError(f"{type(e).__name__}: {e}") from None
+    assert len(out["error"]) == n
+    for i in range(n):
+        assert (out["error"][i] is None) == (out["phase"][i] is not None)
+        if out["error"][i] is not None:
+            assert out["error_kind"][i] in {"invalid_json", "out_of_range", "unsupported_unit", "inconsistent",
+                                            "missing_field", "limit_exceeded"}

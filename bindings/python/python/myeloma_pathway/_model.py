@@ -47,6 +47,7 @@ __all__ = [
     "Event",
     "StageResult",
     "Staging",
+    "StagingSummary",
     "Criterion",
     "RiskAssessment",
     "RiskResult",
@@ -929,8 +930,11 @@ class _Result(_Node):
         return _dl_html(type(self).__name__, self._data)
 
 
-class Staging(_Result):
-    """ISS, R-ISS and R2-ISS, each with its breakdown, missing inputs and citation."""
+class StagingSummary(_Node):
+    """ISS, R-ISS and R2-ISS, each with its breakdown, missing inputs and citation.
+
+    Attributes ``iss``, ``r_iss``, ``r2_iss``; also indexable by those names.
+    """
 
     __slots__ = ()
 
@@ -945,6 +949,17 @@ class Staging(_Result):
     @property
     def r2_iss(self) -> StageResult:
         return StageResult(self._data["r2_iss"])
+
+    def __getitem__(self, name: str) -> StageResult:
+        if name not in ("iss", "r_iss", "r2_iss"):
+            raise KeyError(name)
+        return StageResult(self._data[name])
+
+
+class Staging(_Result, StagingSummary):
+    """The ``stage`` assessment: ISS, R-ISS and R2-ISS with the basis."""
+
+    __slots__ = ()
 
     def _repr_html_(self) -> str:
         rows = []
@@ -1140,9 +1155,8 @@ class Plan(_Result):
         return RiskAssessment(self._data["risk"])
 
     @property
-    def staging(self) -> Dict[str, StageResult]:
-        s = self._data["staging"]
-        return {k: StageResult(s[k]) for k in ("iss", "r_iss", "r2_iss")}
+    def staging(self) -> StagingSummary:
+        return StagingSummary(self._data["staging"])
 
     @property
     def mrd(self) -> Dict[str, Any]:

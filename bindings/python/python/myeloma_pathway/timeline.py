@@ -262,7 +262,7 @@ def plan_html(plan: "Plan") -> str:
         f"<div>{_e(plan.position.description)}</div>",
         f"<div>Transplant eligibility: <b>{_e(plan.transplant_eligibility.eligibility.value)}</b> · "
         f"risk ({_e(plan.risk.definition.value)}): <b>{_e(plan.risk.level.value)}</b> · "
-        f"ISS {_e(st['iss'].stage or '—')} · R-ISS {_e(st['r_iss'].stage or '—')} · R2-ISS {_e(st['r2_iss'].stage or '—')}</div>",
+        f"ISS {_e(st.iss.stage or '—')} · R-ISS {_e(st.r_iss.stage or '—')} · R2-ISS {_e(st.r2_iss.stage or '—')}</div>",
         "<table><tr><th>rank</th><th>option</th><th>action</th><th>schedule</th><th>citations</th></tr>",
         "".join(rows),
         "</table>",
