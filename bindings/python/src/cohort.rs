@@ -315,6 +315,15 @@ fn row_record(input: &Input, i: usize) -> Result<Value, Error> {
         }
     }
     if !cyto.is_empty() {
+        // A detail (clonal fraction, copies) without a status cannot be read: say which column
+        // is missing rather than leave the core to name a list index the caller never wrote.
+        if let Some((a, f)) = cyto.iter().find(|(_, f)| !f.contains_key("status")) {
+            let given: Vec<String> = f.keys().map(|k| format!("`{}_{k}`", a.id())).collect();
+            return Err(Error::MissingField {
+                field: format!("cytogenetics.{}.status", a.id()),
+                message: format!("{} given without the `{}` status column", given.join(", "), a.id()),
+            });
+        }
         let list = cyto
             .into_iter()
             .map(|(a, mut f)| {

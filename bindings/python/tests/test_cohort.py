@@ -308,3 +308,10 @@ def test_no_cell_value_fails_the_batch_or_panics() -> None:
         if out["error"][i] is not None:
             assert out["error_kind"][i] in {"invalid_json", "out_of_range", "unsupported_unit", "inconsistent",
                                             "missing_field", "limit_exceeded"}
+
+
+def test_a_clonal_fraction_without_its_status_names_the_missing_status_column() -> None:
+    out = mp.assess_cohort({"del_17p": np.array([None, "detected"], dtype=object), "del_17p_clonal_fraction_pct": np.array([40.0, 40.0])})
+    assert out["error_kind"].tolist() == ["missing_field", None]
+    assert out["error_field"][0] == "cytogenetics.del_17p.status"
+    assert "`del_17p_clonal_fraction_pct`" in out["error"][0]
