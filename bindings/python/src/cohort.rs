@@ -259,6 +259,55 @@ fn number_json(kind: &Kind, x: f64, field: &str) -> Result<Option<Value>, Error>
     }))
 }
 
+/// An error's field with `cytogenetics[k]` (an index into the list this module built) replaced
+/// by `cytogenetics.<abnormality>`, the name the caller's columns use.
+fn name_cytogenetics(e: Error, order: &[&'static str]) -> Error {
+    let rename = |field: String| -> String {
+        let Some(rest) = field.strip_prefix("cytogenetics[") else { return field };
+        let Some((index, tail)) = rest.split_once(']') else { return field };
+        match index.parse::<usize>().ok().and_then(|k| order.get(k)) {
+            Some(id) => format!("cytogenetics.{id}{tail}"),
+            None => field,
+        }
+    };
+    match e {
+        Error::InvalidJson { field, message } => Error::InvalidJson { field: rename(field), message },
+        Error::MissingField { field, message } => Error::MissingField { field: rename(field), message },
+        Error::OutOfRange { field, value, unit, accepted_range } => {
+            Error::OutOfRange { field: rename(field), value, unit, accepted_range }
+        }
+        Error::UnsupportedUnit { field, unit, accepted } => {
+            Error::UnsupportedUnit { field: rename(field), unit, accepted }
+        }
+        Error::Inconsistent { field, message } => Error::Inconsistent { field: rename(field), message },
+        other => other,
+    }
+}
+
+/// The abnormalities of row `i`'s cytogenetics list, in the order `row_record` writes them.
+fn cytogenetics_order(input: &Input, i: usize) -> Vec<&'static str> {
+    let mut present: Vec<Abnormality> = Vec::new();
+    for (c, cells) in &input.columns {
+        if !matches!(c.kind, Kind::CytoStatus | Kind::CytoDetail(..)) {
+            continue;
+        }
+        let filled = match cells {
+            Cells::Numeric(values, others) => others.contains_key(&i) || values.get(i).is_some_and(|x| !x.is_nan()),
+            Cells::Categorical(codes, uniques) => {
+                usize::try_from(codes.get(i).copied().unwrap_or(-1)).ok().and_then(|k| uniques.get(k)).is_some()
+            }
+        };
+        if filled {
+            if let Some(a) = Abnormality::ALL.iter().find(|a| a.id() == c.path) {
+                present.push(*a);
+            }
+        }
+    }
+    present.sort();
+    present.dedup();
+    present.into_iter().map(|a| a.id()).collect()
+}
+
 /// The patient record of row `i` as JSON.
 fn row_record(input: &Input, i: usize) -> Result<Value, Error> {
     let mut root = Map::new();
@@ -412,7 +461,8 @@ fn error_row(e: &Error) -> RowOut {
 fn assess_row(input: &Input, i: usize, g: &Guideline) -> RowOut {
     let run = || -> Result<RowOut, Error> {
         let rec = row_record(input, i)?;
-        let p = Patient::from_json(&rec.to_string())?;
+        let p =
+            Patient::from_json(&rec.to_string()).map_err(|e| name_cytogenetics(e, &cytogenetics_order(input, i)))?;
         let plan = recommend(&p, g)?;
         let imwg = fitness::imwg_frailty(&p);
         let mut missing: Vec<String> = plan.missing_inputs.iter().map(|m| m.field.clone()).collect();

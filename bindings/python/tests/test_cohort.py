@@ -315,3 +315,11 @@ def test_a_clonal_fraction_without_its_status_names_the_missing_status_column() 
     assert out["error_kind"].tolist() == ["missing_field", None]
     assert out["error_field"][0] == "cytogenetics.del_17p.status"
     assert "`del_17p_clonal_fraction_pct`" in out["error"][0]
+
+
+def test_a_bad_cytogenetic_cell_is_named_by_its_abnormality() -> None:
+    out = mp.assess_cohort({"t_4_14": np.array(["detected", "detected"], dtype=object),
+                            "gain_1q": np.array(["not_detected", "positive"], dtype=object)})
+    assert out["error_kind"].tolist() == [None, "invalid_json"]
+    assert out["error_field"][1] == "cytogenetics.gain_1q.status"
+    assert out["error"][1].startswith("cytogenetics.gain_1q.status: ")
