@@ -118,6 +118,17 @@ fn run_or_error_json(
     out.map_err(|_| internal(py))
 }
 
+/// The plan as the core's plain-text rendering (what `mmpath plan` prints).
+#[pyfunction]
+#[pyo3(signature = (patient_json, guideline_json=None))]
+fn plan_text(py: Python<'_>, patient_json: &str, guideline_json: Option<&str>) -> PyResult<String> {
+    guarded(py, || {
+        let g = api::guideline_from(guideline_json)?;
+        let p = Patient::from_json(patient_json)?;
+        myeloma_pathway::recommend(&p, &g).map(|plan| plan.to_text())
+    })
+}
+
 /// The names of every assessment the core offers, in its order.
 #[pyfunction]
 fn assessment_names() -> Vec<String> {
@@ -244,6 +255,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(run_or_error_json, m)?)?;
     m.add_function(wrap_pyfunction!(assessment_names, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_text, m)?)?;
     m.add_function(wrap_pyfunction!(validate_patient, m)?)?;
     m.add_function(wrap_pyfunction!(validate_guideline, m)?)?;
     m.add_function(wrap_pyfunction!(kb_identity, m)?)?;

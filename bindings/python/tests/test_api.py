@@ -270,3 +270,10 @@ def test_timeline_draws_step_up_before_cycle_one_and_lymphodepletion_before_day_
     rects = [r for r in car_t.iter("{http://www.w3.org/2000/svg}rect") if r.find("{http://www.w3.org/2000/svg}title") is not None]
     # Every dose lies inside the drawing (negative protocol days included).
     assert rects and all(float(r.get("x", "0")) >= 170 for r in rects)
+
+
+def test_plan_text_is_the_core_text(fit_60: Dict[str, Any], mmpath: Path, tmp_path: Path) -> None:
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(fit_60), encoding="utf-8")
+    assert mp.recommend(fit_60).to_text() == run_mmpath(mmpath, "plan", str(f))
+    assert "<dl>" in mp.Patient(fit_60)._repr_html_()

@@ -259,6 +259,9 @@ class Patient:
     def __repr__(self) -> str:
         return f"Patient({self._canonical})"
 
+    def _repr_html_(self) -> str:
+        return _dl_html("Patient record", self.to_dict())
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Patient) and self._canonical == other._canonical
 
@@ -1107,7 +1110,18 @@ class Plan(_Result):
     """A plan for the patient's current phase: options with rationale and citations, what was
     excluded and why, what is missing, the next decision, and the basis."""
 
-    __slots__ = ()
+    __slots__ = ("_inputs",)
+
+    def __init__(self, text: str, inputs: Optional[Any] = None) -> None:
+        super().__init__(text)
+        self._inputs = inputs
+
+    def to_text(self) -> str:
+        """The plan as the core renders it in plain text (what ``mmpath plan`` prints)."""
+        if self._inputs is None:
+            raise ValueError("this plan was not made by recommend(); its inputs are not known")
+        patient_text, guideline_text = self._inputs
+        return _native.plan_text(patient_text, guideline_text)
 
     @property
     def position(self) -> Position:
@@ -1244,7 +1258,9 @@ def recommend(patient: PatientLike, guideline: GuidelineLike = None) -> Plan:
     Raises a :class:`~myeloma_pathway.MyelomaPathwayError` subclass on bad input, or
     :class:`~myeloma_pathway.TransitionRefusedError` when the history cannot be replayed.
     """
-    return Plan(_run("plan", patient, guideline))
+    g = _guideline_text(guideline)
+    p = _patient_text(patient)
+    return Plan(_native.run("plan", p, g), (p, g))
 
 
 def stage(patient: PatientLike, guideline: GuidelineLike = None) -> Staging:
