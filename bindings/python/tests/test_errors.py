@@ -159,3 +159,29 @@ def test_each_kind_maps_to_its_class_and_code(kind: str) -> None:
     payload = json.dumps({"error": {"kind": kind, "code": code, "field": "f", "unit": None, "accepted_range": None, "message": "m"}})
     e = cls("m", payload)
     assert (e.kind, e.code, e.field) == (kind, code, "f")
+
+
+def test_text_that_is_not_utf8_is_invalid_json() -> None:
+    for bad in (b"\xff{}", '{"sex": "\udcff"}'):
+        e = _raises(lambda: mp.Patient.from_json(bad))
+        assert type(e) is mp.InvalidJsonError
+    e = _raises(lambda: mp.Patient(sex="\udcff"))
+    assert type(e) is mp.InvalidJsonError
+    e = _raises(lambda: mp.transition("\udcff", "{}"))
+    assert type(e) is mp.InvalidJsonError
+
+
+def test_self_referencing_or_absurdly_deep_python_data_is_refused() -> None:
+    loop: Dict[str, Any] = {}
+    loop["labs"] = loop
+    assert type(_raises(lambda: mp.Patient(loop))) is mp.InvalidJsonError
+    deep: Any = []
+    for _ in range(100000):
+        deep = [deep]
+    assert isinstance(_raises(lambda: mp.Patient({"history": deep})), mp.MyelomaPathwayError)
+
+
+def test_python_raised_errors_carry_their_kind_and_code() -> None:
+    e = mp.ColumnError("unknown column `x`")
+    assert (e.kind, e.code) == ("column", 2)
+    assert json.loads(e.to_json())["error"]["message"] == "unknown column `x`"

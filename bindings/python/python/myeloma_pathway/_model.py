@@ -92,47 +92,42 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _invalid(message: str) -> Exception:
+    from .errors import InvalidJsonError
+
+    text = json.dumps(
+        {"error": {"kind": "invalid_json", "code": 10, "field": ".", "unit": None, "accepted_range": None, "message": message}}
+    )
+    return InvalidJsonError(message, text)
+
+
+def _checked(text: str) -> str:
+    """Text the core can read: a lone surrogate is not UTF-8 and is refused here, as the core
+    refuses text that is not UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise _invalid(f".: not valid UTF-8 ({e.reason} at position {e.start})") from None
+    return text
+
+
 def _dumps(value: Any) -> str:
     # allow_nan=False: NaN or infinity would not be JSON; refuse them here with the core's
     # error kind rather than send text the core cannot read.
     try:
-        return json.dumps(_jsonable(value), allow_nan=False, ensure_ascii=False)
-    except ValueError as e:
-        from .errors import InvalidJsonError
+        text = json.dumps(_jsonable(value), allow_nan=False, ensure_ascii=False)
+    except (ValueError, TypeError, RecursionError) as e:
+        raise _invalid(f".: {e}") from None
+    return _checked(text)
 
-        raise InvalidJsonError(
-            f".: {e}",
-            json.dumps(
-                {
-                    "error": {
-                        "kind": "invalid_json",
-                        "code": 10,
-                        "field": ".",
-                        "unit": None,
-                        "accepted_range": None,
-                        "message": f".: {e}",
-                    }
-                }
-            ),
-        ) from None
-    except TypeError as e:
-        from .errors import InvalidJsonError
 
-        raise InvalidJsonError(
-            f".: {e}",
-            json.dumps(
-                {
-                    "error": {
-                        "kind": "invalid_json",
-                        "code": 10,
-                        "field": ".",
-                        "unit": None,
-                        "accepted_range": None,
-                        "message": f".: {e}",
-                    }
-                }
-            ),
-        ) from None
+def _text(record: Union[str, bytes]) -> str:
+    if isinstance(record, bytes):
+        try:
+            return record.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise _invalid(f".: not valid UTF-8 ({e.reason} at byte {e.start})") from None
+    return _checked(record)
 
 
 class Quantity:
@@ -195,7 +190,7 @@ def _coerce_record(record: Union[Mapping[str, Any], str, bytes, None], fields: M
     if isinstance(record, (str, bytes)):
         if fields:
             raise TypeError("give the record as JSON or as keyword arguments, not both")
-        return record.decode("utf-8") if isinstance(record, bytes) else record
+        return _text(record)
     merged: Dict[str, Any] = dict(record or {})
     for k, v in fields.items():
         if k in merged:
@@ -354,7 +349,7 @@ def _patient_text(p: PatientLike) -> str:
     if isinstance(p, Patient):
         return p._text
     if isinstance(p, (str, bytes)):
-        return p.decode("utf-8") if isinstance(p, bytes) else p
+        return _text(p)
     if isinstance(p, Mapping):
         return _dumps(p)
     raise TypeError(f"a patient is a Patient, a dict or JSON text, not {type(p).__name__}")
@@ -1292,13 +1287,13 @@ def transition(state: Union[PathwayState, Mapping[str, Any], str], event: Union[
     if isinstance(state, PathwayState):
         state_text = state.to_json()
     elif isinstance(state, str):
-        state_text = state
+        state_text = _text(state)
     else:
         state_text = _dumps(state)
     if isinstance(event, Event):
         event_text = event.to_json()
     elif isinstance(event, str):
-        event_text = event
+        event_text = _text(event)
     else:
         event_text = _dumps(event)
     return PathwayState(json.loads(_native.transition(state_text, event_text)))

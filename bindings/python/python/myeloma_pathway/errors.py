@@ -28,6 +28,10 @@ __all__ = [
 class MyelomaPathwayError(Exception):
     """Base class of every error raised by myeloma_pathway."""
 
+    # Kind and code when raised from Python without the core's JSON.
+    _KIND = "internal"
+    _CODE = 1
+
     kind: str
     code: int
     field: Optional[str]
@@ -43,8 +47,8 @@ class MyelomaPathwayError(Exception):
             error_json = json.dumps(
                 {
                     "error": {
-                        "kind": "internal",
-                        "code": 1,
+                        "kind": self._KIND,
+                        "code": self._CODE,
                         "field": None,
                         "unit": None,
                         "accepted_range": None,
@@ -75,6 +79,9 @@ class MyelomaPathwayError(Exception):
 
 class InvalidJsonError(MyelomaPathwayError, ValueError):
     """Not valid JSON, a value of the wrong type, or an unknown key (code 10)."""
+
+    _KIND = "invalid_json"
+    _CODE = 10
 
 
 class MissingFieldError(MyelomaPathwayError, ValueError):
@@ -125,3 +132,6 @@ class TransitionRefusedError(MyelomaPathwayError):
 class ColumnError(MyelomaPathwayError, ValueError):
     """A cohort column problem that concerns the whole batch (unknown column, wrong length,
     unsupported type). Bad *values* never raise: they give a per-row ``error``."""
+
+    _KIND = "column"
+    _CODE = 2
