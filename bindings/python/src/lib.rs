@@ -129,6 +129,14 @@ fn plan_text(py: Python<'_>, patient_json: &str, guideline_json: Option<&str>) -
     })
 }
 
+/// Panics inside the boundary that every call into the core goes through; the tests call it to
+/// show that a panic reaches Python as `MyelomaPathwayError`, never as `PanicException`.
+#[pyfunction]
+#[allow(clippy::panic)]
+fn _boundary_self_test(py: Python<'_>) -> PyResult<()> {
+    guarded(py, || -> Result<(), Error> { panic!("boundary self-test") })
+}
+
 /// The names of every assessment the core offers, in its order.
 #[pyfunction]
 fn assessment_names() -> Vec<String> {
@@ -256,6 +264,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_or_error_json, m)?)?;
     m.add_function(wrap_pyfunction!(assessment_names, m)?)?;
     m.add_function(wrap_pyfunction!(plan_text, m)?)?;
+    m.add_function(wrap_pyfunction!(_boundary_self_test, m)?)?;
     m.add_function(wrap_pyfunction!(validate_patient, m)?)?;
     m.add_function(wrap_pyfunction!(validate_guideline, m)?)?;
     m.add_function(wrap_pyfunction!(kb_identity, m)?)?;

@@ -185,3 +185,16 @@ def test_python_raised_errors_carry_their_kind_and_code() -> None:
     e = mp.ColumnError("unknown column `x`")
     assert (e.kind, e.code) == ("column", 2)
     assert json.loads(e.to_json())["error"]["message"] == "unknown column `x`"
+
+
+def test_a_panic_in_the_core_reaches_python_as_our_error_not_a_panic_exception() -> None:
+    from myeloma_pathway import _native
+
+    try:
+        _native._boundary_self_test()
+    except mp.MyelomaPathwayError as e:
+        assert (e.kind, e.code) == ("internal", 1)
+    except BaseException as e:  # noqa: BLE001 - the point of the test
+        raise AssertionError(f"{type(e).__name__} escaped the boundary") from None
+    else:
+        raise AssertionError("the self-test did not raise")
