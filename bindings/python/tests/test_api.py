@@ -277,3 +277,12 @@ def test_plan_text_is_the_core_text(fit_60: Dict[str, Any], mmpath: Path, tmp_pa
     f.write_text(json.dumps(fit_60), encoding="utf-8")
     assert mp.recommend(fit_60).to_text() == run_mmpath(mmpath, "plan", str(f))
     assert "<dl>" in mp.Patient(fit_60)._repr_html_()
+
+
+def test_guideline_and_patient_choices_read_back_as_enums() -> None:
+    g = mp.Guideline(profile="quadruplet_first", jurisdiction=mp.Jurisdiction.EU)
+    assert g.profile is mp.Profile.QUADRUPLET_FIRST and g.jurisdiction is mp.Jurisdiction.EU
+    assert g.risk_definition is mp.RiskDefinition.ARTICLE  # the core's default, shown
+    assert g.del17p_cutoff in set(mp.Del17pCutoff) and g.crcl_weight in set(mp.WeightBasis)
+    assert g.transplant_age_limit_years == 70
+    assert mp.Patient(sex="female").sex is mp.Sex.FEMALE and mp.Patient().sex is None

@@ -17,17 +17,22 @@ from .enums import (
     Abnormality,
     ConsolidationRoute,
     CriterionState,
+    Del17pCutoff,
     Eligibility,
     EventKind,
     Evidence,
     FindingStatus,
     FishMethod,
     FrailtyCategory,
+    Jurisdiction,
     MrdStatus,
     Phase,
+    Profile,
     ResponseCategory,
     RiskDefinition,
     RiskLevel,
+    Sex,
+    WeightBasis,
 )
 
 __all__ = [
@@ -240,6 +245,10 @@ class Patient:
         result: Dict[str, Any] = json.loads(self._canonical)
         return result
 
+    @property
+    def sex(self) -> Optional[Sex]:
+        return _opt(Sex, self.to_dict().get("sex"))
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
@@ -321,6 +330,22 @@ class Guideline:
     @property
     def risk_definition(self) -> RiskDefinition:
         return RiskDefinition(self.to_dict()["risk_definition"])
+
+    @property
+    def profile(self) -> Profile:
+        return Profile(self.to_dict()["profile"])
+
+    @property
+    def del17p_cutoff(self) -> Del17pCutoff:
+        return Del17pCutoff(self.to_dict()["del17p_cutoff"])
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        return Jurisdiction(self.to_dict()["jurisdiction"])
+
+    @property
+    def crcl_weight(self) -> WeightBasis:
+        return WeightBasis(self.to_dict()["crcl_weight"])
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
