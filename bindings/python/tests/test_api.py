@@ -286,3 +286,16 @@ def test_guideline_and_patient_choices_read_back_as_enums() -> None:
     assert g.del17p_cutoff in set(mp.Del17pCutoff) and g.crcl_weight in set(mp.WeightBasis)
     assert g.transplant_age_limit_years == 70
     assert mp.Patient(sex="female").sex is mp.Sex.FEMALE and mp.Patient().sex is None
+
+
+def test_star_import_shadows_no_builtin() -> None:
+    import builtins
+
+    assert not [n for n in mp.__all__ if hasattr(builtins, n)]
+
+
+def test_package_docstring_examples_run() -> None:
+    import doctest
+
+    failures, tried = doctest.testmod(mp, verbose=False)
+    assert tried > 0 and failures == 0

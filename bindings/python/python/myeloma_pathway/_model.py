@@ -44,7 +44,7 @@ __all__ = [
     "MissingInput",
     "RankedOption",
     "Exclusion",
-    "Warning",
+    "PlanWarning",
     "NextDecision",
     "Counterfactual",
     "Position",
@@ -557,8 +557,9 @@ class Exclusion(_Node):
         return _citations(self._data.get("citations"))
 
 
-class Warning(_Node):  # noqa: A001 - the core's name
-    """A warning tied to a hazard."""
+class PlanWarning(_Node):
+    """A warning tied to a hazard (the core's `Warning`; renamed so that a star import does not
+    shadow Python's built-in `Warning`)."""
 
     __slots__ = ()
 
@@ -1169,8 +1170,8 @@ class Plan(_Result):
         return [Exclusion(x) for x in self._data.get("excluded", [])]
 
     @property
-    def warnings(self) -> List[Warning]:
-        return [Warning(w) for w in self._data.get("warnings", [])]
+    def warnings(self) -> List[PlanWarning]:
+        return [PlanWarning(w) for w in self._data.get("warnings", [])]
 
     @property
     def missing_inputs(self) -> List[MissingInput]:
