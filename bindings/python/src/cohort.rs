@@ -104,6 +104,13 @@ pub fn columns() -> Vec<Column> {
         col("neuropathy_with_pain", Bool, "organ_function.neuropathy_with_pain"),
         col("active_infection", Bool, "organ_function.active_infection"),
         col("creatinine_clearance_ml_min", Number, "labs.creatinine_clearance_ml_min"),
+        col("biopsy_proven_plasmacytoma", Bool, "diagnosis.biopsy_proven_plasmacytoma"),
+        col("osteolytic_lesions", Integer, "diagnosis.osteolytic_lesions"),
+        col("mri_focal_lesions", Integer, "diagnosis.mri_focal_lesions"),
+        col("crab_attributable", Bool, "diagnosis.crab_attributable"),
+        col("amyloidosis", Bool, "diagnosis.amyloidosis"),
+        col("involved_light_chain", Text, "diagnosis.involved_light_chain"),
+        col("solitary_lesion_only", Bool, "diagnosis.solitary_lesion_only"),
     ];
     // (column stem, record path, [(suffix, unit as the core spells it)])
     let labs: [LabColumns; 14] = [
@@ -424,7 +431,7 @@ impl Output {
     }
 }
 
-const STR_COLS: [&str; 12] = [
+const STR_COLS: [&str; 13] = [
     "iss",
     "r_iss",
     "r2_iss",
@@ -437,20 +444,21 @@ const STR_COLS: [&str; 12] = [
     "error",
     "error_kind",
     "error_field",
+    "diagnosis",
 ];
 const F64_COLS: [&str; 4] = ["r2_iss_points", "imwg_frailty_points", "creatinine_clearance_ml_min", "n_warnings"];
 const LIST_COLS: [&str; 2] = ["first_options", "missing_inputs"];
 
 /// One row's results.
 struct RowOut {
-    s: [Option<String>; 12],
+    s: [Option<String>; 13],
     f: [Option<f64>; 4],
     l: [Option<Vec<String>>; 2],
     r: [Option<String>; 4],
 }
 
 fn error_row(e: &Error) -> RowOut {
-    let mut s: [Option<String>; 12] = Default::default();
+    let mut s: [Option<String>; 13] = Default::default();
     s[9] = Some(e.to_string());
     s[10] = Some(e.kind().to_string());
     s[11] = e.field().map(str::to_string);
@@ -487,6 +495,7 @@ fn assess_row(input: &Input, i: usize, g: &Guideline) -> RowOut {
                 None,
                 None,
                 None,
+                name_of(&plan.diagnosis.class),
             ],
             f: [
                 plan.staging.r2_iss.points,

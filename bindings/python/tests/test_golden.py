@@ -121,6 +121,12 @@ def _check_expectations(case: Dict[str, Any]) -> None:
             raise AssertionError(f"unhandled expectation {key}")
     for o in plan.options:
         assert o.citations, f"option {o.regimen_id} carries no citation"
+    # Every enum the plan carries reads as a Python enum (a core value Python does not know fails).
+    assert plan.diagnosis is None or isinstance(plan.diagnosis.diagnosis_class, mp.DiagnosisClass)
+    assert isinstance(plan.risk.definition, mp.RiskDefinition)
+    assert all(isinstance(c.state, mp.CriterionState) for c in plan.risk.criteria)
+    assert all(isinstance(c.evidence, mp.Evidence) for o in plan.options for c in o.citations)
+    assert isinstance(plan.position.state.transplant_eligibility, mp.Eligibility)
 
 
 @pytest.mark.parametrize("path", FILES, ids=_ids(FILES))

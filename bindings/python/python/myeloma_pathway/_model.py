@@ -18,6 +18,7 @@ from .enums import (
     ConsolidationRoute,
     CriterionState,
     Del17pCutoff,
+    DiagnosisClass,
     Eligibility,
     EventKind,
     Evidence,
@@ -61,6 +62,7 @@ __all__ = [
     "EligibilityAssessment",
     "EligibilityResult",
     "Basis",
+    "DiagnosisAssessment",
     "DiagnosisResult",
     "ResponseResult",
     "Plan",
@@ -1072,21 +1074,29 @@ class EligibilityResult(_Result):
         return _missing(self._data.get("creatinine_clearance_missing"))
 
 
-class DiagnosisResult(_Result):
+class DiagnosisAssessment(_Node):
     """IMWG 2014 diagnosis (myeloma, smouldering myeloma, MGUS, solitary plasmacytoma) with its
     items, candidates, missing inputs and citations."""
 
     __slots__ = ()
 
     @property
-    def diagnosis_class(self) -> Optional[str]:
-        """The class decided (``multiple_myeloma``, ...), or ``None``."""
-        v = self._data.get("class")
-        return None if v is None else str(v)
+    def diagnosis_class(self) -> DiagnosisClass:
+        """The class decided (``NOT_CLASSIFIABLE`` when the inputs do not decide one)."""
+        return DiagnosisClass(self._data["class"])
+
+    @property
+    def candidates(self) -> List[DiagnosisClass]:
+        """When not classifiable: the classes the missing inputs leave possible."""
+        return [DiagnosisClass(c) for c in self._data.get("candidates", [])]
 
     @property
     def reason(self) -> str:
         return str(self._data.get("reason", ""))
+
+    @property
+    def caveats(self) -> List[str]:
+        return list(self._data.get("caveats", []))
 
     @property
     def missing_inputs(self) -> List[MissingInput]:
@@ -1095,6 +1105,12 @@ class DiagnosisResult(_Result):
     @property
     def citations(self) -> List[Citation]:
         return _citations(self._data.get("citations"))
+
+
+class DiagnosisResult(_Result, DiagnosisAssessment):
+    """The ``diagnose`` assessment, with its basis."""
+
+    __slots__ = ()
 
 
 class ResponseResult(_Result):
@@ -1196,6 +1212,11 @@ class Plan(_Result):
     @property
     def mrd(self) -> Dict[str, Any]:
         return copy.deepcopy(dict(self._data.get("mrd", {})))
+
+    @property
+    def diagnosis(self) -> Optional[DiagnosisAssessment]:
+        """The IMWG 2014 diagnosis the plan rests on (``None`` from a core without it)."""
+        return _opt(DiagnosisAssessment, self._data.get("diagnosis"))
 
     @property
     def counterfactuals(self) -> List[Counterfactual]:

@@ -29,6 +29,7 @@ OUTPUT_COLUMNS: Tuple[str, ...] = (
     "error",
     "error_kind",
     "error_field",
+    "diagnosis",
     "iss",
     "r_iss",
     "r2_iss",

@@ -32,6 +32,7 @@ __all__ = [
     "RIssStage",
     "R2IssStage",
     "Evidence",
+    "DiagnosisClass",
 ]
 
 
@@ -238,3 +239,13 @@ class Evidence(_Id):
     V2 = "V2"
     M = "M"
     C = "C"
+
+
+class DiagnosisClass(_Id):
+    """IMWG 2014 diagnostic class."""
+
+    MULTIPLE_MYELOMA = "multiple_myeloma"
+    SOLITARY_PLASMACYTOMA = "solitary_plasmacytoma"
+    SMOULDERING_MYELOMA = "smouldering_myeloma"
+    MGUS = "mgus"
+    NOT_CLASSIFIABLE = "not_classifiable"
