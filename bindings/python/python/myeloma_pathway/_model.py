@@ -504,6 +504,11 @@ class RankedOption(_Node):
         return str(self._data["name"])
 
     @property
+    def course(self) -> str:
+        """Cycle length and course in words, e.g. ``21-day cycles, 8 cycles``."""
+        return str(self._data.get("course", ""))
+
+    @property
     def schedule(self) -> List[str]:
         return list(self._data.get("schedule", []))
 

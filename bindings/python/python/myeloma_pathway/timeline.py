@@ -248,7 +248,7 @@ def plan_html(plan: "Plan") -> str:
         cites = ", ".join(c.key for c in o.citations)
         cond = f"<br><i>if {_e(o.condition)}</i>" if o.condition else ""
         rows.append(
-            f"<tr><td>{o.rank}</td><td><b>{_e(o.name)}</b> <code>{_e(o.regimen_id)}</code>{cond}</td>"
+            f"<tr><td>{o.rank}</td><td><b>{_e(o.name)}</b> <code>{_e(o.regimen_id)}</code><br><small>{_e(o.course)}</small>{cond}</td>"
             f"<td>{_e(o.action)}</td><td>{'<br>'.join(_e(s) for s in o.schedule)}</td><td>{_e(cites)}</td></tr>"
         )
     excluded = "".join(f"<li><code>{_e(x.regimen_id)}</code>: {_e(x.reason)}</li>" for x in plan.excluded)
