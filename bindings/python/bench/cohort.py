@@ -73,6 +73,10 @@ def main() -> None:
         mp.assess_cohort(df, threads=threads)
         dt = time.perf_counter() - t
         print(f"assess_cohort threads={threads or 'all'}: {n} rows in {dt:.2f} s = {n / dt:,.0f} rows/s")
+    t = time.perf_counter()
+    mp.assess_cohort(df, plan=False)
+    dt = time.perf_counter() - t
+    print(f"assess_cohort plan=False threads=all: {n} rows in {dt:.2f} s = {n / dt:,.0f} rows/s")
     m = min(n, 2000)
     t = time.perf_counter()
     per_row_loop(df.head(m))

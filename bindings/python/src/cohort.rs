@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use myeloma_pathway::cytogenetics::Abnormality;
 use myeloma_pathway::risk::{self, RiskDefinition};
+use myeloma_pathway::{diagnosis, staging};
 use myeloma_pathway::{fitness, recommend, Error, Guideline, Patient};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
@@ -466,47 +467,84 @@ fn error_row(e: &Error) -> RowOut {
 }
 
 /// Assess row `i`. A panic in the core (a bug) becomes an error in this row, never a lost row.
-fn assess_row(input: &Input, i: usize, g: &Guideline) -> RowOut {
+/// Without `with_plan` the plan's own columns (phase, options, warnings) stay empty and the
+/// rest comes from the core's separate assessments, which cost far less than a plan.
+fn assess_row(input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut {
     let run = || -> Result<RowOut, Error> {
         let rec = row_record(input, i)?;
         let p =
             Patient::from_json(&rec.to_string()).map_err(|e| name_cytogenetics(e, &cytogenetics_order(input, i)))?;
-        let plan = recommend(&p, g)?;
         let imwg = fitness::imwg_frailty(&p);
-        let mut missing: Vec<String> = plan.missing_inputs.iter().map(|m| m.field.clone()).collect();
-        missing.dedup();
-        #[allow(clippy::cast_precision_loss)]
-        let n_warnings = plan.warnings.len() as f64;
         let mut r: [Option<String>; 4] = Default::default();
         for (slot, d) in r.iter_mut().zip(RiskDefinition::ALL) {
             *slot = name_of(&risk::assess(&p, d, g.del17p_cutoff).level);
         }
+        let crcl = fitness::creatinine_clearance(&p, g).ok().map(|c| c.ml_min);
+        if with_plan {
+            let plan = recommend(&p, g)?;
+            let mut missing: Vec<String> = plan.missing_inputs.iter().map(|m| m.field.clone()).collect();
+            missing.dedup();
+            #[allow(clippy::cast_precision_loss)]
+            let n_warnings = plan.warnings.len() as f64;
+            return Ok(RowOut {
+                s: [
+                    plan.staging.iss.stage.as_ref().and_then(name_of),
+                    plan.staging.r_iss.stage.as_ref().and_then(name_of),
+                    plan.staging.r2_iss.staging.stage.as_ref().and_then(name_of),
+                    imwg.category.as_ref().and_then(name_of),
+                    fitness::simplified_frailty(&p).category.as_ref().and_then(name_of),
+                    name_of(&plan.transplant_eligibility.eligibility),
+                    name_of(&plan.position.phase),
+                    plan.options.first().map(|o| o.regimen_id.clone()),
+                    name_of(&plan.risk.level),
+                    None,
+                    None,
+                    None,
+                    name_of(&plan.diagnosis.class),
+                ],
+                f: [plan.staging.r2_iss.points, imwg.points.map(f64::from), crcl, Some(n_warnings)],
+                l: [
+                    Some(plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect()),
+                    Some(missing),
+                ],
+                r,
+            });
+        }
+        let staging = staging::stage_all(&p);
+        let risk_g = risk::assess(&p, g.risk_definition, g.del17p_cutoff);
+        let elig = fitness::transplant_eligibility(&p, g);
+        let diagnosis = diagnosis::diagnose_with(&p, g);
+        let mut missing: Vec<String> = staging
+            .iss
+            .missing_inputs
+            .iter()
+            .chain(&staging.r_iss.missing_inputs)
+            .chain(&staging.r2_iss.staging.missing_inputs)
+            .chain(&risk_g.missing_inputs)
+            .chain(&elig.missing_inputs)
+            .chain(&diagnosis.missing_inputs)
+            .map(|m| m.field.clone())
+            .collect();
+        missing.sort();
+        missing.dedup();
         Ok(RowOut {
             s: [
-                plan.staging.iss.stage.as_ref().and_then(name_of),
-                plan.staging.r_iss.stage.as_ref().and_then(name_of),
-                plan.staging.r2_iss.staging.stage.as_ref().and_then(name_of),
+                staging.iss.stage.as_ref().and_then(name_of),
+                staging.r_iss.stage.as_ref().and_then(name_of),
+                staging.r2_iss.staging.stage.as_ref().and_then(name_of),
                 imwg.category.as_ref().and_then(name_of),
                 fitness::simplified_frailty(&p).category.as_ref().and_then(name_of),
-                name_of(&plan.transplant_eligibility.eligibility),
-                name_of(&plan.position.phase),
-                plan.options.first().map(|o| o.regimen_id.clone()),
-                name_of(&plan.risk.level),
+                name_of(&elig.eligibility),
+                None,
+                None,
+                name_of(&risk_g.level),
                 None,
                 None,
                 None,
-                name_of(&plan.diagnosis.class),
+                name_of(&diagnosis.class),
             ],
-            f: [
-                plan.staging.r2_iss.points,
-                imwg.points.map(f64::from),
-                fitness::creatinine_clearance(&p, g).ok().map(|c| c.ml_min),
-                Some(n_warnings),
-            ],
-            l: [
-                Some(plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect()),
-                Some(missing),
-            ],
+            f: [staging.r2_iss.points, imwg.points.map(f64::from), crcl, None],
+            l: [None, Some(missing)],
             r,
         })
     };
@@ -522,12 +560,12 @@ fn assess_row(input: &Input, i: usize, g: &Guideline) -> RowOut {
 
 /// Assess every row, on up to `threads` threads (rows are independent; the output keeps the
 /// input order, so the answer does not depend on the number of threads).
-pub fn assess(input: &Input, g: &Guideline, threads: usize) -> Output {
+pub fn assess(input: &Input, g: &Guideline, threads: usize, with_plan: bool) -> Output {
     let n = input.n_rows;
     // Below a few dozen rows per thread the spawn costs more than it saves.
     let threads = threads.clamp(1, 64).min(n / 32).max(1);
     let rows: Vec<RowOut> = if threads == 1 {
-        (0..n).map(|i| assess_row(input, i, g)).collect()
+        (0..n).map(|i| assess_row(input, i, g, with_plan)).collect()
     } else {
         let chunk = n.div_ceil(threads);
         std::thread::scope(|scope| {
@@ -535,7 +573,7 @@ pub fn assess(input: &Input, g: &Guideline, threads: usize) -> Output {
                 .map(|t| {
                     let lo = (t * chunk).min(n);
                     let hi = ((t + 1) * chunk).min(n);
-                    scope.spawn(move || (lo..hi).map(|i| assess_row(input, i, g)).collect::<Vec<_>>())
+                    scope.spawn(move || (lo..hi).map(|i| assess_row(input, i, g, with_plan)).collect::<Vec<_>>())
                 })
                 .collect();
             let mut all = Vec::with_capacity(n);

@@ -221,7 +221,7 @@ fn enum_ids(name: &str) -> PyResult<Vec<String>> {
 
 /// Assess a cohort given as columns. See `myeloma_pathway.cohort` for the column contract.
 #[pyfunction]
-#[pyo3(signature = (n_rows, numeric, categorical, guideline_json=None, threads=None))]
+#[pyo3(signature = (n_rows, numeric, categorical, guideline_json=None, threads=None, plan=true))]
 fn assess_columns<'py>(
     py: Python<'py>,
     n_rows: usize,
@@ -229,13 +229,14 @@ fn assess_columns<'py>(
     categorical: &Bound<'py, PyDict>,
     guideline_json: Option<&str>,
     threads: Option<usize>,
+    plan: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let threads =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get));
     let guideline = guarded(py, || api::guideline_from(guideline_json))?;
     let input = cohort::Input::from_py(py, n_rows, numeric, categorical)?;
     let out = py
-        .detach(|| catch_unwind(AssertUnwindSafe(|| cohort::assess(&input, &guideline, threads))))
+        .detach(|| catch_unwind(AssertUnwindSafe(|| cohort::assess(&input, &guideline, threads, plan))))
         .map_err(|_| internal(py))?;
     out.into_py_dict(py)
 }

@@ -324,3 +324,25 @@ def test_a_bad_cytogenetic_cell_is_named_by_its_abnormality() -> None:
     assert out["error_kind"].tolist() == [None, "invalid_json"]
     assert out["error_field"][1] == "cytogenetics.gain_1q.status"
     assert out["error"][1].startswith("cytogenetics.gain_1q.status: ")
+
+
+def test_without_the_plan_the_assessments_are_the_same_and_the_plan_columns_are_left_out() -> None:
+    data = _cohort()
+    full = mp.assess_cohort(pd.DataFrame(data), keep="patient_id")
+    fast = mp.assess_cohort(pd.DataFrame(data), keep="patient_id", plan=False)
+    assert list(fast.columns) == ["patient_id", *[c for c in mp.OUTPUT_COLUMNS if c not in mp.PLAN_COLUMNS]]
+    for c in fast.columns:
+        if c == "missing_inputs":
+            continue
+        a = [None if isinstance(x, float) and np.isnan(x) else x for x in full[c]]
+        b = [None if isinstance(x, float) and np.isnan(x) else x for x in fast[c]]
+        assert a == b, c
+    for i, row in enumerate(_rows(data)):
+        if fast["error"][i] is not None:
+            continue
+        rec = _record(row)
+        s, e = mp.stage(rec), mp.eligibility(rec)
+        expected = {m.field for r in (s.iss, s.r_iss, s.r2_iss) for m in r.missing_inputs}
+        expected |= {m.field for m in mp.risk(rec).missing_inputs} | {m.field for m in e.transplant_eligibility.missing_inputs}
+        expected |= {m.field for m in mp.diagnose(rec).missing_inputs}
+        assert set(fast["missing_inputs"][i]) == expected

@@ -58,7 +58,7 @@ from ._model import (
     stage,
     transition,
 )
-from .cohort import OUTPUT_COLUMNS, assess_cohort, input_columns
+from .cohort import OUTPUT_COLUMNS, PLAN_COLUMNS, assess_cohort, input_columns
 from .enums import (
     Abnormality,
     ConsolidationRoute,
@@ -138,6 +138,7 @@ __all__ = [
     "NextDecision",
     "OUTPUT_COLUMNS",
     "OutOfRangeError",
+    "PLAN_COLUMNS",
     "PathwayState",
     "Patient",
     "Phase",

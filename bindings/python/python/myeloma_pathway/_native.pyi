@@ -42,5 +42,6 @@ def assess_columns(
     categorical: Dict[str, Tuple[bytes, List[str]]],
     guideline_json: Optional[str] = None,
     threads: Optional[int] = None,
+    plan: bool = True,
 ) -> Dict[str, List[object]]: ...
 def cohort_columns() -> List[Tuple[str, str, str]]: ...

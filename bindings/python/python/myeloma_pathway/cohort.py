@@ -22,7 +22,7 @@ from . import _native
 from ._model import Guideline, GuidelineLike
 from .errors import ColumnError
 
-__all__ = ["assess_cohort", "input_columns", "OUTPUT_COLUMNS"]
+__all__ = ["assess_cohort", "input_columns", "OUTPUT_COLUMNS", "PLAN_COLUMNS"]
 
 #: Result columns, in order (after any ``keep`` columns).
 OUTPUT_COLUMNS: Tuple[str, ...] = (
@@ -50,6 +50,9 @@ OUTPUT_COLUMNS: Tuple[str, ...] = (
     "missing_inputs",
     "n_warnings",
 )
+
+#: Columns that only a plan gives; left out with ``plan=False``.
+PLAN_COLUMNS: Tuple[str, ...] = ("phase", "first_regimen", "first_options", "n_warnings")
 
 _FLOAT_OUTPUTS = frozenset({"r2_iss_points", "imwg_frailty_points", "creatinine_clearance_ml_min", "n_warnings"})
 _LIST_OUTPUTS = frozenset({"first_options", "missing_inputs"})
@@ -189,6 +192,7 @@ def assess_cohort(
     *,
     keep: Union[str, Sequence[str]] = (),
     threads: Optional[int] = None,
+    plan: bool = True,
 ) -> Any:
     """Assess every row of a cohort; returns the same kind of container, one row per input row.
 
@@ -199,6 +203,11 @@ def assess_cohort(
 
     ``threads`` bounds the worker threads of the Rust work (default: one per core); the answer
     does not depend on it.
+
+    ``plan=False`` skips the plan (the costly part: it re-runs the engine for each
+    counterfactual) and leaves out :data:`PLAN_COLUMNS`; staging, risk, frailty, eligibility,
+    creatinine clearance and diagnosis are the same, and ``missing_inputs`` lists what those
+    assessments missed.
     """
     kind, cols, index = _columns_of(data)
     keep_names = [keep] if isinstance(keep, str) else list(keep)
@@ -233,18 +242,19 @@ def assess_cohort(
         g = guideline.to_json() if isinstance(guideline, Guideline) else Guideline(guideline).to_json()
     if threads is not None and (not isinstance(threads, int) or threads < 1):
         raise ValueError("threads must be a positive integer")
-    raw: Dict[str, List[Any]] = _native.assess_columns(n, numeric, categorical, g, threads)
-    return _pack(kind, raw, {k: cols[k] for k in keep_names}, index, n)
+    raw: Dict[str, List[Any]] = _native.assess_columns(n, numeric, categorical, g, threads, bool(plan))
+    names = OUTPUT_COLUMNS if plan else tuple(c for c in OUTPUT_COLUMNS if c not in PLAN_COLUMNS)
+    return _pack(kind, raw, {k: cols[k] for k in keep_names}, index, n, names)
 
 
-def _pack(kind: str, raw: Dict[str, List[Any]], kept: Dict[str, Any], index: Any, n: int) -> Any:
+def _pack(kind: str, raw: Dict[str, List[Any]], kept: Dict[str, Any], index: Any, n: int, names: Tuple[str, ...]) -> Any:
     import numpy as np
 
     if kind == "pandas":
         import pandas as pd
 
         frame: Dict[str, Any] = {k: pd.Series(v.to_numpy() if hasattr(v, "to_numpy") else v, index=index) for k, v in kept.items()}
-        for c in OUTPUT_COLUMNS:
+        for c in names:
             v = raw[c]
             if c in _FLOAT_OUTPUTS:
                 frame[c] = pd.Series(np.array([np.nan if x is None else x for x in v], dtype=np.float64), index=index)
@@ -256,7 +266,7 @@ def _pack(kind: str, raw: Dict[str, List[Any]], kept: Dict[str, Any], index: Any
         import pyarrow as pa
 
         arrays: Dict[str, Any] = {k: pa.array(v) for k, v in kept.items()}
-        for c in OUTPUT_COLUMNS:
+        for c in names:
             v = raw[c]
             if c in _FLOAT_OUTPUTS:
                 arrays[c] = pa.array(v, type=pa.float64())
@@ -266,7 +276,7 @@ def _pack(kind: str, raw: Dict[str, List[Any]], kept: Dict[str, Any], index: Any
                 arrays[c] = pa.array(v, type=pa.string())
         return pa.table(arrays)
     out: Dict[str, Any] = {k: np.asarray(v) for k, v in kept.items()}
-    for c in OUTPUT_COLUMNS:
+    for c in names:
         v = raw[c]
         if c in _FLOAT_OUTPUTS:
             out[c] = np.array([np.nan if x is None else x for x in v], dtype=np.float64)
