@@ -96,6 +96,7 @@ def test_every_assessment_of_the_core_is_reachable(fit_60: Dict[str, Any]) -> No
         result = mp.assess(name, fit_60)
         assert isinstance(result.to_dict(), dict)
         assert result.basis.kb_sha256 == mp.kb_sha256()
+    assert mp.assess("plan", fit_60).to_text() == mp.recommend(fit_60).to_text()
 
 
 def test_assessments_give_the_rust_bytes(fit_60: Dict[str, Any], mmpath: Path, tmp_path: Path) -> None:

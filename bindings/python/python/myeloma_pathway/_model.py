@@ -1376,6 +1376,8 @@ def assess(name: str, patient: PatientLike, guideline: GuidelineLike = None) -> 
     """Run any of the core's assessments by name (:func:`assessment_names`); the result is the
     typed object of that assessment (a generic result with ``to_dict``/``to_json`` for one this
     package does not know yet)."""
+    if name == "plan":
+        return recommend(patient, guideline)
     cls = _RESULT_TYPES.get(name, _Result)
     return cls(_run(name, patient, guideline))
 
