@@ -116,3 +116,57 @@ fn without_a_centre_threshold_both_melphalan_doses_are_listed() {
     let ids: Vec<&str> = plan.options.iter().map(|o| o.regimen_id.as_str()).collect();
     assert_eq!(ids, ["mel200-asct", "mel140-asct"]);
 }
+
+#[test]
+fn devine_ideal_body_weight_adds_2_3_kg_per_inch_over_60_inches() {
+    // 177.8 cm = 70 inches: male 50 + 23 = 73 kg, female 45.5 + 23 = 68.5 kg.
+    assert!((ideal_body_weight_kg(Sex::Male, 177.8) - 73.0).abs() < 1e-9);
+    assert!((ideal_body_weight_kg(Sex::Female, 177.8) - 68.5).abs() < 1e-9);
+    // 165.1 cm = 65 inches: male 61.5 kg.
+    assert!((ideal_body_weight_kg(Sex::Male, 165.1) - 61.5).abs() < 1e-9);
+}
+
+#[test]
+fn cockcroft_gault_divides_by_72_times_the_creatinine() {
+    let g = Guideline::default();
+    // (140 − 60) × 72 / (72 × 2.0) = 40 mL/min; × 0.85 = 34 for a woman.
+    assert_eq!(
+        creatinine_clearance(&patient(60, "male", 72.0, 175.0, r#"{"value":2.0,"unit":"mg/dL"}"#), &g).unwrap().ml_min,
+        40.0
+    );
+    assert_eq!(
+        creatinine_clearance(&patient(60, "female", 72.0, 175.0, r#"{"value":2.0,"unit":"mg/dL"}"#), &g)
+            .unwrap()
+            .ml_min,
+        34.0
+    );
+    // Age enters as (140 − age): 80-year-old, 60 kg, 1.5 mg/dL → 60 × 60 / 108 = 33.3.
+    assert_eq!(
+        creatinine_clearance(&patient(80, "male", 60.0, 175.0, r#"{"value":1.5,"unit":"mg/dL"}"#), &g).unwrap().ml_min,
+        33.3
+    );
+}
+
+#[test]
+fn adjusted_body_weight_is_ideal_plus_0_4_of_the_excess() {
+    let g = Guideline { crcl_weight: WeightBasis::Adjusted, ..Guideline::default() };
+    // Male, 70 inches: IBW 73 kg; actual 100 kg → 73 + 0.4 × 27 = 83.8 kg.
+    let c = creatinine_clearance(&patient(60, "male", 100.0, 177.8, r#"{"value":2.0,"unit":"mg/dL"}"#), &g).unwrap();
+    assert_eq!(c.weight_kg, Some(83.8));
+    assert_eq!(c.weight_basis, Some(WeightBasis::Adjusted));
+    // (80 × 83.8) / 144 = 46.6 mL/min.
+    assert_eq!(c.ml_min, 46.6);
+}
+
+#[test]
+fn ideal_or_adjusted_weight_without_height_is_reported_missing() {
+    for basis in [WeightBasis::Ideal, WeightBasis::Adjusted] {
+        let g = Guideline { crcl_weight: basis, ..Guideline::default() };
+        let p = Patient::from_json(
+            r#"{"age_years":60,"sex":"male","weight_kg":80,"labs":{"creatinine":{"value":1,"unit":"mg/dL"}}}"#,
+        )
+        .unwrap();
+        let missing = creatinine_clearance(&p, &g).unwrap_err();
+        assert!(missing.iter().any(|m| m.field == "height_cm"), "{basis:?}: {missing:?}");
+    }
+}
