@@ -6,7 +6,7 @@
 //! never negative (clinical-reference §12: "Missing cytogenetics treated as negative").
 //!
 //! FISH positivity cut-offs are laboratory-defined (EMN 2012 guidance: 10% of nuclei for
-//! fusion/break-apart probes, 20% for numerical/deletion probes; clinical-reference §2.2, [M]),
+//! fusion/break-apart probes, 20% for numerical/deletion probes; clinical-reference §2.2, \[M\]),
 //! so the laboratory's call is taken as given and the fraction is stored alongside it.
 
 use std::collections::BTreeMap;

@@ -21,9 +21,9 @@
 //! - **Calcium (C)**: the SI figures, **> 2.75 mmol/L** or **> 0.25 mmol/L above the ULN**. The
 //!   paper's "> 11 mg/dL" and "> 1 mg/dL" are rounded conversions (2.75 mmol/L = 11.022 mg/dL).
 //! - Creatinine clearance: the reported value, else Cockcroft-Gault with the guideline's weight
-//!   basis (IMWG accepts validated equations; tagged [M] in the reference).
+//!   basis (IMWG accepts validated equations; tagged \[M\] in the reference).
 //! - **Bone lesions with marrow plasma cells < 10%**: more than one lesion is needed to tell
-//!   myeloma from a solitary plasmacytoma with minimal marrow involvement ([M]).
+//!   myeloma from a solitary plasmacytoma with minimal marrow involvement (\[M\]).
 //! - Precedence when two classes are met: myeloma, then solitary plasmacytoma, then smouldering
 //!   myeloma (urine M-protein ≥ 500 mg/24 h with a small serum spike), then MGUS.
 
@@ -49,13 +49,13 @@ pub const HEMOGLOBIN_BELOW_LLN_BY_G_L: f64 = 20.0;
 pub const HEMOGLOBIN_BELOW_G_L: f64 = 100.0;
 /// B: at least this many osteolytic lesions (IMWG 2014, §1.1).
 pub const OSTEOLYTIC_LESIONS_AT_LEAST: u16 = 1;
-/// B when marrow plasma cells are < 10%: more than one lesion (clinical-reference §1.1 footnote, [M]).
+/// B when marrow plasma cells are < 10%: more than one lesion (clinical-reference §1.1 footnote, \[M\]).
 pub const OSTEOLYTIC_LESIONS_LOW_MARROW_AT_LEAST: u16 = 2;
 /// S: clonal marrow plasma cells at least this, % (IMWG 2014, §1.1).
 pub const BMPC_SIXTY_AT_LEAST_PCT: f64 = 60.0;
 /// Li: involved/uninvolved serum FLC ratio at least this (IMWG 2014, §1.1).
 pub const FLC_RATIO_AT_LEAST: f64 = 100.0;
-/// Li: involved serum FLC at least this, mg/L (IMWG 2014, §1.1; [V2]).
+/// Li: involved serum FLC at least this, mg/L (IMWG 2014, §1.1; \[V2\]).
 pub const INVOLVED_FLC_AT_LEAST_MG_L: f64 = 100.0;
 /// M: more than this many focal lesions on MRI, each ≥ 5 mm (IMWG 2014, §1.1).
 pub const MRI_FOCAL_LESIONS_ABOVE: u16 = 1;

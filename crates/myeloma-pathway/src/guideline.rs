@@ -47,7 +47,7 @@ pub enum WeightBasis {
     Adjusted,
 }
 
-/// Organ-function gates for autologous transplant. The reference tags these [M] ("check the
+/// Organ-function gates for autologous transplant. The reference tags these \[M\] ("check the
 /// protocol in use", §5.1): they are the centre's choice, defaulting to the values it lists.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -216,33 +216,33 @@ const FLC_RATIO: &str = "flc-ratio-katzmann-2002";
 const MICRO: i64 = 1_000_000;
 
 // Thresholds, in micro-units of the canonical unit. A threshold's comment is its citation.
-/// Urine M-protein measurable: ≥200 mg/24 h (clinical-reference §4.1, [M]).
+/// Urine M-protein measurable: ≥200 mg/24 h (clinical-reference §4.1, \[M\]).
 const URINE_MEASURABLE: i64 = 200 * MICRO;
-/// Involved FLC measurable: ≥10 mg/dL = 100 mg/L, with an abnormal ratio (§4.1, [M]).
+/// Involved FLC measurable: ≥10 mg/dL = 100 mg/L, with an abnormal ratio (§4.1, \[M\]).
 const FLC_MEASURABLE: i64 = 100 * MICRO;
-/// Marrow route for PR: baseline BMPC ≥30% (§4.1, [V1] S20 / [V2] S21).
+/// Marrow route for PR: baseline BMPC ≥30% (§4.1, \[V1\] S20 / \[V2\] S21).
 const BMPC_MEASURABLE: i64 = 30 * MICRO;
-/// VGPR: urine M-protein <100 mg/24 h (§4.1, [V2] S21).
+/// VGPR: urine M-protein <100 mg/24 h (§4.1, \[V2\] S21).
 const URINE_VGPR: i64 = 100 * MICRO;
-/// PR: urine M-protein <200 mg/24 h (§4.1, [V1] S20).
+/// PR: urine M-protein <200 mg/24 h (§4.1, \[V1\] S20).
 const URINE_PR: i64 = 200 * MICRO;
-/// CR: <5% plasma cells in the marrow aspirate (§4.1, [V1] S20; "≤5%" in S22 is wrong, §10.7).
+/// CR: <5% plasma cells in the marrow aspirate (§4.1, \[V1\] S20; "≤5%" in S22 is wrong, §10.7).
 const BMPC_CR: i64 = 5 * MICRO;
-/// PD: serum M-protein absolute increase ≥0.5 g/dL (§4.1, [V2] S21).
+/// PD: serum M-protein absolute increase ≥0.5 g/dL (§4.1, \[V2\] S21).
 const SERUM_PD_ABS: i64 = MICRO / 2;
-/// PD: ≥1 g/dL when the lowest M component was ≥5 g/dL (§4.1, [V2] S21).
+/// PD: ≥1 g/dL when the lowest M component was ≥5 g/dL (§4.1, \[V2\] S21).
 const SERUM_PD_ABS_HIGH: i64 = MICRO;
-/// The nadir from which the 1 g/dL rule applies: 5 g/dL (§4.1, [V2] S21).
+/// The nadir from which the 1 g/dL rule applies: 5 g/dL (§4.1, \[V2\] S21).
 const SERUM_PD_HIGH_NADIR: i64 = 5 * MICRO;
-/// PD: urine absolute increase ≥200 mg/24 h (§4.1, [V2] S21).
+/// PD: urine absolute increase ≥200 mg/24 h (§4.1, \[V2\] S21).
 const URINE_PD_ABS: i64 = 200 * MICRO;
-/// PD: dFLC absolute increase >10 mg/dL = 100 mg/L (§4.1, [V2] S21).
+/// PD: dFLC absolute increase >10 mg/dL = 100 mg/L (§4.1, \[V2\] S21).
 const DFLC_PD_ABS: i64 = 100 * MICRO;
-/// PD: BMPC absolute increase ≥10% (§4.1, [V2] S21).
+/// PD: BMPC absolute increase ≥10% (§4.1, \[V2\] S21).
 const BMPC_PD_ABS: i64 = 10 * MICRO;
-/// Normal κ/λ ratio, lower bound ×100: 0.26 (Katzmann 2002, docs/evidence-checks.md #12, [V1]).
+/// Normal κ/λ ratio, lower bound ×100: 0.26 (Katzmann 2002, docs/evidence-checks.md #12, \[V1\]).
 const FLC_RATIO_LOW_X100: i64 = 26;
-/// Normal κ/λ ratio, upper bound ×100: 1.65 (Katzmann 2002, [V1]).
+/// Normal κ/λ ratio, upper bound ×100: 1.65 (Katzmann 2002, \[V1\]).
 const FLC_RATIO_HIGH_X100: i64 = 165;
 
 /// Parameters of the response and MRD assessment that sources leave to the caller.
@@ -545,7 +545,7 @@ impl Req {
 }
 
 /// The latest marrow result at or before `i` and after baseline (marrow results need not be
-/// confirmed, Durie 2006 [M]): (assessment index, value).
+/// confirmed, Durie 2006 \[M\]): (assessment index, value).
 fn carried<T: Copy>(tps: &[Tp], i: usize, get: impl Fn(&Tp) -> Option<T>) -> Option<(usize, T)> {
     (1..=i).rev().find_map(|j| tps.get(j).and_then(|t| get(t).map(|v| (j, v))))
 }
@@ -1490,7 +1490,7 @@ pub struct MrdAssessment {
     pub sustained_months: u32,
     /// Citation key of the definitions.
     pub citation: &'static str,
-    /// Evidence for the definitions ([M]; the category names are [V2]).
+    /// Evidence for the definitions (\[M\]; the category names are \[V2\]).
     pub evidence: Evidence,
 }
 
