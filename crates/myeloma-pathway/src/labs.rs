@@ -112,13 +112,8 @@ fn round_canonical(v: f64) -> f64 {
 }
 
 fn fmt_num(v: f64) -> String {
-    let s = format!("{v:.6}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
+    // "{:.6}" always has a digit before the point, so trimming never leaves an empty string.
+    format!("{v:.6}").trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// A laboratory value of analyte `A`, stored in its canonical unit, with the entry kept.
@@ -154,8 +149,10 @@ impl<A: Analyte> LabValue<A> {
             });
         };
         let (lo, hi) = A::RANGE;
-        let canonical = round_canonical(value * factor);
-        if !value.is_finite() || canonical < lo || canonical > hi {
+        // `+ 0.0` turns a -0.0 into 0.0. A negative entry is refused before rounding, so a tiny
+        // negative value cannot round to zero and pass.
+        let canonical = round_canonical(value * factor) + 0.0;
+        if !value.is_finite() || (value < 0.0 && lo >= 0.0) || canonical < lo || canonical > hi {
             return Err(Error::OutOfRange {
                 field: format!("{field}.value"),
                 value,

@@ -203,3 +203,29 @@ fn a_range_starting_at_zero_is_written_as_zero() {
     let e = LabValue::<SerumMProtein>::new("labs.serum_m_protein", -0.5, "g/dL").unwrap_err();
     assert_eq!(e.accepted_range(), Some("0..=15 g/dL"));
 }
+
+#[test]
+fn imwg_2016_non_hyperdiploidy_evidence_appears_only_when_it_decides() {
+    let with = |status: &str| {
+        let mut cyto = negative_panel_except(vec![]);
+        cyto.as_array_mut().unwrap().push(finding("hyperdiploidy", status));
+        risk::assess(&patient(json!({"cytogenetics": cyto})), RiskDefinition::Imwg2016, Del17pCutoff::Above20)
+    };
+    let non = with("not_detected");
+    let c = non.criteria.iter().find(|c| c.description == "non-hyperdiploidy").unwrap();
+    assert_eq!(
+        (c.state, c.evidence.clone()),
+        (CriterionState::Met, vec!["non-hyperdiploid (hyperdiploidy not detected)".to_string()])
+    );
+    assert_eq!(non.deciding, ["non-hyperdiploid (hyperdiploidy not detected)"]);
+    let hyper = with("detected");
+    let c = hyper.criteria.iter().find(|c| c.description == "non-hyperdiploidy").unwrap();
+    assert_eq!(c.state, CriterionState::NotMet);
+    assert!(c.evidence.is_empty());
+}
+
+#[test]
+fn negative_zero_and_tiny_bounds_are_written_as_zero() {
+    let e = LabValue::<SerumMProtein>::new("m", -1e-9, "g/L").unwrap_err();
+    assert_eq!(e.accepted_range(), Some("0..=150 g/L"));
+}
