@@ -364,6 +364,18 @@ mp_status mp_assess(const mp_patient *patient,
                     mp_assessment **assessment_out);
 
 /**
+ * Make an assessment: the conventional `mp_<type>_new` name for [`mp_assess`], with the same
+ * arguments, behaviour, status codes and ownership (free it with `mp_assessment_free`).
+ *
+ * # Safety
+ * As [`mp_assess`].
+ */
+mp_status mp_assessment_new(const mp_patient *patient,
+                            const mp_guideline *guideline,
+                            uint32_t kind,
+                            mp_assessment **assessment_out);
+
+/**
  * Run one assessment on a patient record given as JSON, with an optional guideline as JSON
  * (NULL or an empty string: the default guideline). The JSON entry point: the same as the
  * core's `api::run_json`, `mmpath <stage|risk|...> --json` and the Python package.
@@ -642,6 +654,15 @@ mp_status mp_patient_set_finding_with_fraction(mp_patient *patient,
 mp_status mp_recommend(const mp_patient *patient,
                        const mp_guideline *guideline,
                        mp_plan **plan_out);
+
+/**
+ * Make a plan: the conventional `mp_<type>_new` name for [`mp_recommend`], with the same
+ * arguments, behaviour, status codes and ownership (free the plan with `mp_plan_free`).
+ *
+ * # Safety
+ * As [`mp_recommend`].
+ */
+mp_status mp_plan_new(const mp_patient *patient, const mp_guideline *guideline, mp_plan **plan_out);
 
 /**
  * Free a plan. NULL is accepted and ignored. Every string borrowed from the plan is invalid

@@ -74,6 +74,22 @@ pub unsafe extern "C" fn mp_assess(
     })
 }
 
+/// Make an assessment: the conventional `mp_<type>_new` name for [`mp_assess`], with the same
+/// arguments, behaviour, status codes and ownership (free it with `mp_assessment_free`).
+///
+/// # Safety
+/// As [`mp_assess`].
+#[no_mangle]
+pub unsafe extern "C" fn mp_assessment_new(
+    patient: *const mp_patient,
+    guideline: *const mp_guideline,
+    kind: u32,
+    assessment_out: *mut *mut mp_assessment,
+) -> mp_status {
+    // SAFETY: the caller's contract is mp_assess's; it runs inside the panic boundary.
+    unsafe { mp_assess(patient, guideline, kind, assessment_out) }
+}
+
 /// Run one assessment on a patient record given as JSON, with an optional guideline as JSON
 /// (NULL or an empty string: the default guideline). The JSON entry point: the same as the
 /// core's `api::run_json`, `mmpath <stage|risk|...> --json` and the Python package.

@@ -156,6 +156,21 @@ pub unsafe extern "C" fn mp_recommend(
     })
 }
 
+/// Make a plan: the conventional `mp_<type>_new` name for [`mp_recommend`], with the same
+/// arguments, behaviour, status codes and ownership (free the plan with `mp_plan_free`).
+///
+/// # Safety
+/// As [`mp_recommend`].
+#[no_mangle]
+pub unsafe extern "C" fn mp_plan_new(
+    patient: *const mp_patient,
+    guideline: *const mp_guideline,
+    plan_out: *mut *mut mp_plan,
+) -> mp_status {
+    // SAFETY: the caller's contract is mp_recommend's; it runs inside the panic boundary.
+    unsafe { mp_recommend(patient, guideline, plan_out) }
+}
+
 /// Free a plan. NULL is accepted and ignored. Every string borrowed from the plan is invalid
 /// afterwards.
 ///

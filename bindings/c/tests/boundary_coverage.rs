@@ -6,7 +6,9 @@
 use std::path::Path;
 
 /// Helpers that wrap their whole work in `ffi_status`.
-const WRAPPERS: [&str; 6] = ["ffi(", "ffi_status(", "get(", "set(", "set_lab(", "set_finding_impl("];
+/// (`mp_plan_new` and `mp_assessment_new` delegate to exports that do.)
+const WRAPPERS: [&str; 8] =
+    ["ffi(", "ffi_status(", "get(", "set(", "set_lab(", "set_finding_impl(", "mp_recommend(", "mp_assess("];
 
 fn body_of(src: &str, start: usize) -> &str {
     // Exported functions end at the first line that is exactly "}".

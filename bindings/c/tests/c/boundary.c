@@ -113,6 +113,8 @@ static void null_arguments(void) {
   NUL_ARG(mp_guideline_json(g, NULL));
   NUL_ARG(mp_recommend(NULL, g, &plan_out));
   NUL_ARG(mp_recommend(p, g, NULL));
+  NUL_ARG(mp_plan_new(NULL, g, &plan_out));
+  NUL_ARG(mp_plan_new(p, g, NULL));
   NUL_ARG(mp_plan_json(NULL, &s));
   NUL_ARG(mp_plan_json(plan, NULL));
   NUL_ARG(mp_plan_text(NULL, &s));
@@ -145,6 +147,8 @@ static void null_arguments(void) {
   NUL_ARG(mp_plan_missing_input_field(plan, 0, NULL));
   NUL_ARG(mp_assess(NULL, g, MP_ASSESSMENT_KIND_STAGE, &a_out));
   NUL_ARG(mp_assess(p, g, MP_ASSESSMENT_KIND_STAGE, NULL));
+  NUL_ARG(mp_assessment_new(NULL, g, MP_ASSESSMENT_KIND_STAGE, &a_out));
+  NUL_ARG(mp_assessment_new(p, g, MP_ASSESSMENT_KIND_STAGE, NULL));
   NUL_ARG(mp_assess_json(MP_ASSESSMENT_KIND_STAGE, NULL, "{}", &a_out));
   NUL_ARG(mp_assess_json(MP_ASSESSMENT_KIND_STAGE, PATIENT_JSON, "{}", NULL));
   NUL_ARG(mp_assessment_json(NULL, &s));
@@ -168,6 +172,22 @@ static void null_arguments(void) {
     mp_plan_free(with_null);
     mp_assessment_free(b);
     mp_assessment_free(c);
+  }
+  /* The mp_<type>_new constructors are the same calls as mp_recommend and mp_assess. */
+  {
+    mp_plan *made = NULL;
+    mp_assessment *x = NULL, *y = NULL;
+    const char *j1 = NULL, *j2 = NULL;
+    check(is(mp_plan_new(p, g, &made), MP_STATUS_OK) && mp_plan_json(made, &j1) == MP_STATUS_OK &&
+              mp_plan_json(plan, &j2) == MP_STATUS_OK && strcmp(j1, j2) == 0,
+          "mp_plan_new gives the same plan as mp_recommend");
+    check(is(mp_assessment_new(p, g, MP_ASSESSMENT_KIND_STAGE, &x), MP_STATUS_OK) &&
+              is(mp_assess(p, g, MP_ASSESSMENT_KIND_STAGE, &y), MP_STATUS_OK) && mp_assessment_json(x, &j1) == MP_STATUS_OK &&
+              mp_assessment_json(y, &j2) == MP_STATUS_OK && strcmp(j1, j2) == 0,
+          "mp_assessment_new gives the same assessment as mp_assess");
+    mp_plan_free(made);
+    mp_assessment_free(x);
+    mp_assessment_free(y);
   }
   mp_patient_free(NULL);
   mp_guideline_free(NULL);
