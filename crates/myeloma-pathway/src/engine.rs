@@ -537,6 +537,9 @@ fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<String>) {
             }
         }
     }
+    if let Some(note) = frailty_dose_note(cx.p) {
+        notes.push(note);
+    }
     if drugs.iter().any(|d| d.class() == DrugClass::ImmunomodulatoryDrug) {
         notes.push("IMiD: VTE thromboprophylaxis by risk factors (aspirin for 0–1, LMWH or warfarin for ≥2 or therapy-related) [imwg-vte-2008]".into());
     }
@@ -544,6 +547,24 @@ fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<String>) {
         notes.push("some schedule lines are unchecked in the project's clinical reference ([M]): confirm days and doses against the protocol or label before prescribing".into());
     }
     (notes, schedule)
+}
+
+/// Frailty feeds the dose choice: the reference carries no frailty-specific dose rule, so the
+/// plan states the IMWG cohort's toxicity and discontinuation by frailty group (Palumbo 2015,
+/// clinical-reference §5.2, \[V1\]) for the clinician to weigh, without inventing a dose.
+fn frailty_dose_note(p: &Patient) -> Option<String> {
+    let f = fitness::imwg_frailty(p);
+    let (category, points) = (f.category?, f.points?);
+    let group = match category {
+        fitness::FrailtyCategory::IntermediateFit => "intermediate-fit",
+        fitness::FrailtyCategory::Frail => "frail",
+        _ => return None,
+    };
+    Some(format!(
+        "{group} by the IMWG frailty score ({points} points): in the IMWG cohort, grade ≥3 non-haematological adverse \
+         events at 12 months were 22.2% (fit), 26.4% (intermediate-fit) and 34.0% (frail), and discontinuation 16.5%, \
+         20.8% and 31.2%: weigh reduced-intensity dosing [imwg-frailty-2015]"
+    ))
 }
 
 /// Lenalidomide renal starting dose by label (clinical-reference §7.1). `None` = no adjustment.

@@ -49,3 +49,23 @@ fn the_text_rendering_states_the_disclaimer_position_and_basis() {
     assert!(text.contains("Diagnosis: multiple myeloma — "));
     assert!(text.contains(myeloma_pathway::KnowledgeBase::embedded().sha256()));
 }
+
+#[test]
+fn frailty_feeds_the_dose_choice_with_the_imwg_cohort_figures_only_when_not_fit() {
+    let note = |charlson: u8, adl: u8| {
+        let mut r =
+            PatientRecord::from_json(include_str!("../../../examples/patients/fit-60-standard-risk.json")).unwrap();
+        r.frailty = Some(myeloma_pathway::patient::FrailtyInputs {
+            charlson: Some(charlson),
+            katz_adl: Some(adl),
+            lawton_iadl: Some(8),
+        });
+        let p = plan(&r);
+        p.options[0].notes.iter().find(|n| n.contains("IMWG frailty score")).cloned()
+    };
+    assert_eq!(note(0, 6), None, "fit: no frailty note");
+    assert!(note(2, 6).unwrap().starts_with("intermediate-fit by the IMWG frailty score (1 points)"));
+    let frail = note(2, 4).unwrap();
+    assert!(frail.starts_with("frail by the IMWG frailty score (2 points)"));
+    assert!(frail.contains("34.0% (frail)") && frail.contains("31.2%") && frail.ends_with("[imwg-frailty-2015]"));
+}
