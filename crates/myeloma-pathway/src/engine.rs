@@ -1130,7 +1130,8 @@ fn during_maintenance(cx: &mut Ctx<'_>, mrd: &MrdSummary) -> (Vec<RankedOption>,
             warn(cx, "daratumumab_may_stop", "sustained MRD negativity (≥12 months) after ≥24 months of D-R: PERSEUS stopped daratumumab here; lenalidomide continues".into(), &["perseus"]);
         }
         if let crate::regimen::Duration::Months { count } = r.duration {
-            let cycles_total = u32::from(count) * 30 / u32::from(r.cycle_length_days.max(1));
+            // Calendar months of 365.25/12 days: 24 months = 730 days = 26 × 28-day or 52 × 14-day cycles.
+            let cycles_total = u32::from(count) * 36525 / 1200 / u32::from(r.cycle_length_days.max(1));
             if u32::from(s.cycles_in_phase) >= cycles_total {
                 warn(
                     cx,
