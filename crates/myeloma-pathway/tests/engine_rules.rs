@@ -392,3 +392,80 @@ fn phase_ids_and_refusal_messages_are_stable() {
     assert_eq!(e, Refusal::ConsolidationBeforeInduction);
     assert_eq!(e.to_string(), "consolidation cannot precede induction");
 }
+
+#[test]
+fn trial_age_notes_are_inclusive_of_the_trial_bounds() {
+    let note = |age: u16, id: &str| {
+        let mut v = frail();
+        v["age_years"] = json!(age);
+        // Transplant-ineligible at any age (LVEF below the centre's gate).
+        v["organ_function"]["lvef_pct"] = json!(35);
+        let p = plan(&v);
+        option(&p, id).notes.iter().any(|n| n.contains("outside the trial population"))
+    };
+    // CEPHEUS 31–80, IMROZ 18–80 (transplant-ineligible patients here).
+    assert!(note(30, "d-vrd-cepheus"));
+    assert!(!note(31, "d-vrd-cepheus"));
+    assert!(!note(80, "isa-vrd-imroz"));
+    assert!(note(81, "isa-vrd-imroz"));
+}
+
+#[test]
+fn the_dexamethasone_note_starts_above_75() {
+    let has = |age: u16| {
+        let mut v = frail();
+        v["age_years"] = json!(age);
+        option(&plan(&v), "vrd").notes.iter().any(|n| n.starts_with("older than 75"))
+    };
+    assert!(!has(75));
+    assert!(has(76));
+}
+
+#[test]
+fn an_anti_cd38_triplet_is_called_a_combination_not_a_quadruplet() {
+    let p = plan(&frail());
+    assert!(option(&p, "drd").rationale.iter().any(|r| r == "anti-CD38 combination with trial evidence: MAIA"));
+}
+
+#[test]
+fn stem_cell_collection_is_flagged_when_krd_is_the_lenalidomide_induction_offered() {
+    let mut v = base();
+    v["organ_function"]["peripheral_neuropathy_grade"] = json!(3);
+    let p = plan(&v);
+    assert!(p.options.iter().all(|o| !o.regimen_id.contains("vrd")));
+    assert!(codes(&p).contains(&"stem_cell_collection"));
+}
+
+#[test]
+fn a_transplant_offered_while_eligibility_is_undetermined_says_so() {
+    let mut v = base();
+    v["organ_function"].as_object_mut().unwrap().remove("dlco_pct");
+    history(&mut v, induction("vrd", 4, Some("vgpr")));
+    let p = plan(&v);
+    assert!(option(&p, "mel200-asct").rationale.iter().any(|r| r == "eligibility undetermined: see missing inputs"));
+    let mut e = base();
+    history(&mut e, induction("vrd", 4, Some("vgpr")));
+    assert!(!option(&plan(&e), "mel200-asct").rationale.iter().any(|r| r.starts_with("eligibility undetermined")));
+}
+
+#[test]
+fn the_ims_2025_what_if_for_del17p_uses_a_clonal_fraction_that_decides() {
+    let mut v = base();
+    history(&mut v, [induction("vrd", 4, Some("vgpr")), vec![ev("transplant_done")]].concat());
+    v["cytogenetics"] = json!([
+        {"abnormality": "del_17p", "status": "not_detected"}, {"abnormality": "tp53_mutation", "status": "not_detected"},
+        {"abnormality": "t_4_14", "status": "not_detected"}, {"abnormality": "t_14_16", "status": "not_detected"},
+        {"abnormality": "t_14_20", "status": "not_detected"}, {"abnormality": "gain_1q", "status": "not_detected"},
+        {"abnormality": "del_1p32", "status": "not_detected"}
+    ]);
+    let g = Guideline { risk_definition: myeloma_pathway::risk::RiskDefinition::Ims2025, ..Guideline::default() };
+    let p = plan_with(&v, &g);
+    assert_eq!(p.options[0].regimen_id, "len-maintenance");
+    let c = p.counterfactuals.iter().find(|c| c.change == "if del(17p) were detected").unwrap();
+    assert_eq!(c.first_options, ["bortezomib-maintenance", "ixazomib-maintenance"]);
+}
+
+#[test]
+fn progression_during_typed_induction_opens_line_2() {
+    assert_eq!(Pathway::diagnosed().start_induction("vrd").progression().line(), 2);
+}
