@@ -1348,9 +1348,9 @@ fn counterfactuals(p: &Patient, g: &Guideline, plan: &Plan) -> Vec<Counterfactua
         for alt in alternatives {
             let mut q = p.clone();
             q.cytogenetics = p.cytogenetics.with_status(a, alt);
-            if alt == Status::Detected && a == Abnormality::Del17p {
-                // A detected del(17p) without a fraction is not decisive under IMS 2025; use a
-                // clearly clonal fraction for the what-if.
+            if alt == Status::Detected {
+                // A what-if finding carries a clearly clonal fraction (50%), so criteria with a
+                // fraction cut-off (IMS 2025 del(17p) > 20%) are decided by it.
                 let mut f = crate::cytogenetics::Finding::new(a, alt);
                 f.clonal_fraction_pct = Some(50.0);
                 let findings: Vec<_> =

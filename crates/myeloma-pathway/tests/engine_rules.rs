@@ -469,3 +469,20 @@ fn the_ims_2025_what_if_for_del17p_uses_a_clonal_fraction_that_decides() {
 fn progression_during_typed_induction_opens_line_2() {
     assert_eq!(Pathway::diagnosed().start_induction("vrd").progression().line(), 2);
 }
+
+#[test]
+fn a_regimen_without_an_anti_cd38_antibody_claims_no_anti_cd38_evidence() {
+    let p = plan(&base());
+    assert!(!option(&p, "vrd").rationale.iter().any(|r| r.contains("anti-CD38")));
+    assert!(!option(&p, "vcd").rationale.iter().any(|r| r.contains("anti-CD38")));
+}
+
+#[test]
+fn no_stem_cell_flag_when_no_lenalidomide_induction_is_offered() {
+    let mut v = base();
+    history(&mut v, vec![json!({"event": "intolerance", "drug": "lenalidomide"})]);
+    let p = plan(&v);
+    let offered: Vec<&str> = p.options.iter().map(|o| o.regimen_id.as_str()).collect();
+    assert_eq!(offered, ["vcd"], "only VCd has no lenalidomide");
+    assert!(!codes(&p).contains(&"stem_cell_collection"));
+}
