@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::citation::{cite, Citation, Evidence};
-use crate::cytogenetics::{Abnormality, Status};
+use crate::cytogenetics::Status;
 use crate::drugs::{Drug, DrugClass};
 use crate::error::Result;
 use crate::fitness::{self, Eligibility, EligibilityAssessment};
@@ -15,7 +15,6 @@ use crate::missing::{normalise, MissingInput};
 use crate::pathway::{replay, PathwayState, Phase};
 use crate::patient::Patient;
 use crate::regimen::{Regimen, RiskFit, Setting, StepUp, Use};
-use crate::response::ResponseCategory;
 use crate::risk::{self, RiskAssessment, RiskLevel};
 use crate::staging::{self, StagingSummary};
 
@@ -768,7 +767,7 @@ fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
         options.push(opt);
     }
     if e != Eligibility::Ineligible
-        && options.iter().any(|o| o.regimen_id.contains("vrd") || o.regimen_id == "krd" || o.regimen_id == "rd")
+        && options.iter().any(|o| kb.regimen(&o.regimen_id).is_some_and(|r| r.drugs().contains(&Drug::Lenalidomide)))
     {
         warn(
             cx,
@@ -1306,39 +1305,8 @@ fn first_names(plan: &Plan) -> Vec<String> {
 fn counterfactuals(p: &Patient, g: &Guideline, plan: &Plan) -> Vec<Counterfactual> {
     let base = first_ids(plan);
     let mut out = Vec::new();
-    let relevant: Vec<Abnormality> = {
-        let mut v: Vec<Abnormality> = plan.risk.criteria.iter().flat_map(|_| Vec::new()).collect();
-        v.extend(match g.risk_definition {
-            risk::RiskDefinition::Article => vec![Abnormality::Del17p, Abnormality::T4_14, Abnormality::Gain1q],
-            risk::RiskDefinition::Imwg2016 => vec![
-                Abnormality::Del17p,
-                Abnormality::T4_14,
-                Abnormality::T14_16,
-                Abnormality::T14_20,
-                Abnormality::Gain1q,
-                Abnormality::Hyperdiploidy,
-            ],
-            risk::RiskDefinition::Msmart3 => vec![
-                Abnormality::Del17p,
-                Abnormality::T4_14,
-                Abnormality::T14_16,
-                Abnormality::T14_20,
-                Abnormality::Gain1q,
-                Abnormality::Tp53Mutation,
-            ],
-            risk::RiskDefinition::Ims2025 => vec![
-                Abnormality::Del17p,
-                Abnormality::Tp53Mutation,
-                Abnormality::T4_14,
-                Abnormality::T14_16,
-                Abnormality::T14_20,
-                Abnormality::Gain1q,
-                Abnormality::Del1p32,
-            ],
-        });
-        v
-    };
-    for a in relevant {
+    let relevant = g.risk_definition.abnormalities();
+    for &a in relevant {
         let now = p.cytogenetics.status(a);
         let alternatives: Vec<Status> = match now {
             Status::Detected => vec![Status::NotDetected],
@@ -1394,6 +1362,3 @@ impl Plan {
         crate::render::plan_text(self)
     }
 }
-
-#[allow(dead_code)]
-fn _assert_response(_: ResponseCategory) {}

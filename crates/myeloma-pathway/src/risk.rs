@@ -51,6 +51,18 @@ impl RiskDefinition {
         Self::ALL.into_iter().find(|d| d.id() == s)
     }
 
+    /// Every cytogenetic abnormality this definition reads; flipping any other never changes its
+    /// level (tested). Counterfactuals flip exactly these.
+    pub fn abnormalities(&self) -> &'static [Abnormality] {
+        use Abnormality::*;
+        match self {
+            RiskDefinition::Article => &[Del17p, T4_14, Gain1q],
+            RiskDefinition::Imwg2016 => &[T4_14, T14_16, T14_20, Del17p, Gain1q, Hyperdiploidy],
+            RiskDefinition::Msmart3 => &[T4_14, T14_16, T14_20, Del17p, Tp53Mutation, Gain1q],
+            RiskDefinition::Ims2025 => &[Del17p, Tp53Mutation, T4_14, T14_16, T14_20, Gain1q, Del1p32],
+        }
+    }
+
     fn citation_key(&self) -> &'static str {
         match self {
             RiskDefinition::Article => "article-pathway",

@@ -229,3 +229,60 @@ fn negative_zero_and_tiny_bounds_are_written_as_zero() {
     let e = LabValue::<SerumMProtein>::new("m", -1e-9, "g/L").unwrap_err();
     assert_eq!(e.accepted_range(), Some("0..=150 g/L"));
 }
+
+/// The counterfactuals flip `RiskDefinition::abnormalities()`: that list must hold every
+/// abnormality a definition reads, and none it ignores.
+#[test]
+fn each_risk_definition_reads_exactly_the_abnormalities_it_lists() {
+    use myeloma_pathway::cytogenetics::{Abnormality, CytogeneticProfile, Finding, Status};
+    let statuses = [Status::Detected, Status::NotDetected, Status::NotTested];
+    // Bases: all negative; all untested; all negative but 1q+, or but t(4;14) (IMS 2025 reads each
+    // only together with the other).
+    let all_negative: Vec<Finding> = Abnormality::ALL.iter().map(|a| Finding::new(*a, Status::NotDetected)).collect();
+    let bases: Vec<Vec<Finding>> = vec![
+        all_negative.clone(),
+        vec![],
+        {
+            let mut v = all_negative.clone();
+            v[4] = Finding::new(Abnormality::Gain1q, Status::Detected);
+            v
+        },
+        {
+            let mut v = all_negative.clone();
+            v[1] = Finding::new(Abnormality::T4_14, Status::Detected);
+            v
+        },
+    ];
+    let p0 = patient(
+        json!({"labs": {"beta2_microglobulin": {"value": 3.0, "unit": "mg/L"}, "albumin": {"value": 4.0, "unit": "g/dL"},
+        "ldh": {"value": 100, "unit": "U/L"}, "ldh_upper_limit_of_normal": {"value": 250, "unit": "U/L"},
+        "creatinine": {"value": 1.0, "unit": "mg/dL"}}}),
+    );
+    let level = |findings: &[Finding], d: RiskDefinition| {
+        let mut p = p0.clone();
+        p.cytogenetics = CytogeneticProfile::from_findings("c", findings).unwrap();
+        risk::assess(&p, d, Del17pCutoff::Above20).level
+    };
+    let with = |base: &[Finding], a: Abnormality, s: Status| -> Vec<Finding> {
+        let mut v: Vec<Finding> = base.iter().filter(|f| f.abnormality != a).cloned().collect();
+        let mut f = Finding::new(a, s);
+        if s == Status::Detected {
+            f.clonal_fraction_pct = Some(50.0);
+            if a == Abnormality::Del1p32 {
+                f.copies_lost = Some(2);
+            }
+        }
+        v.push(f);
+        v
+    };
+    for d in RiskDefinition::ALL {
+        for a in Abnormality::ALL {
+            let mut reads = false;
+            for base in &bases {
+                let levels: Vec<RiskLevel> = statuses.iter().map(|s| level(&with(base, a, *s), d)).collect();
+                reads |= levels.windows(2).any(|w| w[0] != w[1]);
+            }
+            assert_eq!(reads, d.abnormalities().contains(&a), "{d:?} and {a:?}");
+        }
+    }
+}
