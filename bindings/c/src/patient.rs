@@ -4,9 +4,7 @@ use std::ffi::{c_char, CString};
 use std::sync::OnceLock;
 
 use mp_core::cytogenetics::{Abnormality, Finding, Status};
-use mp_core::labs::RawQuantity;
-use mp_core::patient::{FrailtyInputs, LabsInput, Sex};
-use mp_core::{Error, Patient, PatientRecord};
+use mp_core::{Error, FrailtyInputs, LabsInput, Patient, PatientRecord, RawQuantity, Sex};
 
 use crate::boundary::{arg_mut, arg_ref, arg_str, cstring, ffi, ffi_status, free_handle, into_handle, FfiError, Out};
 use crate::status::{mp_status, MP_MAX_JSON_BYTES, MP_MAX_NAME_BYTES};
@@ -18,13 +16,14 @@ use crate::status::{mp_status, MP_MAX_JSON_BYTES, MP_MAX_NAME_BYTES};
 /// A patient may be read from several threads at once, but a setter must not run while any
 /// other thread uses the same patient.
 pub struct mp_patient {
+    record: PatientRecord,
     patient: Patient,
     json: OnceLock<CString>,
 }
 
 impl mp_patient {
-    fn new(patient: Patient) -> Self {
-        Self { patient, json: OnceLock::new() }
+    fn new(record: PatientRecord, patient: Patient) -> Self {
+        Self { record, patient, json: OnceLock::new() }
     }
 
     /// The validated patient (for `mp_recommend` and `mp_assess`).
@@ -35,10 +34,10 @@ impl mp_patient {
     /// Change a copy of the record, validate it with the core, and keep it only if valid: a
     /// refused value leaves the patient as it was.
     fn update(&mut self, change: impl FnOnce(&mut PatientRecord) -> Result<(), FfiError>) -> Result<(), FfiError> {
-        let mut record = self.patient.record().clone();
+        let mut record = self.record.clone();
         change(&mut record)?;
         let patient = record.validate()?;
-        *self = Self::new(patient);
+        *self = Self::new(record, patient);
         Ok(())
     }
 }
@@ -85,9 +84,10 @@ fn labs(record: &mut PatientRecord) -> &mut LabsInput {
 pub unsafe extern "C" fn mp_patient_new(patient_out: *mut *mut mp_patient) -> mp_status {
     ffi_status(|| {
         let out = Out::new(patient_out, "patient_out")?;
-        let patient = PatientRecord::default().validate()?;
+        let record = PatientRecord::default();
+        let patient = record.validate()?;
         // SAFETY: `out` was checked non-NULL; the caller guarantees it is writable.
-        unsafe { out.write(into_handle(mp_patient::new(patient))) };
+        unsafe { out.write(into_handle(mp_patient::new(record, patient))) };
         Ok(())
     })
 }
@@ -108,9 +108,10 @@ pub unsafe extern "C" fn mp_patient_from_json(json: *const c_char, patient_out: 
         // SAFETY: the caller's contract on `json`.
         let json = unsafe { arg_str(json, "json", MP_MAX_JSON_BYTES) }?;
         let out = Out::new(patient_out, "patient_out")?;
-        let patient = Patient::from_json(json)?;
+        let record = PatientRecord::from_json(json)?;
+        let patient = record.validate()?;
         // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { out.write(into_handle(mp_patient::new(patient))) };
+        unsafe { out.write(into_handle(mp_patient::new(record, patient))) };
         Ok(())
     })
 }
@@ -139,7 +140,7 @@ pub unsafe extern "C" fn mp_patient_json(patient: *const mp_patient, json_out: *
         // SAFETY: the caller's contract.
         let p = unsafe { arg_ref(patient, "patient") }?;
         let out = Out::new(json_out, "json_out")?;
-        let s = p.json.get_or_init(|| cstring(p.patient.record().to_json()));
+        let s = p.json.get_or_init(|| cstring(p.record.to_json()));
         // SAFETY: checked non-NULL; writable per the contract.
         unsafe { out.write(s.as_ptr()) };
         Ok(())

@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn the_json_limit_is_the_cores() {
-        assert_eq!(MP_MAX_JSON_BYTES, mp_core::patient::MAX_JSON_BYTES);
+        assert_eq!(MP_MAX_JSON_BYTES, mp_core::json::MAX_JSON_BYTES);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use std::ffi::{c_char, CString};
 use std::sync::OnceLock;
 
-use mp_core::engine::LIBRARY_VERSION;
 use mp_core::KnowledgeBase;
+use mp_core::LIBRARY_VERSION;
 
 use crate::boundary::{cstring, ffi};
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use myeloma_pathway::cytogenetics::Abnormality;
 use myeloma_pathway::risk::{self, RiskDefinition};
 use myeloma_pathway::{diagnosis, staging};
-use myeloma_pathway::{fitness, recommend, Error, Guideline, Patient};
+use myeloma_pathway::{fitness, recommend, Error, Guideline, KnowledgeBase, Patient};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use serde_json::{Map, Number, Value};
@@ -474,12 +474,12 @@ fn assess_row(input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut
         let rec = row_record(input, i)?;
         let p =
             Patient::from_json(&rec.to_string()).map_err(|e| name_cytogenetics(e, &cytogenetics_order(input, i)))?;
-        let imwg = fitness::imwg_frailty(&p);
+        let imwg = fitness::imwg_frailty(KnowledgeBase::embedded(), &p);
         let mut r: [Option<String>; 4] = Default::default();
         for (slot, d) in r.iter_mut().zip(RiskDefinition::ALL) {
-            *slot = name_of(&risk::assess(&p, d, g.del17p_cutoff).level);
+            *slot = name_of(&risk::assess(KnowledgeBase::embedded(), &p, d, g.del17p_cutoff()).level);
         }
-        let crcl = fitness::creatinine_clearance(&p, g).ok().map(|c| c.ml_min);
+        let crcl = fitness::creatinine_clearance(KnowledgeBase::embedded(), &p, g).ok().map(|c| c.ml_min);
         if with_plan {
             let plan = recommend(&p, g)?;
             let mut missing: Vec<String> = plan.missing_inputs.iter().map(|m| m.field.clone()).collect();
@@ -492,7 +492,7 @@ fn assess_row(input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut
                     plan.staging.r_iss.stage.as_ref().and_then(name_of),
                     plan.staging.r2_iss.staging.stage.as_ref().and_then(name_of),
                     imwg.category.as_ref().and_then(name_of),
-                    fitness::simplified_frailty(&p).category.as_ref().and_then(name_of),
+                    fitness::simplified_frailty(KnowledgeBase::embedded(), &p).category.as_ref().and_then(name_of),
                     name_of(&plan.transplant_eligibility.eligibility),
                     name_of(&plan.position.phase),
                     plan.options.first().map(|o| o.regimen_id.clone()),
@@ -510,10 +510,10 @@ fn assess_row(input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut
                 r,
             });
         }
-        let staging = staging::stage_all(&p);
-        let risk_g = risk::assess(&p, g.risk_definition, g.del17p_cutoff);
-        let elig = fitness::transplant_eligibility(&p, g);
-        let diagnosis = diagnosis::diagnose_with(&p, g);
+        let staging = staging::stage_all(KnowledgeBase::embedded(), &p);
+        let risk_g = risk::assess(KnowledgeBase::embedded(), &p, g.risk_definition(), g.del17p_cutoff());
+        let elig = fitness::transplant_eligibility(KnowledgeBase::embedded(), &p, g);
+        let diagnosis = diagnosis::diagnose_with(KnowledgeBase::embedded(), &p, g);
         let mut missing: Vec<String> = staging
             .iss
             .missing_inputs
@@ -533,7 +533,7 @@ fn assess_row(input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut
                 staging.r_iss.stage.as_ref().and_then(name_of),
                 staging.r2_iss.staging.stage.as_ref().and_then(name_of),
                 imwg.category.as_ref().and_then(name_of),
-                fitness::simplified_frailty(&p).category.as_ref().and_then(name_of),
+                fitness::simplified_frailty(KnowledgeBase::embedded(), &p).category.as_ref().and_then(name_of),
                 name_of(&elig.eligibility),
                 None,
                 None,

@@ -15,8 +15,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use myeloma_pathway::api::{self, Assessment};
 use myeloma_pathway::cytogenetics::Abnormality;
 use myeloma_pathway::fitness::Eligibility;
+use myeloma_pathway::json::parse as parse_json;
 use myeloma_pathway::pathway::{self, Event, PathwayState, Phase};
-use myeloma_pathway::patient::parse_json;
 use myeloma_pathway::risk::RiskDefinition;
 use myeloma_pathway::{Error, KnowledgeBase, Patient};
 use pyo3::exceptions::PyValueError;
@@ -146,7 +146,10 @@ fn assessment_names() -> Vec<String> {
 /// Validate a patient record; returns the record as canonical JSON.
 #[pyfunction]
 fn validate_patient(py: Python<'_>, patient_json: &str) -> PyResult<String> {
-    guarded(py, || Patient::from_json(patient_json).map(|p| p.record().to_json()))
+    guarded(py, || {
+        let record = myeloma_pathway::PatientRecord::from_json(patient_json)?;
+        record.validate().map(|_| record.to_json())
+    })
 }
 
 /// Validate a guideline profile (empty = default); returns it in full as JSON.
@@ -276,6 +279,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(enum_ids, m)?)?;
     m.add_function(wrap_pyfunction!(assess_columns, m)?)?;
     m.add_function(wrap_pyfunction!(cohort_columns, m)?)?;
-    m.add("LIBRARY_VERSION", myeloma_pathway::engine::LIBRARY_VERSION)?;
+    m.add("LIBRARY_VERSION", myeloma_pathway::LIBRARY_VERSION)?;
     Ok(())
 }

@@ -8,6 +8,24 @@
 //! **Decision support for clinicians, not a medical device.** Every output must be checked by a
 //! qualified clinician against the cited sources and current labels.
 //!
+//! ## The flow
+//!
+//! Data flows one way, and the modules are named for each step:
+//!
+//! ```text
+//! JSON text ──json──▶ PatientRecord (record) ──validate──▶ Patient (patient)
+//!     ──▶ assessments (assess: diagnosis, staging, risk, fitness, response/MRD)
+//!     ──▶ position on the pathway (pathway: the history replayed through `transition`)
+//!     ──▶ engine (exclusions, one builder per phase, counterfactuals), with the KnowledgeBase (kb)
+//!         and the Guideline (guideline) passed in
+//!     ──▶ Plan (plan) ──▶ JSON or text (output); `api` is the JSON-in/JSON-out door of every front end
+//! ```
+//!
+//! Key types: [`PatientRecord`] (the contract), [`Patient`] (validated, private fields),
+//! [`KnowledgeBase`] (citations, regimens, rankings; loadable from a file), [`Guideline`] (every
+//! caller choice, validated), [`Plan`] (the answer with its basis), [`Error`] (one error enum with
+//! stable codes).
+//!
 //! ```
 //! use myeloma_pathway::{recommend, Guideline, Patient};
 //! let json = r#"{
@@ -26,32 +44,58 @@
 //! let plan = recommend(&patient, &Guideline::default()).unwrap();
 //! assert_eq!(plan.options[0].regimen_id, "vrd");
 //! ```
+//!
+//! A centre's own knowledge base is a value passed in:
+//!
+//! ```
+//! use myeloma_pathway::{recommend_with, Guideline, KnowledgeBase, Patient};
+//! let kb = KnowledgeBase::from_json(myeloma_pathway::kb::EMBEDDED_JSON).unwrap();
+//! let p = Patient::from_json(r#"{"age_years": 60}"#).unwrap();
+//! let plan = recommend_with(&kb, &p, &Guideline::default()).unwrap();
+//! assert_eq!(plan.basis.knowledge_base.sha256, kb.sha256());
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod api;
-pub mod citation;
-pub mod cytogenetics;
-pub mod date;
-pub mod diagnosis;
-pub mod drugs;
-pub mod engine;
-pub mod error;
-pub mod fitness;
-pub mod guideline;
-pub mod kb;
-pub mod labs;
-pub mod missing;
-pub mod pathway;
-pub mod patient;
-pub mod regimen;
-mod render;
-pub mod response;
-pub mod risk;
-pub mod staging;
+mod assess;
+mod engine;
+mod output;
+mod patient;
+mod plan;
+mod record;
 
-pub use engine::{recommend, Plan};
+pub mod api;
+pub mod dosing;
+pub mod error;
+pub mod guideline;
+pub mod json;
+pub mod kb;
+pub mod pathway;
+
+pub use assess::{diagnosis, fitness, missing, response, risk, staging};
+pub use engine::{recommend, recommend_with, LIBRARY_VERSION};
 pub use error::{Error, Result};
 pub use guideline::Guideline;
 pub use kb::KnowledgeBase;
-pub use patient::{Patient, PatientRecord};
+pub use patient::{labs, CytogeneticProfile, Labs, Patient};
+pub use plan::{
+    Basis, Counterfactual, Exclusion, KbIdentity, MrdSummary, NextDecision, Plan, Position, RankedOption, Warning,
+};
+pub use record::{
+    Abnormality, ConsolidationRoute, Date, DiagnosisInputs, Drug, DrugClass, Event, Finding, FrailtyInputs,
+    HistoryEntry, Immunofixation, LabsInput, LightChain, Method, MrdMethod, MrdResult, MrdSample, MrdStatus,
+    OrganFunction, PatientRecord, Phase, RawQuantity, Refusal, ResponseAssessmentInput, ResponseCategory, Route, Sex,
+    Status, MAX_LIST_LEN, SCHEMA_VERSION,
+};
+
+/// Cytogenetic findings and the per-patient profile (the record's vocabulary and the validated
+/// profile, under one name).
+pub mod cytogenetics {
+    pub use crate::patient::CytogeneticProfile;
+    pub use crate::record::{Abnormality, Finding, Method, Status};
+}
+
+/// Drugs, drug classes and routes.
+pub mod drugs {
+    pub use crate::record::{Drug, DrugClass, Route};
+}

@@ -1,0 +1,192 @@
+//! JSON in, JSON out: the one entry point every front end (CLI, Python, C) calls, so the same
+//! input gives the same bytes everywhere.
+//!
+//! Each function takes the patient record as JSON and an optional guideline as JSON (`None` or
+//! an empty string = the default guideline), and returns the result as compact JSON.
+
+use serde::Serialize;
+
+use crate::assess::{diagnosis, fitness, risk, staging};
+use crate::engine;
+use crate::error::Result;
+use crate::guideline::Guideline;
+use crate::kb::KnowledgeBase;
+use crate::patient::Patient;
+use crate::plan::KbIdentity;
+
+/// The assessments a front end can ask for by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assessment {
+    /// The full plan ([`engine::recommend`]).
+    Plan,
+    /// ISS, R-ISS and R2-ISS.
+    Stage,
+    /// Cytogenetic risk under the guideline's definition.
+    Risk,
+    /// Cytogenetic risk under every definition, side by side.
+    RiskCompare,
+    /// Transplant eligibility, frailty and creatinine clearance.
+    Eligibility,
+    /// IMWG 2014 diagnosis (myeloma, smouldering, MGUS, solitary plasmacytoma) with 20/2/20 risk.
+    Diagnose,
+    /// IMWG 2016 response over the time series, with MRD.
+    Response,
+}
+
+impl Assessment {
+    /// Every assessment with its name.
+    pub const ALL: [(Assessment, &'static str); 7] = [
+        (Assessment::Plan, "plan"),
+        (Assessment::Stage, "stage"),
+        (Assessment::Risk, "risk"),
+        (Assessment::RiskCompare, "risk-compare"),
+        (Assessment::Eligibility, "eligibility"),
+        (Assessment::Diagnose, "diagnose"),
+        (Assessment::Response, "response"),
+    ];
+
+    /// Look up by name.
+    pub fn from_name(s: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, n)| *n == s).map(|(a, _)| *a)
+    }
+}
+
+#[derive(Serialize)]
+struct WithBasis<T: Serialize> {
+    #[serde(flatten)]
+    result: T,
+    basis: MiniBasis,
+}
+
+#[derive(Serialize)]
+struct MiniBasis {
+    library_version: &'static str,
+    knowledge_base: KbIdentity,
+    guideline: Guideline,
+}
+
+#[derive(Serialize)]
+struct EligibilityOut {
+    transplant_eligibility: fitness::EligibilityAssessment,
+    imwg_frailty: fitness::FrailtyScore,
+    simplified_frailty: fitness::FrailtyScore,
+    creatinine_clearance: Option<fitness::CreatinineClearance>,
+    creatinine_clearance_missing: Vec<crate::assess::missing::MissingInput>,
+}
+
+/// Parse the guideline argument: `None`/empty = default.
+///
+/// # Errors
+/// Guideline parse or range errors.
+pub fn guideline_from(json: Option<&str>) -> Result<Guideline> {
+    match json.map(str::trim) {
+        None | Some("") => Ok(Guideline::default()),
+        Some(j) => Guideline::from_json(j),
+    }
+}
+
+fn basis(kb: &KnowledgeBase, g: &Guideline) -> MiniBasis {
+    MiniBasis {
+        library_version: crate::LIBRARY_VERSION,
+        knowledge_base: KbIdentity { version: kb.version().into(), sha256: kb.sha256().into() },
+        guideline: g.clone(),
+    }
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Run an assessment on a patient given as JSON.
+///
+/// # Errors
+/// Any input error, naming the field.
+pub fn run_json(what: Assessment, patient_json: &str, guideline_json: Option<&str>) -> Result<String> {
+    run_json_with(KnowledgeBase::embedded(), what, patient_json, guideline_json)
+}
+
+/// [`run_json`] with a knowledge base the caller passes in.
+///
+/// # Errors
+/// Any input error, naming the field.
+pub fn run_json_with(
+    kb: &KnowledgeBase,
+    what: Assessment,
+    patient_json: &str,
+    guideline_json: Option<&str>,
+) -> Result<String> {
+    let g = guideline_from(guideline_json)?;
+    let p = Patient::from_json(patient_json)?;
+    run_with(kb, what, &p, &g)
+}
+
+/// Run an assessment on a validated patient.
+///
+/// # Errors
+/// History-replay refusals (for the plan); invalid values in a hand-built [`Patient`] (response).
+pub fn run(what: Assessment, p: &Patient, g: &Guideline) -> Result<String> {
+    run_with(KnowledgeBase::embedded(), what, p, g)
+}
+
+/// [`run`] with a knowledge base the caller passes in.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with(kb: &KnowledgeBase, what: Assessment, p: &Patient, g: &Guideline) -> Result<String> {
+    Ok(match what {
+        Assessment::Plan => engine::recommend_with(kb, p, g)?.to_json(),
+        Assessment::Stage => to_json(&WithBasis { result: staging::stage_all(kb, p), basis: basis(kb, g) }),
+        Assessment::Diagnose => to_json(&WithBasis { result: diagnosis::diagnose_with(kb, p, g), basis: basis(kb, g) }),
+        Assessment::Response => {
+            to_json(&WithBasis { result: crate::assess::response::assess_response(kb, p)?, basis: basis(kb, g) })
+        }
+        Assessment::Risk => {
+            to_json(&WithBasis { result: risk::assess(kb, p, g.risk_definition, g.del17p_cutoff), basis: basis(kb, g) })
+        }
+        Assessment::RiskCompare => {
+            to_json(&WithBasis { result: risk::compare(kb, p, g.del17p_cutoff), basis: basis(kb, g) })
+        }
+        Assessment::Eligibility => {
+            let (cc, missing) = match fitness::creatinine_clearance(kb, p, g) {
+                Ok(c) => (Some(c), vec![]),
+                Err(m) => (None, m),
+            };
+            to_json(&WithBasis {
+                result: EligibilityOut {
+                    transplant_eligibility: fitness::transplant_eligibility(kb, p, g),
+                    imwg_frailty: fitness::imwg_frailty(kb, p),
+                    simplified_frailty: fitness::simplified_frailty(kb, p),
+                    creatinine_clearance: cc,
+                    creatinine_clearance_missing: missing,
+                },
+                basis: basis(kb, g),
+            })
+        }
+    })
+}
+
+/// The error as JSON: `{"error": {"kind", "code", "field", "unit", "accepted_range", "message"}}`.
+pub fn error_json(e: &crate::Error) -> String {
+    serde_json::json!({
+        "error": {
+            "kind": e.kind(),
+            "code": e.code(),
+            "field": e.field(),
+            "unit": e.unit(),
+            "accepted_range": e.accepted_range(),
+            "message": e.to_string(),
+        }
+    })
+    .to_string()
+}
+
+/// Knowledge-base identity as JSON.
+pub fn kb_identity_json() -> String {
+    kb_identity_json_of(KnowledgeBase::embedded())
+}
+
+/// The identity of a given knowledge base as JSON.
+pub fn kb_identity_json_of(kb: &KnowledgeBase) -> String {
+    serde_json::json!({"library_version": crate::LIBRARY_VERSION, "version": kb.version(), "sha256": kb.sha256()})
+        .to_string()
+}

@@ -1,0 +1,377 @@
+//! Fitness: the IMWG frailty score, the simplified frailty score, creatinine clearance, and
+//! transplant eligibility.
+
+use serde::Serialize;
+
+use crate::assess::missing::{normalise, MissingInput};
+use crate::guideline::{Guideline, WeightBasis};
+use crate::kb::{Citation, CitationId, KnowledgeBase};
+use crate::patient::Patient;
+use crate::record::Sex;
+
+/// Frailty category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrailtyCategory {
+    /// IMWG score 0 (simplified: 0–1 non-frail).
+    Fit,
+    /// IMWG score 1.
+    IntermediateFit,
+    /// Simplified score 0–1.
+    NonFrail,
+    /// IMWG ≥2, simplified ≥2.
+    Frail,
+}
+
+/// A frailty score with its breakdown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrailtyScore {
+    /// Which score: `imwg` or `simplified`.
+    pub score_name: &'static str,
+    /// Points (IMWG 0–5, simplified 0–4), when computable.
+    pub points: Option<u8>,
+    /// Category, when computable.
+    pub category: Option<FrailtyCategory>,
+    /// Points per item.
+    pub breakdown: Vec<String>,
+    /// Missing items.
+    pub missing_inputs: Vec<MissingInput>,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// Age points shared by both scores: ≤75 → 0, 76–80 → 1, >80 → 2.
+fn age_points(age: u16) -> u8 {
+    match age {
+        0..=75 => 0,
+        76..=80 => 1,
+        _ => 2,
+    }
+}
+
+/// IMWG frailty score (Palumbo 2015): age (≤75: 0, 76–80: 1, >80: 2), Charlson (≤1: 0, ≥2: 1),
+/// Katz ADL (>4: 0, ≤4: 1), Lawton IADL (>5: 0, ≤5: 1). Fit 0, intermediate 1, frail ≥2.
+pub fn imwg_frailty(kb: &KnowledgeBase, p: &Patient) -> FrailtyScore {
+    let purpose = "IMWG frailty score";
+    let mut missing = Vec::new();
+    let mut breakdown = Vec::new();
+    let mut pts: u8 = 0;
+    match p.age_years {
+        Some(a) => {
+            pts += age_points(a);
+            breakdown.push(format!("age {a}: {}", age_points(a)));
+        }
+        None => missing.push(MissingInput::new("age_years", "age", purpose)),
+    }
+    type Item<'a> = (&'a str, Option<u8>, fn(u8) -> u8, &'a str);
+    let items: [Item<'_>; 3] = [
+        ("frailty.charlson", p.frailty.charlson, |c| u8::from(c >= 2), "Charlson Comorbidity Index"),
+        ("frailty.katz_adl", p.frailty.katz_adl, |c| u8::from(c <= 4), "Katz Activities of Daily Living"),
+        ("frailty.lawton_iadl", p.frailty.lawton_iadl, |c| u8::from(c <= 5), "Lawton Instrumental ADL"),
+    ];
+    for (field, v, f, test) in items {
+        match v {
+            Some(v) => {
+                pts += f(v);
+                breakdown.push(format!("{test} {v}: {}", f(v)));
+            }
+            None => missing.push(MissingInput::new(field, test, purpose)),
+        }
+    }
+    let (points, category) = if missing.is_empty() {
+        let c = match pts {
+            0 => FrailtyCategory::Fit,
+            1 => FrailtyCategory::IntermediateFit,
+            _ => FrailtyCategory::Frail,
+        };
+        (Some(pts), Some(c))
+    } else {
+        (None, None)
+    };
+    FrailtyScore {
+        score_name: "imwg",
+        points,
+        category,
+        breakdown,
+        missing_inputs: missing,
+        citation: kb.cite(CitationId::ImwgFrailty2015),
+    }
+}
+
+/// Simplified frailty score (Facon 2020, FIRST): age (≤75: 0, 76–80: 1, >80: 2), Charlson (≤1: 0,
+/// >1: 1), ECOG (0: 0, 1: 1, ≥2: 2). 0–1 non-frail, ≥2 frail.
+pub fn simplified_frailty(kb: &KnowledgeBase, p: &Patient) -> FrailtyScore {
+    let purpose = "simplified frailty score";
+    let mut missing = Vec::new();
+    let mut breakdown = Vec::new();
+    let mut pts: u8 = 0;
+    match p.age_years {
+        Some(a) => {
+            pts += age_points(a);
+            breakdown.push(format!("age {a}: {}", age_points(a)));
+        }
+        None => missing.push(MissingInput::new("age_years", "age", purpose)),
+    }
+    match p.frailty.charlson {
+        Some(c) => {
+            let x = u8::from(c > 1);
+            pts += x;
+            breakdown.push(format!("Charlson {c}: {x}"));
+        }
+        None => missing.push(MissingInput::new("frailty.charlson", "Charlson Comorbidity Index", purpose)),
+    }
+    match p.ecog {
+        Some(e) => {
+            let x = e.min(2);
+            pts += x;
+            breakdown.push(format!("ECOG {e}: {x}"));
+        }
+        None => missing.push(MissingInput::new("ecog", "ECOG performance status", purpose)),
+    }
+    let (points, category) = if missing.is_empty() {
+        (Some(pts), Some(if pts >= 2 { FrailtyCategory::Frail } else { FrailtyCategory::NonFrail }))
+    } else {
+        (None, None)
+    };
+    FrailtyScore {
+        score_name: "simplified",
+        points,
+        category,
+        breakdown,
+        missing_inputs: missing,
+        citation: kb.cite(CitationId::SimplifiedFrailty2020),
+    }
+}
+
+/// Creatinine clearance with how it was obtained.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreatinineClearance {
+    /// mL/min (not normalised to body-surface area).
+    pub ml_min: f64,
+    /// `reported` (given in the record) or `cockcroft_gault`.
+    pub method: &'static str,
+    /// For Cockcroft-Gault: the weight basis used, and the weight in kg.
+    pub weight_basis: Option<WeightBasis>,
+    /// Weight used, kg.
+    pub weight_kg: Option<f64>,
+    /// Source.
+    pub citation: Citation,
+}
+
+/// Devine ideal body weight: male 50 kg, female 45.5 kg, + 2.3 kg per inch over 60 inches.
+pub fn ideal_body_weight_kg(sex: Sex, height_cm: f64) -> f64 {
+    let inches_over_60 = (height_cm / 2.54 - 60.0).max(0.0);
+    let base = match sex {
+        Sex::Male => 50.0,
+        Sex::Female => 45.5,
+    };
+    base + 2.3 * inches_over_60
+}
+
+/// Creatinine clearance: the reported value if the record has one, else Cockcroft-Gault
+/// `[(140 − age) × weight] / [72 × SCr mg/dL]`, × 0.85 if female.
+///
+/// # Errors
+/// The list of missing inputs when it cannot be computed.
+pub fn creatinine_clearance(
+    kb: &KnowledgeBase,
+    p: &Patient,
+    g: &Guideline,
+) -> Result<CreatinineClearance, Vec<MissingInput>> {
+    if let Some(c) = p.labs.creatinine_clearance_ml_min {
+        return Ok(CreatinineClearance {
+            ml_min: c,
+            method: "reported",
+            weight_basis: None,
+            weight_kg: None,
+            citation: kb.cite(CitationId::CockcroftGault),
+        });
+    }
+    let purpose = "creatinine clearance (Cockcroft-Gault)";
+    let mut missing = Vec::new();
+    if p.age_years.is_none() {
+        missing.push(MissingInput::new("age_years", "age", purpose));
+    }
+    if p.weight_kg.is_none() {
+        missing.push(MissingInput::new("weight_kg", "body weight", purpose));
+    }
+    if p.sex.is_none() {
+        missing.push(MissingInput::new("sex", "sex", purpose));
+    }
+    if p.labs.creatinine.is_none() {
+        missing.push(MissingInput::new(
+            "labs.creatinine",
+            "serum creatinine (or a measured creatinine clearance)",
+            purpose,
+        ));
+    }
+    if g.crcl_weight != WeightBasis::Actual && p.height_cm.is_none() {
+        missing.push(MissingInput::new("height_cm", "height (for ideal body weight)", purpose));
+    }
+    let (Some(age), Some(w), Some(sex), Some(cr)) = (p.age_years, p.weight_kg, p.sex, p.labs.creatinine) else {
+        normalise(&mut missing);
+        return Err(missing);
+    };
+    let weight = match (g.crcl_weight, p.height_cm) {
+        (WeightBasis::Actual, _) => w,
+        (WeightBasis::Ideal, Some(h)) => ideal_body_weight_kg(sex, h),
+        (WeightBasis::Adjusted, Some(h)) => {
+            let ibw = ideal_body_weight_kg(sex, h);
+            ibw + 0.4 * (w - ibw)
+        }
+        _ => return Err(missing),
+    };
+    let mut c = (140.0 - f64::from(age)) * weight / (72.0 * cr.canonical());
+    if sex == Sex::Female {
+        c *= 0.85;
+    }
+    let c = (c * 10.0).round() / 10.0;
+    Ok(CreatinineClearance {
+        ml_min: c,
+        method: "cockcroft_gault",
+        weight_basis: Some(g.crcl_weight),
+        weight_kg: Some((weight * 10.0).round() / 10.0),
+        citation: kb.cite(CitationId::CockcroftGault),
+    })
+}
+
+/// Transplant eligibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Eligibility {
+    /// Eligible for autologous stem-cell transplant.
+    Eligible,
+    /// Not eligible.
+    Ineligible,
+    /// Cannot be decided with the inputs given.
+    Undetermined,
+}
+
+/// Transplant eligibility with its reasons.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EligibilityAssessment {
+    /// The decision.
+    pub eligibility: Eligibility,
+    /// Why: each rule that decided, met or not.
+    pub reasons: Vec<String>,
+    /// Inputs that were missing.
+    pub missing_inputs: Vec<MissingInput>,
+    /// The frailty score used, if any.
+    pub frailty: Option<FrailtyScore>,
+    /// Sources.
+    pub citations: Vec<Citation>,
+}
+
+/// Assess transplant eligibility: age below the guideline's limit (article: "typically those
+/// under 70 with adequate organ reserve"), not frail (IMWG frailty score, or the simplified score
+/// when ADL/IADL are not recorded), and the centre's organ-function gates.
+pub fn transplant_eligibility(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> EligibilityAssessment {
+    let purpose = "transplant eligibility";
+    let mut reasons = Vec::new();
+    let mut ineligible = false;
+    let mut missing = Vec::new();
+    match p.age_years {
+        Some(a) if a >= g.transplant_age_limit_years => {
+            ineligible = true;
+            reasons.push(format!("age {a} is not under the transplant age limit of {}", g.transplant_age_limit_years));
+        }
+        Some(a) => {
+            reasons.push(format!("age {a} is under the transplant age limit of {}", g.transplant_age_limit_years))
+        }
+        None => missing.push(MissingInput::new("age_years", "age", purpose)),
+    }
+    let imwg = imwg_frailty(kb, p);
+    let frailty = if imwg.category.is_some() {
+        Some(imwg.clone())
+    } else {
+        let s = simplified_frailty(kb, p);
+        if s.category.is_some() {
+            Some(s)
+        } else {
+            None
+        }
+    };
+    match &frailty {
+        Some(f) if f.category == Some(FrailtyCategory::Frail) => {
+            ineligible = true;
+            reasons.push(format!(
+                "frail by the {} frailty score ({} points)",
+                f.score_name,
+                f.points.unwrap_or_default()
+            ));
+        }
+        Some(f) => reasons.push(format!(
+            "not frail by the {} frailty score ({} points)",
+            f.score_name,
+            f.points.unwrap_or_default()
+        )),
+        None => {
+            // Neither score is computable: report the items of the full IMWG score.
+            missing.extend(imwg.missing_inputs.iter().cloned().map(|mut m| {
+                m.needed_for = format!("{purpose} (frailty)");
+                m
+            }));
+        }
+    }
+    let gates = g.organ_gates;
+    let of = &p.organ_function;
+    let mut gate = |field: &str, test: &str, value: Option<f64>, ok: &dyn Fn(f64) -> bool, label: String| match value {
+        Some(v) if ok(v) => reasons.push(format!("{label}: {v} meets the centre's gate")),
+        Some(v) => {
+            ineligible = true;
+            reasons.push(format!("{label}: {v} fails the centre's gate"));
+        }
+        None => missing.push(MissingInput::new(field, test, purpose)),
+    };
+    gate(
+        "ecog",
+        "ECOG performance status",
+        p.ecog.map(f64::from),
+        &|v| v <= f64::from(gates.ecog_max),
+        format!("ECOG ≤ {}", gates.ecog_max),
+    );
+    gate(
+        "organ_function.lvef_pct",
+        "echocardiogram (LVEF)",
+        of.lvef_pct,
+        &|v| v >= gates.lvef_min_pct,
+        format!("LVEF ≥ {}%", gates.lvef_min_pct),
+    );
+    gate(
+        "organ_function.dlco_pct",
+        "pulmonary function tests (DLCO)",
+        of.dlco_pct,
+        &|v| v >= gates.dlco_min_pct,
+        format!("DLCO ≥ {}%", gates.dlco_min_pct),
+    );
+    gate(
+        "organ_function.bilirubin_x_uln",
+        "total bilirubin",
+        of.bilirubin_x_uln,
+        &|v| v < gates.bilirubin_below_x_uln,
+        format!("bilirubin < {}× ULN", gates.bilirubin_below_x_uln),
+    );
+    normalise(&mut missing);
+    let eligibility = if ineligible {
+        Eligibility::Ineligible
+    } else if !missing.is_empty() {
+        Eligibility::Undetermined
+    } else {
+        Eligibility::Eligible
+    };
+    // Once ineligible, what is missing cannot change the answer: do not ask for it.
+    if ineligible {
+        missing.clear();
+    }
+    EligibilityAssessment {
+        eligibility,
+        reasons,
+        missing_inputs: missing,
+        frailty,
+        citations: vec![
+            kb.cite(CitationId::ArticlePathway),
+            kb.cite(CitationId::AsctEligibility),
+            kb.cite(CitationId::OrganGates),
+        ],
+    }
+}

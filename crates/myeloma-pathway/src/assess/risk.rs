@@ -1,0 +1,424 @@
+//! Cytogenetic risk under a selectable definition.
+//!
+//! Each definition is a list of criteria; a criterion is met, not met, unknown (an input that a
+//! standard work-up provides is missing) or not assessable (it needs data a FISH-only laboratory
+//! usually lacks: TP53 sequencing, biallelic 1p32 status). The risk is **high** when any
+//! criterion is met, **standard** when every assessable criterion is not met, and
+//! **undetermined** otherwise — an untested abnormality is never read as absent. Criteria that
+//! are not assessable are listed with the result, so a standard-risk call is never silent about
+//! what it could not see.
+
+use serde::{Deserialize, Serialize};
+
+use crate::assess::missing::{normalise, MissingInput};
+pub use crate::guideline::{Del17pCutoff, RiskDefinition};
+use crate::kb::{Citation, KnowledgeBase};
+use crate::patient::Patient;
+use crate::record::{Abnormality, Status};
+
+/// Risk level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    /// No criterion met and every assessable criterion decided.
+    Standard,
+    /// A needed input is missing and nothing met decides it.
+    Undetermined,
+    /// At least one criterion met.
+    High,
+}
+
+/// State of one criterion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CriterionState {
+    /// Met.
+    Met,
+    /// Not met.
+    NotMet,
+    /// An input a standard work-up provides is missing.
+    Unknown,
+    /// Needs data outside a FISH panel (sequencing, copy-number arrays, GEP).
+    NotAssessable,
+}
+
+/// One criterion of a definition, as evaluated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criterion {
+    /// What the criterion says.
+    pub description: String,
+    /// Its state for this patient.
+    pub state: CriterionState,
+    /// The findings or values that decided it.
+    pub evidence: Vec<String>,
+}
+
+/// The result of a risk assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskAssessment {
+    /// The definition applied.
+    pub definition: RiskDefinition,
+    /// The risk.
+    pub level: RiskLevel,
+    /// Every criterion, with its state.
+    pub criteria: Vec<Criterion>,
+    /// The findings that decided a high-risk call (empty otherwise).
+    pub deciding: Vec<String>,
+    /// Inputs that were missing, with the test that would decide.
+    pub missing_inputs: Vec<MissingInput>,
+    /// Criteria that could not be assessed with the data given.
+    pub not_assessable: Vec<String>,
+    /// Source.
+    pub citation: Citation,
+}
+
+fn tri(p: &Patient, a: Abnormality) -> CriterionState {
+    match p.cytogenetics.status(a) {
+        Status::Detected => CriterionState::Met,
+        Status::NotDetected => CriterionState::NotMet,
+        Status::NotTested => CriterionState::Unknown,
+    }
+}
+
+fn any(states: &[CriterionState]) -> CriterionState {
+    use CriterionState::*;
+    if states.contains(&Met) {
+        Met
+    } else if states.contains(&Unknown) {
+        Unknown
+    } else if states.contains(&NotAssessable) {
+        NotAssessable
+    } else {
+        NotMet
+    }
+}
+
+fn all(states: &[CriterionState]) -> CriterionState {
+    use CriterionState::*;
+    if states.contains(&NotMet) {
+        NotMet
+    } else if states.contains(&Unknown) {
+        Unknown
+    } else if states.contains(&NotAssessable) {
+        NotAssessable
+    } else {
+        Met
+    }
+}
+
+struct Builder<'a> {
+    p: &'a Patient,
+    criteria: Vec<Criterion>,
+    missing: Vec<MissingInput>,
+    purpose: String,
+}
+
+impl<'a> Builder<'a> {
+    fn finding(&mut self, a: Abnormality) -> CriterionState {
+        let s = tri(self.p, a);
+        if s == CriterionState::Unknown {
+            if a == Abnormality::Tp53Mutation {
+                return CriterionState::NotAssessable;
+            }
+            self.missing.push(MissingInput::new(
+                format!("cytogenetics.{}", a.id()),
+                a.deciding_test(),
+                self.purpose.clone(),
+            ));
+        }
+        s
+    }
+
+    fn single(&mut self, a: Abnormality) {
+        let state = self.finding(a);
+        let evidence = if state == CriterionState::Met { vec![describe(self.p, a)] } else { vec![] };
+        self.criteria.push(Criterion { description: a.notation().to_string(), state, evidence });
+    }
+}
+
+fn describe(p: &Patient, a: Abnormality) -> String {
+    match p.cytogenetics.get(a) {
+        Some(f) => {
+            let mut s = format!("{} detected", a.notation());
+            if let Some(c) = f.clonal_fraction_pct {
+                s.push_str(&format!(" ({c}% clonal fraction)"));
+            }
+            if let Some(c) = f.copies {
+                s.push_str(&format!(" ({c} copies)"));
+            }
+            if let Some(c) = f.copies_lost {
+                s.push_str(if c == 2 { " (biallelic)" } else { " (monoallelic)" });
+            }
+            s
+        }
+        None => format!("{} not tested", a.notation()),
+    }
+}
+
+/// Assess cytogenetic risk under `definition`.
+///
+/// `del17p_cutoff` only matters for [`RiskDefinition::Ims2025`].
+pub fn assess(
+    kb: &KnowledgeBase,
+    p: &Patient,
+    definition: RiskDefinition,
+    del17p_cutoff: Del17pCutoff,
+) -> RiskAssessment {
+    let mut b = Builder {
+        p,
+        criteria: Vec::new(),
+        missing: Vec::new(),
+        purpose: format!("cytogenetic risk ({})", definition.id()),
+    };
+    match definition {
+        RiskDefinition::Article => {
+            for a in [Abnormality::Del17p, Abnormality::T4_14, Abnormality::Gain1q] {
+                b.single(a);
+            }
+        }
+        RiskDefinition::Imwg2016 => {
+            for a in
+                [Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Del17p, Abnormality::Gain1q]
+            {
+                b.single(a);
+            }
+            // The IMWG 2016 abstract also names non-hyperdiploidy (docs/evidence-checks.md #6):
+            // met when hyperdiploidy was looked for and not found; unknown when not tested.
+            let state = match p.cytogenetics.status(Abnormality::Hyperdiploidy) {
+                Status::Detected => CriterionState::NotMet,
+                Status::NotDetected => CriterionState::Met,
+                Status::NotTested => {
+                    let purpose = b.purpose.clone();
+                    b.missing.push(MissingInput::new(
+                        "cytogenetics.hyperdiploidy",
+                        Abnormality::Hyperdiploidy.deciding_test(),
+                        purpose,
+                    ));
+                    CriterionState::Unknown
+                }
+            };
+            let evidence = if state == CriterionState::Met {
+                vec!["non-hyperdiploid (hyperdiploidy not detected)".to_string()]
+            } else {
+                vec![]
+            };
+            b.criteria.push(Criterion { description: "non-hyperdiploidy".into(), state, evidence });
+        }
+        RiskDefinition::Msmart3 => {
+            for a in [
+                Abnormality::T4_14,
+                Abnormality::T14_16,
+                Abnormality::T14_20,
+                Abnormality::Del17p,
+                Abnormality::Tp53Mutation,
+                Abnormality::Gain1q,
+            ] {
+                b.single(a);
+            }
+            let r = crate::assess::staging::r_iss(kb, p);
+            let (state, evidence) = match r.stage {
+                Some(crate::assess::staging::RIssStage::III) => (CriterionState::Met, vec!["R-ISS III".to_string()]),
+                Some(_) => (CriterionState::NotMet, vec![]),
+                None => {
+                    b.missing.extend(r.missing_inputs.iter().cloned().map(|mut m| {
+                        m.needed_for = "cytogenetic risk (msmart3): R-ISS III".into();
+                        m
+                    }));
+                    (CriterionState::Unknown, vec![])
+                }
+            };
+            b.criteria.push(Criterion { description: "R-ISS stage III".into(), state, evidence });
+            for d in ["high plasma-cell S-phase", "high-risk gene-expression profile"] {
+                b.criteria.push(Criterion {
+                    description: d.into(),
+                    state: CriterionState::NotAssessable,
+                    evidence: vec![],
+                });
+            }
+        }
+        RiskDefinition::Ims2025 => ims2025(&mut b, del17p_cutoff),
+    }
+    let states: Vec<CriterionState> = b.criteria.iter().map(|c| c.state).collect();
+    let level = if states.contains(&CriterionState::Met) {
+        RiskLevel::High
+    } else if states.contains(&CriterionState::Unknown) {
+        RiskLevel::Undetermined
+    } else {
+        RiskLevel::Standard
+    };
+    let deciding =
+        b.criteria.iter().filter(|c| c.state == CriterionState::Met).flat_map(|c| c.evidence.clone()).collect();
+    let not_assessable =
+        b.criteria.iter().filter(|c| c.state == CriterionState::NotAssessable).map(|c| c.description.clone()).collect();
+    let mut missing = b.missing;
+    normalise(&mut missing);
+    RiskAssessment {
+        definition,
+        level,
+        criteria: b.criteria,
+        deciding,
+        missing_inputs: missing,
+        not_assessable,
+        citation: kb.cite(definition.citation()),
+    }
+}
+
+fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
+    use Abnormality::*;
+    use CriterionState::*;
+    let p = b.p;
+    // 1. del(17p) at CCF >20% (or ≥20%, caller's choice) and/or TP53 mutation.
+    let d17 = match p.cytogenetics.get(Del17p) {
+        Some(f) if f.status == Status::Detected => match f.clonal_fraction_pct {
+            Some(c) => {
+                let passes = match cutoff {
+                    Del17pCutoff::Above20 => c > 20.0,
+                    Del17pCutoff::AtLeast20 => c >= 20.0,
+                };
+                if passes {
+                    Met
+                } else {
+                    NotMet
+                }
+            }
+            None => {
+                b.missing.push(MissingInput::new(
+                    "cytogenetics.del_17p.clonal_fraction_pct",
+                    "clonal fraction of del(17p) from the FISH report",
+                    "cytogenetic risk (ims2025): del(17p) cut-off 20%",
+                ));
+                Unknown
+            }
+        },
+        _ => b.finding(Del17p),
+    };
+    let tp53 = b.finding(Tp53Mutation);
+    let c1 = any(&[d17, tp53]);
+    let mut ev = Vec::new();
+    if d17 == Met {
+        ev.push(describe(p, Del17p));
+    }
+    if tp53 == Met {
+        ev.push(describe(p, Tp53Mutation));
+    }
+    b.criteria.push(Criterion {
+        description: "del(17p) at CCF above 20% and/or TP53 mutation".into(),
+        state: c1,
+        evidence: ev,
+    });
+
+    // 2. IgH translocation t(4;14), t(14;16) or t(14;20) together with 1q+ and/or del(1p32).
+    let igh: Vec<CriterionState> = [T4_14, T14_16, T14_20].into_iter().map(|a| b.finding(a)).collect();
+    let q1 = b.finding(Gain1q);
+    let p1 = b.finding(Del1p32);
+    let c2 = all(&[any(&igh), any(&[q1, p1])]);
+    let mut ev = Vec::new();
+    if c2 == Met {
+        for a in [T4_14, T14_16, T14_20, Gain1q, Del1p32] {
+            if p.cytogenetics.status(a) == Status::Detected {
+                ev.push(describe(p, a));
+            }
+        }
+    }
+    b.criteria.push(Criterion {
+        description: "IgH translocation t(4;14), t(14;16) or t(14;20) with 1q+ and/or del(1p32)".into(),
+        state: c2,
+        evidence: ev,
+    });
+
+    // 3. Monoallelic del(1p32) with 1q+, or biallelic del(1p32).
+    let c3 = match p.cytogenetics.get(Del1p32) {
+        Some(f) if f.status == Status::Detected => match f.copies_lost {
+            Some(2) => Met,
+            Some(_) => q1,
+            None => {
+                if q1 == Met {
+                    Met
+                } else {
+                    NotAssessable
+                }
+            }
+        },
+        _ => p1,
+    };
+    let ev = if c3 == Met { vec![describe(p, Del1p32)] } else { vec![] };
+    b.criteria.push(Criterion {
+        description: "monoallelic del(1p32) with 1q+, or biallelic del(1p32)".into(),
+        state: c3,
+        evidence: ev,
+    });
+
+    // 4. β2-microglobulin ≥5.5 mg/L with normal creatinine (<1.2 mg/dL).
+    let b2m = p.labs.beta2_microglobulin.map(|v| v.canonical());
+    let cr = p.labs.creatinine.map(|v| v.canonical());
+    let c4 = match (b2m, cr) {
+        (Some(b2), _) if b2 < 5.5 => NotMet,
+        (Some(_), Some(c)) if c >= 1.2 => NotMet,
+        (Some(_), Some(_)) => Met,
+        (b2, c) => {
+            if b2.is_none() {
+                b.missing.push(MissingInput::new(
+                    "labs.beta2_microglobulin",
+                    "serum β2-microglobulin",
+                    "cytogenetic risk (ims2025): β2M criterion",
+                ));
+            }
+            if c.is_none() {
+                b.missing.push(MissingInput::new(
+                    "labs.creatinine",
+                    "serum creatinine",
+                    "cytogenetic risk (ims2025): β2M criterion",
+                ));
+            }
+            Unknown
+        }
+    };
+    let ev = if c4 == Met {
+        vec![format!(
+            "β2-microglobulin {} mg/L with creatinine {} mg/dL",
+            b2m.unwrap_or_default(),
+            cr.unwrap_or_default()
+        )]
+    } else {
+        vec![]
+    };
+    b.criteria.push(Criterion {
+        description: "β2-microglobulin ≥5.5 mg/L with creatinine <1.2 mg/dL".into(),
+        state: c4,
+        evidence: ev,
+    });
+}
+
+/// One row of a side-by-side comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskComparison {
+    /// Every definition's assessment, in [`RiskDefinition::ALL`] order.
+    pub assessments: Vec<RiskAssessment>,
+    /// Whether the definitions disagree on the level.
+    pub disagree: bool,
+    /// Plain-language explanation of each disagreement.
+    pub explanation: Vec<String>,
+}
+
+/// Assess the patient under every definition and explain where they disagree.
+pub fn compare(kb: &KnowledgeBase, p: &Patient, del17p_cutoff: Del17pCutoff) -> RiskComparison {
+    let assessments: Vec<RiskAssessment> =
+        RiskDefinition::ALL.iter().map(|d| assess(kb, p, *d, del17p_cutoff)).collect();
+    let levels: Vec<RiskLevel> = assessments.iter().map(|a| a.level).collect();
+    let disagree = levels.windows(2).any(|w| matches!(w, [a, b] if a != b));
+    let mut explanation = Vec::new();
+    if disagree {
+        for a in &assessments {
+            let why = match a.level {
+                RiskLevel::High => format!("high because {}", a.deciding.join("; ")),
+                RiskLevel::Standard => "standard: no criterion met".to_string(),
+                RiskLevel::Undetermined => format!(
+                    "undetermined: missing {}",
+                    a.missing_inputs.iter().map(|m| m.field.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            explanation.push(format!("{}: {}", a.definition.id(), why));
+        }
+    }
+    RiskComparison { assessments, disagree, explanation }
+}

@@ -1,0 +1,360 @@
+//! Regimens as data: components with typed doses, days, cycle scope, cycle length, duration,
+//! phases served, settings, and the evidence behind them. Loaded from the embedded knowledge base.
+
+use serde::{Deserialize, Serialize};
+
+use crate::kb::Evidence;
+use crate::kb::Jurisdiction;
+use crate::record::{Drug, Route};
+
+/// Dose unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+pub enum DoseUnit {
+    /// Flat dose, mg.
+    #[serde(rename = "mg")]
+    Mg,
+    /// Per body-surface area, mg/m².
+    #[serde(rename = "mg/m2")]
+    MgPerM2,
+    /// Per body weight, mg/kg.
+    #[serde(rename = "mg/kg")]
+    MgPerKg,
+    /// CAR-positive viable T cells per kg.
+    #[serde(rename = "cells/kg")]
+    CellsPerKg,
+    /// CAR-positive T cells, flat.
+    #[serde(rename = "cells")]
+    Cells,
+}
+
+impl DoseUnit {
+    /// Display form.
+    pub fn label(&self) -> &'static str {
+        match self {
+            DoseUnit::Mg => "mg",
+            DoseUnit::MgPerM2 => "mg/m²",
+            DoseUnit::MgPerKg => "mg/kg",
+            DoseUnit::CellsPerKg => "cells/kg",
+            DoseUnit::Cells => "cells",
+        }
+    }
+}
+
+/// A dose: an amount, or a range, with an optional absolute cap.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dose {
+    /// Amount (the lower bound of a range).
+    pub amount: f64,
+    /// Upper bound of a labelled dose range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_to: Option<f64>,
+    /// Unit.
+    pub unit: DoseUnit,
+    /// Absolute maximum per dose, in the unit's flat form (e.g. 1e8 cells for cilta-cel).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_total: Option<f64>,
+}
+
+/// A day, or an inclusive range of days, within a cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum DayItem {
+    /// One day.
+    Day(i16),
+    /// Inclusive range.
+    Range([i16; 2]),
+}
+
+/// Which cycles a component applies to (`to: None` means "and every later cycle").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CycleScope {
+    /// First cycle (1-based).
+    pub from: u16,
+    /// Last cycle, inclusive; absent = onwards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<u16>,
+}
+
+impl CycleScope {
+    /// Whether `cycle` (1-based) is in scope.
+    pub fn contains(&self, cycle: u16) -> bool {
+        cycle >= self.from && self.to.is_none_or(|t| cycle <= t)
+    }
+    /// `C1`, `C2–4`, `C5+`.
+    pub fn label(&self) -> String {
+        match self.to {
+            Some(t) if t == self.from => format!("C{}", self.from),
+            Some(t) => format!("C{}–{}", self.from, t),
+            None if self.from == 1 => "every cycle".to_string(),
+            None => format!("C{}+", self.from),
+        }
+    }
+}
+
+/// One drug of a regimen, for one cycle scope.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Component {
+    /// The drug.
+    pub drug: Drug,
+    /// The dose.
+    pub dose: Dose,
+    /// Route.
+    pub route: Route,
+    /// Days within the cycle.
+    pub days: Vec<DayItem>,
+    /// Cycles it applies to.
+    pub cycles: CycleScope,
+    /// How this schedule line was checked.
+    pub evidence: Evidence,
+    /// Citation keys.
+    pub citations: Vec<String>,
+    /// Dose notes (age reductions and the like), each with its source in the text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Component {
+    /// `D1, 4, 8, 11` / `D1–21`.
+    pub fn days_label(&self) -> String {
+        let parts: Vec<String> = self
+            .days
+            .iter()
+            .map(|d| match d {
+                DayItem::Day(x) => x.to_string(),
+                DayItem::Range([a, b]) => format!("{a}–{b}"),
+            })
+            .collect();
+        format!("D{}", parts.join(", "))
+    }
+
+    /// Expanded day numbers.
+    pub fn day_numbers(&self) -> Vec<i16> {
+        let mut v = Vec::new();
+        for d in &self.days {
+            match *d {
+                DayItem::Day(x) => v.push(x),
+                DayItem::Range([a, b]) => v.extend(a..=b),
+            }
+        }
+        v
+    }
+
+    /// One line: `bortezomib 1.3 mg/m² SC D1, 4, 8, 11 (every cycle)`.
+    pub fn summary(&self) -> String {
+        let amount = match self.dose.amount_to {
+            Some(t) => format!("{}–{}", fmt_amount(self.dose.amount), fmt_amount(t)),
+            None => fmt_amount(self.dose.amount),
+        };
+        format!(
+            "{} {} {} {:?} {} ({})",
+            self.drug.name(),
+            amount,
+            self.dose.unit.label(),
+            self.route,
+            self.days_label(),
+            self.cycles.label()
+        )
+        .replace(" Sc ", " SC ")
+        .replace(" Iv ", " IV ")
+        .replace(" Po ", " PO ")
+    }
+}
+
+fn fmt_amount(v: f64) -> String {
+    if v >= 1e5 {
+        format!("{v:e}")
+    } else {
+        let s = format!("{v}");
+        s
+    }
+}
+
+/// How long a regimen runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Duration {
+    /// A fixed number of cycles.
+    Cycles {
+        /// How many.
+        count: u16,
+    },
+    /// Until progression or unacceptable toxicity.
+    UntilProgression,
+    /// A fixed time.
+    Months {
+        /// How many months.
+        count: u16,
+    },
+    /// One administration (transplant, CAR-T infusion).
+    Single,
+}
+
+/// A phase a regimen serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Use {
+    /// Induction of newly diagnosed myeloma.
+    Induction,
+    /// Consolidation (transplant).
+    Consolidation,
+    /// Maintenance.
+    Maintenance,
+    /// Relapsed/refractory line.
+    Relapse,
+}
+
+/// The transplant setting a regimen was studied in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    /// Transplant-eligible.
+    TransplantEligible,
+    /// Transplant-ineligible (or transplant deferred).
+    TransplantIneligible,
+    /// Relapsed/refractory.
+    Relapsed,
+}
+
+/// Which cytogenetic risk a maintenance regimen is chosen for (article, Phase 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskFit {
+    /// Standard risk.
+    Standard,
+    /// High risk.
+    High,
+    /// Either.
+    Any,
+}
+
+/// A trial or label result supporting a regimen.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrialEvidence {
+    /// Trial name.
+    pub trial: String,
+    /// Population.
+    pub population: String,
+    /// Headline result.
+    pub result: String,
+    /// Citation key.
+    pub citation: String,
+}
+
+/// Step-up dosing for one jurisdiction.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepUp {
+    /// Jurisdiction whose label this is.
+    pub jurisdiction: Jurisdiction,
+    /// Doses in order: day and dose.
+    pub doses: Vec<StepDose>,
+    /// Monitoring (hospitalisation) per the label.
+    pub monitoring: String,
+    /// How checked.
+    pub evidence: Evidence,
+    /// Citation keys.
+    pub citations: Vec<String>,
+}
+
+/// One step-up dose.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepDose {
+    /// Day (from the first step-up dose = day 1).
+    pub day: u16,
+    /// Dose.
+    pub dose: Dose,
+    /// What the step is.
+    pub label: String,
+}
+
+/// Entry conditions for a relapsed/refractory regimen (from its trial or label population).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RelapseCriteria {
+    /// Fewest prior lines.
+    pub min_prior_lines: u8,
+    /// Most prior lines studied, where the population was bounded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_prior_lines: Option<u8>,
+    /// Exposure to PI, IMiD and anti-CD38 required.
+    pub triple_class_exposed: bool,
+    /// Drugs the patient must be refractory to (e.g. lenalidomide for CARTITUDE-4).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refractory_to: Vec<Drug>,
+    /// Drugs the patient must have been exposed to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exposed_to: Vec<Drug>,
+}
+
+/// A regimen.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regimen {
+    /// Stable identifier, e.g. `vrd`.
+    pub id: String,
+    /// Short name, e.g. `VRd`.
+    pub name: String,
+    /// Drugs in words.
+    pub long_name: String,
+    /// Cycle length, days.
+    pub cycle_length_days: u16,
+    /// Full course as studied.
+    pub duration: Duration,
+    /// Phases served.
+    pub uses: Vec<Use>,
+    /// Settings studied in.
+    pub settings: Vec<Setting>,
+    /// For maintenance: which risk it is chosen for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_fit: Option<RiskFit>,
+    /// Components.
+    pub components: Vec<Component>,
+    /// Step-up schedules by jurisdiction (bispecifics).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub step_up: Vec<StepUp>,
+    /// Relapse entry conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relapse_criteria: Option<RelapseCriteria>,
+    /// Age range of the trial population, where it bounds use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_age_range: Option<[u16; 2]>,
+    /// Supporting evidence.
+    pub evidence: Vec<TrialEvidence>,
+    /// Notes (each with its source in the text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Regimen {
+    /// Distinct drugs of the regimen, in order.
+    pub fn drugs(&self) -> Vec<Drug> {
+        let mut v: Vec<Drug> = self.components.iter().map(|c| c.drug).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Every citation key the regimen uses.
+    pub fn citation_keys(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.evidence.iter().map(|e| e.citation.clone()).collect();
+        for c in &self.components {
+            v.extend(c.citations.iter().cloned());
+        }
+        for s in &self.step_up {
+            v.extend(s.citations.iter().cloned());
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The weakest evidence among its schedule lines.
+    pub fn weakest_evidence(&self) -> Evidence {
+        self.components.iter().map(|c| c.evidence).max().unwrap_or(Evidence::V1)
+    }
+}

@@ -1,0 +1,97 @@
+//! Plain-text rendering of results for clinicians (the CLI's default output).
+
+use std::fmt::Write as _;
+
+use crate::plan::Plan;
+
+/// Render a plan as readable text.
+pub fn plan_text(p: &Plan) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "myeloma-pathway plan (decision support, not a medical device)");
+    let _ =
+        writeln!(s, "Position: {} [phase {}, line {}]", p.position.description, p.position.phase.id(), p.position.line);
+    let class = serde_json::to_value(p.diagnosis.class)
+        .ok()
+        .and_then(|v| v.as_str().map(|c| c.replace('_', " ")))
+        .unwrap_or_default();
+    let _ = writeln!(s, "Diagnosis: {class} — {} [{}]", p.diagnosis.reason, p.diagnosis.criteria_version);
+    let e = &p.transplant_eligibility;
+    let _ = writeln!(s, "Transplant eligibility: {:?} ({})", e.eligibility, e.reasons.join("; "));
+    let r = &p.risk;
+    let _ = writeln!(
+        s,
+        "Cytogenetic risk ({}): {:?}{}",
+        r.definition.id(),
+        r.level,
+        if r.deciding.is_empty() { String::new() } else { format!(" because {}", r.deciding.join("; ")) }
+    );
+    if !r.not_assessable.is_empty() {
+        let _ = writeln!(s, "  not assessable with these data: {}", r.not_assessable.join("; "));
+    }
+    let st = &p.staging;
+    let fmt_stage = |x: Option<String>| x.unwrap_or_else(|| "not computable".into());
+    let _ = writeln!(
+        s,
+        "Staging: ISS {}, R-ISS {}, R2-ISS {}",
+        fmt_stage(st.iss.stage.map(|x| format!("{x:?}"))),
+        fmt_stage(st.r_iss.stage.map(|x| format!("{x:?}"))),
+        fmt_stage(st.r2_iss.staging.stage.map(|x| format!("{x:?}")))
+    );
+    let _ = writeln!(s);
+    if p.options.is_empty() {
+        let _ = writeln!(s, "Options now: none offered (see exclusions and next decision)");
+    } else {
+        let _ = writeln!(s, "Options now:");
+    }
+    for o in &p.options {
+        let cond = o.condition.as_ref().map(|c| format!(" [{c}]")).unwrap_or_default();
+        let _ = writeln!(s, "  {}. {} {}{} ({})", o.rank, o.action, o.name, cond, o.course);
+        for line in &o.schedule {
+            let _ = writeln!(s, "       - {line}");
+        }
+        if let Some(su) = &o.step_up {
+            let steps: Vec<String> =
+                su.doses.iter().map(|d| format!("D{} {} {}", d.day, d.dose.amount, d.dose.unit.label())).collect();
+            let _ = writeln!(s, "       step-up ({:?}): {}; {}", su.jurisdiction, steps.join(" → "), su.monitoring);
+        }
+        for w in &o.rationale {
+            let _ = writeln!(s, "       why: {w}");
+        }
+        for n in &o.notes {
+            let _ = writeln!(s, "       note: {n}");
+        }
+        let cites: Vec<String> = o.citations.iter().map(|c| format!("{} ({})", c.source, c.version)).collect();
+        let _ = writeln!(s, "       sources: {}", cites.join(" | "));
+    }
+    if !p.excluded.is_empty() {
+        let _ = writeln!(s, "Not offered:");
+        for x in &p.excluded {
+            let _ = writeln!(s, "  - {}: {}", x.name, x.reason);
+        }
+    }
+    if !p.warnings.is_empty() {
+        let _ = writeln!(s, "Warnings:");
+        for w in &p.warnings {
+            let _ = writeln!(s, "  ! {}", w.message);
+        }
+    }
+    if !p.missing_inputs.is_empty() {
+        let _ = writeln!(s, "Missing inputs (never assumed normal):");
+        for m in &p.missing_inputs {
+            let _ = writeln!(s, "  ? {} — test: {} — needed for: {}", m.field, m.test, m.needed_for);
+        }
+    }
+    let _ = writeln!(s, "Next decision: {} — {}", p.next_decision.when, p.next_decision.action);
+    if !p.counterfactuals.is_empty() {
+        let _ = writeln!(s, "What would change the answer:");
+        for c in &p.counterfactuals {
+            let _ = writeln!(s, "  * {}: {}", c.change, c.effect);
+        }
+    }
+    let _ = writeln!(
+        s,
+        "Basis: myeloma-pathway {}, knowledge base {} (sha256 {})",
+        p.basis.library_version, p.basis.knowledge_base.version, p.basis.knowledge_base.sha256
+    );
+    s
+}

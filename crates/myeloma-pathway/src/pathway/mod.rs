@@ -1,0 +1,320 @@
+//! Phases of care and their transitions.
+//!
+//! The pathway is work-up → induction → consolidation (autologous transplant, single or tandem,
+//! or 4–6 further cycles of the induction regimen for the transplant-ineligible) → maintenance →
+//! relapse line *n* → …, after the seed article's three-phase shape.
+//!
+//! [`transition`] is total: every (state, event) pair gives the next state or a typed
+//! [`Refusal`], never a panic. A patient's `history` is replayed through it to place the patient
+//! on the pathway. [`typed`] gives Rust users the same path checked at compile time.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::assess::fitness::Eligibility;
+use crate::error::{Error, Result};
+use crate::kb::regimen::Use;
+use crate::kb::KnowledgeBase;
+pub use crate::record::{ConsolidationRoute, Event, HistoryEntry, Phase, Refusal};
+use crate::record::{Drug, DrugClass};
+use crate::record::{MrdStatus, ResponseCategory};
+
+/// The full pathway state: the phase plus what the rules need to know about the past.
+///
+/// Deserializable (unknown keys refused) so that a front end can hand a state back to
+/// [`transition`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathwayState {
+    /// Current phase.
+    pub phase: Phase,
+    /// Line of therapy (1 = first line: induction to maintenance).
+    pub line: u8,
+    /// Transplant eligibility in force.
+    pub transplant_eligibility: Eligibility,
+    /// Regimen running now.
+    pub current_regimen: Option<String>,
+    /// The first-line induction regimen.
+    pub induction_regimen: Option<String>,
+    /// Cycles completed in the current phase.
+    pub cycles_in_phase: u16,
+    /// Transplants given in the current consolidation.
+    pub transplants_in_consolidation: u8,
+    /// Transplants given in all.
+    pub transplants_total: u8,
+    /// Most recent response assessed in the current phase or line.
+    pub last_response: Option<ResponseCategory>,
+    /// Most recent MRD status.
+    pub last_mrd: Option<MrdStatus>,
+    /// Drugs ever given.
+    pub exposed: BTreeSet<Drug>,
+    /// Drugs the disease progressed on.
+    pub refractory: BTreeSet<Drug>,
+    /// Drugs stopped for intolerance.
+    pub intolerant: BTreeSet<Drug>,
+}
+
+impl PathwayState {
+    /// A newly diagnosed patient in work-up.
+    pub fn new(eligibility: Eligibility) -> Self {
+        Self {
+            phase: Phase::WorkUp,
+            line: 1,
+            transplant_eligibility: eligibility,
+            current_regimen: None,
+            induction_regimen: None,
+            cycles_in_phase: 0,
+            transplants_in_consolidation: 0,
+            transplants_total: 0,
+            last_response: None,
+            last_mrd: None,
+            exposed: BTreeSet::new(),
+            refractory: BTreeSet::new(),
+            intolerant: BTreeSet::new(),
+        }
+    }
+
+    /// Prior lines of therapy (for relapse-regimen eligibility): the line number minus one.
+    pub fn prior_lines(&self) -> u8 {
+        self.line.saturating_sub(1)
+    }
+
+    /// Exposed to a PI, an IMiD and an anti-CD38 antibody.
+    pub fn triple_class_exposed(&self) -> bool {
+        let classes: BTreeSet<DrugClass> = self.exposed.iter().map(|d| d.class()).collect();
+        classes.contains(&DrugClass::ProteasomeInhibitor)
+            && classes.contains(&DrugClass::ImmunomodulatoryDrug)
+            && classes.contains(&DrugClass::AntiCd38)
+    }
+
+    fn start(&mut self, kb: &KnowledgeBase, regimen: &str, need: Use, phase: Phase) -> Result<(), Refusal> {
+        let Some(r) = kb.regimen(regimen) else {
+            return Err(Refusal::UnknownRegimen { regimen: regimen.to_string() });
+        };
+        if !r.uses.contains(&need) {
+            return Err(Refusal::RegimenNotForPhase { regimen: regimen.to_string(), phase });
+        }
+        self.exposed.extend(r.drugs().into_iter().filter(|d| d.class() != DrugClass::Corticosteroid));
+        self.current_regimen = Some(regimen.to_string());
+        Ok(())
+    }
+
+    fn progress(&mut self, kb: &KnowledgeBase) {
+        if let Some(r) = self.current_regimen.as_deref().and_then(|id| kb.regimen(id)) {
+            // Progression on therapy makes the disease refractory to that regimen's drugs
+            // (corticosteroids are not counted).
+            self.refractory.extend(r.drugs().into_iter().filter(|d| d.class() != DrugClass::Corticosteroid));
+        }
+        self.phase = Phase::Relapse;
+        self.line = self.line.saturating_add(1);
+        self.current_regimen = None;
+        self.cycles_in_phase = 0;
+        self.transplants_in_consolidation = 0;
+        self.last_response = None;
+    }
+}
+
+/// The transition function: total over (state, event).
+///
+/// # Errors
+/// A typed [`Refusal`] when the event is not allowed in the state.
+pub fn transition(state: &PathwayState, event: &Event) -> Result<PathwayState, Refusal> {
+    transition_with(KnowledgeBase::embedded(), state, event)
+}
+
+/// [`transition`] against a given knowledge base.
+///
+/// # Errors
+/// A typed [`Refusal`].
+pub fn transition_with(kb: &KnowledgeBase, state: &PathwayState, event: &Event) -> Result<PathwayState, Refusal> {
+    use Phase::*;
+    let mut s = state.clone();
+    match (state.phase, event) {
+        // Events that apply everywhere.
+        (_, Event::TransplantEligibilityAssessed { eligible }) => {
+            s.transplant_eligibility = if *eligible { Eligibility::Eligible } else { Eligibility::Ineligible };
+        }
+        (_, Event::Intolerance { drug }) => {
+            s.intolerant.insert(*drug);
+        }
+        (WorkUp, Event::MrdAssessed { .. }) => {
+            return Err(Refusal::NotApplicable { why: "MRD is assessed after treatment has started".into() })
+        }
+        (_, Event::MrdAssessed { status }) => s.last_mrd = Some(*status),
+
+        // Work-up.
+        (WorkUp, Event::TherapyStarted { regimen }) => {
+            s.start(kb, regimen, Use::Induction, Induction)?;
+            s.phase = Induction;
+            s.induction_regimen = Some(regimen.clone());
+            s.cycles_in_phase = 0;
+        }
+        (WorkUp, Event::CycleCompleted | Event::ResponseAssessed { .. } | Event::Progression) => {
+            return Err(Refusal::NoTherapyInProgress)
+        }
+        (WorkUp, Event::ConsolidationStarted { .. } | Event::TransplantDone) => {
+            return Err(Refusal::ConsolidationBeforeInduction)
+        }
+        (WorkUp | Induction, Event::MaintenanceStarted { .. }) => return Err(Refusal::MaintenanceBeforeConsolidation),
+        (
+            WorkUp | Induction | ConsolidationTransplant | ConsolidationExtendedInduction | Observation | Relapse,
+            Event::MaintenanceStopped,
+        ) => return Err(Refusal::NotInMaintenance),
+
+        // Induction.
+        (Induction, Event::TherapyStarted { regimen }) => {
+            // A switch of induction regimen (e.g. for intolerance); cycles keep counting.
+            s.start(kb, regimen, Use::Induction, Induction)?;
+            s.induction_regimen = Some(regimen.clone());
+        }
+        (Induction | ConsolidationTransplant | ConsolidationExtendedInduction | Maintenance, Event::CycleCompleted) => {
+            s.cycles_in_phase = s.cycles_in_phase.saturating_add(1);
+        }
+        (Relapse, Event::CycleCompleted) => {
+            if s.current_regimen.is_none() {
+                return Err(Refusal::NoTherapyInProgress);
+            }
+            s.cycles_in_phase = s.cycles_in_phase.saturating_add(1);
+        }
+        (Observation, Event::CycleCompleted) => return Err(Refusal::NoTherapyInProgress),
+        (_, Event::ResponseAssessed { response: ResponseCategory::Pd }) | (_, Event::Progression) => {
+            if state.phase == Relapse && state.current_regimen.is_none() {
+                return Err(Refusal::NoTherapyInProgress);
+            }
+            s.progress(kb);
+        }
+        (_, Event::ResponseAssessed { response }) => s.last_response = Some(*response),
+        (Induction, Event::ConsolidationStarted { route }) => {
+            if s.last_response.is_none() {
+                return Err(Refusal::ResponseNotAssessed);
+            }
+            match route {
+                ConsolidationRoute::Transplant => {
+                    if s.transplant_eligibility == Eligibility::Ineligible {
+                        return Err(Refusal::TransplantIneligible);
+                    }
+                    s.phase = ConsolidationTransplant;
+                }
+                ConsolidationRoute::ExtendedInduction => s.phase = ConsolidationExtendedInduction,
+            }
+            s.cycles_in_phase = 0;
+            s.transplants_in_consolidation = 0;
+        }
+        (Induction, Event::TransplantDone) => {
+            // Transplant straight after induction: consolidation starts with it.
+            if s.transplant_eligibility == Eligibility::Ineligible {
+                return Err(Refusal::TransplantIneligible);
+            }
+            if s.last_response.is_none() {
+                return Err(Refusal::ResponseNotAssessed);
+            }
+            s.phase = ConsolidationTransplant;
+            s.cycles_in_phase = 0;
+            s.transplants_in_consolidation = 1;
+            s.transplants_total = s.transplants_total.saturating_add(1);
+            s.exposed.insert(Drug::Melphalan);
+        }
+
+        // Consolidation.
+        (ConsolidationTransplant | ConsolidationExtendedInduction, Event::TherapyStarted { .. }) => {
+            return Err(Refusal::TherapyAlreadyInProgress)
+        }
+        (ConsolidationTransplant | ConsolidationExtendedInduction, Event::ConsolidationStarted { .. }) => {
+            return Err(Refusal::AlreadyInConsolidation)
+        }
+        (ConsolidationTransplant, Event::TransplantDone) => {
+            if s.transplant_eligibility == Eligibility::Ineligible {
+                return Err(Refusal::TransplantIneligible);
+            }
+            if s.transplants_in_consolidation >= 2 {
+                return Err(Refusal::TandemLimitReached);
+            }
+            s.transplants_in_consolidation += 1;
+            s.transplants_total = s.transplants_total.saturating_add(1);
+            s.exposed.insert(Drug::Melphalan);
+        }
+        (ConsolidationExtendedInduction, Event::TransplantDone) => return Err(Refusal::TransplantNotPlanned),
+        (ConsolidationTransplant, Event::MaintenanceStarted { regimen }) => {
+            if s.transplants_in_consolidation == 0 {
+                return Err(Refusal::ConsolidationIncomplete { needed: "the autologous transplant".into() });
+            }
+            s.start(kb, regimen, Use::Maintenance, Maintenance)?;
+            s.phase = Maintenance;
+            s.cycles_in_phase = 0;
+        }
+        (ConsolidationExtendedInduction, Event::MaintenanceStarted { regimen }) => {
+            if s.cycles_in_phase < 4 {
+                return Err(Refusal::ConsolidationIncomplete {
+                    needed: format!("at least 4 further induction cycles (article: 4–6); {} done", s.cycles_in_phase),
+                });
+            }
+            s.start(kb, regimen, Use::Maintenance, Maintenance)?;
+            s.phase = Maintenance;
+            s.cycles_in_phase = 0;
+        }
+
+        // Maintenance and observation.
+        (Maintenance, Event::MaintenanceStarted { regimen }) => {
+            s.start(kb, regimen, Use::Maintenance, Maintenance)?;
+            s.cycles_in_phase = 0;
+        }
+        (Maintenance, Event::MaintenanceStopped) => {
+            s.phase = Observation;
+            s.current_regimen = None;
+            s.cycles_in_phase = 0;
+        }
+        (
+            Maintenance | Observation,
+            Event::TherapyStarted { .. } | Event::ConsolidationStarted { .. } | Event::TransplantDone,
+        ) => return Err(Refusal::NoReturnWithoutRelapse { from: state.phase }),
+        (Observation, Event::MaintenanceStarted { .. }) => {
+            return Err(Refusal::NoReturnWithoutRelapse { from: Observation })
+        }
+
+        // Relapse.
+        (Relapse, Event::TherapyStarted { regimen }) => {
+            s.start(kb, regimen, Use::Relapse, Relapse)?;
+            s.cycles_in_phase = 0;
+            s.last_response = None;
+        }
+        (Relapse, Event::TransplantDone) => {
+            // Salvage transplant at relapse, for an eligible patient.
+            if s.transplant_eligibility == Eligibility::Ineligible {
+                return Err(Refusal::TransplantIneligible);
+            }
+            s.transplants_total = s.transplants_total.saturating_add(1);
+            s.exposed.insert(Drug::Melphalan);
+        }
+        (Relapse, Event::ConsolidationStarted { .. }) => {
+            return Err(Refusal::NotApplicable { why: "first-line consolidation does not apply at relapse".into() })
+        }
+        (Relapse, Event::MaintenanceStarted { .. }) => {
+            return Err(Refusal::NotApplicable { why: "first-line maintenance does not apply at relapse".into() })
+        }
+    }
+    Ok(s)
+}
+
+/// Replay a history from work-up.
+///
+/// # Errors
+/// [`Error::TransitionRefused`] naming the refused entry (`history[i]`).
+pub fn replay(history: &[HistoryEntry], eligibility: Eligibility) -> Result<PathwayState> {
+    replay_with(KnowledgeBase::embedded(), history, eligibility)
+}
+
+/// [`replay`] against a given knowledge base.
+///
+/// # Errors
+/// [`Error::TransitionRefused`] naming the refused entry (`history[i]`).
+pub fn replay_with(kb: &KnowledgeBase, history: &[HistoryEntry], eligibility: Eligibility) -> Result<PathwayState> {
+    let mut s = PathwayState::new(eligibility);
+    for (i, h) in history.iter().enumerate() {
+        s = transition_with(kb, &s, &h.event)
+            .map_err(|refusal| Error::TransitionRefused { field: format!("history[{i}]"), refusal })?;
+    }
+    Ok(s)
+}
+
+pub mod typed;

@@ -1,0 +1,360 @@
+//! The validated patient: what every assessment and the engine read.
+//!
+//! [`Patient`] is built only by validating a [`PatientRecord`] ([`PatientRecord::validate`] or
+//! [`Patient::from_json`]): every lab value typed with its unit and checked for plausibility,
+//! cytogenetics as a tri-state profile, dated lists in order. Its fields are private, so an
+//! invalid patient cannot be built from Rust either.
+
+use serde::Serialize;
+
+use crate::error::{check_range, Error, Result};
+use crate::record::{
+    Date, DiagnosisInputs, FrailtyInputs, HistoryEntry, MrdResult, OrganFunction, PatientRecord, RawQuantity,
+    ResponseAssessmentInput, Sex, MAX_LIST_LEN, SCHEMA_VERSION,
+};
+
+pub mod cytogenetics;
+pub mod labs;
+
+pub use cytogenetics::CytogeneticProfile;
+use labs::{
+    Albumin, Beta2Microglobulin, BoneMarrowPlasmaCells, Calcium, Creatinine, FreeLightChain, Hemoglobin, LabValue, Ldh,
+    SerumMProtein, UrineMProtein,
+};
+
+/// Validated laboratory values.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Labs {
+    /// Serum creatinine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creatinine: Option<LabValue<Creatinine>>,
+    /// Creatinine clearance given by the caller, mL/min.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creatinine_clearance_ml_min: Option<f64>,
+    /// Serum albumin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub albumin: Option<LabValue<Albumin>>,
+    /// Serum β2-microglobulin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beta2_microglobulin: Option<LabValue<Beta2Microglobulin>>,
+    /// Serum LDH.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ldh: Option<LabValue<Ldh>>,
+    /// LDH upper limit of normal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ldh_upper_limit_of_normal: Option<LabValue<Ldh>>,
+    /// Serum calcium.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calcium: Option<LabValue<Calcium>>,
+    /// Calcium upper limit of normal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calcium_upper_limit_of_normal: Option<LabValue<Calcium>>,
+    /// Haemoglobin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hemoglobin: Option<LabValue<Hemoglobin>>,
+    /// Haemoglobin lower limit of normal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hemoglobin_lower_limit_of_normal: Option<LabValue<Hemoglobin>>,
+    /// Serum M-protein.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serum_m_protein: Option<LabValue<SerumMProtein>>,
+    /// Urine M-protein.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urine_m_protein: Option<LabValue<UrineMProtein>>,
+    /// Serum free κ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serum_flc_kappa: Option<LabValue<FreeLightChain>>,
+    /// Serum free λ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serum_flc_lambda: Option<LabValue<FreeLightChain>>,
+    /// Bone-marrow plasma cells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bone_marrow_plasma_cells: Option<LabValue<BoneMarrowPlasmaCells>>,
+}
+
+impl Labs {
+    /// Whether LDH is above the laboratory's upper limit of normal: `None` when either is missing.
+    /// "High LDH" = above the ULN (R-ISS, clinical-reference §2.2).
+    pub fn ldh_high(&self) -> Option<bool> {
+        Some(self.ldh?.canonical() > self.ldh_upper_limit_of_normal?.canonical())
+    }
+}
+
+/// A validated patient: what every assessment and the engine read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Patient {
+    /// Age in years.
+    pub(crate) age_years: Option<u16>,
+    /// Sex.
+    pub(crate) sex: Option<Sex>,
+    /// Weight, kg.
+    pub(crate) weight_kg: Option<f64>,
+    /// Height, cm.
+    pub(crate) height_cm: Option<f64>,
+    /// ECOG 0–4.
+    pub(crate) ecog: Option<u8>,
+    /// Frailty inputs.
+    pub(crate) frailty: FrailtyInputs,
+    /// Organ function.
+    pub(crate) organ_function: OrganFunction,
+    /// Typed labs.
+    pub(crate) labs: Labs,
+    /// Cytogenetic profile.
+    pub(crate) cytogenetics: CytogeneticProfile,
+    /// Diagnostic findings.
+    pub(crate) diagnosis: DiagnosisInputs,
+    /// Pathway events so far, oldest first.
+    #[serde(skip)]
+    pub(crate) history: Vec<HistoryEntry>,
+    /// Response assessments, oldest first (units checked).
+    #[serde(skip)]
+    pub(crate) response_assessments: Vec<ResponseAssessmentInput>,
+    /// MRD results, oldest first.
+    #[serde(skip)]
+    pub(crate) mrd: Vec<MrdResult>,
+}
+
+fn lab<A: labs::Analyte>(field: &str, raw: &Option<RawQuantity>) -> Result<Option<LabValue<A>>> {
+    raw.as_ref().map(|r| LabValue::<A>::from_raw(field, r)).transpose()
+}
+
+fn opt_range(field: &str, v: Option<f64>, unit: &str, lo: f64, hi: f64) -> Result<Option<f64>> {
+    v.map(|x| check_range(field, x, unit, lo, hi)).transpose()
+}
+
+fn opt_int(field: &str, v: Option<impl Into<f64> + Copy>, unit: &str, lo: f64, hi: f64) -> Result<()> {
+    if let Some(x) = v {
+        check_range(field, x.into(), unit, lo, hi)?;
+    }
+    Ok(())
+}
+
+impl PatientRecord {
+    /// Validate into a [`Patient`].
+    ///
+    /// # Errors
+    /// Range, unit and consistency errors naming the field.
+    pub fn validate(&self) -> Result<Patient> {
+        if let Some(v) = &self.schema_version {
+            if v != SCHEMA_VERSION {
+                return Err(Error::invalid(
+                    "schema_version",
+                    format!("`{v}` is not supported; this library reads schema version {SCHEMA_VERSION}"),
+                ));
+            }
+        }
+        for (what, n) in [
+            ("cytogenetics", self.cytogenetics.len()),
+            ("history", self.history.len()),
+            ("response_assessments", self.response_assessments.len()),
+            ("mrd", self.mrd.len()),
+        ] {
+            if n > MAX_LIST_LEN {
+                return Err(Error::LimitExceeded { what: format!("{what} (entries)"), limit: MAX_LIST_LEN, actual: n });
+            }
+        }
+        opt_int("age_years", self.age_years, "years", 18.0, 120.0)?;
+        let weight_kg = opt_range("weight_kg", self.weight_kg, "kg", 25.0, 350.0)?;
+        let height_cm = opt_range("height_cm", self.height_cm, "cm", 100.0, 250.0)?;
+        opt_int("ecog", self.ecog, "ECOG grade", 0.0, 4.0)?;
+        let frailty = self.frailty.clone().unwrap_or_default();
+        opt_int("frailty.charlson", frailty.charlson, "points", 0.0, 37.0)?;
+        opt_int("frailty.katz_adl", frailty.katz_adl, "points", 0.0, 6.0)?;
+        opt_int("frailty.lawton_iadl", frailty.lawton_iadl, "points", 0.0, 8.0)?;
+        let organ = self.organ_function.clone().unwrap_or_default();
+        opt_range("organ_function.lvef_pct", organ.lvef_pct, "%", 5.0, 90.0)?;
+        opt_range("organ_function.dlco_pct", organ.dlco_pct, "% predicted", 5.0, 200.0)?;
+        opt_range("organ_function.bilirubin_x_uln", organ.bilirubin_x_uln, "x ULN", 0.0, 50.0)?;
+        opt_int("organ_function.nyha_class", organ.nyha_class, "NYHA class", 0.0, 4.0)?;
+        opt_int(
+            "organ_function.peripheral_neuropathy_grade",
+            organ.peripheral_neuropathy_grade,
+            "CTCAE grade",
+            0.0,
+            4.0,
+        )?;
+        let l = self.labs.clone().unwrap_or_default();
+        let labs = Labs {
+            creatinine: lab("labs.creatinine", &l.creatinine)?,
+            creatinine_clearance_ml_min: opt_range(
+                "labs.creatinine_clearance_ml_min",
+                l.creatinine_clearance_ml_min,
+                "mL/min",
+                1.0,
+                250.0,
+            )?,
+            albumin: lab("labs.albumin", &l.albumin)?,
+            beta2_microglobulin: lab("labs.beta2_microglobulin", &l.beta2_microglobulin)?,
+            ldh: lab("labs.ldh", &l.ldh)?,
+            ldh_upper_limit_of_normal: lab("labs.ldh_upper_limit_of_normal", &l.ldh_upper_limit_of_normal)?,
+            calcium: lab("labs.calcium", &l.calcium)?,
+            calcium_upper_limit_of_normal: lab("labs.calcium_upper_limit_of_normal", &l.calcium_upper_limit_of_normal)?,
+            hemoglobin: lab("labs.hemoglobin", &l.hemoglobin)?,
+            hemoglobin_lower_limit_of_normal: lab(
+                "labs.hemoglobin_lower_limit_of_normal",
+                &l.hemoglobin_lower_limit_of_normal,
+            )?,
+            serum_m_protein: lab("labs.serum_m_protein", &l.serum_m_protein)?,
+            urine_m_protein: lab("labs.urine_m_protein", &l.urine_m_protein)?,
+            serum_flc_kappa: lab("labs.serum_flc_kappa", &l.serum_flc_kappa)?,
+            serum_flc_lambda: lab("labs.serum_flc_lambda", &l.serum_flc_lambda)?,
+            bone_marrow_plasma_cells: lab("labs.bone_marrow_plasma_cells", &l.bone_marrow_plasma_cells)?,
+        };
+        if labs.ldh.is_some() && labs.ldh_upper_limit_of_normal.is_none() {
+            return Err(Error::MissingField {
+                field: "labs.ldh_upper_limit_of_normal".into(),
+                message: "LDH is read against the laboratory's own upper limit of normal; give it with the LDH value"
+                    .into(),
+            });
+        }
+        let cytogenetics = CytogeneticProfile::from_findings("cytogenetics", &self.cytogenetics)?;
+        let diagnosis = self.diagnosis.clone().unwrap_or_default();
+        opt_int("diagnosis.osteolytic_lesions", diagnosis.osteolytic_lesions, "lesions", 0.0, 1000.0)?;
+        opt_int("diagnosis.mri_focal_lesions", diagnosis.mri_focal_lesions, "lesions", 0.0, 1000.0)?;
+        check_dates_ordered("response_assessments", self.response_assessments.iter().map(|a| a.date.as_ref()))?;
+        check_dates_ordered("history", self.history.iter().map(|h| h.date.as_ref()))?;
+        check_dates_ordered("mrd", self.mrd.iter().map(|m| Some(&m.date)))?;
+        for (i, a) in self.response_assessments.iter().enumerate() {
+            validate_response_assessment(a, &format!("response_assessments[{i}]"))?;
+        }
+        for (i, m) in self.mrd.iter().enumerate() {
+            validate_mrd(m, &format!("mrd[{i}]"))?;
+        }
+        Ok(Patient {
+            history: self.history.clone(),
+            response_assessments: self.response_assessments.clone(),
+            mrd: self.mrd.clone(),
+            age_years: self.age_years,
+            sex: self.sex,
+            weight_kg,
+            height_cm,
+            ecog: self.ecog,
+            frailty,
+            organ_function: organ,
+            labs,
+            cytogenetics,
+            diagnosis,
+        })
+    }
+}
+
+impl Patient {
+    /// Parse and validate a record from JSON.
+    ///
+    /// # Errors
+    /// Any parse or validation error, naming the field.
+    ///
+    /// # Example
+    /// ```
+    /// let p = myeloma_pathway::Patient::from_json(r#"{"age_years": 60}"#).unwrap();
+    /// assert_eq!(p.age_years(), Some(60));
+    /// assert!(myeloma_pathway::Patient::from_json(r#"{"age": 60}"#).is_err());
+    /// ```
+    pub fn from_json(json: &str) -> Result<Self> {
+        crate::json::parse::<PatientRecord>(json)?.validate()
+    }
+
+    /// Age in years.
+    pub fn age_years(&self) -> Option<u16> {
+        self.age_years
+    }
+    /// Sex.
+    pub fn sex(&self) -> Option<Sex> {
+        self.sex
+    }
+    /// Actual body weight, kg.
+    pub fn weight_kg(&self) -> Option<f64> {
+        self.weight_kg
+    }
+    /// Height, cm.
+    pub fn height_cm(&self) -> Option<f64> {
+        self.height_cm
+    }
+    /// ECOG performance status.
+    pub fn ecog(&self) -> Option<u8> {
+        self.ecog
+    }
+    /// Frailty-score inputs.
+    pub fn frailty(&self) -> &FrailtyInputs {
+        &self.frailty
+    }
+    /// Organ function.
+    pub fn organ_function(&self) -> &OrganFunction {
+        &self.organ_function
+    }
+    /// Typed laboratory values.
+    pub fn labs(&self) -> &Labs {
+        &self.labs
+    }
+    /// Cytogenetic profile.
+    pub fn cytogenetics(&self) -> &CytogeneticProfile {
+        &self.cytogenetics
+    }
+    /// Non-laboratory diagnostic findings.
+    pub fn diagnosis(&self) -> &DiagnosisInputs {
+        &self.diagnosis
+    }
+    /// Pathway history, oldest first.
+    pub fn history(&self) -> &[HistoryEntry] {
+        &self.history
+    }
+    /// Response assessments, oldest first.
+    pub fn response_assessments(&self) -> &[ResponseAssessmentInput] {
+        &self.response_assessments
+    }
+    /// MRD results, oldest first.
+    pub fn mrd(&self) -> &[MrdResult] {
+        &self.mrd
+    }
+    /// The same patient with another cytogenetic profile (for what-if questions).
+    pub fn with_cytogenetics(&self, cytogenetics: CytogeneticProfile) -> Self {
+        Self { cytogenetics, ..self.clone() }
+    }
+}
+
+/// Whether a record has a date-ordered list; used to refuse unordered dated lists.
+pub(crate) fn check_dates_ordered<'a>(field: &str, dates: impl Iterator<Item = Option<&'a Date>>) -> Result<()> {
+    let mut last: Option<&Date> = None;
+    for (i, d) in dates.enumerate() {
+        if let (Some(prev), Some(d)) = (last, d) {
+            if d < prev {
+                return Err(Error::invalid(
+                    format!("{field}[{i}].date"),
+                    format!("{d} is earlier than the entry before it ({prev}); list entries oldest first"),
+                ));
+            }
+        }
+        if d.is_some() {
+            last = d;
+        }
+    }
+    Ok(())
+}
+
+fn validate_response_assessment(a: &ResponseAssessmentInput, field: &str) -> Result<()> {
+    {
+        if let Some(r) = &a.serum_m_protein {
+            LabValue::<SerumMProtein>::from_raw(&format!("{field}.serum_m_protein"), r)?;
+        }
+        if let Some(r) = &a.urine_m_protein {
+            LabValue::<UrineMProtein>::from_raw(&format!("{field}.urine_m_protein"), r)?;
+        }
+        if let Some(r) = &a.serum_flc_kappa {
+            LabValue::<FreeLightChain>::from_raw(&format!("{field}.serum_flc_kappa"), r)?;
+        }
+        if let Some(r) = &a.serum_flc_lambda {
+            LabValue::<FreeLightChain>::from_raw(&format!("{field}.serum_flc_lambda"), r)?;
+        }
+        if let Some(r) = &a.bone_marrow_plasma_cells {
+            LabValue::<BoneMarrowPlasmaCells>::from_raw(&format!("{field}.bone_marrow_plasma_cells"), r)?;
+        }
+        Ok(())
+    }
+}
+
+fn validate_mrd(m: &MrdResult, field: &str) -> Result<()> {
+    {
+        check_range(&format!("{field}.sensitivity_log10"), f64::from(m.sensitivity_log10), "log10", 4.0, 7.0)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,181 @@
+//! The output model: a plan for the current phase, with its basis.
+//!
+//! Built by [`crate::engine`], rendered by [`crate::output`] (text) and serde (JSON).
+
+use serde::Serialize;
+
+use crate::assess::diagnosis::Diagnosis;
+use crate::assess::fitness::EligibilityAssessment;
+use crate::assess::missing::MissingInput;
+use crate::assess::response::ResponseAssessment;
+use crate::assess::risk::RiskAssessment;
+use crate::assess::staging::StagingSummary;
+use crate::guideline::Guideline;
+use crate::kb::regimen::{StepUp, TrialEvidence};
+use crate::kb::{Citation, Evidence};
+use crate::pathway::PathwayState;
+use crate::patient::Patient;
+use crate::record::{MrdResult, Phase};
+
+/// A recommended option.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankedOption {
+    /// 1 = first choice. Options that depend on an undetermined input share a rank and carry a
+    /// `condition`.
+    pub rank: u8,
+    /// What to do: `start`, `continue`, `transplant`, `extend_induction`, `maintenance`.
+    pub action: &'static str,
+    /// Knowledge-base regimen id.
+    pub regimen_id: String,
+    /// Regimen name.
+    pub name: String,
+    /// Cycle length and course, e.g. `14-day cycles, for 24 months`.
+    pub course: String,
+    /// One line per schedule component, with any dose adjustment applied.
+    pub schedule: Vec<String>,
+    /// Step-up dosing for the guideline's jurisdiction, where the regimen has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_up: Option<StepUp>,
+    /// Why it is offered.
+    pub rationale: Vec<String>,
+    /// The condition under which it applies, where an input is undetermined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// Dose adjustments and cautions specific to this patient.
+    pub notes: Vec<String>,
+    /// Trials behind it.
+    pub evidence: Vec<TrialEvidence>,
+    /// The weakest evidence level among its schedule lines.
+    pub schedule_evidence: Evidence,
+    /// Citations.
+    pub citations: Vec<Citation>,
+}
+
+/// An option considered and not offered, with why not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exclusion {
+    /// Regimen id.
+    pub regimen_id: String,
+    /// Regimen name.
+    pub name: String,
+    /// Why not.
+    pub reason: String,
+    /// Citations.
+    pub citations: Vec<Citation>,
+}
+
+/// A warning tied to a hazard.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Warning {
+    /// Stable code, e.g. `lenalidomide_renal_dose`.
+    pub code: &'static str,
+    /// Message.
+    pub message: String,
+    /// Citation keys.
+    pub citations: Vec<String>,
+}
+
+/// The next decision point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NextDecision {
+    /// When.
+    pub when: String,
+    /// What to decide or do.
+    pub action: String,
+    /// Citations.
+    pub citations: Vec<Citation>,
+}
+
+/// What would change the recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counterfactual {
+    /// The change, e.g. `if t(4;14) were not detected`.
+    pub change: String,
+    /// The first option(s) it would give.
+    pub first_options: Vec<String>,
+    /// In words.
+    pub effect: String,
+}
+
+/// The current position on the pathway.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Position {
+    /// Phase.
+    pub phase: Phase,
+    /// Line of therapy.
+    pub line: u8,
+    /// In words.
+    pub description: String,
+    /// The full state replayed from the history.
+    pub state: PathwayState,
+}
+
+/// MRD summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MrdSummary {
+    /// Latest result.
+    pub latest: Option<MrdResult>,
+    /// Sustained MRD negativity: two negative marrow results ≥ 12 months apart with no positive
+    /// in between (IMWG 2016).
+    pub sustained_negative: bool,
+    /// Months between the first and the last negative of the current negative run.
+    pub negative_span_months: Option<u32>,
+    /// Citation.
+    pub citation: Citation,
+}
+
+/// Knowledge-base identity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KbIdentity {
+    /// Version.
+    pub version: String,
+    /// SHA-256 of the embedded JSON.
+    pub sha256: String,
+}
+
+/// The basis of a result: everything needed to reproduce and check it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Basis {
+    /// Library version.
+    pub library_version: &'static str,
+    /// Knowledge base.
+    pub knowledge_base: KbIdentity,
+    /// The guideline profile applied (every caller choice).
+    pub guideline: Guideline,
+    /// The inputs as understood, after unit conversion.
+    pub inputs: Patient,
+}
+
+/// A plan for the current phase.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// Where the patient is.
+    pub position: Position,
+    /// Options, best first.
+    pub options: Vec<RankedOption>,
+    /// Options considered and not offered.
+    pub excluded: Vec<Exclusion>,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+    /// Inputs that were missing, each with the test that would supply it.
+    pub missing_inputs: Vec<MissingInput>,
+    /// The next decision point.
+    pub next_decision: NextDecision,
+    /// IMWG 2014 diagnosis from the record's diagnostic findings.
+    pub diagnosis: Diagnosis,
+    /// Transplant eligibility with its reasons.
+    pub transplant_eligibility: EligibilityAssessment,
+    /// Cytogenetic risk under the guideline's definition.
+    pub risk: RiskAssessment,
+    /// ISS, R-ISS, R2-ISS.
+    pub staging: StagingSummary,
+    /// IMWG response over the record's `response_assessments` (absent when there are none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<ResponseAssessment>,
+    /// MRD.
+    pub mrd: MrdSummary,
+    /// What would change the first option.
+    pub counterfactuals: Vec<Counterfactual>,
+    /// Basis.
+    pub basis: Basis,
+}

@@ -1,0 +1,236 @@
+//! The patient record: the one JSON contract shared by Rust, Python, C and FHIR.
+//!
+//! Pure data (serde only, a leaf: it imports nothing clinical). [`PatientRecord`] is the record
+//! as written; it rejects unknown keys so that a misspelt field cannot silently send a patient
+//! down the wrong path (clinical-reference §12). Validation into [`crate::Patient`] is the
+//! `patient` module's job. The schema is `docs/patient.schema.json`.
+//!
+//! No names, record numbers or birth dates: the record carries age in years only.
+
+use serde::{Deserialize, Serialize};
+
+mod cytogenetics;
+mod date;
+mod drug;
+mod history;
+mod response;
+
+pub use cytogenetics::{Abnormality, Finding, Method, Status};
+pub use date::Date;
+pub use drug::{Drug, DrugClass, Route};
+pub use history::{ConsolidationRoute, Event, HistoryEntry, Phase, Refusal};
+pub use response::{
+    Immunofixation, MrdMethod, MrdResult, MrdSample, MrdStatus, ResponseAssessmentInput, ResponseCategory,
+};
+
+/// Current schema version of the patient record.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// Most entries accepted in any list of the record (history, findings, assessments).
+pub const MAX_LIST_LEN: usize = 1000;
+
+/// Sex, as needed by Cockcroft-Gault and ideal body weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+}
+
+/// Inputs of the IMWG frailty score (Palumbo 2015).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrailtyInputs {
+    /// Charlson Comorbidity Index (0–37).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charlson: Option<u8>,
+    /// Katz Activities of Daily Living, 0–6 (6 = independent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub katz_adl: Option<u8>,
+    /// Lawton Instrumental Activities of Daily Living, 0–8 (8 = independent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lawton_iadl: Option<u8>,
+}
+
+/// Organ function and conditions that gate transplant or exclude drugs.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganFunction {
+    /// Left-ventricular ejection fraction, %.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lvef_pct: Option<f64>,
+    /// Diffusing capacity (DLCO), % predicted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlco_pct: Option<f64>,
+    /// Total bilirubin as a multiple of the upper limit of normal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bilirubin_x_uln: Option<f64>,
+    /// NYHA heart-failure class 1–4, or 0 for no heart failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nyha_class: Option<u8>,
+    /// On dialysis for end-stage renal disease.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_dialysis: Option<bool>,
+    /// Peripheral neuropathy grade (NCI-CTCAE 0–4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peripheral_neuropathy_grade: Option<u8>,
+    /// Whether the neuropathy is painful.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neuropathy_with_pain: Option<bool>,
+    /// Active infection at the time of the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_infection: Option<bool>,
+}
+
+/// Laboratory values, each with its unit.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabsInput {
+    /// Serum creatinine (mg/dL or µmol/L).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creatinine: Option<RawQuantity>,
+    /// Measured or estimated creatinine clearance, mL/min (overrides Cockcroft-Gault when given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creatinine_clearance_ml_min: Option<f64>,
+    /// Serum albumin (g/dL or g/L).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub albumin: Option<RawQuantity>,
+    /// Serum β2-microglobulin (mg/L).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beta2_microglobulin: Option<RawQuantity>,
+    /// Serum LDH (U/L); requires `ldh_upper_limit_of_normal`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ldh: Option<RawQuantity>,
+    /// The laboratory's upper limit of normal for LDH (U/L).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ldh_upper_limit_of_normal: Option<RawQuantity>,
+    /// Serum calcium (mg/dL or mmol/L).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calcium: Option<RawQuantity>,
+    /// The laboratory's upper limit of normal for calcium.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calcium_upper_limit_of_normal: Option<RawQuantity>,
+    /// Haemoglobin (g/dL or g/L).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hemoglobin: Option<RawQuantity>,
+    /// The laboratory's lower limit of normal for haemoglobin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hemoglobin_lower_limit_of_normal: Option<RawQuantity>,
+    /// Serum M-protein (g/dL or g/L).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serum_m_protein: Option<RawQuantity>,
+    /// 24-h urine M-protein (mg/24h).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urine_m_protein: Option<RawQuantity>,
+    /// Serum free κ light chain (mg/L or mg/dL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serum_flc_kappa: Option<RawQuantity>,
+    /// Serum free λ light chain (mg/L or mg/dL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serum_flc_lambda: Option<RawQuantity>,
+    /// Clonal bone-marrow plasma cells (%).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bone_marrow_plasma_cells: Option<RawQuantity>,
+}
+
+/// Clinical findings for the IMWG 2014 diagnosis that are not laboratory values.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnosisInputs {
+    /// A biopsy-proven bony or extramedullary plasmacytoma.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biopsy_proven_plasmacytoma: Option<bool>,
+    /// Number of osteolytic lesions on skeletal radiography, CT or PET-CT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub osteolytic_lesions: Option<u16>,
+    /// Number of focal lesions on MRI, each at least 5 mm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mri_focal_lesions: Option<u16>,
+    /// The clinician's judgement that the CRAB features are attributable to the plasma-cell
+    /// disorder (IMWG 2014: not derivable from labs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crab_attributable: Option<bool>,
+    /// AL amyloidosis present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amyloidosis: Option<bool>,
+    /// The involved light chain (`kappa` or `lambda`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub involved_light_chain: Option<LightChain>,
+    /// Whether a solitary plasmacytoma was the only lesion on MRI/CT of spine and pelvis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solitary_lesion_only: Option<bool>,
+}
+
+/// The involved light chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LightChain {
+    /// κ.
+    Kappa,
+    /// λ.
+    Lambda,
+}
+
+/// The patient record as written. Unknown keys are refused.
+///
+/// Absent values are unknown, never normal: every assessment that needs one reports it in its
+/// `missing_inputs` with the test that would supply it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientRecord {
+    /// Schema version; `"1"` when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<String>,
+    /// Age in whole years (18–120).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_years: Option<u16>,
+    /// Sex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
+    /// Actual body weight, kg (25–350).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_kg: Option<f64>,
+    /// Height, cm (100–250).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height_cm: Option<f64>,
+    /// ECOG performance status (0–4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecog: Option<u8>,
+    /// Frailty-score inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frailty: Option<FrailtyInputs>,
+    /// Organ function.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organ_function: Option<OrganFunction>,
+    /// Laboratory values with units.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labs: Option<LabsInput>,
+    /// Cytogenetic findings; an abnormality not listed is *not tested*.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cytogenetics: Vec<Finding>,
+    /// Non-laboratory diagnostic findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<DiagnosisInputs>,
+    /// Pathway events so far, oldest first; replayed through the state machine to place the
+    /// patient on the pathway. Empty: newly diagnosed, not yet treated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryEntry>,
+    /// Response assessments (disease measurements over time), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response_assessments: Vec<ResponseAssessmentInput>,
+    /// Minimal-residual-disease results.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mrd: Vec<MrdResult>,
+}
+
+/// A value as it appears in the patient record: a number and its unit.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuantity {
+    /// The number, in `unit`.
+    pub value: f64,
+    /// The unit, e.g. `mg/dL`, `µmol/L` (also `umol/L`), `g/L`.
+    pub unit: String,
+}

@@ -1,0 +1,491 @@
+//! The engine's rules, each stated as the sentence it checks. Written after mutation testing
+//! showed which rules no golden case decided.
+
+use myeloma_pathway::guideline::Jurisdiction;
+use myeloma_pathway::pathway::typed::{Pathway, TransplantEligible};
+use myeloma_pathway::pathway::{transition, Event, PathwayState, Phase, Refusal};
+use myeloma_pathway::{fitness::Eligibility, recommend, Guideline, PatientRecord};
+use myeloma_pathway::{Plan, RankedOption};
+use serde_json::{json, Value};
+
+fn base() -> Value {
+    serde_json::from_str(include_str!("../../../../examples/patients/fit-60-standard-risk.json")).unwrap()
+}
+
+fn frail() -> Value {
+    let mut v = base();
+    v["age_years"] = json!(78);
+    v["ecog"] = json!(1);
+    v["frailty"] = json!({"charlson": 2, "katz_adl": 5, "lawton_iadl": 6});
+    v
+}
+
+fn plan_with(v: &Value, g: &Guideline) -> Plan {
+    recommend(&PatientRecord::from_json(&v.to_string()).unwrap().validate().unwrap(), g).unwrap()
+}
+
+fn plan(v: &Value) -> Plan {
+    plan_with(v, &Guideline::default())
+}
+
+fn history(v: &mut Value, events: Vec<Value>) {
+    v["history"] = Value::Array(events);
+}
+
+fn ev(kind: &str) -> Value {
+    json!({"event": kind})
+}
+
+fn start(regimen: &str) -> Value {
+    json!({"event": "therapy_started", "regimen": regimen})
+}
+
+fn cycles(n: usize) -> Vec<Value> {
+    vec![ev("cycle_completed"); n]
+}
+
+fn induction(reg: &str, n: usize, response: Option<&str>) -> Vec<Value> {
+    let mut h = vec![start(reg)];
+    h.extend(cycles(n));
+    if let Some(r) = response {
+        h.push(json!({"event": "response_assessed", "response": r}));
+    }
+    h
+}
+
+fn option<'a>(p: &'a Plan, id: &str) -> &'a RankedOption {
+    p.options.iter().find(|o| o.regimen_id == id).unwrap_or_else(|| panic!("{id} not offered"))
+}
+
+fn codes(p: &Plan) -> Vec<&'static str> {
+    p.warnings.iter().map(|w| w.code).collect()
+}
+
+fn missing(p: &Plan) -> Vec<String> {
+    p.missing_inputs.iter().map(|m| m.field.clone()).collect()
+}
+
+#[test]
+fn grade_4_neuropathy_excludes_bortezomib_because_the_label_says_discontinue() {
+    let mut v = base();
+    v["organ_function"]["peripheral_neuropathy_grade"] = json!(4);
+    let p = plan(&v);
+    let x = p.excluded.iter().find(|x| x.regimen_id == "vrd").unwrap();
+    assert!(x.reason.contains("grade 4") && x.reason.contains("discontinue"), "{}", x.reason);
+}
+
+#[test]
+fn painful_grade_2_neuropathy_withholds_bortezomib_and_painless_grade_2_reduces_it_to_1_0() {
+    let mut v = base();
+    v["organ_function"]["peripheral_neuropathy_grade"] = json!(2);
+    v["organ_function"]["neuropathy_with_pain"] = json!(true);
+    assert!(plan(&v).excluded.iter().any(|x| x.regimen_id == "vrd" && x.reason.contains("withhold")));
+    v["organ_function"]["neuropathy_with_pain"] = json!(false);
+    let p = plan(&v);
+    assert!(option(&p, "vrd")
+        .schedule
+        .iter()
+        .any(|s| s.starts_with("bortezomib") && s.ends_with("→ 1.0 mg/m² (neuropathy)")));
+    v["organ_function"]["peripheral_neuropathy_grade"] = json!(1);
+    v["organ_function"]["neuropathy_with_pain"] = json!(true);
+    let p = plan(&v);
+    assert!(option(&p, "vrd").schedule.iter().any(|s| s.ends_with("→ 1.0 mg/m² (neuropathy)")));
+    v["organ_function"]["neuropathy_with_pain"] = json!(false);
+    let p = plan(&v);
+    assert!(!option(&p, "vrd").schedule.iter().any(|s| s.contains("(neuropathy)")), "grade 1 without pain: no change");
+}
+
+#[test]
+fn unknown_neuropathy_and_heart_failure_status_are_asked_for_not_assumed() {
+    let mut v = base();
+    v["organ_function"] = json!({"lvef_pct": 60, "dlco_pct": 85, "bilirubin_x_uln": 0.6});
+    let m = missing(&plan(&v));
+    assert!(m.contains(&"organ_function.peripheral_neuropathy_grade".to_string()));
+    assert!(m.contains(&"organ_function.nyha_class".to_string()));
+    v["organ_function"]["peripheral_neuropathy_grade"] = json!(2);
+    assert!(missing(&plan(&v)).contains(&"organ_function.neuropathy_with_pain".to_string()));
+}
+
+#[test]
+fn with_eligibility_undetermined_setting_specific_regimens_carry_their_condition() {
+    let mut v = base();
+    v["organ_function"].as_object_mut().unwrap().remove("dlco_pct");
+    let p = plan(&v);
+    assert_eq!(p.transplant_eligibility.eligibility, Eligibility::Undetermined);
+    assert_eq!(option(&p, "d-vrd-perseus").condition.as_deref(), Some("if transplant-eligible"));
+    assert_eq!(option(&p, "drd").condition.as_deref(), Some("if transplant-ineligible"));
+    assert_eq!(option(&p, "vrd").condition, None);
+    // After induction: transplant if eligible, extended induction if not, both conditional.
+    history(&mut v, induction("vrd", 4, Some("vgpr")));
+    let p = plan(&v);
+    assert_eq!(option(&p, "mel200-asct").condition.as_deref(), Some("if transplant-eligible"));
+    let ext = p.options.iter().find(|o| o.action == "extend_induction").unwrap();
+    assert_eq!(ext.condition.as_deref(), Some("if transplant-ineligible"));
+}
+
+#[test]
+fn triplet_and_quadruplet_rationales_say_which_they_are() {
+    let p = plan(&base());
+    assert!(option(&p, "vrd").rationale.iter().any(|r| r.starts_with("triplet induction")));
+    let q = option(&p, "d-vrd-perseus");
+    assert!(!q.rationale.iter().any(|r| r.starts_with("triplet induction")));
+    assert!(q.rationale.iter().any(|r| r.starts_with("anti-CD38 quadruplet with trial evidence: PERSEUS")));
+    assert!(!option(&p, "vcd").rationale.iter().any(|r| r.starts_with("triplet induction")), "VCd has no IMiD");
+}
+
+#[test]
+fn stem_cell_collection_is_flagged_for_lenalidomide_induction_only_when_transplant_is_possible() {
+    assert!(codes(&plan(&base())).contains(&"stem_cell_collection"));
+    assert!(!codes(&plan(&frail())).contains(&"stem_cell_collection"));
+}
+
+#[test]
+fn consolidation_is_decided_only_after_the_set_number_of_cycles_and_a_response() {
+    let mut v = base();
+    history(&mut v, induction("vrd", 3, Some("pr")));
+    let p = plan(&v);
+    assert_eq!((p.options[0].action, p.options[0].regimen_id.as_str()), ("continue", "vrd"));
+    assert_eq!(p.next_decision.when, "after cycle 4 (1 to go)");
+    history(&mut v, induction("vrd", 4, None));
+    let p = plan(&v);
+    assert_eq!(p.options[0].action, "continue");
+    assert_eq!(p.next_decision.when, "now");
+    history(&mut v, induction("vrd", 4, Some("pr")));
+    assert_eq!(plan(&v).options[0].regimen_id, "mel200-asct");
+    // With three cycles before assessment (article: 3–4), cycle 3 is enough.
+    let g = Guideline::default().with_induction_cycles_before_assessment(3).unwrap();
+    history(&mut v, induction("vrd", 3, Some("pr")));
+    assert_eq!(plan_with(&v, &g).options[0].regimen_id, "mel200-asct");
+}
+
+#[test]
+fn only_the_high_risk_choice_says_which_finding_decided_the_risk() {
+    let mut v = base();
+    v["cytogenetics"][1] = json!({"abnormality": "t_4_14", "status": "detected"});
+    history(&mut v, [induction("vrd", 4, Some("vgpr")), vec![ev("transplant_done")]].concat());
+    let p = plan(&v);
+    assert!(option(&p, "bortezomib-maintenance").rationale.iter().any(|r| r.starts_with("risk decided by: t(4;14)")));
+    assert!(!option(&p, "len-maintenance").rationale.iter().any(|r| r.starts_with("risk decided by")));
+}
+
+#[test]
+fn undetermined_risk_is_a_warning_and_standard_risk_is_not() {
+    let mut v = base();
+    history(&mut v, [induction("vrd", 4, Some("vgpr")), vec![ev("transplant_done")]].concat());
+    assert!(!codes(&plan(&v)).contains(&"risk_undetermined"));
+    v["cytogenetics"] = json!([{"abnormality": "del_17p", "status": "not_detected"}]);
+    assert!(codes(&plan(&v)).contains(&"risk_undetermined"));
+}
+
+#[test]
+fn extended_induction_may_go_to_six_cycles_and_no_further() {
+    let mut v = frail();
+    let mut h = induction("vrd", 4, Some("pr"));
+    h.push(json!({"event": "consolidation_started", "route": "extended_induction"}));
+    history(&mut v, [h.clone(), cycles(5)].concat());
+    let p = plan(&v);
+    let cont = p.options.iter().find(|o| o.action == "continue").unwrap();
+    assert!(cont.rationale[0].starts_with("up to 1 more cycle(s)"));
+    assert!(cont.rank > p.options.iter().filter(|o| o.action == "maintenance").map(|o| o.rank).max().unwrap());
+    history(&mut v, [h, cycles(6)].concat());
+    assert!(!plan(&v).options.iter().any(|o| o.action == "continue"));
+}
+
+fn on_maintenance(mut v: Value, regimen: &str, n: usize) -> Value {
+    history(
+        &mut v,
+        [
+            induction("vrd", 4, Some("vgpr")),
+            vec![ev("transplant_done"), json!({"event": "maintenance_started", "regimen": regimen})],
+            cycles(n),
+        ]
+        .concat(),
+    );
+    v
+}
+
+#[test]
+fn maintenance_that_does_not_fit_the_risk_is_flagged_both_ways() {
+    assert!(!codes(&plan(&on_maintenance(base(), "len-maintenance", 3))).contains(&"maintenance_risk_mismatch"));
+    let mut high = base();
+    high["cytogenetics"][0] = json!({"abnormality": "del_17p", "status": "detected", "clonal_fraction_pct": 60});
+    let w = plan(&on_maintenance(high.clone(), "len-maintenance", 3));
+    assert!(w.warnings.iter().any(|w| w.code == "maintenance_risk_mismatch" && w.message.contains("risk is high")));
+    assert!(!codes(&plan(&on_maintenance(high, "bortezomib-maintenance", 3))).contains(&"maintenance_risk_mismatch"));
+    let w = plan(&on_maintenance(base(), "bortezomib-maintenance", 3));
+    assert!(w.warnings.iter().any(|w| w.code == "maintenance_risk_mismatch" && w.message.contains("risk is standard")));
+}
+
+#[test]
+fn fixed_duration_maintenance_is_flagged_when_two_years_of_cycles_are_done() {
+    // Bortezomib every 2 weeks for 24 months: 52 cycles; ixazomib 28-day cycles: 26.
+    assert!(!codes(&plan(&on_maintenance(base(), "bortezomib-maintenance", 51))).contains(&"fixed_duration_reached"));
+    assert!(codes(&plan(&on_maintenance(base(), "bortezomib-maintenance", 52))).contains(&"fixed_duration_reached"));
+    assert!(!codes(&plan(&on_maintenance(base(), "ixazomib-maintenance", 25))).contains(&"fixed_duration_reached"));
+    assert!(codes(&plan(&on_maintenance(base(), "ixazomib-maintenance", 26))).contains(&"fixed_duration_reached"));
+    assert!(!codes(&plan(&on_maintenance(base(), "len-maintenance", 200))).contains(&"fixed_duration_reached"));
+}
+
+fn dr_with_mrd(n: usize, sustained: bool) -> Value {
+    let mut v = base();
+    history(
+        &mut v,
+        [
+            induction("d-vrd-perseus", 4, Some("cr")),
+            vec![ev("transplant_done"), json!({"event": "maintenance_started", "regimen": "dr-maintenance"})],
+            cycles(n),
+        ]
+        .concat(),
+    );
+    let second = if sustained { "2026-02-01" } else { "2025-12-01" };
+    v["mrd"] = json!([
+        {"date": "2025-02-01", "method": "ngs", "sensitivity_log10": 5, "sample": "bone_marrow", "result": "negative"},
+        {"date": second, "method": "ngs", "sensitivity_log10": 5, "sample": "bone_marrow", "result": "negative"}
+    ]);
+    v
+}
+
+#[test]
+fn daratumumab_may_stop_after_24_months_of_dr_with_sustained_mrd_negativity_as_in_perseus() {
+    assert!(codes(&plan(&dr_with_mrd(26, true))).contains(&"daratumumab_may_stop"));
+    assert!(!codes(&plan(&dr_with_mrd(25, true))).contains(&"daratumumab_may_stop"), "fewer than 24 months");
+    assert!(!codes(&plan(&dr_with_mrd(30, false))).contains(&"daratumumab_may_stop"), "not sustained 12 months");
+}
+
+#[test]
+fn bispecifics_need_triple_class_exposure_not_just_enough_lines() {
+    let mut v = base();
+    // Three prior lines (VRd, SVd, Elo-Pd) without an anti-CD38 antibody.
+    history(
+        &mut v,
+        [
+            induction("vrd", 4, None),
+            vec![ev("progression"), start("svd")],
+            cycles(3),
+            vec![ev("progression"), start("elo-pd")],
+            cycles(3),
+            vec![ev("progression")],
+        ]
+        .concat(),
+    );
+    let p = plan(&v);
+    assert_eq!(p.position.line, 4);
+    let x = p.excluded.iter().find(|x| x.regimen_id == "teclistamab").unwrap();
+    assert!(x.reason.contains("triple-class exposed"), "{}", x.reason);
+    assert!(!p.position.state.triple_class_exposed());
+}
+
+#[test]
+fn step_up_dosing_follows_the_jurisdiction_and_says_when_the_kb_has_none() {
+    let v: Value =
+        serde_json::from_str(include_str!("../../../../tests/golden/relapse-line-4-triple-class-exposed.json"))
+            .unwrap();
+    let patient = &v["patient"];
+    let days = |j: Jurisdiction| -> Vec<u16> {
+        let p = plan_with(patient, &Guideline::default().with_jurisdiction(j));
+        option(&p, "teclistamab").step_up.as_ref().unwrap().doses.iter().map(|d| d.day).collect()
+    };
+    assert_eq!(days(Jurisdiction::Us), [1, 4, 7]);
+    assert_eq!(days(Jurisdiction::Eu), [1, 3, 5]);
+    let tec = plan(patient);
+    assert!(option(&tec, "teclistamab").rationale.iter().any(|r| r.starts_with("bispecific antibody")));
+    assert!(!codes(&tec).contains(&"step_up_not_in_kb"));
+}
+
+#[test]
+fn option_notes_state_trial_age_range_dexamethasone_over_75_thromboprophylaxis_and_unchecked_lines() {
+    let mut v = base();
+    v["age_years"] = json!(72);
+    let g = Guideline::default().with_transplant_age_limit_years(75).unwrap();
+    let p = plan_with(&v, &g);
+    assert!(option(&p, "isa-vrd-gmmg-hd7")
+        .notes
+        .iter()
+        .any(|n| n == "age 72 is outside the trial population (18–70 years)"));
+    assert!(!option(&p, "vrd").notes.iter().any(|n| n.contains("outside the trial population")));
+    assert!(option(&p, "vrd").notes.iter().any(|n| n.starts_with("IMiD: VTE thromboprophylaxis")));
+    assert!(!option(&p, "vcd").notes.iter().any(|n| n.starts_with("IMiD")));
+    assert!(option(&p, "vrd").notes.iter().any(|n| n.starts_with("some schedule lines are unchecked")));
+    assert!(!option(&p, "vcd").notes.iter().any(|n| n.starts_with("some schedule lines are unchecked")));
+    assert!(!option(&p, "vrd").notes.iter().any(|n| n.starts_with("older than 75")));
+    let old = plan(&frail());
+    assert!(option(&old, "vrd").notes.iter().any(|n| n.starts_with("older than 75")));
+}
+
+#[test]
+fn the_renal_dose_note_names_the_clearance_and_the_label() {
+    let mut v = base();
+    v["labs"]["creatinine_clearance_ml_min"] = json!(45);
+    let p = plan(&v);
+    assert!(option(&p, "vrd")
+        .notes
+        .iter()
+        .any(|n| n == "lenalidomide starting dose for CrCl 45 mL/min (reported): 10 mg once daily [len-renal-us]"));
+    assert!(option(&p, "vrd")
+        .schedule
+        .iter()
+        .any(|s| s.starts_with("lenalidomide") && s.ends_with("→ renal dose: 10 mg once daily")));
+    let eu = plan_with(&v, &Guideline::default().with_jurisdiction(Jurisdiction::Eu));
+    assert!(option(&eu, "vrd").notes.iter().any(|n| n.ends_with("10 mg once daily [len-renal-eu]")));
+}
+
+#[test]
+fn confirmed_progression_in_the_series_is_flagged_at_work_up_too() {
+    let case: Value = serde_json::from_str(include_str!(
+        "../../../../tests/golden/response-pd-confirmed-on-lenalidomide-maintenance-opens-line-2.json"
+    ))
+    .unwrap();
+    let mut v = case["patient"].clone();
+    v.as_object_mut().unwrap().remove("history");
+    let p = plan(&v);
+    assert_eq!(p.position.phase, Phase::WorkUp);
+    assert!(codes(&p).contains(&"unrecorded_progression"));
+}
+
+#[test]
+fn the_position_course_and_counterfactual_are_said_in_words() {
+    let mut v = base();
+    history(&mut v, induction("vrd", 2, None));
+    assert_eq!(plan(&v).position.description, "first-line induction with VRd, 2 cycle(s) completed");
+    let m = plan(&on_maintenance(base(), "bortezomib-maintenance", 1));
+    assert_eq!(option(&m, "bortezomib-maintenance").course, "14-day cycles, for 24 months");
+    let mut t = base();
+    t["cytogenetics"][1] = json!({"abnormality": "t_4_14", "status": "detected"});
+    history(&mut t, [induction("vrd", 4, Some("vgpr")), vec![ev("transplant_done")]].concat());
+    let c = plan(&t).counterfactuals.into_iter().find(|c| c.change == "if t(4;14) were not detected").unwrap();
+    assert_eq!(c.effect, "first option: Lenalidomide maintenance");
+    assert_eq!(c.first_options, ["len-maintenance"]);
+}
+
+#[test]
+fn the_typed_pathway_tracks_regimen_line_and_transplants() {
+    assert!(TransplantEligible::from_assessment(Eligibility::Ineligible).is_none());
+    assert!(TransplantEligible::from_assessment(Eligibility::Undetermined).is_none());
+    let proof = TransplantEligible::from_assessment(Eligibility::Eligible).unwrap();
+    let ind = Pathway::diagnosed(Eligibility::Eligible).start_induction("vrd").unwrap();
+    assert_eq!((ind.regimen(), ind.line(), ind.transplants()), (Some("vrd"), 1, 0));
+    let cons = ind.transplant(proof).unwrap().tandem_transplant(proof).unwrap();
+    assert_eq!(cons.transplants(), 2);
+    let maint = cons.start_maintenance("len-maintenance").unwrap();
+    assert_eq!(maint.regimen(), Some("len-maintenance"));
+    let rel = maint.progression().unwrap().start_therapy("dkd").unwrap();
+    assert_eq!((rel.regimen(), rel.line()), (Some("dkd"), 2));
+    assert_eq!(rel.progression().unwrap().line(), 3);
+}
+
+#[test]
+fn phase_ids_and_refusal_messages_are_stable() {
+    let ids: Vec<&str> = Phase::ALL.iter().map(|p| p.id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "work_up",
+            "induction",
+            "consolidation_transplant",
+            "consolidation_extended_induction",
+            "maintenance",
+            "observation",
+            "relapse"
+        ]
+    );
+    let e = transition(&PathwayState::new(Eligibility::Eligible), &Event::TransplantDone).unwrap_err();
+    assert_eq!(e, Refusal::ConsolidationBeforeInduction);
+    assert_eq!(e.to_string(), "consolidation cannot precede induction");
+}
+
+#[test]
+fn trial_age_notes_are_inclusive_of_the_trial_bounds() {
+    let note = |age: u16, id: &str| {
+        let mut v = frail();
+        v["age_years"] = json!(age);
+        // Transplant-ineligible at any age (LVEF below the centre's gate).
+        v["organ_function"]["lvef_pct"] = json!(35);
+        let p = plan(&v);
+        option(&p, id).notes.iter().any(|n| n.contains("outside the trial population"))
+    };
+    // CEPHEUS 31–80, IMROZ 18–80 (transplant-ineligible patients here).
+    assert!(note(30, "d-vrd-cepheus"));
+    assert!(!note(31, "d-vrd-cepheus"));
+    assert!(!note(80, "isa-vrd-imroz"));
+    assert!(note(81, "isa-vrd-imroz"));
+}
+
+#[test]
+fn the_dexamethasone_note_starts_above_75() {
+    let has = |age: u16| {
+        let mut v = frail();
+        v["age_years"] = json!(age);
+        option(&plan(&v), "vrd").notes.iter().any(|n| n.starts_with("older than 75"))
+    };
+    assert!(!has(75));
+    assert!(has(76));
+}
+
+#[test]
+fn an_anti_cd38_triplet_is_called_a_combination_not_a_quadruplet() {
+    let p = plan(&frail());
+    assert!(option(&p, "drd").rationale.iter().any(|r| r == "anti-CD38 combination with trial evidence: MAIA"));
+}
+
+#[test]
+fn stem_cell_collection_is_flagged_when_krd_is_the_lenalidomide_induction_offered() {
+    let mut v = base();
+    v["organ_function"]["peripheral_neuropathy_grade"] = json!(3);
+    let p = plan(&v);
+    assert!(p.options.iter().all(|o| !o.regimen_id.contains("vrd")));
+    assert!(codes(&p).contains(&"stem_cell_collection"));
+}
+
+#[test]
+fn a_transplant_offered_while_eligibility_is_undetermined_says_so() {
+    let mut v = base();
+    v["organ_function"].as_object_mut().unwrap().remove("dlco_pct");
+    history(&mut v, induction("vrd", 4, Some("vgpr")));
+    let p = plan(&v);
+    assert!(option(&p, "mel200-asct").rationale.iter().any(|r| r == "eligibility undetermined: see missing inputs"));
+    let mut e = base();
+    history(&mut e, induction("vrd", 4, Some("vgpr")));
+    assert!(!option(&plan(&e), "mel200-asct").rationale.iter().any(|r| r.starts_with("eligibility undetermined")));
+}
+
+#[test]
+fn the_ims_2025_what_if_for_del17p_uses_a_clonal_fraction_that_decides() {
+    let mut v = base();
+    history(&mut v, [induction("vrd", 4, Some("vgpr")), vec![ev("transplant_done")]].concat());
+    v["cytogenetics"] = json!([
+        {"abnormality": "del_17p", "status": "not_detected"}, {"abnormality": "tp53_mutation", "status": "not_detected"},
+        {"abnormality": "t_4_14", "status": "not_detected"}, {"abnormality": "t_14_16", "status": "not_detected"},
+        {"abnormality": "t_14_20", "status": "not_detected"}, {"abnormality": "gain_1q", "status": "not_detected"},
+        {"abnormality": "del_1p32", "status": "not_detected"}
+    ]);
+    let g = Guideline::default().with_risk_definition(myeloma_pathway::risk::RiskDefinition::Ims2025);
+    let p = plan_with(&v, &g);
+    assert_eq!(p.options[0].regimen_id, "len-maintenance");
+    let c = p.counterfactuals.iter().find(|c| c.change == "if del(17p) were detected").unwrap();
+    assert_eq!(c.first_options, ["bortezomib-maintenance", "ixazomib-maintenance"]);
+}
+
+#[test]
+fn progression_during_typed_induction_opens_line_2() {
+    assert_eq!(
+        Pathway::diagnosed(Eligibility::Eligible).start_induction("vrd").unwrap().progression().unwrap().line(),
+        2
+    );
+}
+
+#[test]
+fn a_regimen_without_an_anti_cd38_antibody_claims_no_anti_cd38_evidence() {
+    let p = plan(&base());
+    assert!(!option(&p, "vrd").rationale.iter().any(|r| r.contains("anti-CD38")));
+    assert!(!option(&p, "vcd").rationale.iter().any(|r| r.contains("anti-CD38")));
+}
+
+#[test]
+fn no_stem_cell_flag_when_no_lenalidomide_induction_is_offered() {
+    let mut v = base();
+    history(&mut v, vec![json!({"event": "intolerance", "drug": "lenalidomide"})]);
+    let p = plan(&v);
+    let offered: Vec<&str> = p.options.iter().map(|o| o.regimen_id.as_str()).collect();
+    assert_eq!(offered, ["vcd"], "only VCd has no lenalidomide");
+    assert!(!codes(&p).contains(&"stem_cell_collection"));
+}

@@ -1,0 +1,151 @@
+//! Runs every golden case under `tests/golden/` (see its README) through the core.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use myeloma_pathway::{api, recommend, Patient};
+use serde_json::Value;
+
+fn golden_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect()
+}
+
+fn set(v: &Value) -> BTreeSet<String> {
+    strs(v).into_iter().collect()
+}
+
+fn check_case(case: &Value) -> Result<(), String> {
+    let expect = case.get("expect").ok_or("no `expect`")?;
+    let g = api::guideline_from(case.get("guideline").map(|g| g.to_string()).as_deref());
+    let parsed = g.and_then(|g| Patient::from_json(&case["patient"].to_string()).and_then(|p| recommend(&p, &g)));
+    if let Some(err) = expect.get("error") {
+        let e = match parsed {
+            Ok(_) => return Err("expected an error, got a plan".into()),
+            Err(e) => e,
+        };
+        for (k, want) in err.as_object().unwrap() {
+            let got = match k.as_str() {
+                "kind" => Some(e.kind().to_string()),
+                "field" => e.field().map(str::to_string),
+                "unit" => e.unit().map(str::to_string),
+                "accepted_range" => e.accepted_range().map(str::to_string),
+                other => return Err(format!("unknown error expectation `{other}`")),
+            };
+            if got.as_deref() != want.as_str() {
+                return Err(format!("error {k}: expected {want}, got {got:?} ({e})"));
+            }
+        }
+        if expect.as_object().unwrap().len() != 1 {
+            return Err("an error case expects nothing else".into());
+        }
+        return Ok(());
+    }
+    let plan = parsed.map_err(|e| format!("unexpected error: {e}"))?;
+    let out: Value = serde_json::from_str(&plan.to_json()).unwrap();
+    let offered: BTreeSet<String> = plan.options.iter().map(|o| o.regimen_id.clone()).collect();
+    let excluded: BTreeSet<String> = plan.excluded.iter().map(|o| o.regimen_id.clone()).collect();
+    let missing: BTreeSet<String> = plan.missing_inputs.iter().map(|m| m.field.clone()).collect();
+    for (key, want) in expect.as_object().unwrap() {
+        let got: Value = match key.as_str() {
+            "phase" => out["position"]["phase"].clone(),
+            "line" => out["position"]["line"].clone(),
+            "eligibility" => out["transplant_eligibility"]["eligibility"].clone(),
+            "risk" => out["risk"]["level"].clone(),
+            "iss" | "r_iss" | "r2_iss" => out["staging"][key.as_str()]["stage"].clone(),
+            "first_options" => {
+                let got: BTreeSet<String> =
+                    plan.options.iter().filter(|o| o.rank == 1).map(|o| o.regimen_id.clone()).collect();
+                if got != set(want) {
+                    return Err(format!("first_options: expected {want}, got {got:?}"));
+                }
+                continue;
+            }
+            "options_include"
+            | "options_exclude"
+            | "excluded_include"
+            | "missing_inputs_include"
+            | "missing_inputs_exclude" => {
+                let (pool, must) = match key.as_str() {
+                    "options_include" => (&offered, true),
+                    "options_exclude" => (&offered, false),
+                    "excluded_include" => (&excluded, true),
+                    "missing_inputs_include" => (&missing, true),
+                    _ => (&missing, false),
+                };
+                for id in strs(want) {
+                    if pool.contains(&id) != must {
+                        return Err(format!("{key}: `{id}` {} in {pool:?}", if must { "not" } else { "unexpectedly" }));
+                    }
+                }
+                continue;
+            }
+            "max_warnings" => {
+                if plan.warnings.len() as u64 > want.as_u64().unwrap() {
+                    return Err(format!("max_warnings {want}: got {:?}", plan.warnings));
+                }
+                continue;
+            }
+            "counterfactuals_include" => {
+                let got: Vec<String> = plan.counterfactuals.iter().map(|c| c.change.clone()).collect();
+                for c in strs(want) {
+                    if !got.contains(&c) {
+                        return Err(format!("counterfactuals_include: `{c}` not in {got:?}"));
+                    }
+                }
+                continue;
+            }
+            other => return Err(format!("unknown expectation key `{other}`")),
+        };
+        if got != *want {
+            return Err(format!("{key}: expected {want}, got {got}"));
+        }
+    }
+    for o in &plan.options {
+        if o.citations.is_empty() {
+            return Err(format!("option {} carries no citation", o.regimen_id));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_golden_case_gives_the_expected_answer() {
+    let files = golden_files();
+    assert!(files.len() >= 30, "at least 30 golden cases are required, found {}", files.len());
+    let mut failures = Vec::new();
+    for f in &files {
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        if let Err(e) = check_case(&case) {
+            failures.push(format!("{}: {e}", f.file_name().unwrap().to_string_lossy()));
+        }
+    }
+    assert!(failures.is_empty(), "{} golden case(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn a_golden_runner_refuses_unknown_expectation_keys() {
+    let case = serde_json::json!({"patient": {"age_years": 60}, "expect": {"phaze": "work_up"}});
+    assert!(check_case(&case).unwrap_err().contains("unknown expectation key"));
+}
+
+#[test]
+fn golden_cases_give_identical_bytes_on_every_run() {
+    for f in golden_files() {
+        let case: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let g = case.get("guideline").map(|g| g.to_string());
+        let a = api::run_json(api::Assessment::Plan, &case["patient"].to_string(), g.as_deref());
+        let b = api::run_json(api::Assessment::Plan, &case["patient"].to_string(), g.as_deref());
+        assert_eq!(a, b, "{}", f.display());
+    }
+}

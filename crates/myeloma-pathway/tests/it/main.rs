@@ -1,0 +1,21 @@
+//! The integration tests of the core, in one binary (house style, as jiff does): each module
+//! states the clinical facts of one area; shared helpers live here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod dosing;
+mod engine;
+mod engine_rules;
+mod explanations;
+mod golden;
+mod limits;
+mod pathway;
+mod properties;
+mod response;
+mod thresholds;
+
+use myeloma_pathway::KnowledgeBase;
+
+/// The embedded knowledge base, which every assessment takes.
+pub fn kb() -> &'static KnowledgeBase {
+    KnowledgeBase::embedded()
+}
