@@ -1,0 +1,172 @@
+//! Consolidation: autologous transplant (single or tandem) or further induction cycles.
+
+use super::*;
+
+pub(super) fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let s = cx.state;
+    let induction = s.induction_regimen.clone();
+    let mut options = Vec::new();
+    match s.transplant_eligibility {
+        Eligibility::Ineligible => {
+            if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
+                if !hard_exclusions(cx, r) {
+                    let opt = make_option(cx, r, 1, "extend_induction", vec!["transplant-ineligible: 4–6 further cycles of the induction regimen to sustain the response (article, Phase 2)".into()], None);
+                    options.push(opt);
+                }
+            }
+        }
+        e => {
+            let mut r1 = vec![
+                "transplant-eligible: autologous stem-cell transplant consolidates the response (article, Phase 2)"
+                    .to_string(),
+            ];
+            let condition = (e == Eligibility::Undetermined).then(|| "if transplant-eligible".to_string());
+            if e == Eligibility::Undetermined {
+                r1.push("eligibility undetermined: see missing inputs".into());
+            }
+            options.extend(transplant_options(cx, r1, condition));
+            if e == Eligibility::Undetermined {
+                if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
+                    let opt = make_option(
+                        cx,
+                        r,
+                        1,
+                        "extend_induction",
+                        vec!["4–6 further cycles of the induction regimen (article, Phase 2)".into()],
+                        Some("if transplant-ineligible".into()),
+                    );
+                    options.push(opt);
+                }
+            }
+        }
+    }
+    let next = NextDecision {
+        when: "after consolidation".into(),
+        action: "choose maintenance by cytogenetic risk: lenalidomide for standard risk, proteasome-inhibitor based for high risk (article, Phase 3)".into(),
+        citations: vec![cx.kb.cite(CitationId::ArticlePathway)],
+    };
+    (options, next)
+}
+
+pub(super) fn transplant_options(
+    cx: &mut Ctx<'_>,
+    rationale: Vec<String>,
+    condition: Option<String>,
+) -> Vec<RankedOption> {
+    let kb = cx.kb;
+    let (Some(m200), Some(m140)) = (kb.regimen_by_id(RegimenId::Mel200Asct), kb.regimen_by_id(RegimenId::Mel140Asct))
+    else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    match cx.g.melphalan_140_below_crcl_ml_min {
+        Some(limit) => match fitness::creatinine_clearance(cx.kb, cx.p, cx.g) {
+            Ok(c) => {
+                let (r, why) = if c.ml_min < limit {
+                    (m140, format!("creatinine clearance {} mL/min is below the centre's threshold of {limit}: melphalan 140 mg/m²", c.ml_min))
+                } else {
+                    (m200, format!("creatinine clearance {} mL/min: standard melphalan 200 mg/m²", c.ml_min))
+                };
+                let mut rat = rationale.clone();
+                rat.push(why);
+                out.push(make_option(cx, r, 1, "transplant", rat, condition.clone()));
+            }
+            Err(m) => {
+                cx.missing.extend(m.into_iter().map(|mut x| {
+                    x.needed_for = "melphalan conditioning dose (renal function)".into();
+                    x
+                }));
+                let opt = make_option(cx, m200, 1, "transplant", rationale.clone(), condition.clone());
+                out.push(opt);
+                let mut rat = rationale.clone();
+                rat.push("reduced dose if renal function is below the centre's threshold".into());
+                out.push(make_option(cx, m140, 1, "transplant", rat, Some("if renal impairment".into())));
+            }
+        },
+        None => {
+            out.push(make_option(cx, m200, 1, "transplant", rationale.clone(), condition.clone()));
+            let mut rat = rationale;
+            rat.push("reduced dose used for older patients or renal impairment; no source fixes the threshold, so it is the clinician's choice (set guideline.melphalan_140_below_crcl_ml_min to decide it)".into());
+            out.push(make_option(cx, m140, 2, "transplant", rat, condition));
+        }
+    }
+    out
+}
+
+pub(super) fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let s = cx.state;
+    match s.transplants_in_consolidation {
+        0 => {
+            let opts =
+                transplant_options(cx, vec!["consolidation by autologous transplant (article, Phase 2)".into()], None);
+            (
+                opts,
+                NextDecision {
+                    when: "after the transplant".into(),
+                    action:
+                        "assess response; choose maintenance by cytogenetic risk (start after haematological recovery)"
+                            .into(),
+                    citations: vec![cx.kb.cite(CitationId::ArticlePathway), cx.kb.cite(CitationId::LenMaint)],
+                },
+            )
+        }
+        n => {
+            let mut opts = maintenance_options(cx, true);
+            if n == 1 {
+                if let Some(r) = cx.kb.regimen_by_id(RegimenId::Mel200Asct) {
+                    let rank = opts.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
+                    let opt = make_option(cx, r, rank, "transplant", vec!["second (tandem) transplant: offered by many centres (article, Phase 2); GMMG-HD7 used single or tandem ASCT".into()], None);
+                    opts.push(opt);
+                }
+            }
+            (
+                opts,
+                NextDecision {
+                    when: "maintenance start (after haematological recovery from transplant)".into(),
+                    action: "start maintenance; then monitor response and MRD".into(),
+                    citations: vec![cx.kb.cite(CitationId::LenMaint), cx.kb.cite(CitationId::Imwg2016Response)],
+                },
+            )
+        }
+    }
+}
+
+pub(super) fn during_extended_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let s = cx.state;
+    if s.cycles_in_phase < 4 {
+        let opts: Vec<RankedOption> = continue_option(
+            cx,
+            s.induction_regimen.as_deref(),
+            format!("extended induction: {} of 4–6 further cycles done (article, Phase 2)", s.cycles_in_phase),
+        )
+        .into_iter()
+        .collect();
+        return (
+            opts,
+            NextDecision {
+                when: format!("after {} more cycle(s)", 4 - s.cycles_in_phase),
+                action: "assess response and start maintenance by cytogenetic risk".into(),
+                citations: vec![cx.kb.cite(CitationId::ArticlePathway)],
+            },
+        );
+    }
+    let mut opts = maintenance_options(cx, false);
+    if s.cycles_in_phase < 6 {
+        if let Some(mut c) = continue_option(
+            cx,
+            s.induction_regimen.as_deref(),
+            format!("up to {} more cycle(s) of the induction regimen (article: 4–6)", 6 - s.cycles_in_phase),
+        ) {
+            c.rank = opts.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
+            opts.push(c);
+        }
+    }
+    (
+        opts,
+        NextDecision {
+            when: "now".into(),
+            action: "start maintenance by cytogenetic risk (article, Phase 3)".into(),
+            citations: vec![cx.kb.cite(CitationId::ArticlePathway)],
+        },
+    )
+}

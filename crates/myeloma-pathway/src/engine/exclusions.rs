@@ -1,0 +1,108 @@
+//! Hard exclusions that apply to any regimen, each with its reason and citation ("why not").
+
+use super::*;
+
+/// Hard exclusions that apply to any regimen: intolerance, refractoriness, cardiac, neuropathy,
+/// active infection before T-cell redirection. Returns `true` when the regimen is excluded.
+pub(super) fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
+    let drugs = r.drugs();
+    for d in &drugs {
+        if cx.state.intolerant.contains(d) {
+            exclude(
+                cx,
+                r,
+                format!("contains {}, stopped earlier for intolerance", d.name()),
+                &[CitationId::ArticlePathway.key()],
+            );
+            return true;
+        }
+    }
+    for d in &drugs {
+        if d.class() != DrugClass::Corticosteroid && cx.state.refractory.contains(d) {
+            exclude(
+                cx,
+                r,
+                format!("disease is refractory to {} (progressed on it)", d.name()),
+                &[CitationId::Imwg2016Response.key()],
+            );
+            return true;
+        }
+    }
+    let cd38_refractory = cx.state.refractory.iter().any(|d| d.class() == DrugClass::AntiCd38);
+    if cd38_refractory && drugs.iter().any(|d| d.class() == DrugClass::AntiCd38) {
+        exclude(cx, r, "disease is refractory to an anti-CD38 antibody".into(), &[CitationId::Imwg2016Response.key()]);
+        return true;
+    }
+    let of = &cx.p.organ_function;
+    if drugs.contains(&Drug::Carfilzomib) {
+        match of.nyha_class {
+            Some(n) if n >= 3 => {
+                exclude(
+                    cx,
+                    r,
+                    format!(
+                        "carfilzomib: NYHA class {n} heart failure (excluded from trials; cardiac failure reported)"
+                    ),
+                    &[CitationId::CarfilzomibCardiac.key()],
+                );
+                return true;
+            }
+            None => cx.missing.push(MissingInput::new(
+                "organ_function.nyha_class",
+                "cardiac history and NYHA class (echocardiogram if indicated)",
+                format!("{}: carfilzomib cardiac risk", r.name),
+            )),
+            _ => {}
+        }
+    }
+    if drugs.contains(&Drug::Bortezomib) {
+        match (of.peripheral_neuropathy_grade, of.neuropathy_with_pain) {
+            (Some(4), _) => {
+                exclude(
+                    cx,
+                    r,
+                    "bortezomib: grade 4 peripheral neuropathy (label: discontinue)".into(),
+                    &[CitationId::BortezomibPn.key()],
+                );
+                return true;
+            }
+            (Some(3), _) | (Some(2), Some(true)) => {
+                exclude(cx, r, "bortezomib: grade 3, or painful grade 2, peripheral neuropathy (label: withhold until it resolves, then 0.7 mg/m²)".into(), &[CitationId::BortezomibPn.key()]);
+                return true;
+            }
+            (Some(2), None) => cx.missing.push(MissingInput::new(
+                "organ_function.neuropathy_with_pain",
+                "neuropathy assessment (pain)",
+                "bortezomib dose (label algorithm)",
+            )),
+            (None, _) => cx.missing.push(MissingInput::new(
+                "organ_function.peripheral_neuropathy_grade",
+                "neurological examination (CTCAE neuropathy grade)",
+                "bortezomib dose (label algorithm)",
+            )),
+            _ => {}
+        }
+    }
+    let redirecting =
+        drugs.iter().any(|d| matches!(d.class(), DrugClass::BispecificBcma | DrugClass::BispecificGprc5d));
+    if redirecting {
+        match of.active_infection {
+            Some(true) => {
+                exclude(
+                    cx,
+                    r,
+                    "active infection: do not start step-up dosing".into(),
+                    &[CitationId::TceInfection.key()],
+                );
+                return true;
+            }
+            None => cx.missing.push(MissingInput::new(
+                "organ_function.active_infection",
+                "clinical assessment for active infection",
+                format!("{}: step-up dosing", r.name),
+            )),
+            Some(false) => {}
+        }
+    }
+    false
+}

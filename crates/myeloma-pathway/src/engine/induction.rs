@@ -1,0 +1,187 @@
+//! Work-up and induction: the first-line options by transplant setting, and the diagnosis gate.
+
+use std::collections::BTreeSet;
+
+use super::*;
+
+pub(super) fn induction_order<'k>(kb: &'k KnowledgeBase, g: &Guideline, e: Eligibility) -> Vec<&'k Regimen> {
+    let setting = match e {
+        Eligibility::Eligible | Eligibility::Undetermined => RankingSetting::TransplantEligible,
+        Eligibility::Ineligible => RankingSetting::TransplantIneligible,
+    };
+    ranked(kb, g, RankedPhase::Induction, setting)
+}
+
+pub(super) fn is_pi_imid_dex_triplet(r: &Regimen) -> bool {
+    let classes: BTreeSet<DrugClass> = r.drugs().iter().map(|d| d.class()).collect();
+    classes.contains(&DrugClass::ProteasomeInhibitor)
+        && classes.contains(&DrugClass::ImmunomodulatoryDrug)
+        && classes.contains(&DrugClass::Corticosteroid)
+}
+
+pub(super) fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let e = cx.state.transplant_eligibility;
+    let mut options = Vec::new();
+    let mut rank = 0u8;
+    let kb = cx.kb;
+    for r in induction_order(kb, cx.g, e) {
+        let te = r.settings.contains(&Setting::TransplantEligible);
+        let ti = r.settings.contains(&Setting::TransplantIneligible);
+        match e {
+            Eligibility::Ineligible if !ti => {
+                exclude(cx, r, "studied in transplant-eligible patients (induction before transplant); this patient is transplant-ineligible".into(), &[CitationId::ArticlePathway.key()]);
+                continue;
+            }
+            Eligibility::Eligible if !te => {
+                exclude(
+                    cx,
+                    r,
+                    "studied in transplant-ineligible patients; this patient is transplant-eligible".into(),
+                    &[CitationId::ArticlePathway.key()],
+                );
+                continue;
+            }
+            _ => {}
+        }
+        if hard_exclusions(cx, r) {
+            continue;
+        }
+        rank = rank.saturating_add(1);
+        let mut why = Vec::new();
+        if is_pi_imid_dex_triplet(r) && r.components.iter().all(|c| c.drug.class() != DrugClass::AntiCd38) {
+            why.push(
+                "triplet induction: proteasome inhibitor + immunomodulatory drug + dexamethasone (article, Phase 1)"
+                    .to_string(),
+            );
+        }
+        if r.drugs().iter().any(|d| d.class() == DrugClass::AntiCd38) {
+            why.push(format!(
+                "anti-CD38 {} with trial evidence: {}",
+                if is_pi_imid_dex_triplet(r) { "quadruplet" } else { "combination" },
+                r.evidence.iter().map(|t| t.trial.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        match e {
+            Eligibility::Eligible => why.push("transplant-eligible: induction before autologous transplant".into()),
+            Eligibility::Ineligible => {
+                why.push("transplant-ineligible: induction then 4–6 further cycles (article, Phase 2)".into())
+            }
+            Eligibility::Undetermined => {}
+        }
+        let condition = match (e, te, ti) {
+            (Eligibility::Undetermined, true, false) => Some("if transplant-eligible".to_string()),
+            (Eligibility::Undetermined, false, true) => Some("if transplant-ineligible".to_string()),
+            _ => None,
+        };
+        let opt = make_option(cx, r, rank, "start", why, condition);
+        options.push(opt);
+    }
+    if e != Eligibility::Ineligible
+        && options.iter().any(|o| kb.regimen(&o.regimen_id).is_some_and(|r| r.drugs().contains(&Drug::Lenalidomide)))
+    {
+        warn(
+            cx,
+            "stem_cell_collection",
+            "lenalidomide-containing induction: collect stem cells within 4 cycles if transplant is planned (US label)"
+                .into(),
+            &[CitationId::LenMobilization.key()],
+        );
+    }
+    let n = cx.g.induction_cycles_before_assessment;
+    (
+        options,
+        NextDecision {
+            when: format!("after cycle {n} of induction"),
+            action: "assess response (IMWG) and decide consolidation: autologous transplant if eligible, else 4–6 further cycles".into(),
+            citations: vec![cx.kb.cite(CitationId::ArticlePathway), cx.kb.cite(CitationId::Imwg2016Response)],
+        },
+    )
+}
+
+/// Work-up of a record that IMWG 2014 does not classify as active myeloma: induction is not
+/// offered (each regimen is listed as not offered, with the reason), and the next decision is to
+/// confirm the diagnosis.
+pub(super) fn not_active_myeloma(
+    cx: &mut Ctx<'_>,
+    class: crate::assess::diagnosis::DiagnosisClass,
+) -> (Vec<RankedOption>, NextDecision) {
+    use crate::assess::diagnosis::DiagnosisClass as D;
+    let label = match class {
+        D::SmoulderingMyeloma => "smouldering myeloma",
+        D::Mgus => "MGUS",
+        D::SolitaryPlasmacytoma => "solitary plasmacytoma",
+        D::MultipleMyeloma | D::NotClassifiable => "not active myeloma",
+    };
+    let kb = cx.kb;
+    for r in induction_order(kb, cx.g, cx.state.transplant_eligibility) {
+        {
+            exclude(
+                cx,
+                r,
+                format!("the record meets the IMWG 2014 criteria for {label}, not active multiple myeloma"),
+                &[CitationId::Imwg2014Diagnosis.key()],
+            );
+        }
+    }
+    warn(
+        cx,
+        "not_active_myeloma",
+        format!("IMWG 2014 classifies this record as {label}: the myeloma treatment pathway applies to active multiple myeloma"),
+        &[CitationId::Imwg2014Diagnosis.key()],
+    );
+    (
+        vec![],
+        NextDecision {
+            when: "now".into(),
+            action: format!(
+                "confirm the diagnosis ({label}); monitor per the criteria, and re-assess for myeloma-defining events"
+            ),
+            citations: vec![cx.kb.cite(CitationId::Imwg2014Diagnosis)],
+        },
+    )
+}
+
+pub(super) fn during_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
+    let n = u16::from(cx.g.induction_cycles_before_assessment);
+    let s = cx.state;
+    let cur = s.current_regimen.clone();
+    if s.cycles_in_phase < n || s.last_response.is_none() {
+        let when = if s.cycles_in_phase < n {
+            format!("after cycle {n} ({} to go)", n - s.cycles_in_phase)
+        } else {
+            "now".to_string()
+        };
+        let opts: Vec<RankedOption> = continue_option(
+            cx,
+            cur.as_deref(),
+            format!(
+                "induction in progress: {} of {n} cycles before the response assessment (article: 3–4 cycles)",
+                s.cycles_in_phase
+            ),
+        )
+        .into_iter()
+        .collect();
+        if opts.is_empty() {
+            if let Some(r) = cur.as_deref().and_then(|i| cx.kb.regimen(i)) {
+                warn(
+                    cx,
+                    "current_regimen_excluded",
+                    format!(
+                        "the current regimen {} is now excluded: see `excluded`; choose another induction regimen",
+                        r.name
+                    ),
+                    &[],
+                );
+            }
+        }
+        return (
+            opts,
+            NextDecision {
+                when,
+                action: "assess response (IMWG) to decide consolidation".into(),
+                citations: vec![cx.kb.cite(CitationId::ArticlePathway), cx.kb.cite(CitationId::Imwg2016Response)],
+            },
+        );
+    }
+    consolidation_options(cx)
+}
