@@ -2,8 +2,8 @@
 //!
 //! Every row names the code system, the code, the UCUM units it accepts (each with the unit
 //! spelling the record takes, so the core does the conversion), the record field it fills, and
-//! where the code was checked with its tag: **[V1]** read in an official text or value set,
-//! **[V2]** seen only in secondary or third-party sources, **local** a code of this project's
+//! where the code was checked with its tag: **\[V1\]** read in an official text or value set,
+//! **\[V2\]** seen only in secondary or third-party sources, **local** a code of this project's
 //! own code system (no standard code was verified for the field; an integrator maps to it).
 //! `docs/fhir.md` lists the same table; a test checks they agree.
 
@@ -82,7 +82,7 @@ pub struct Mapping {
     pub target: Target,
     /// Where the code was checked.
     pub source: &'static str,
-    /// `[V1]`, `[V2]` or `local`.
+    /// `\[V1\]`, `\[V2\]` or `local`.
     pub tag: &'static str,
 }
 
@@ -187,7 +187,7 @@ pub static TABLE: &[Mapping] = &[
 ];
 
 /// The answers of a cytogenetic finding (`valueCodeableConcept`, LOINC answer list), with the
-/// record's status. Source: Genomics Reporting IG examples and third-party code, [V2].
+/// record's status. Source: Genomics Reporting IG examples and third-party code, \[V2\].
 pub static FINDING_VALUES: &[(&str, &str, &str, &str)] =
     &[(LOINC, "LA9633-4", "Present", "detected"), (LOINC, "LA9634-2", "Absent", "not_detected")];
 
@@ -240,8 +240,8 @@ pub static READ_STATUSES: &[&str] = &["final", "amended", "corrected"];
 pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
 
 /// RxNorm ingredient codes for the knowledge base's drug ids, only where clinical-reference §8.1
-/// tags them [V1] or [V2]; other drugs are written as text only (dexamethasone and prednisone are
-/// [M] there, the newer antibodies not found).
+/// tags them \[V1\] or \[V2\]; other drugs are written as text only (dexamethasone and prednisone are
+/// \[M\] there, the newer antibodies not found).
 pub static RXNORM_CODES: &[(&str, &str, &str, &str)] = &[
     ("bortezomib", "358258", "clinical-reference §8.1 (S121, S122)", "[V1]"),
     ("carfilzomib", "1302966", "clinical-reference §8.1 (S122)", "[V1]"),

@@ -86,7 +86,8 @@ fn citation_text(c: &Value) -> String {
 
 /// The plan (its JSON, as `Plan::to_json` writes it) as a FHIR R4 `Bundle` of type
 /// `collection`: a `RequestGroup` (intent `proposal`) with one action per ranked option, each
-/// pointing at its regimen's `PlanDefinition`, and a `GuidanceResponse` with the basis.
+/// pointing at its regimen's `PlanDefinition` (a `derived-from` artifact: R4 has no
+/// `action.definitionCanonical`), and a `GuidanceResponse` with the basis.
 ///
 /// # Errors
 /// [`Error::InvalidJson`] if the plan lacks its `basis` or `options`.
@@ -99,6 +100,7 @@ pub fn plan_to_fhir(plan: &Value) -> Result<Value, Error> {
 
     let mut citations: BTreeMap<String, String> = BTreeMap::new();
     let mut actions = Vec::new();
+    let mut instantiates: Vec<String> = Vec::new();
     for (i, o) in options.iter().enumerate() {
         let rank =
             o.get("rank").and_then(Value::as_u64).ok_or_else(|| bad_plan(&format!("options[{i}].rank"), "missing"))?;
@@ -111,6 +113,18 @@ pub fn plan_to_fhir(plan: &Value) -> Result<Value, Error> {
         text.extend(strings(o, "schedule"));
         text.extend(strings(o, "notes"));
         let mut docs = Vec::new();
+        // R4 RequestGroup.action has no definitionCanonical (R5 RequestOrchestration added it):
+        // the regimen's PlanDefinition is the action's `derived-from` artifact, and the group
+        // lists every one in `instantiatesCanonical`.
+        if !regimen.is_empty() {
+            let canonical = format!("{}|{kb_version}", plan_definition_url(regimen));
+            docs.push(
+                json!({"type": "derived-from", "label": "regimen", "display": s(o, "name"), "resource": canonical}),
+            );
+            if !instantiates.contains(&canonical) {
+                instantiates.push(canonical);
+            }
+        }
         for c in arr(o, "citations") {
             citations.insert(s(c, "key").to_string(), citation_text(c));
             docs.push(json!({"type": "citation", "label": s(c, "key"), "citation": citation_text(c)}));
@@ -128,9 +142,6 @@ pub fn plan_to_fhir(plan: &Value) -> Result<Value, Error> {
         });
         if !docs.is_empty() {
             set(&mut a, "documentation", Value::Array(docs));
-        }
-        if !regimen.is_empty() {
-            set(&mut a, "definitionCanonical", json!(format!("{}|{kb_version}", plan_definition_url(regimen))));
         }
         actions.push(a);
     }
@@ -151,6 +162,9 @@ pub fn plan_to_fhir(plan: &Value) -> Result<Value, Error> {
         "intent": "proposal",
         "note": note,
     });
+    if !instantiates.is_empty() {
+        set(&mut request_group, "instantiatesCanonical", json!(instantiates));
+    }
     if !actions.is_empty() {
         set(
             &mut request_group,

@@ -366,7 +366,10 @@ fn the_plan_as_fhir_has_one_action_per_option_and_the_basis() {
     let gr = &b["entry"][1]["resource"];
     let actions = rg["action"][0]["action"].as_array().unwrap();
     assert_eq!(actions.len(), plan["options"].as_array().unwrap().len());
-    assert!(actions[0]["definitionCanonical"].as_str().unwrap().contains("/PlanDefinition/vrd|"));
+    let regimen = &actions[0]["documentation"][0];
+    assert_eq!(regimen["type"], "derived-from");
+    assert!(regimen["resource"].as_str().unwrap().contains("/PlanDefinition/vrd|"));
+    assert!(rg["instantiatesCanonical"].as_array().unwrap().contains(&regimen["resource"]));
     assert_eq!(actions[0]["prefix"], "1");
     assert_eq!(gr["status"], "success");
     let ids: Vec<&str> = gr["identifier"].as_array().unwrap().iter().map(|i| i["value"].as_str().unwrap()).collect();
