@@ -1,43 +1,151 @@
-//! `mmpath`: a patient record (JSON) in, a plan or an assessment out. No clinical logic lives
-//! here: every answer comes from the `myeloma-pathway` core.
+//! `mmpath`: a patient record (JSON or a FHIR Bundle) in, a plan or an assessment out. No
+//! clinical logic lives here: every answer comes from the `myeloma-pathway` core.
 
 use std::io::Read;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use jiff::civil::Date;
 use myeloma_pathway::api::{self, Assessment};
-use myeloma_pathway::{Guideline, Patient};
+use myeloma_pathway::{Guideline, KnowledgeBase, Patient};
 
-const USAGE: &str = "\
-mmpath — myeloma treatment pathway (decision support, not a medical device)
+mod serve;
+
+const TEMPLATE: &str = "\
+{before-help}{name} — {about}
 
 USAGE:
-    mmpath <COMMAND> <FILE.json | -> [OPTIONS]
+    {usage}
 
-COMMANDS:
-    plan          where the patient is, the options now, why, and what would change them
-    stage         ISS, R-ISS and R2-ISS with their breakdown
-    risk          cytogenetic risk under the guideline's definition
-    risk-compare  cytogenetic risk under every definition, side by side
-    eligibility   transplant eligibility, frailty scores, creatinine clearance
-    diagnose      IMWG 2014 diagnosis (myeloma, smouldering, MGUS, solitary plasmacytoma),
-                  every CRAB/SLiM item with its threshold, and 20/2/20 risk for smouldering
-    response      IMWG 2016 response over the response_assessments series (sCR…PD, confirmed
-                  by two consecutive assessments, progression from the nadir) and MRD
-    kb            knowledge-base version and SHA-256 (no FILE)
-    case          run a golden case file (tests/golden/*.json): prints the plan JSON, or the
-                  error JSON, exactly as the library returns it (the cross-language reference)
+{all-args}{after-help}";
 
-OPTIONS:
-    --json                      JSON output (plan prints text by default; assessments print JSON)
-    --guideline FILE.json       a guideline profile (docs/guideline.md)
-    --risk-definition NAME      article | imwg2016 | msmart3 | ims2025
-    --profile NAME              article | quadruplet_first
-    --jurisdiction NAME         us | eu
-    -h, --help                  this help
-
+const AFTER: &str = "\
 Exit status: 0 success, 2 bad input (the message names the field, unit and accepted range),
-64 usage error.
-";
+64 usage error.";
+
+/// myeloma treatment pathway (decision support, not a medical device)
+#[derive(Parser)]
+#[command(name = "mmpath", version, help_template = TEMPLATE, after_help = AFTER, args_override_self = true)]
+#[command(arg_required_else_help = true, subcommand_help_heading = "COMMANDS")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Args, Clone, Default)]
+struct Common {
+    /// JSON output (plan prints text by default; assessments print indented JSON)
+    #[arg(long)]
+    json: bool,
+    /// a guideline profile (docs/guideline.md)
+    #[arg(long, value_name = "FILE.json")]
+    guideline: Option<String>,
+    /// article | imwg2016 | msmart3 | ims2025
+    #[arg(long, value_name = "NAME")]
+    risk_definition: Option<String>,
+    /// article | quadruplet_first
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// us | eu
+    #[arg(long, value_name = "NAME")]
+    jurisdiction: Option<String>,
+    /// a knowledge base to use instead of the embedded one (checked when loaded)
+    #[arg(long, value_name = "FILE.json")]
+    kb: Option<String>,
+}
+
+/// The knowledge base a command runs on: the embedded one, or `--kb FILE.json` (refused with the
+/// entry named if it does not parse or names something that does not exist).
+fn knowledge_base(c: &Common) -> Result<std::borrow::Cow<'static, KnowledgeBase>, (u8, String)> {
+    match &c.kb {
+        None => Ok(std::borrow::Cow::Borrowed(KnowledgeBase::embedded())),
+        Some(path) => {
+            let text = read_input(path).map_err(|e| (2, format!("error: {e}")))?;
+            KnowledgeBase::from_json(&text).map(std::borrow::Cow::Owned).map_err(bad)
+        }
+    }
+}
+
+/// The patient input of a command.
+#[derive(Args, Clone)]
+struct Input {
+    /// the patient record (or, with --fhir, a FHIR R4 Bundle); - for standard input
+    #[arg(value_name = "FILE.json | -")]
+    file: Option<String>,
+    /// read FILE as a FHIR R4 Bundle (docs/fhir.md); what is not read is listed on stderr
+    #[arg(long)]
+    fhir: bool,
+    /// with --fhir: the date age is computed at (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date, requires = "fhir")]
+    reference_date: Option<Date>,
+    #[command(flatten)]
+    common: Common,
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>().map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// where the patient is, the options now, why, and what would change them
+    Plan {
+        #[command(flatten)]
+        input: Input,
+        /// print the plan as a FHIR Bundle (RequestGroup + GuidanceResponse)
+        #[arg(long)]
+        fhir_out: bool,
+    },
+    /// ISS, R-ISS and R2-ISS with their breakdown
+    Stage(Input),
+    /// cytogenetic risk under the guideline's definition
+    Risk(Input),
+    /// cytogenetic risk under every definition, side by side
+    RiskCompare(Input),
+    /// transplant eligibility, frailty scores, creatinine clearance
+    Eligibility(Input),
+    /// IMWG 2014 diagnosis (myeloma, smouldering, MGUS, solitary plasmacytoma), every CRAB/SLiM
+    /// item with its threshold, and 20/2/20 risk for smouldering
+    Diagnose(Input),
+    /// IMWG 2016 response over the response_assessments series (sCR…PD, confirmed by two
+    /// consecutive assessments, progression from the nadir) and MRD
+    Response(Input),
+    /// knowledge-base version and SHA-256 (no FILE)
+    Kb {
+        /// ignored (kept for compatibility)
+        #[arg(hide = true)]
+        file: Option<String>,
+        /// the knowledge base's regimens as FHIR PlanDefinition / ActivityDefinition resources
+        #[arg(long)]
+        fhir: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// run a golden case file (tests/golden/*.json): prints the plan JSON, or the error JSON,
+    /// exactly as the library returns it (the cross-language reference)
+    Case {
+        /// the golden case
+        #[arg(value_name = "FILE.json")]
+        file: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// a CDS Hooks service (patient-view) and POST /plan, on loopback by default
+    Serve {
+        /// address to listen on
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        addr: SocketAddr,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// shell completions for mmpath
+    Completions {
+        /// bash | zsh | fish | elvish | powershell
+        shell: clap_complete::Shell,
+    },
+}
 
 fn read_input(path: &str) -> Result<String, String> {
     if path == "-" {
@@ -49,100 +157,144 @@ fn read_input(path: &str) -> Result<String, String> {
     }
 }
 
-struct Args {
-    command: String,
-    file: Option<String>,
-    json: bool,
-    guideline: Guideline,
-}
-
 fn set_enum(g: &mut serde_json::Value, key: &str, value: &str) {
     if let Some(o) = g.as_object_mut() {
         o.insert(key.to_string(), serde_json::Value::String(value.to_string()));
     }
 }
 
-fn parse_args(argv: &[String]) -> Result<Args, (u8, String)> {
-    let mut it = argv.iter();
-    let command = it.next().ok_or((64, USAGE.to_string()))?.clone();
-    if command == "-h" || command == "--help" || command == "help" {
-        return Err((0, USAGE.to_string()));
-    }
-    let mut file = None;
-    let mut json = false;
-    let mut guideline_json: Option<String> = None;
-    let mut overrides: Vec<(&'static str, String)> = Vec::new();
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or((64, format!("{name} needs a value\n\n{USAGE}")));
-        match a.as_str() {
-            "--json" => json = true,
-            "--guideline" => {
-                let path = value("--guideline")?;
-                guideline_json = Some(read_input(&path).map_err(|e| (2, e))?);
-            }
-            "--risk-definition" => overrides.push(("risk_definition", value("--risk-definition")?)),
-            "--profile" => overrides.push(("profile", value("--profile")?)),
-            "--jurisdiction" => overrides.push(("jurisdiction", value("--jurisdiction")?)),
-            "-h" | "--help" => return Err((0, USAGE.to_string())),
-            s if s.starts_with("--") => return Err((64, format!("unknown option {s}\n\n{USAGE}"))),
-            s => {
-                if file.is_some() {
-                    return Err((64, format!("unexpected argument {s}\n\n{USAGE}")));
-                }
-                file = Some(s.to_string());
-            }
-        }
-    }
-    // Overrides are applied through the core's own guideline parser, so flags and files are
-    // validated identically.
-    let mut g: serde_json::Value = match &guideline_json {
-        Some(j) => serde_json::from_str(j).map_err(|e| (2, format!("guideline: {e}")))?,
-        None => serde_json::json!({}),
-    };
-    for (k, v) in &overrides {
-        set_enum(&mut g, k, v);
-    }
-    let guideline = Guideline::from_json(&g.to_string()).map_err(|e| (2, format!("error: {e}")))?;
-    Ok(Args { command, file, json, guideline })
+fn usage_hint() -> String {
+    format!("\n\n{}", Cli::command().render_usage())
 }
 
-fn run(argv: &[String]) -> Result<String, (u8, String)> {
-    let args = parse_args(argv)?;
-    if args.command == "kb" {
-        return Ok(api::kb_identity_json());
-    }
-    if args.command == "case" {
-        let file = args.file.ok_or((64, format!("case needs a golden case FILE.json\n\n{USAGE}")))?;
-        let text = read_input(&file).map_err(|e| (2, format!("error: {e}")))?;
-        let case: serde_json::Value = serde_json::from_str(&text).map_err(|e| (2, format!("error: {file}: {e}")))?;
-        let patient = case.get("patient").map(|p| p.to_string()).unwrap_or_default();
-        let guideline = case.get("guideline").map(|g| g.to_string());
-        return Ok(match api::run_json(Assessment::Plan, &patient, guideline.as_deref()) {
-            Ok(s) => s,
-            Err(e) => api::error_json(&e),
-        });
-    }
-    let Some(what) = Assessment::from_name(&args.command) else {
-        return Err((64, format!("unknown command `{}`\n\n{USAGE}", args.command)));
+/// The guideline from the file and flags, applied through the core's own parser so flags and
+/// files are validated identically.
+fn guideline(c: &Common) -> Result<Guideline, (u8, String)> {
+    let mut g: serde_json::Value = match &c.guideline {
+        Some(path) => {
+            let j = read_input(path).map_err(|e| (2, e))?;
+            serde_json::from_str(&j).map_err(|e| (2, format!("guideline: {e}")))?
+        }
+        None => serde_json::json!({}),
     };
-    let file = args.file.ok_or((
-        64,
-        format!("{} needs a patient record FILE.json (or - for standard input)\n\n{USAGE}", args.command),
-    ))?;
-    let text = read_input(&file).map_err(|e| (2, format!("error: {e}")))?;
-    let bad = |e: myeloma_pathway::Error| (2u8, format!("error: {e}\n{}", api::error_json(&e)));
+    for (k, v) in [("risk_definition", &c.risk_definition), ("profile", &c.profile), ("jurisdiction", &c.jurisdiction)]
+    {
+        if let Some(v) = v {
+            set_enum(&mut g, k, v);
+        }
+    }
+    Guideline::from_json(&g.to_string()).map_err(|e| (2, format!("error: {e}")))
+}
+
+fn bad(e: myeloma_pathway::Error) -> (u8, String) {
+    (2u8, format!("error: {e}\n{}", api::error_json(&e)))
+}
+
+fn today() -> Date {
+    jiff::Zoned::now().date()
+}
+
+/// The patient record JSON of a command: the file itself, or the record read from a FHIR
+/// Bundle (with what was not read listed on stderr).
+fn record_json(name: &str, input: &Input) -> Result<String, (u8, String)> {
+    let file = input.file.as_ref().ok_or_else(|| {
+        (64, format!("{name} needs a patient record FILE.json (or - for standard input){}", usage_hint()))
+    })?;
+    let text = read_input(file).map_err(|e| (2, format!("error: {e}")))?;
+    if !input.fhir {
+        return Ok(text);
+    }
+    let import = myeloma_pathway_fhir::read_bundle(&text, input.reference_date.unwrap_or_else(today)).map_err(bad)?;
+    for i in &import.report.ignored {
+        eprintln!(
+            "fhir: ignored {}{}{}: {}",
+            i.resource_type,
+            i.id.as_deref().map(|id| format!("/{id}")).unwrap_or_default(),
+            i.code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
+            i.reason
+        );
+    }
+    Ok(import.record.to_json())
+}
+
+fn to_compact(v: &serde_json::Value) -> String {
+    v.to_string()
+}
+
+fn assessment(what: Assessment, name: &str, input: &Input, fhir_out: bool) -> Result<String, (u8, String)> {
+    let g = guideline(&input.common)?;
+    let kb = knowledge_base(&input.common)?;
+    let text = record_json(name, input)?;
     let patient = Patient::from_json(&text).map_err(bad)?;
-    if what == Assessment::Plan && !args.json {
-        let plan = myeloma_pathway::recommend(&patient, &args.guideline).map_err(bad)?;
+    if what == Assessment::Plan && fhir_out {
+        let plan = myeloma_pathway::recommend_with(&kb, &patient, &g).map_err(bad)?.to_json();
+        let plan: serde_json::Value = serde_json::from_str(&plan).map_err(|e| (70, e.to_string()))?;
+        return myeloma_pathway_fhir::plan_to_fhir(&plan).map(|b| to_compact(&b)).map_err(bad);
+    }
+    if what == Assessment::Plan && !input.common.json {
+        let plan = myeloma_pathway::recommend_with(&kb, &patient, &g).map_err(bad)?;
         return Ok(plan.to_text());
     }
-    let out = api::run(what, &patient, &args.guideline).map_err(bad)?;
-    if args.json {
+    let out = api::run_with(&kb, what, &patient, &g).map_err(bad)?;
+    if input.common.json {
         Ok(out)
     } else {
         // Assessments are printed as indented JSON for reading.
         let v: serde_json::Value = serde_json::from_str(&out).map_err(|e| (70, e.to_string()))?;
         Ok(serde_json::to_string_pretty(&v).unwrap_or(out))
+    }
+}
+
+fn run(cli: Cli) -> Result<String, (u8, String)> {
+    match cli.command {
+        Command::Plan { input, fhir_out } => assessment(Assessment::Plan, "plan", &input, fhir_out),
+        Command::Stage(i) => assessment(Assessment::Stage, "stage", &i, false),
+        Command::Risk(i) => assessment(Assessment::Risk, "risk", &i, false),
+        Command::RiskCompare(i) => assessment(Assessment::RiskCompare, "risk-compare", &i, false),
+        Command::Eligibility(i) => assessment(Assessment::Eligibility, "eligibility", &i, false),
+        Command::Diagnose(i) => assessment(Assessment::Diagnose, "diagnose", &i, false),
+        Command::Response(i) => assessment(Assessment::Response, "response", &i, false),
+        Command::Kb { file: _, fhir, common } => {
+            guideline(&common)?;
+            let kb = knowledge_base(&common)?;
+            if fhir {
+                match &common.kb {
+                    None => myeloma_pathway_fhir::embedded_kb_to_fhir().map(|b| to_compact(&b)).map_err(bad),
+                    Some(path) => {
+                        let text = read_input(path).map_err(|e| (2, format!("error: {e}")))?;
+                        let v: serde_json::Value =
+                            serde_json::from_str(&text).map_err(|e| (2, format!("error: {e}")))?;
+                        myeloma_pathway_fhir::kb_to_fhir(&v).map(|b| to_compact(&b)).map_err(bad)
+                    }
+                }
+            } else {
+                Ok(api::kb_identity_json_of(&kb))
+            }
+        }
+        Command::Case { file, common } => {
+            guideline(&common)?;
+            let kb = knowledge_base(&common)?;
+            let file = file.ok_or_else(|| (64, format!("case needs a golden case FILE.json{}", usage_hint())))?;
+            let text = read_input(&file).map_err(|e| (2, format!("error: {e}")))?;
+            let case: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| (2, format!("error: {file}: {e}")))?;
+            let patient = case.get("patient").map(|p| p.to_string()).unwrap_or_default();
+            let guideline = case.get("guideline").map(|g| g.to_string());
+            Ok(match api::run_json_with(&kb, Assessment::Plan, &patient, guideline.as_deref()) {
+                Ok(s) => s,
+                Err(e) => api::error_json(&e),
+            })
+        }
+        Command::Serve { addr, common } => {
+            let g = guideline(&common)?;
+            serve::run(addr, g).map_err(|e| (1, format!("error: {e}")))?;
+            Err((0, String::new()))
+        }
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "mmpath", &mut buf);
+            Ok(String::from_utf8_lossy(&buf).trim_end().to_string())
+        }
     }
 }
 
@@ -161,9 +313,23 @@ fn print_out(text: &str) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    match run(&argv) {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => print_out(e.render().to_string().trim_end()),
+                // Usage errors keep the exit status 64 (EX_USAGE) they always had.
+                _ => {
+                    eprintln!("{}", e.render().to_string().trim_end());
+                    ExitCode::from(64)
+                }
+            };
+        }
+    };
+    match run(cli) {
         Ok(out) => print_out(&out),
+        Err((0, msg)) if msg.is_empty() => ExitCode::SUCCESS,
         Err((0, msg)) => print_out(&msg),
         Err((code, msg)) => {
             eprintln!("{msg}");

@@ -107,3 +107,21 @@ fn a_closed_pipe_ends_quietly() {
     assert!(out.status.success() || out.status.code() == Some(0), "{:?}", out.status);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn a_knowledge_base_file_is_used_and_a_broken_one_is_refused_naming_the_entry() {
+    let dir = std::env::temp_dir().join(format!("mmpath-kb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("kb.json");
+    let kb = include_str!("../../myeloma-pathway/kb/knowledge-base.json").replace("\"2026.11.0\"", "\"centre-1\"");
+    std::fs::write(&good, &kb).unwrap();
+    let (code, out, _) = run(&["kb", "--kb", good.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"version\":\"centre-1\""), "{out}");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, kb.replace("\"order\": [\"vrd\"", "\"order\": [\"vrd-typo\"")).unwrap();
+    let (code, _, err) = run(&["plan", "--kb", bad.to_str().unwrap(), &example("fit-60-standard-risk.json")], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("rankings") && err.contains("vrd-typo"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

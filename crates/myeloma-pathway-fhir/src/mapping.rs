@@ -1,0 +1,313 @@
+//! The mapping between FHIR codes and the patient record: one table, in one place.
+//!
+//! Every row names the code system, the code, the UCUM units it accepts (each with the unit
+//! spelling the record takes, so the core does the conversion), the record field it fills, and
+//! where the code was checked with its tag: **\[V1\]** read in an official text or value set,
+//! **\[V2\]** seen only in secondary or third-party sources, **local** a code of this project's
+//! own code system (no standard code was verified for the field; an integrator maps to it).
+//! `docs/fhir.md` lists the same table; a test checks they agree.
+
+/// LOINC.
+pub const LOINC: &str = "http://loinc.org";
+/// UCUM.
+pub const UCUM: &str = "http://unitsofmeasure.org";
+/// ICD-10-CM as named in FHIR.
+pub const ICD10CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";
+/// ICD-O-3 as named in FHIR (HL7 terminology).
+pub const ICDO3: &str = "http://terminology.hl7.org/CodeSystem/icd-o-3";
+/// Base of this project's canonical URLs. `example.invalid` until the project has a domain:
+/// the URLs identify, they do not resolve.
+pub const CANONICAL_BASE: &str = "https://example.invalid/myeloma-pathway/fhir";
+/// This project's code system for record fields that have no verified standard code.
+pub const RECORD_FIELD_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/record-field";
+/// This project's code system for the cytogenetic abnormalities (codes = the record's ids).
+pub const ABNORMALITY_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/abnormality";
+/// This project's code system for the cytogenetic method (codes = the record's method names).
+pub const METHOD_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/cytogenetic-method";
+/// This project's code system for the involved light chain (`kappa`, `lambda`).
+pub const LIGHT_CHAIN_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/light-chain";
+
+/// What a row fills in the record, and which `value[x]` it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A laboratory value `labs.<field>` from `valueQuantity`; `referenceRange.high` /
+    /// `referenceRange.low` fill the named limit fields where given.
+    Lab {
+        /// Record path, e.g. `labs.creatinine`.
+        path: &'static str,
+        /// Record path filled from `referenceRange.high`.
+        range_high: Option<&'static str>,
+        /// Record path filled from `referenceRange.low`.
+        range_low: Option<&'static str>,
+    },
+    /// A plain number at a record path, from `valueQuantity` in one of the row's units.
+    Number(&'static str),
+    /// An integer at a record path, from `valueInteger`.
+    Integer(&'static str),
+    /// A boolean at a record path, from `valueBoolean`.
+    Boolean(&'static str),
+    /// The involved light chain, from `valueCodeableConcept` in [`LIGHT_CHAIN_SYSTEM`].
+    LightChain(&'static str),
+    /// A cytogenetic finding (Genomics Reporting variant observation), see [`FINDING_VALUES`]
+    /// and [`FINDING_COMPONENTS`].
+    Finding,
+}
+
+impl Target {
+    /// The record path this target fills (`cytogenetics` for findings).
+    pub fn path(&self) -> &'static str {
+        match self {
+            Target::Lab { path, .. }
+            | Target::Number(path)
+            | Target::Integer(path)
+            | Target::Boolean(path)
+            | Target::LightChain(path) => path,
+            Target::Finding => "cytogenetics",
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mapping {
+    /// Code system URI.
+    pub system: &'static str,
+    /// Code.
+    pub code: &'static str,
+    /// Display (LOINC long common name, abridged).
+    pub display: &'static str,
+    /// Accepted UCUM codes, each with the unit spelling the record takes.
+    pub units: &'static [(&'static str, &'static str)],
+    /// The record field.
+    pub target: Target,
+    /// Where the code was checked.
+    pub source: &'static str,
+    /// `\[V1\]`, `\[V2\]` or `local`.
+    pub tag: &'static str,
+}
+
+const fn lab(path: &'static str) -> Target {
+    Target::Lab { path, range_high: None, range_low: None }
+}
+
+const fn local(
+    code: &'static str,
+    display: &'static str,
+    units: &'static [(&'static str, &'static str)],
+    target: Target,
+) -> Mapping {
+    Mapping {
+        system: RECORD_FIELD_SYSTEM,
+        code,
+        display,
+        units,
+        target,
+        source: "this project's code system (no standard code verified for this field)",
+        tag: "local",
+    }
+}
+
+const CR8_3: &str = "clinical-reference §8.3 (S134 third-party LOINC table)";
+
+/// The table. Order matters only for `record_to_bundle`, which writes the first row that takes
+/// a field in its unit.
+pub static TABLE: &[Mapping] = &[
+    Mapping { system: LOINC, code: "2160-0", display: "Creatinine [Mass/volume] in Serum or Plasma",
+        units: &[("mg/dL", "mg/dL")], target: lab("labs.creatinine"),
+        source: "HL7 CPG 1.0.0 ValueSet ckd-valueset-creatinine (LOINC 2.68 expansion); clinical-reference §8.3", tag: "[V1]" },
+    Mapping { system: LOINC, code: "14682-9", display: "Creatinine [Moles/volume] in Serum or Plasma",
+        units: &[("umol/L", "µmol/L")], target: lab("labs.creatinine"),
+        source: "HL7 CPG 1.0.0 ValueSet ckd-valueset-creatinine (LOINC 2.68 expansion)", tag: "[V1]" },
+    Mapping { system: LOINC, code: "1751-7", display: "Albumin [Mass/volume] in Serum or Plasma",
+        units: &[("g/dL", "g/dL"), ("g/L", "g/L")], target: lab("labs.albumin"), source: CR8_3, tag: "[V2]" },
+    Mapping { system: LOINC, code: "1952-1", display: "Beta-2-Microglobulin [Mass/volume] in Serum or Plasma",
+        units: &[("mg/L", "mg/L")], target: lab("labs.beta2_microglobulin"), source: CR8_3, tag: "[V2]" },
+    Mapping { system: LOINC, code: "2532-0", display: "Lactate dehydrogenase [Enzymatic activity/volume] in Serum or Plasma",
+        units: &[("U/L", "U/L")],
+        target: Target::Lab { path: "labs.ldh", range_high: Some("labs.ldh_upper_limit_of_normal"), range_low: None },
+        source: CR8_3, tag: "[V2]" },
+    Mapping { system: LOINC, code: "17861-6", display: "Calcium [Mass/volume] in Serum or Plasma",
+        units: &[("mg/dL", "mg/dL")],
+        target: Target::Lab { path: "labs.calcium", range_high: Some("labs.calcium_upper_limit_of_normal"), range_low: None },
+        source: "HL7 PDDI CDS 1.0.0 ValueSet valueset-calcium-LOINC; clinical-reference §8.3", tag: "[V1]" },
+    Mapping { system: LOINC, code: "2000-8", display: "Calcium [Moles/volume] in Serum or Plasma",
+        units: &[("mmol/L", "mmol/L")],
+        target: Target::Lab { path: "labs.calcium", range_high: Some("labs.calcium_upper_limit_of_normal"), range_low: None },
+        source: "third-party code only (MIMIC-III lab dictionary 'Calcium, Total'; a LOINC unit map); not read on loinc.org", tag: "[V2]" },
+    Mapping { system: LOINC, code: "718-7", display: "Hemoglobin [Mass/volume] in Blood",
+        units: &[("g/dL", "g/dL"), ("g/L", "g/L")],
+        target: Target::Lab { path: "labs.hemoglobin", range_high: None, range_low: Some("labs.hemoglobin_lower_limit_of_normal") },
+        source: CR8_3, tag: "[V2]" },
+    Mapping { system: LOINC, code: "33358-3", display: "Protein.monoclonal [Mass/volume] in Serum or Plasma by Electrophoresis",
+        units: &[("g/dL", "g/dL"), ("g/L", "g/L")], target: lab("labs.serum_m_protein"),
+        source: "clinical-reference §8.3 (S133 ARUP catalogue, S134)", tag: "[V2]" },
+    Mapping { system: LOINC, code: "32730-5", display: "Protein.monoclonal [Mass/time] in 24 hour Urine",
+        units: &[("mg/(24.h)", "mg/24h")], target: lab("labs.urine_m_protein"),
+        source: "two third-party code files with this display; clinical-reference §8.3 lists it as [C] (34366-5 found there is Protein/Creatinine [Ratio] in Urine and is NOT mapped); not read on loinc.org", tag: "[V2]" },
+    Mapping { system: LOINC, code: "36916-5", display: "Kappa light chains.free [Mass/volume] in Serum",
+        units: &[("mg/L", "mg/L"), ("mg/dL", "mg/dL")], target: lab("labs.serum_flc_kappa"),
+        source: "clinical-reference §8.3 (S134, S135, S136)", tag: "[V2]" },
+    Mapping { system: LOINC, code: "33944-0", display: "Lambda light chains.free [Mass/volume] in Serum",
+        units: &[("mg/L", "mg/L"), ("mg/dL", "mg/dL")], target: lab("labs.serum_flc_lambda"),
+        source: "clinical-reference §8.3 (S134, S135, S136)", tag: "[V2]" },
+    Mapping { system: LOINC, code: "11118-7", display: "Plasma cells/100 cells in Bone marrow",
+        units: &[("%", "%")], target: lab("labs.bone_marrow_plasma_cells"),
+        source: "clinical-reference §8.3 S134 and a third-party code comment; 26450-7 (the other candidate there) is Eosinophils/100 leukocytes in Blood and is NOT mapped", tag: "[V2]" },
+    Mapping { system: LOINC, code: "89247-1", display: "ECOG Performance Status score",
+        units: &[], target: Target::Integer("ecog"),
+        source: "HL7 mCODE STU4 (4.0.0) profile mcode-ecog-performance-status", tag: "[V1]" },
+    Mapping { system: LOINC, code: "29463-7", display: "Body weight",
+        units: &[("kg", "kg")], target: Target::Number("weight_kg"),
+        source: "FHIR vital-signs examples in third-party code; not read in the R4 specification here", tag: "[V2]" },
+    Mapping { system: LOINC, code: "8302-2", display: "Body height",
+        units: &[("cm", "cm")], target: Target::Number("height_cm"),
+        source: "FHIR vital-signs examples in third-party code; not read in the R4 specification here", tag: "[V2]" },
+    Mapping { system: LOINC, code: "69548-6", display: "Genetic variant assessment",
+        units: &[], target: Target::Finding,
+        source: "HL7 Genomics Reporting IG variant examples (STU3 / CI build) and third-party code", tag: "[V2]" },
+    local("labs.creatinine_clearance_ml_min", "Creatinine clearance, measured or estimated", &[("mL/min", "mL/min")], Target::Number("labs.creatinine_clearance_ml_min")),
+    local("frailty.charlson", "Charlson Comorbidity Index", &[], Target::Integer("frailty.charlson")),
+    local("frailty.katz_adl", "Katz Activities of Daily Living (0-6)", &[], Target::Integer("frailty.katz_adl")),
+    local("frailty.lawton_iadl", "Lawton Instrumental Activities of Daily Living (0-8)", &[], Target::Integer("frailty.lawton_iadl")),
+    local("organ_function.lvef_pct", "Left-ventricular ejection fraction", &[("%", "%")], Target::Number("organ_function.lvef_pct")),
+    local("organ_function.dlco_pct", "DLCO, % predicted", &[("%", "%")], Target::Number("organ_function.dlco_pct")),
+    local("organ_function.bilirubin_x_uln", "Total bilirubin as a multiple of the upper limit of normal", &[("1", "x ULN")], Target::Number("organ_function.bilirubin_x_uln")),
+    local("organ_function.nyha_class", "NYHA class (0 = no heart failure)", &[], Target::Integer("organ_function.nyha_class")),
+    local("organ_function.on_dialysis", "On dialysis", &[], Target::Boolean("organ_function.on_dialysis")),
+    local("organ_function.peripheral_neuropathy_grade", "Peripheral neuropathy, CTCAE grade", &[], Target::Integer("organ_function.peripheral_neuropathy_grade")),
+    local("organ_function.neuropathy_with_pain", "Neuropathy with pain", &[], Target::Boolean("organ_function.neuropathy_with_pain")),
+    local("organ_function.active_infection", "Active infection", &[], Target::Boolean("organ_function.active_infection")),
+    local("diagnosis.biopsy_proven_plasmacytoma", "Biopsy-proven plasmacytoma", &[], Target::Boolean("diagnosis.biopsy_proven_plasmacytoma")),
+    local("diagnosis.osteolytic_lesions", "Osteolytic lesions (count)", &[], Target::Integer("diagnosis.osteolytic_lesions")),
+    local("diagnosis.mri_focal_lesions", "MRI focal lesions >= 5 mm (count)", &[], Target::Integer("diagnosis.mri_focal_lesions")),
+    local("diagnosis.crab_attributable", "CRAB features attributable to the plasma-cell disorder", &[], Target::Boolean("diagnosis.crab_attributable")),
+    local("diagnosis.amyloidosis", "AL amyloidosis", &[], Target::Boolean("diagnosis.amyloidosis")),
+    local("diagnosis.involved_light_chain", "Involved light chain", &[], Target::LightChain("diagnosis.involved_light_chain")),
+    local("diagnosis.solitary_lesion_only", "Solitary lesion only on MRI/CT", &[], Target::Boolean("diagnosis.solitary_lesion_only")),
+];
+
+/// The answers of a cytogenetic finding (`valueCodeableConcept`, LOINC answer list), with the
+/// record's status. Source: Genomics Reporting IG examples and third-party code, \[V2\].
+pub static FINDING_VALUES: &[(&str, &str, &str, &str)] =
+    &[(LOINC, "LA9633-4", "Present", "detected"), (LOINC, "LA9634-2", "Absent", "not_detected")];
+
+/// What a finding component carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingPart {
+    /// Which abnormality (`valueCodeableConcept` in [`ABNORMALITY_SYSTEM`]); required.
+    Abnormality,
+    /// Clonal fraction or % positive nuclei (`valueQuantity`, UCUM `%`).
+    ClonalFraction,
+    /// Method (`valueCodeableConcept` in [`METHOD_SYSTEM`]).
+    Method,
+    /// Copies of 1q (`valueInteger`).
+    Copies,
+    /// Copies of 1p32 lost (`valueInteger`).
+    CopiesLost,
+}
+
+/// Components of a finding, all in [`RECORD_FIELD_SYSTEM`]. The clonal fraction is not LOINC
+/// 81258-6 (sample variant allelic frequency): an allele frequency is not the fraction of
+/// plasma cells carrying an abnormality, and the del(17p) cut-offs read the latter.
+pub static FINDING_COMPONENTS: &[(&str, FindingPart)] = &[
+    ("cytogenetics.abnormality", FindingPart::Abnormality),
+    ("cytogenetics.clonal_fraction_pct", FindingPart::ClonalFraction),
+    ("cytogenetics.method", FindingPart::Method),
+    ("cytogenetics.copies", FindingPart::Copies),
+    ("cytogenetics.copies_lost", FindingPart::CopiesLost),
+];
+
+/// Diagnosis codes a `Condition` may carry: recorded in the import report (they do not change
+/// the record: the diagnosis is derived from the findings by the IMWG 2014 criteria).
+pub static DIAGNOSIS_CODES: &[(&str, &str, &str, &str, &str)] = &[
+    (ICD10CM, "C90.00", "Multiple myeloma not having achieved remission", "clinical-reference §8.4 (S137)", "[V2]"),
+    (ICD10CM, "C90.01", "Multiple myeloma in remission", "clinical-reference §8.4 (S137)", "[V2]"),
+    (ICD10CM, "C90.02", "Multiple myeloma in relapse", "clinical-reference §8.4 (S137)", "[V2]"),
+    (ICDO3, "9732/3", "Plasma cell myeloma", "clinical-reference §8.4 (S139, SEER haematopoietic database)", "[V1]"),
+];
+
+/// Resource types that carry treatment history: listed as ignored until the record's dated
+/// history lands.
+pub static TREATMENT_RESOURCES: &[&str] = &["MedicationAdministration", "MedicationStatement", "Procedure"];
+
+/// The reason given for every treatment-history resource.
+pub const TREATMENT_PENDING: &str = "treatment history mapping pending the dated-history record";
+
+/// Observation statuses that are read; others are listed as ignored.
+pub static READ_STATUSES: &[&str] = &["final", "amended", "corrected"];
+
+/// RxNorm.
+pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
+
+/// RxNorm ingredient codes for the knowledge base's drug ids, only where clinical-reference §8.1
+/// tags them \[V1\] or \[V2\]; other drugs are written as text only (dexamethasone and prednisone are
+/// \[M\] there, the newer antibodies not found).
+pub static RXNORM_CODES: &[(&str, &str, &str, &str)] = &[
+    ("bortezomib", "358258", "clinical-reference §8.1 (S121, S122)", "[V1]"),
+    ("carfilzomib", "1302966", "clinical-reference §8.1 (S122)", "[V1]"),
+    ("ixazomib", "1723735", "clinical-reference §8.1 (S122)", "[V1]"),
+    ("lenalidomide", "342369", "clinical-reference §8.1 (S122)", "[V1]"),
+    ("pomalidomide", "1369713", "clinical-reference §8.1 (S123)", "[V2]"),
+    ("melphalan", "6718", "clinical-reference §8.1 (S124)", "[V1]"),
+    ("cyclophosphamide", "3002", "clinical-reference §8.1 (S125, S126)", "[V1]"),
+    ("fludarabine", "24698", "clinical-reference §8.1 (S127)", "[V1]"),
+    ("daratumumab_iv", "1721947", "clinical-reference §8.1 (S122)", "[V1]"),
+    ("daratumumab_sc", "2372199", "clinical-reference §8.1 (S122; MIN daratumumab / hyaluronidase)", "[V1]"),
+    ("elotuzumab", "1726104", "clinical-reference §8.1 (S122)", "[V1]"),
+];
+
+/// The row for a coding, if the table has one.
+pub fn lookup(system: &str, code: &str) -> Option<&'static Mapping> {
+    TABLE.iter().find(|m| m.system == system && m.code == code)
+}
+
+/// The record unit for a UCUM code under a row, if the row accepts it.
+pub fn record_unit(m: &Mapping, ucum: &str) -> Option<&'static str> {
+    m.units.iter().find(|(u, _)| *u == ucum).map(|(_, r)| *r)
+}
+
+/// The accepted UCUM codes of a row, comma-separated, for error messages.
+pub fn accepted_units(m: &Mapping) -> String {
+    m.units.iter().map(|(u, _)| *u).collect::<Vec<_>>().join(", ")
+}
+
+/// Normalise a record unit spelling as the core does (case, spaces, µ/μ as u).
+pub(crate) fn normalise_unit(unit: &str) -> String {
+    unit.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            'µ' | 'μ' => 'u',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_code_appears_twice_in_the_table() {
+        for (i, a) in TABLE.iter().enumerate() {
+            for b in TABLE.iter().skip(i + 1) {
+                assert!(!(a.system == b.system && a.code == b.code), "{} twice", a.code);
+            }
+        }
+    }
+
+    #[test]
+    fn every_standard_row_is_at_least_v2() {
+        for m in TABLE {
+            assert!(matches!(m.tag, "[V1]" | "[V2]" | "local"), "{}: {}", m.code, m.tag);
+            assert_eq!(m.tag == "local", m.system == RECORD_FIELD_SYSTEM, "{}", m.code);
+        }
+    }
+
+    #[test]
+    fn codes_found_to_mean_something_else_are_not_mapped() {
+        // 26450-7 is Eosinophils/100 leukocytes in Blood; 34366-5 is Protein/Creatinine [Ratio]
+        // in Urine: both appear in third-party lists as marrow plasma cells / urine M-protein.
+        assert!(lookup(LOINC, "26450-7").is_none());
+        assert!(lookup(LOINC, "34366-5").is_none());
+    }
+}

@@ -1,0 +1,659 @@
+//! FHIR in: an R4 `Bundle` read into a patient record, with a report of what was used, what was
+//! superseded by a later result, and what was ignored (never dropped silently).
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use jiff::{Timestamp, Unit};
+use myeloma_pathway::{Error, Patient, PatientRecord};
+use serde_json::{json, Map, Value};
+
+use crate::json::parse_json_value;
+use crate::mapping::{
+    self, FindingPart, Mapping, Target, ABNORMALITY_SYSTEM, DIAGNOSIS_CODES, FINDING_COMPONENTS, FINDING_VALUES,
+    LIGHT_CHAIN_SYSTEM, METHOD_SYSTEM, READ_STATUSES, RECORD_FIELD_SYSTEM, TREATMENT_PENDING, TREATMENT_RESOURCES,
+    UCUM,
+};
+
+/// A resource (or part of one) that was not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    /// Resource type (or `Observation.component`, `Patient.gender`).
+    pub resource_type: String,
+    /// The resource id, where it has one.
+    pub id: Option<String>,
+    /// The first code, as `system|code`, where there is one.
+    pub code: Option<String>,
+    /// Why it was not read.
+    pub reason: String,
+}
+
+/// A record field and the resource it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Used {
+    /// Record path (`labs.creatinine`, `cytogenetics.del_17p`, `age_years`).
+    pub field: String,
+    /// `Type/id` of the resource.
+    pub resource: String,
+    /// The code read, as `system|code`.
+    pub code: String,
+    /// `effectiveDateTime` as given, where there was one.
+    pub effective: Option<String>,
+}
+
+/// An observation passed over because a later one of the same field was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Superseded {
+    /// Record path.
+    pub field: String,
+    /// `Type/id` of the observation not used.
+    pub resource: String,
+    /// `Type/id` of the observation used instead.
+    pub used_instead: String,
+}
+
+/// A diagnosis code found on a `Condition`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagnosisCode {
+    /// `Condition/id`.
+    pub resource: String,
+    /// Code system.
+    pub system: String,
+    /// Code.
+    pub code: String,
+    /// Its meaning.
+    pub display: String,
+}
+
+/// What the import did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportReport {
+    /// The date age was computed at (`YYYY-MM-DD`).
+    pub reference_date: String,
+    /// Fields read, with their resource.
+    pub used: Vec<Used>,
+    /// Earlier observations of a field that a later one replaced.
+    pub superseded: Vec<Superseded>,
+    /// Resources and parts not read, with the reason.
+    pub ignored: Vec<Ignored>,
+    /// Myeloma diagnosis codes found on `Condition` resources.
+    pub diagnosis_codes: Vec<DiagnosisCode>,
+}
+
+impl ImportReport {
+    /// The report as JSON.
+    pub fn to_json_value(&self) -> Value {
+        json!({
+            "reference_date": self.reference_date,
+            "used": self.used.iter().map(|u| json!({
+                "field": u.field, "resource": u.resource, "code": u.code, "effective": u.effective,
+            })).collect::<Vec<_>>(),
+            "superseded": self.superseded.iter().map(|s| json!({
+                "field": s.field, "resource": s.resource, "used_instead": s.used_instead,
+            })).collect::<Vec<_>>(),
+            "ignored": self.ignored.iter().map(|i| json!({
+                "resource_type": i.resource_type, "id": i.id, "code": i.code, "reason": i.reason,
+            })).collect::<Vec<_>>(),
+            "diagnosis_codes": self.diagnosis_codes.iter().map(|d| json!({
+                "resource": d.resource, "system": d.system, "code": d.code, "display": d.display,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// A patient record read from FHIR, and the report of how.
+#[derive(Debug, Clone)]
+pub struct FhirImport {
+    /// The record (validated: it parses into a [`Patient`]).
+    pub record: PatientRecord,
+    /// What was used, superseded and ignored.
+    pub report: ImportReport,
+}
+
+/// Read a FHIR R4 `Bundle` (JSON text) into a patient record; `reference_date` is the date age
+/// is computed at.
+///
+/// # Errors
+/// Limits and syntax ([`parse_json_value`]); a known code with a unit the table does not accept
+/// ([`Error::UnsupportedUnit`] naming the resource, the code and the unit); a known code with a
+/// malformed value ([`Error::InvalidJson`] naming the resource); two results of one field that
+/// cannot be ordered, or two `Patient` resources ([`Error::Inconsistent`]); any error of the
+/// core's record validation, with the resource named in `field`.
+///
+/// # Example
+/// ```
+/// let bundle = r#"{"resourceType": "Bundle", "type": "collection", "entry": [
+///   {"resource": {"resourceType": "Patient", "id": "p", "birthDate": "1966-03-01", "gender": "male"}},
+///   {"resource": {"resourceType": "Observation", "id": "cr", "status": "final",
+///     "code": {"coding": [{"system": "http://loinc.org", "code": "14682-9"}]},
+///     "effectiveDateTime": "2026-05-02",
+///     "valueQuantity": {"value": 176.8, "system": "http://unitsofmeasure.org", "code": "umol/L"}}}
+/// ]}"#;
+/// let date = "2026-06-15".parse().unwrap();
+/// let import = myeloma_pathway_fhir::read_bundle(bundle, date).unwrap();
+/// assert_eq!(import.record.age_years, Some(60));
+/// assert_eq!(import.report.used.len(), 3);
+/// ```
+pub fn read_bundle(bundle_json: &str, reference_date: Date) -> Result<FhirImport, Error> {
+    let v = parse_json_value(bundle_json)?;
+    read_bundle_value(&v, reference_date)
+}
+
+/// As [`read_bundle`], from an already parsed value (which must have come through
+/// [`parse_json_value`] or the same limits).
+///
+/// # Errors
+/// As [`read_bundle`].
+pub fn read_bundle_value(bundle: &Value, reference_date: Date) -> Result<FhirImport, Error> {
+    let resources = bundle_resources(bundle)?;
+    let mut reader = Reader { report: ImportReport::default(), candidates: BTreeMap::new(), patient: None };
+    reader.report.reference_date = reference_date.to_string();
+    for (path, r) in &resources {
+        reader.resource(path, r, reference_date)?;
+    }
+    reader.finish()
+}
+
+/// A bundle entry's resource with its JSON path.
+pub(crate) type Entry<'a> = (String, &'a Map<String, Value>);
+
+/// The resources of a bundle, each with its JSON path.
+pub(crate) fn bundle_resources(bundle: &Value) -> Result<Vec<Entry<'_>>, Error> {
+    let obj = bundle.as_object().ok_or_else(|| invalid(".", "a FHIR Bundle must be a JSON object"))?;
+    if obj.get("resourceType").and_then(Value::as_str) != Some("Bundle") {
+        return Err(invalid("resourceType", "expected \"Bundle\""));
+    }
+    let entries = match obj.get("entry") {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(invalid("Bundle.entry", "expected an array")),
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let path = format!("Bundle.entry[{i}].resource");
+        let r = e
+            .get("resource")
+            .and_then(Value::as_object)
+            .ok_or_else(|| invalid(&path, "every entry needs a resource object"))?;
+        out.push((path, r));
+    }
+    Ok(out)
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> Error {
+    Error::InvalidJson { field: field.to_string(), message: message.into() }
+}
+
+/// One observation that could fill a field, before the latest is chosen.
+struct Candidate {
+    resource: String,
+    code: String,
+    effective_text: Option<String>,
+    effective: Option<Timestamp>,
+    /// (record path, value) pairs this observation sets.
+    values: Vec<(String, Value)>,
+}
+
+struct Reader {
+    report: ImportReport,
+    /// Keyed by record field (`labs.creatinine`, `cytogenetics.del_17p`).
+    candidates: BTreeMap<String, Vec<Candidate>>,
+    patient: Option<(String, Vec<(String, Value)>)>,
+}
+
+fn first_code(r: &Map<String, Value>, key: &str) -> Option<String> {
+    codings(r.get(key)).next().map(|(s, c)| format!("{s}|{c}"))
+}
+
+fn codings(concept: Option<&Value>) -> impl Iterator<Item = (&str, &str)> {
+    concept
+        .and_then(|c| c.get("coding"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| Some((c.get("system")?.as_str()?, c.get("code")?.as_str()?)))
+}
+
+impl Reader {
+    fn ignore(&mut self, resource_type: &str, id: Option<&str>, code: Option<String>, reason: impl Into<String>) {
+        self.report.ignored.push(Ignored {
+            resource_type: resource_type.to_string(),
+            id: id.map(str::to_string),
+            code,
+            reason: reason.into(),
+        });
+    }
+
+    fn resource(&mut self, path: &str, r: &Map<String, Value>, reference_date: Date) -> Result<(), Error> {
+        let rtype = r.get("resourceType").and_then(Value::as_str).unwrap_or("");
+        let id = r.get("id").and_then(Value::as_str);
+        let name = match id {
+            Some(id) => format!("{rtype}/{id}"),
+            None => format!("{rtype} at {path}"),
+        };
+        match rtype {
+            "Patient" => self.patient(&name, id, r, reference_date),
+            "Observation" => self.observation(&name, id, r),
+            "Condition" => {
+                let found = codings(r.get("code"))
+                    .find_map(|(s, c)| DIAGNOSIS_CODES.iter().find(|d| d.0 == s && d.1 == c))
+                    .copied();
+                match found {
+                    Some((system, code, display, _, _)) => self.report.diagnosis_codes.push(DiagnosisCode {
+                        resource: name,
+                        system: system.into(),
+                        code: code.into(),
+                        display: display.into(),
+                    }),
+                    None => self.ignore(rtype, id, first_code(r, "code"), "condition code not in the mapping table"),
+                }
+                Ok(())
+            }
+            t if TREATMENT_RESOURCES.contains(&t) => {
+                let key = if t == "Procedure" { "code" } else { "medicationCodeableConcept" };
+                self.ignore(t, id, first_code(r, key), TREATMENT_PENDING);
+                Ok(())
+            }
+            "" => Err(invalid(&format!("{path}.resourceType"), "every resource needs a resourceType")),
+            t => {
+                self.ignore(t, id, None, "resource type not read by the mapping");
+                Ok(())
+            }
+        }
+    }
+
+    fn patient(
+        &mut self,
+        name: &str,
+        id: Option<&str>,
+        r: &Map<String, Value>,
+        reference_date: Date,
+    ) -> Result<(), Error> {
+        if let Some((first, _)) = &self.patient {
+            return Err(Error::Inconsistent {
+                field: name.to_string(),
+                message: format!("a second Patient resource (the first is {first}); send one patient per bundle"),
+            });
+        }
+        let mut values = Vec::new();
+        if let Some(b) = r.get("birthDate") {
+            let text = b.as_str().ok_or_else(|| invalid(&format!("{name}.birthDate"), "expected a date string"))?;
+            let birth: Date = text.parse().map_err(|_| {
+                invalid(
+                    &format!("{name}.birthDate"),
+                    format!("`{text}`: age in whole years needs a full date YYYY-MM-DD"),
+                )
+            })?;
+            if birth > reference_date {
+                return Err(Error::Inconsistent {
+                    field: format!("{name}.birthDate"),
+                    message: format!("{birth} is after the reference date {reference_date}"),
+                });
+            }
+            let span = birth
+                .until((Unit::Year, reference_date))
+                .map_err(|e| invalid(&format!("{name}.birthDate"), e.to_string()))?;
+            values.push(("age_years".to_string(), json!(span.get_years())));
+        }
+        match r.get("gender").and_then(Value::as_str) {
+            Some(g @ ("male" | "female")) => values.push(("sex".to_string(), json!(g))),
+            Some(g) => self.ignore(
+                "Patient.gender",
+                id,
+                Some(g.to_string()),
+                "only male and female map to the record's sex (used by Cockcroft-Gault); sex left unknown",
+            ),
+            None => {}
+        }
+        // Names, identifiers, addresses and the rest are not read: the record keeps no identity.
+        self.patient = Some((name.to_string(), values));
+        Ok(())
+    }
+
+    fn observation(&mut self, name: &str, id: Option<&str>, r: &Map<String, Value>) -> Result<(), Error> {
+        let mut found: Option<(&'static Mapping, String)> = None;
+        for (s, c) in codings(r.get("code")) {
+            if let Some(m) = mapping::lookup(s, c) {
+                if let Some((prev, _)) = found {
+                    if prev.target.path() != m.target.path() {
+                        return Err(Error::Inconsistent {
+                            field: format!("{name}.code"),
+                            message: format!(
+                                "codes for two record fields ({} and {})",
+                                prev.target.path(),
+                                m.target.path()
+                            ),
+                        });
+                    }
+                } else {
+                    found = Some((m, format!("{s}|{c}")));
+                }
+            }
+        }
+        let Some((m, code)) = found else {
+            self.ignore("Observation", id, first_code(r, "code"), "code not in the mapping table");
+            return Ok(());
+        };
+        let status = r.get("status").and_then(Value::as_str).unwrap_or("");
+        if !READ_STATUSES.contains(&status) {
+            self.ignore(
+                "Observation",
+                id,
+                Some(code),
+                format!("status `{status}`: only final, amended and corrected results are read"),
+            );
+            return Ok(());
+        }
+        let has_value = r.keys().any(|k| k.starts_with("value"));
+        if !has_value && m.target != Target::Finding {
+            let why = match r.get("dataAbsentReason") {
+                Some(d) => format!(
+                    "no value (dataAbsentReason {})",
+                    first_code(r, "dataAbsentReason").unwrap_or_else(|| d.to_string())
+                ),
+                None => "no value".to_string(),
+            };
+            self.ignore("Observation", id, Some(code), why);
+            return Ok(());
+        }
+        let (effective_text, effective) = effective(name, r)?;
+        let field_of = |f: &str| format!("{name} ({code}).{f}");
+        let (key, values) = match m.target {
+            Target::Lab { path, range_high, range_low } => {
+                let (v, unit) = quantity(m, r.get("valueQuantity"), &field_of("valueQuantity"))?;
+                let mut values = vec![(path.to_string(), json!({"value": v, "unit": unit}))];
+                let range = r.get("referenceRange").and_then(Value::as_array).and_then(|a| a.first());
+                for (bound, target) in [("high", range_high), ("low", range_low)] {
+                    if let (Some(target), Some(q)) = (target, range.and_then(|x| x.get(bound))) {
+                        let (v, unit) = quantity(m, Some(q), &field_of(&format!("referenceRange[0].{bound}")))?;
+                        values.push((target.to_string(), json!({"value": v, "unit": unit})));
+                    }
+                }
+                (path.to_string(), values)
+            }
+            Target::Number(path) => {
+                let (v, _) = quantity(m, r.get("valueQuantity"), &field_of("valueQuantity"))?;
+                (path.to_string(), vec![(path.to_string(), json!(v))])
+            }
+            Target::Integer(path) => {
+                let v = r
+                    .get("valueInteger")
+                    .and_then(Value::as_i64)
+                    .ok_or_else(|| invalid(&field_of("value[x]"), "expected valueInteger"))?;
+                (path.to_string(), vec![(path.to_string(), json!(v))])
+            }
+            Target::Boolean(path) => {
+                let v = r
+                    .get("valueBoolean")
+                    .and_then(Value::as_bool)
+                    .ok_or_else(|| invalid(&field_of("value[x]"), "expected valueBoolean"))?;
+                (path.to_string(), vec![(path.to_string(), json!(v))])
+            }
+            Target::LightChain(path) => {
+                let v = codings(r.get("valueCodeableConcept"))
+                    .find(|(s, c)| *s == LIGHT_CHAIN_SYSTEM && matches!(*c, "kappa" | "lambda"))
+                    .map(|(_, c)| c)
+                    .ok_or_else(|| {
+                        invalid(
+                            &field_of("valueCodeableConcept"),
+                            format!("expected kappa or lambda in {LIGHT_CHAIN_SYSTEM}"),
+                        )
+                    })?;
+                (path.to_string(), vec![(path.to_string(), json!(v))])
+            }
+            Target::Finding => match self.finding(name, id, &code, r)? {
+                Some(f) => f,
+                None => return Ok(()),
+            },
+        };
+        self.candidates.entry(key).or_default().push(Candidate {
+            resource: name.to_string(),
+            code,
+            effective_text,
+            effective,
+            values,
+        });
+        Ok(())
+    }
+
+    /// A Genomics Reporting variant observation for one of the record's abnormalities; `None`
+    /// (listed as ignored) when it names no abnormality of ours.
+    #[allow(clippy::type_complexity)]
+    fn finding(
+        &mut self,
+        name: &str,
+        id: Option<&str>,
+        code: &str,
+        r: &Map<String, Value>,
+    ) -> Result<Option<(String, Vec<(String, Value)>)>, Error> {
+        let field_of = |f: &str| format!("{name} ({code}).{f}");
+        let mut finding = Map::new();
+        let mut abnormality = None;
+        let components = r.get("component").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+        for (i, comp) in components.iter().enumerate() {
+            let part = codings(comp.get("code"))
+                .find_map(|(s, c)| FINDING_COMPONENTS.iter().find(|(k, _)| s == RECORD_FIELD_SYSTEM && *k == c))
+                .map(|(_, p)| *p);
+            let at = field_of(&format!("component[{i}]"));
+            match part {
+                Some(FindingPart::Abnormality) => {
+                    let a = codings(comp.get("valueCodeableConcept"))
+                        .find(|(s, _)| *s == ABNORMALITY_SYSTEM)
+                        .map(|(_, c)| c)
+                        .ok_or_else(|| {
+                            invalid(&at, format!("expected a valueCodeableConcept in {ABNORMALITY_SYSTEM}"))
+                        })?;
+                    abnormality = Some(a.to_string());
+                    finding.insert("abnormality".into(), json!(a));
+                }
+                Some(FindingPart::ClonalFraction) => {
+                    let q = comp.get("valueQuantity");
+                    let unit = q.and_then(ucum_code);
+                    if unit != Some("%") {
+                        return Err(Error::UnsupportedUnit {
+                            field: format!("{at}.valueQuantity"),
+                            unit: unit.unwrap_or("(none)").to_string(),
+                            accepted: "%".into(),
+                        });
+                    }
+                    let v = q
+                        .and_then(|q| q.get("value"))
+                        .and_then(Value::as_f64)
+                        .ok_or_else(|| invalid(&format!("{at}.valueQuantity.value"), "expected a number"))?;
+                    finding.insert("clonal_fraction_pct".into(), json!(v));
+                }
+                Some(FindingPart::Method) => {
+                    let m = codings(comp.get("valueCodeableConcept"))
+                        .find(|(s, _)| *s == METHOD_SYSTEM)
+                        .map(|(_, c)| c)
+                        .ok_or_else(|| invalid(&at, format!("expected a valueCodeableConcept in {METHOD_SYSTEM}")))?;
+                    finding.insert("method".into(), json!(m));
+                }
+                Some(p @ (FindingPart::Copies | FindingPart::CopiesLost)) => {
+                    let n = comp
+                        .get("valueInteger")
+                        .and_then(Value::as_i64)
+                        .ok_or_else(|| invalid(&at, "expected valueInteger"))?;
+                    let k = if p == FindingPart::Copies { "copies" } else { "copies_lost" };
+                    finding.insert(k.into(), json!(n));
+                }
+                None => self.ignore(
+                    "Observation.component",
+                    id,
+                    codings(comp.get("code")).next().map(|(s, c)| format!("{s}|{c}")),
+                    "component not in the mapping table",
+                ),
+            }
+        }
+        let Some(abnormality) = abnormality else {
+            self.ignore(
+                "Observation",
+                id,
+                Some(code.to_string()),
+                "genetic variant assessment without a myeloma-pathway abnormality component",
+            );
+            return Ok(None);
+        };
+        let status = codings(r.get("valueCodeableConcept"))
+            .find_map(|(s, c)| FINDING_VALUES.iter().find(|v| v.0 == s && v.1 == c))
+            .map(|v| v.3)
+            .ok_or_else(|| {
+                invalid(&field_of("valueCodeableConcept"), "expected LOINC LA9633-4 (Present) or LA9634-2 (Absent)")
+            })?;
+        finding.insert("status".into(), json!(status));
+        Ok(Some((format!("cytogenetics.{abnormality}"), vec![("cytogenetics".to_string(), Value::Object(finding))])))
+    }
+
+    fn finish(mut self) -> Result<FhirImport, Error> {
+        let mut record = Map::new();
+        let mut sources: Vec<(String, String)> = Vec::new();
+        if let Some((name, values)) = self.patient.take() {
+            for (path, v) in values {
+                self.report.used.push(Used {
+                    field: path.clone(),
+                    resource: name.clone(),
+                    code: "Patient".into(),
+                    effective: None,
+                });
+                sources.push((path.clone(), name.clone()));
+                set_path(&mut record, &path, v);
+            }
+        }
+        for (key, mut cands) in std::mem::take(&mut self.candidates) {
+            // Latest by effective date-time; undated results never win over dated ones.
+            cands.sort_by_key(|c| c.effective);
+            let Some(latest) = cands.pop() else { continue };
+            if let Some(prev) = cands.last() {
+                if prev.effective == latest.effective {
+                    return Err(Error::Inconsistent {
+                        field: key,
+                        message: format!(
+                            "{} and {} have the same effective time ({}): cannot tell which is latest",
+                            prev.resource,
+                            latest.resource,
+                            latest.effective_text.as_deref().unwrap_or("none given")
+                        ),
+                    });
+                }
+            }
+            for c in &cands {
+                self.report.superseded.push(Superseded {
+                    field: key.clone(),
+                    resource: c.resource.clone(),
+                    used_instead: latest.resource.clone(),
+                });
+            }
+            self.report.used.push(Used {
+                field: key.clone(),
+                resource: latest.resource.clone(),
+                code: latest.code.clone(),
+                effective: latest.effective_text.clone(),
+            });
+            for (path, v) in latest.values {
+                if path == "cytogenetics" {
+                    if let Value::Array(a) = record.entry("cytogenetics").or_insert_with(|| Value::Array(Vec::new())) {
+                        sources.push((format!("cytogenetics[{}]", a.len()), latest.resource.clone()));
+                        a.push(v);
+                    }
+                } else {
+                    sources.push((path.clone(), latest.resource.clone()));
+                    set_path(&mut record, &path, v);
+                }
+            }
+        }
+        let text = Value::Object(record).to_string();
+        let named = |e: Error| name_resource(e, &sources);
+        let record = PatientRecord::from_json(&text).map_err(named)?;
+        Patient::from_json(&record.to_json()).map_err(named)?;
+        Ok(FhirImport { record, report: self.report })
+    }
+}
+
+/// Put the resource that supplied a field in front of the field of a core error, so the caller
+/// sees which resource to correct.
+fn name_resource(e: Error, sources: &[(String, String)]) -> Error {
+    let who = |field: &str| {
+        sources
+            .iter()
+            .filter(|(p, _)| field == p || field.starts_with(&format!("{p}.")) || field.starts_with(&format!("{p}[")))
+            .max_by_key(|(p, _)| p.len())
+            .map(|(_, r)| format!("{r}: {field}"))
+            .unwrap_or_else(|| field.to_string())
+    };
+    match e {
+        Error::OutOfRange { field, value, unit, accepted_range } => {
+            Error::OutOfRange { field: who(&field), value, unit, accepted_range }
+        }
+        Error::UnsupportedUnit { field, unit, accepted } => {
+            Error::UnsupportedUnit { field: who(&field), unit, accepted }
+        }
+        Error::Inconsistent { field, message } => Error::Inconsistent { field: who(&field), message },
+        Error::MissingField { field, message } => Error::MissingField { field: who(&field), message },
+        Error::InvalidJson { field, message } => Error::InvalidJson { field: who(&field), message },
+        other => other,
+    }
+}
+
+fn set_path(record: &mut Map<String, Value>, path: &str, v: Value) {
+    match path.split_once('.') {
+        None => {
+            record.insert(path.to_string(), v);
+        }
+        Some((head, rest)) => {
+            let child = record.entry(head).or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(m) = child {
+                set_path(m, rest, v);
+            }
+        }
+    }
+}
+
+fn ucum_code(q: &Value) -> Option<&str> {
+    match q.get("system").and_then(Value::as_str) {
+        // A unit from another system is not a UCUM code, whatever it looks like.
+        Some(s) if s != UCUM => None,
+        _ => q.get("code").or_else(|| q.get("unit")).and_then(Value::as_str),
+    }
+}
+
+/// A `Quantity` under a row: its value and the record's spelling of its unit.
+fn quantity(m: &Mapping, q: Option<&Value>, field: &str) -> Result<(f64, &'static str), Error> {
+    let q = q.ok_or_else(|| invalid(field, "expected valueQuantity"))?;
+    let given = ucum_code(q);
+    let unit = given.and_then(|u| mapping::record_unit(m, u)).ok_or_else(|| Error::UnsupportedUnit {
+        field: format!("{field}.code"),
+        unit: given
+            .map(str::to_string)
+            .or_else(|| {
+                q.get("code").or_else(|| q.get("unit")).and_then(Value::as_str).map(|u| format!("{u} (not UCUM)"))
+            })
+            .unwrap_or_else(|| "(none)".into()),
+        accepted: format!("{} (UCUM)", mapping::accepted_units(m)),
+    })?;
+    let v = q
+        .get("value")
+        .and_then(Value::as_f64)
+        .ok_or_else(|| invalid(&format!("{field}.value"), "expected a number"))?;
+    Ok((v, unit))
+}
+
+/// `effectiveDateTime` (or `effectiveInstant`) as a timestamp: a full date is read as its
+/// midnight UTC, a date-time needs its offset (as FHIR requires), and a partial date (year or
+/// year-month) is refused because it cannot be ordered against the others.
+fn effective(name: &str, r: &Map<String, Value>) -> Result<(Option<String>, Option<Timestamp>), Error> {
+    let Some((key, v)) = ["effectiveDateTime", "effectiveInstant"].iter().find_map(|k| r.get(*k).map(|v| (*k, v)))
+    else {
+        return Ok((None, None));
+    };
+    let field = format!("{name}.{key}");
+    let text = v.as_str().ok_or_else(|| invalid(&field, "expected a date-time string"))?;
+    let ts = if text.len() == 10 {
+        let d: Date = text.parse().map_err(|e: jiff::Error| invalid(&field, format!("`{text}`: {e}")))?;
+        d.to_zoned(jiff::tz::TimeZone::UTC).map_err(|e| invalid(&field, e.to_string()))?.timestamp()
+    } else if text.len() < 10 {
+        return Err(invalid(&field, format!("`{text}`: a partial date cannot be ordered; give YYYY-MM-DD at least")));
+    } else {
+        text.parse::<Timestamp>().map_err(|e| invalid(&field, format!("`{text}`: {e}")))?
+    };
+    Ok((Some(text.to_string()), Some(ts)))
+}
