@@ -80,6 +80,7 @@ pub use kb::KnowledgeBase;
 pub use patient::{labs, CytogeneticProfile, Labs, Patient};
 pub use plan::{
     Basis, Counterfactual, Exclusion, KbIdentity, MrdSummary, NextDecision, Plan, Position, RankedOption, Warning,
+    PLAN_SCHEMA_VERSION,
 };
 pub use record::{
     Abnormality, ConsolidationRoute, Date, DiagnosisInputs, Drug, DrugClass, Event, Finding, FrailtyInputs,

@@ -176,6 +176,7 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
         mrd,
         counterfactuals: Vec::new(),
         basis: Basis {
+            plan_schema_version: PLAN_SCHEMA_VERSION,
             library_version: LIBRARY_VERSION,
             knowledge_base: KbIdentity { version: kb.version().to_string(), sha256: kb.sha256().to_string() },
             guideline: g.clone(),

@@ -104,13 +104,13 @@ pub struct Patient {
     /// Diagnostic findings.
     pub(crate) diagnosis: DiagnosisInputs,
     /// Pathway events so far, oldest first.
-    #[serde(skip)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) history: Vec<HistoryEntry>,
     /// Response assessments, oldest first (units checked).
-    #[serde(skip)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) response_assessments: Vec<ResponseAssessmentInput>,
     /// MRD results, oldest first.
-    #[serde(skip)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) mrd: Vec<MrdResult>,
 }
 

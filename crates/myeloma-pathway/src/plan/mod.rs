@@ -17,6 +17,10 @@ use crate::pathway::PathwayState;
 use crate::patient::Patient;
 use crate::record::{MrdResult, Phase};
 
+/// Version of the plan output's shape. 2: `basis.inputs` carries the history, the response
+/// series and the MRD results that decided the phase and line (they were left out in 1).
+pub const PLAN_SCHEMA_VERSION: &str = "2";
+
 /// A recommended option.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RankedOption {
@@ -136,6 +140,8 @@ pub struct KbIdentity {
 /// The basis of a result: everything needed to reproduce and check it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Basis {
+    /// Version of this output's shape ([`PLAN_SCHEMA_VERSION`]); see CHANGELOG.md.
+    pub plan_schema_version: &'static str,
     /// Library version.
     pub library_version: &'static str,
     /// Knowledge base.
