@@ -247,6 +247,17 @@ pub enum Eligibility {
     Undetermined,
 }
 
+impl Eligibility {
+    /// In words, as text output shows it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Eligibility::Eligible => "Eligible",
+            Eligibility::Ineligible => "Ineligible",
+            Eligibility::Undetermined => "Undetermined",
+        }
+    }
+}
+
 /// Transplant eligibility with its reasons.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EligibilityAssessment {

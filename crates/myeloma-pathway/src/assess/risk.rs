@@ -28,6 +28,17 @@ pub enum RiskLevel {
     High,
 }
 
+impl RiskLevel {
+    /// In words, as text output shows it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            RiskLevel::Standard => "Standard",
+            RiskLevel::Undetermined => "Undetermined",
+            RiskLevel::High => "High",
+        }
+    }
+}
+
 /// State of one criterion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -49,6 +49,14 @@ impl Jurisdiction {
             Jurisdiction::Eu => "eu",
         }
     }
+
+    /// In words, as text output shows it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Jurisdiction::Us => "US",
+            Jurisdiction::Eu => "EU",
+        }
+    }
 }
 
 /// The phase a ranking orders.

@@ -149,17 +149,14 @@ impl Component {
             None => fmt_amount(self.dose.amount),
         };
         format!(
-            "{} {} {} {:?} {} ({})",
+            "{} {} {} {} {} ({})",
             self.drug.name(),
             amount,
             self.dose.unit.label(),
-            self.route,
+            self.route.label(),
             self.days_label(),
             self.cycles.label()
         )
-        .replace(" Sc ", " SC ")
-        .replace(" Iv ", " IV ")
-        .replace(" Po ", " PO ")
     }
 }
 

@@ -10,19 +10,16 @@ pub fn plan_text(p: &Plan) -> String {
     let _ = writeln!(s, "myeloma-pathway plan (decision support, not a medical device)");
     let _ =
         writeln!(s, "Position: {} [phase {}, line {}]", p.position.description, p.position.phase.id(), p.position.line);
-    let class = serde_json::to_value(p.diagnosis.class)
-        .ok()
-        .and_then(|v| v.as_str().map(|c| c.replace('_', " ")))
-        .unwrap_or_default();
+    let class = p.diagnosis.class.label();
     let _ = writeln!(s, "Diagnosis: {class} — {} [{}]", p.diagnosis.reason, p.diagnosis.criteria_version);
     let e = &p.transplant_eligibility;
-    let _ = writeln!(s, "Transplant eligibility: {:?} ({})", e.eligibility, e.reasons.join("; "));
+    let _ = writeln!(s, "Transplant eligibility: {} ({})", e.eligibility.label(), e.reasons.join("; "));
     let r = &p.risk;
     let _ = writeln!(
         s,
-        "Cytogenetic risk ({}): {:?}{}",
+        "Cytogenetic risk ({}): {}{}",
         r.definition.id(),
-        r.level,
+        r.level.label(),
         if r.deciding.is_empty() { String::new() } else { format!(" because {}", r.deciding.join("; ")) }
     );
     if !r.not_assessable.is_empty() {
@@ -52,7 +49,8 @@ pub fn plan_text(p: &Plan) -> String {
         if let Some(su) = &o.step_up {
             let steps: Vec<String> =
                 su.doses.iter().map(|d| format!("D{} {} {}", d.day, d.dose.amount, d.dose.unit.label())).collect();
-            let _ = writeln!(s, "       step-up ({:?}): {}; {}", su.jurisdiction, steps.join(" → "), su.monitoring);
+            let _ =
+                writeln!(s, "       step-up ({}): {}; {}", su.jurisdiction.label(), steps.join(" → "), su.monitoring);
         }
         for w in &o.rationale {
             let _ = writeln!(s, "       why: {w}");

@@ -47,6 +47,17 @@ pub enum Route {
     Po,
 }
 
+impl Route {
+    /// The route as written on a prescription (`IV`, `SC`, `PO`).
+    pub fn label(&self) -> &'static str {
+        match self {
+            Route::Iv => "IV",
+            Route::Sc => "SC",
+            Route::Po => "PO",
+        }
+    }
+}
+
 macro_rules! drugs {
     ($($(#[$doc:meta])* $v:ident = $id:literal, $name:literal, $class:ident, [$($route:ident),+], $rxcui:expr, $atc:expr;)+) => {
         /// A drug used on the myeloma pathway.

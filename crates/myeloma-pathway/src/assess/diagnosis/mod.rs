@@ -1151,6 +1151,13 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
     }
 }
 
+impl DiagnosisClass {
+    /// The class in words (`multiple myeloma`, `MGUS`, ...), as text output shows it.
+    pub fn label(&self) -> &'static str {
+        class_name(*self)
+    }
+}
+
 fn class_name(c: DiagnosisClass) -> &'static str {
     match c {
         DiagnosisClass::MultipleMyeloma => "multiple myeloma",
