@@ -3,8 +3,8 @@
 //! below and one above, in every accepted unit; plus property tests for monotone staging, unit
 //! invariance and "unknown is never negative".
 //!
-//! Expected values come from `/work/shared/clinical-reference.md` (section in each test's
-//! comment), never from the program's output.
+//! Expected values come from the primary sources cited in the knowledge base (the clinical
+//! reference section is in each test's comment), never from the program's output.
 
 use crate::kb;
 use myeloma_pathway::diagnosis::{self, DiagnosisClass, ItemState, SmmRiskGroup};
