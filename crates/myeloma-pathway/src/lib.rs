@@ -33,7 +33,9 @@
 //!   "frailty": {"charlson": 0, "katz_adl": 6, "lawton_iadl": 8},
 //!   "organ_function": {"lvef_pct": 60, "dlco_pct": 85, "bilirubin_x_uln": 0.6, "nyha_class": 0,
 //!                      "peripheral_neuropathy_grade": 0},
-//!   "labs": {"creatinine": {"value": 1.0, "unit": "mg/dL"}},
+//!   "labs": {"creatinine": {"value": 1.0, "unit": "mg/dL"},
+//!            "bone_marrow_plasma_cells": {"value": 40, "unit": "%"}},
+//!   "diagnosis": {"osteolytic_lesions": 3, "crab_attributable": true},
 //!   "cytogenetics": [
 //!     {"abnormality": "del_17p", "status": "not_detected"},
 //!     {"abnormality": "t_4_14", "status": "not_detected"},

@@ -141,6 +141,66 @@ pub(super) fn not_active_myeloma(
     )
 }
 
+/// Work-up of a record whose IMWG 2014 class cannot be decided from the inputs: no treatment is
+/// offered (only established active myeloma gets induction), each induction regimen is listed as
+/// not offered with the reason, the diagnosis's missing inputs are reported with their tests, and
+/// the next decision names those tests and what each possible class would mean.
+pub(super) fn not_classifiable(
+    cx: &mut Ctx<'_>,
+    d: &crate::assess::diagnosis::Diagnosis,
+) -> (Vec<RankedOption>, NextDecision) {
+    use crate::assess::diagnosis::DiagnosisClass as D;
+    let kb = cx.kb;
+    for r in induction_order(kb, cx.g, cx.state.transplant_eligibility) {
+        exclude(
+            cx,
+            r,
+            "the IMWG 2014 diagnosis of active multiple myeloma is not established from the record: induction is given only for active myeloma (see missing inputs)".into(),
+            &[CitationId::Imwg2014Diagnosis.key()],
+        );
+    }
+    cx.missing.extend(d.missing_inputs.iter().cloned());
+    warn(
+        cx,
+        "diagnosis_not_established",
+        "the IMWG 2014 diagnosis is not established from the record: no treatment is offered until the deciding tests are done (see missing inputs)".into(),
+        &[CitationId::Imwg2014Diagnosis.key()],
+    );
+    let mut tests: Vec<String> = d.missing_inputs.iter().map(|m| m.test.clone()).collect();
+    tests.sort();
+    tests.dedup();
+    // What each class still possible would mean; with no candidate listed, every class is open.
+    let open: Vec<D> = if d.candidates.is_empty() {
+        vec![D::MultipleMyeloma, D::SmoulderingMyeloma, D::Mgus]
+    } else {
+        d.candidates.clone()
+    };
+    let meaning: Vec<&str> = open
+        .iter()
+        .filter_map(|c| match c {
+            D::MultipleMyeloma => Some("active multiple myeloma → induction by transplant eligibility"),
+            D::SmoulderingMyeloma => {
+                Some("smouldering myeloma → observation stratified by progression risk (20/2/20), no induction")
+            }
+            D::Mgus => Some("MGUS → follow-up by its risk stratum, no treatment"),
+            D::SolitaryPlasmacytoma => Some("solitary plasmacytoma → not the myeloma induction pathway"),
+            D::NotClassifiable => None,
+        })
+        .collect();
+    (
+        vec![],
+        NextDecision {
+            when: "now, before any treatment".into(),
+            action: format!(
+                "complete the diagnosis (IMWG 2014) with: {}; the result decides: {}",
+                if tests.is_empty() { "the tests named in missing inputs".to_string() } else { tests.join("; ") },
+                meaning.join("; ")
+            ),
+            citations: vec![kb.cite(CitationId::Imwg2014Diagnosis), kb.cite(CitationId::Smm20220)],
+        },
+    )
+}
+
 pub(super) fn during_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let n = u16::from(cx.g.induction_cycles_before_assessment);
     let s = cx.state;

@@ -88,16 +88,7 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
             use crate::assess::diagnosis::DiagnosisClass as D;
             match diagnosis.class {
                 D::MultipleMyeloma => induction_options(&mut cx),
-                D::NotClassifiable => {
-                    warn(
-                        &mut cx,
-                        "diagnosis_not_established",
-                        "the IMWG 2014 diagnosis of active myeloma is not established from the record: confirm it before induction (see missing inputs)".into(),
-                        &[CitationId::Imwg2014Diagnosis.key()],
-                    );
-                    cx.missing.extend(diagnosis.missing_inputs.iter().cloned());
-                    induction_options(&mut cx)
-                }
+                D::NotClassifiable => not_classifiable(&mut cx, &diagnosis),
                 class => not_active_myeloma(&mut cx, class),
             }
         }
@@ -238,7 +229,12 @@ pub(super) fn make_option(
     rationale: Vec<String>,
     condition: Option<String>,
 ) -> RankedOption {
-    let (notes, schedule) = option_notes(cx, r);
+    let course = option_course(cx, r);
+    let (notes, mut schedule) = option_notes(cx, r);
+    if let Some(c) = course.filter(|c| !c.components.is_empty()) {
+        // The setting's own schedule replaces the regimen's (the renal and neuropathy notes stay).
+        schedule = c.components.iter().map(|k| k.summary()).collect();
+    }
     let step_up = r.step_up.iter().find(|s| s.jurisdiction == cx.g.jurisdiction).cloned();
     if !r.step_up.is_empty() && step_up.is_none() {
         warn(
@@ -256,7 +252,7 @@ pub(super) fn make_option(
         action,
         regimen_id: r.id.clone(),
         name: r.name.clone(),
-        course: course_label(r),
+        course: course.map_or_else(|| course_label(r), course_label_for),
         schedule,
         step_up,
         rationale,
@@ -266,6 +262,32 @@ pub(super) fn make_option(
         schedule_evidence: r.weakest_evidence(),
         citations: citations_for(cx.kb, r),
     }
+}
+
+/// The course a regimen is offered with here: the studied course for the patient's setting in
+/// first-line phases (transplant-eligible while eligibility is undetermined, as the ranking is),
+/// none at relapse (the regimen's own schedule is the relapse one).
+pub(super) fn option_course<'k>(cx: &Ctx<'k>, r: &'k Regimen) -> Option<&'k crate::kb::regimen::Course> {
+    let setting = match cx.state.phase {
+        Phase::Relapse => Setting::Relapsed,
+        _ => match cx.state.transplant_eligibility {
+            Eligibility::Eligible | Eligibility::Undetermined => Setting::TransplantEligible,
+            Eligibility::Ineligible => Setting::TransplantIneligible,
+        },
+    };
+    r.course(setting)
+}
+
+pub(super) fn course_label_for(c: &crate::kb::regimen::Course) -> String {
+    use crate::kb::regimen::Duration;
+    let cycle = format!("{}-day cycles", c.cycle_length_days);
+    let length = match c.duration {
+        Duration::Cycles { count } => format!("{count} cycles"),
+        Duration::UntilProgression => "until progression or unacceptable toxicity".to_string(),
+        Duration::Months { count } => format!("for {count} months"),
+        Duration::Single => "single administration".to_string(),
+    };
+    format!("{cycle}, {length}: {} [{}]", c.description, c.citations.join(", "))
 }
 
 pub(super) fn course_label(r: &Regimen) -> String {

@@ -105,6 +105,13 @@ impl KnowledgeBase {
                 }
             }
         }
+        for (i, r) in f.regimens.iter().enumerate() {
+            if let Some(c) = &r.continuation {
+                if !seen.contains(c.as_str()) {
+                    return Err(unknown(format!("knowledge_base.regimens[{i}].continuation"), "regimen", c));
+                }
+            }
+        }
         for (i, rk) in f.rankings.iter().enumerate() {
             for id in &rk.order {
                 if !seen.contains(id.as_str()) {

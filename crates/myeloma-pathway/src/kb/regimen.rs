@@ -288,6 +288,29 @@ pub struct RelapseCriteria {
     pub exposed_to: Vec<Drug>,
 }
 
+/// The course of a regimen as studied in one setting (pre-transplant induction,
+/// transplant-ineligible continuous therapy), where it differs from the regimen's own schedule
+/// (which is then the one used elsewhere, e.g. at relapse). Cited separately.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Course {
+    /// The setting this course applies to.
+    pub setting: Setting,
+    /// Cycle length in this setting, days.
+    pub cycle_length_days: u16,
+    /// Duration in this setting (for a pre-transplant course: the cycles before the transplant).
+    pub duration: Duration,
+    /// The course in words (e.g. "3 cycles before ASCT, 2 after (DETERMINATION)").
+    pub description: String,
+    /// Components in this setting, where they differ from the regimen's (empty = the regimen's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<Component>,
+    /// How the course was checked.
+    pub evidence: Evidence,
+    /// Citation keys of the course.
+    pub citations: Vec<String>,
+}
+
 /// A regimen.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -325,9 +348,21 @@ pub struct Regimen {
     /// Notes (each with its source in the text).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Courses by setting where the studied schedule differs from the regimen's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub courses: Vec<Course>,
+    /// The regimen that continues this one until progression in its trial (e.g. D-Rd after
+    /// CEPHEUS D-VRd), offered first once the fixed cycles are done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuation: Option<String>,
 }
 
 impl Regimen {
+    /// The course studied in a setting, if the knowledge base gives one.
+    pub fn course(&self, setting: Setting) -> Option<&Course> {
+        self.courses.iter().find(|c| c.setting == setting)
+    }
+
     /// Distinct drugs of the regimen, in order.
     pub fn drugs(&self) -> Vec<Drug> {
         let mut v: Vec<Drug> = self.components.iter().map(|c| c.drug).collect();
@@ -344,6 +379,12 @@ impl Regimen {
         }
         for s in &self.step_up {
             v.extend(s.citations.iter().cloned());
+        }
+        for c in &self.courses {
+            v.extend(c.citations.iter().cloned());
+            for k in &c.components {
+                v.extend(k.citations.iter().cloned());
+            }
         }
         v.sort();
         v.dedup();

@@ -6,6 +6,7 @@ mod dosing;
 mod engine;
 mod engine_rules;
 mod explanations;
+mod first_line;
 mod golden;
 mod limits;
 mod pathway;
