@@ -138,7 +138,12 @@ pub fn run_with(kb: &KnowledgeBase, what: Assessment, p: &Patient, g: &Guideline
         Assessment::Stage => to_json(&WithBasis { result: staging::stage_all(kb, p), basis: basis(kb, g) }),
         Assessment::Diagnose => to_json(&WithBasis { result: diagnosis::diagnose_with(kb, p, g), basis: basis(kb, g) }),
         Assessment::Response => {
-            to_json(&WithBasis { result: crate::assess::response::assess_response(kb, p)?, basis: basis(kb, g) })
+            let criteria = crate::assess::response::ResponseCriteria {
+                version: g.response_criteria_version(),
+                ..Default::default()
+            };
+            let result = crate::assess::response::assess_response_with(kb, p, &criteria)?;
+            to_json(&WithBasis { result, basis: basis(kb, g) })
         }
         Assessment::Risk => {
             to_json(&WithBasis { result: risk::assess(kb, p, g.risk_definition, g.del17p_cutoff), basis: basis(kb, g) })

@@ -78,16 +78,14 @@ pub fn imwg_frailty(kb: &KnowledgeBase, p: &Patient) -> FrailtyScore {
             None => missing.push(MissingInput::new(field, test, purpose)),
         }
     }
-    let (points, category) = if missing.is_empty() {
-        let c = match pts {
-            0 => FrailtyCategory::Fit,
-            1 => FrailtyCategory::IntermediateFit,
-            _ => FrailtyCategory::Frail,
-        };
-        (Some(pts), Some(c))
-    } else {
-        (None, None)
+    let cat = |n: u8| match n {
+        0 => FrailtyCategory::Fit,
+        1 => FrailtyCategory::IntermediateFit,
+        _ => FrailtyCategory::Frail,
     };
+    // The most the missing items could add: age up to 2, each other item 1.
+    let extra: u8 = missing.iter().map(|m| if m.field == "age_years" { 2 } else { 1 }).sum();
+    let (points, category) = conclude(pts, extra, cat, &mut missing, &mut breakdown);
     FrailtyScore {
         score_name: "imwg",
         points,
@@ -128,11 +126,10 @@ pub fn simplified_frailty(kb: &KnowledgeBase, p: &Patient) -> FrailtyScore {
         }
         None => missing.push(MissingInput::new("ecog", "ECOG performance status", purpose)),
     }
-    let (points, category) = if missing.is_empty() {
-        (Some(pts), Some(if pts >= 2 { FrailtyCategory::Frail } else { FrailtyCategory::NonFrail }))
-    } else {
-        (None, None)
-    };
+    let cat = |n: u8| if n >= 2 { FrailtyCategory::Frail } else { FrailtyCategory::NonFrail };
+    // The most the missing items could add: age up to 2, Charlson 1, ECOG up to 2.
+    let extra: u8 = missing.iter().map(|m| if m.field == "frailty.charlson" { 1 } else { 2 }).sum();
+    let (points, category) = conclude(pts, extra, cat, &mut missing, &mut breakdown);
     FrailtyScore {
         score_name: "simplified",
         points,
@@ -140,6 +137,46 @@ pub fn simplified_frailty(kb: &KnowledgeBase, p: &Patient) -> FrailtyScore {
         breakdown,
         missing_inputs: missing,
         citation: kb.cite(CitationId::SimplifiedFrailty2020),
+    }
+}
+
+/// A score's category from its known points and the most its missing items could add: given
+/// when every possible total falls in the same category (the staging rule: a result no missing
+/// value can change is given, with the reason), and then the missing items are not asked for.
+/// `points` stays `None` unless every item is known.
+fn conclude(
+    known: u8,
+    extra: u8,
+    cat: impl Fn(u8) -> FrailtyCategory,
+    missing: &mut Vec<MissingInput>,
+    breakdown: &mut Vec<String>,
+) -> (Option<u8>, Option<FrailtyCategory>) {
+    if missing.is_empty() {
+        return (Some(known), Some(cat(known)));
+    }
+    let (lo, hi) = (cat(known), cat(known + extra));
+    if lo != hi {
+        return (None, None);
+    }
+    breakdown.push(format!(
+        "{known} point(s) without {}, at most {}: {} whatever the missing items, which cannot change the category",
+        missing.iter().map(|m| m.field.as_str()).collect::<Vec<_>>().join(", "),
+        known + extra,
+        lo.label()
+    ));
+    missing.clear();
+    (None, Some(lo))
+}
+
+impl FrailtyCategory {
+    /// Plain-language label.
+    pub fn label(self) -> &'static str {
+        match self {
+            FrailtyCategory::Fit => "fit",
+            FrailtyCategory::IntermediateFit => "intermediate-fit",
+            FrailtyCategory::NonFrail => "non-frail",
+            FrailtyCategory::Frail => "frail",
+        }
     }
 }
 
@@ -269,6 +306,10 @@ pub struct EligibilityAssessment {
     pub missing_inputs: Vec<MissingInput>,
     /// The frailty score used, if any.
     pub frailty: Option<FrailtyScore>,
+    /// Set when age is the only reason for ineligibility and the frailty score says fit: what
+    /// the age limit is, what the score says, and the setting that would change the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_only: Option<String>,
     /// Sources.
     pub citations: Vec<Citation>,
 }
@@ -280,10 +321,14 @@ pub fn transplant_eligibility(kb: &KnowledgeBase, p: &Patient, g: &Guideline) ->
     let purpose = "transplant eligibility";
     let mut reasons = Vec::new();
     let mut ineligible = false;
+    // Whether anything other than age makes the patient ineligible.
+    let mut other_barrier = false;
+    let mut age_barrier = false;
     let mut missing = Vec::new();
     match p.age_years {
         Some(a) if a >= g.transplant_age_limit_years => {
             ineligible = true;
+            age_barrier = true;
             reasons.push(format!("age {a} is not under the transplant age limit of {}", g.transplant_age_limit_years));
         }
         Some(a) => {
@@ -302,19 +347,21 @@ pub fn transplant_eligibility(kb: &KnowledgeBase, p: &Patient, g: &Guideline) ->
             None
         }
     };
+    let pts = |f: &FrailtyScore| match f.points {
+        Some(n) => format!("{n} points"),
+        None => "concluded with items missing that cannot change it".to_string(),
+    };
     match &frailty {
         Some(f) if f.category == Some(FrailtyCategory::Frail) => {
             ineligible = true;
-            reasons.push(format!(
-                "frail by the {} frailty score ({} points)",
-                f.score_name,
-                f.points.unwrap_or_default()
-            ));
+            other_barrier = true;
+            reasons.push(format!("frail by the {} frailty score ({})", f.score_name, pts(f)));
         }
         Some(f) => reasons.push(format!(
-            "not frail by the {} frailty score ({} points)",
+            "not frail ({}) by the {} frailty score ({})",
+            f.category.map_or("", FrailtyCategory::label),
             f.score_name,
-            f.points.unwrap_or_default()
+            pts(f)
         )),
         None => {
             // Neither score is computable: report the items of the full IMWG score.
@@ -330,6 +377,7 @@ pub fn transplant_eligibility(kb: &KnowledgeBase, p: &Patient, g: &Guideline) ->
         Some(v) if ok(v) => reasons.push(format!("{label}: {v} meets the centre's gate")),
         Some(v) => {
             ineligible = true;
+            other_barrier = true;
             reasons.push(format!("{label}: {v} fails the centre's gate"));
         }
         None => missing.push(MissingInput::new(field, test, purpose)),
@@ -363,6 +411,35 @@ pub fn transplant_eligibility(kb: &KnowledgeBase, p: &Patient, g: &Guideline) ->
         format!("bilirubin < {}× ULN", gates.bilirubin_below_x_uln),
     );
     normalise(&mut missing);
+    // Age alone (ASCO/CCO 2019: "age alone should not be the deciding factor"; first-line.md §10,
+    // [V2]): flagged when the age limit is the only barrier and the frailty score says fit.
+    let fit = frailty
+        .as_ref()
+        .and_then(|f| f.category)
+        .is_some_and(|c| matches!(c, FrailtyCategory::Fit | FrailtyCategory::NonFrail));
+    let age_only = if age_barrier && !other_barrier && fit {
+        let a = p.age_years.unwrap_or_default();
+        let mut msg = format!(
+            "age is the only reason for ineligibility: age {a} is not under the limit of {} while the {} frailty score says {}; \
+             ASCO/CCO 2019: age alone should not be the deciding factor; the setting guideline.transplant_age_limit_years \
+             (now {}) set to {} or more would make this patient eligible by age",
+            g.transplant_age_limit_years,
+            frailty.as_ref().map_or("", |f| f.score_name),
+            frailty.as_ref().and_then(|f| f.category).map_or("", FrailtyCategory::label),
+            g.transplant_age_limit_years,
+            a + 1
+        );
+        if !missing.is_empty() {
+            msg.push_str(&format!(
+                " (still to be decided: {})",
+                missing.iter().map(|m| m.field.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        reasons.push(msg.clone());
+        Some(msg)
+    } else {
+        None
+    };
     let eligibility = if ineligible {
         Eligibility::Ineligible
     } else if !missing.is_empty() {
@@ -374,15 +451,13 @@ pub fn transplant_eligibility(kb: &KnowledgeBase, p: &Patient, g: &Guideline) ->
     if ineligible {
         missing.clear();
     }
-    EligibilityAssessment {
-        eligibility,
-        reasons,
-        missing_inputs: missing,
-        frailty,
-        citations: vec![
-            kb.cite(CitationId::ArticlePathway),
-            kb.cite(CitationId::AsctEligibility),
-            kb.cite(CitationId::OrganGates),
-        ],
+    let mut citations = vec![
+        kb.cite(CitationId::ArticlePathway),
+        kb.cite(CitationId::AsctEligibility),
+        kb.cite(CitationId::OrganGates),
+    ];
+    if age_only.is_some() {
+        citations.push(kb.cite(CitationId::AscoCco2019));
     }
+    EligibilityAssessment { eligibility, reasons, missing_inputs: missing, frailty, age_only, citations }
 }

@@ -79,6 +79,10 @@ pub struct RiskAssessment {
     pub missing_inputs: Vec<MissingInput>,
     /// Criteria that could not be assessed with the data given.
     pub not_assessable: Vec<String>,
+    /// Values that sit exactly on a definition's cut-off (a del(17p) clonal fraction of 20%
+    /// under IMS/IMWG 2025), with the comparator applied and what the other would give.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub on_cutoff: Vec<String>,
     /// Source.
     pub citation: Citation,
 }
@@ -263,7 +267,9 @@ pub fn assess(
         b.criteria.iter().filter(|c| c.state == CriterionState::NotAssessable).map(|c| c.description.clone()).collect();
     let mut missing = b.missing;
     normalise(&mut missing);
+    let on_cutoff = del17p_on_cutoff(p, definition, del17p_cutoff).into_iter().collect();
     RiskAssessment {
+        on_cutoff,
         definition,
         level,
         criteria: b.criteria,
@@ -398,6 +404,56 @@ fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
         state: c4,
         evidence: ev,
     });
+}
+
+/// IMS/IMWG 2025 del(17p) clonal-fraction cut-off, % (clinical-reference §10.2; the comparator
+/// is the caller's [`Del17pCutoff`]).
+pub const IMS2025_DEL17P_CCF_CUTOFF_PCT: f64 = 20.0;
+
+/// A del(17p) clonal fraction exactly on the IMS/IMWG 2025 cut-off, flagged under every
+/// definition (under the others it says that they have no clonal-fraction cut-off).
+fn del17p_on_cutoff(p: &Patient, definition: RiskDefinition, cutoff: Del17pCutoff) -> Option<String> {
+    let f = p.cytogenetics.get(Abnormality::Del17p)?;
+    let c = f.clonal_fraction_pct?;
+    #[allow(clippy::float_cmp)]
+    let exactly = f.status == Status::Detected && c == IMS2025_DEL17P_CCF_CUTOFF_PCT;
+    if !exactly {
+        return None;
+    }
+    let (applied, reading, other) = match cutoff {
+        Del17pCutoff::Above20 => ("above20 (>20%)", "not met", "at_least20 (≥20%) would meet it"),
+        Del17pCutoff::AtLeast20 => ("at_least20 (≥20%)", "met", "above20 (>20%) would not meet it"),
+    };
+    Some(match definition {
+        RiskDefinition::Ims2025 => format!(
+            "del(17p) clonal fraction {c}% is exactly on the IMS/IMWG 2025 cut-off of 20%: with guideline.del17p_cutoff \
+             {applied} the criterion is {reading}; {other} (sources give both comparators, clinical-reference §10.2)"
+        ),
+        _ => format!(
+            "del(17p) clonal fraction {c}% is exactly on the IMS/IMWG 2025 cut-off of 20% (guideline.del17p_cutoff \
+             {applied}: {reading} there; {other}); the {} definition has no clonal-fraction cut-off",
+            definition.id()
+        ),
+    })
+}
+
+/// The other definitions that call the patient high risk while `chosen` does not: a finding that
+/// is high risk under any definition the project offers never yields a silent standard-risk plan.
+pub fn high_elsewhere(
+    kb: &KnowledgeBase,
+    p: &Patient,
+    chosen: &RiskAssessment,
+    del17p_cutoff: Del17pCutoff,
+) -> Vec<RiskAssessment> {
+    if chosen.level == RiskLevel::High {
+        return Vec::new();
+    }
+    RiskDefinition::ALL
+        .iter()
+        .filter(|d| **d != chosen.definition)
+        .map(|d| assess(kb, p, *d, del17p_cutoff))
+        .filter(|a| a.level == RiskLevel::High)
+        .collect()
 }
 
 /// One row of a side-by-side comparison.

@@ -105,7 +105,11 @@ pub fn iss(kb: &KnowledgeBase, p: &Patient) -> Staging<IssStage> {
     }
     let stage = match (b2m, alb) {
         (Some(b), _) if b >= ISS_B2M_STAGE_III_AT_LEAST_MG_L => {
-            breakdown.push(format!("β2M ≥ {ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage III"));
+            breakdown.push(if alb.is_some() {
+                format!("β2M ≥ {ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage III")
+            } else {
+                format!("β2M ≥ {ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage III whatever the albumin (albumin missing, cannot change it)")
+            });
             Some(IssStage::III)
         }
         (Some(b), Some(a)) if b < ISS_B2M_STAGE_I_BELOW_MG_L && a >= ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL => {
@@ -119,7 +123,7 @@ pub fn iss(kb: &KnowledgeBase, p: &Patient) -> Staging<IssStage> {
             Some(IssStage::II)
         }
         (Some(b), None) if b >= ISS_B2M_STAGE_I_BELOW_MG_L => {
-            breakdown.push(format!("β2M {ISS_B2M_STAGE_I_BELOW_MG_L}–<{ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage II whatever the albumin"));
+            breakdown.push(format!("β2M {ISS_B2M_STAGE_I_BELOW_MG_L}–<{ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage II whatever the albumin (albumin missing, cannot change it)"));
             Some(IssStage::II)
         }
         (Some(_), None) => {
@@ -177,6 +181,10 @@ pub fn r_iss(kb: &KnowledgeBase, p: &Patient) -> Staging<RIssStage> {
             vec![s]
         }
         None if b2m.is_some() => vec![IssStage::I, IssStage::II],
+        // Albumin < 3.5 g/dL rules out ISS I whatever the β2M.
+        None if p.labs.albumin.is_some_and(|a| a.canonical() < ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL) => {
+            vec![IssStage::II, IssStage::III]
+        }
         None => vec![IssStage::I, IssStage::II, IssStage::III],
     };
     let hr = riss_high_risk_ca(p, &mut missing, &mut breakdown);
@@ -214,7 +222,21 @@ pub fn r_iss(kb: &KnowledgeBase, p: &Patient) -> Staging<RIssStage> {
             missing.push(missing_ldh("R-ISS"));
         }
     } else {
-        // Inputs that were missing but could not change the stage are not reported as missing.
+        // Inputs that were missing but could not change the stage are not reported as missing;
+        // the breakdown says which they were and why.
+        let mut unused: Vec<String> = iss_r.missing_inputs.iter().map(|m| m.field.clone()).collect();
+        unused.extend(missing.iter().map(|m| m.field.clone()));
+        if ldh.is_none() {
+            unused.push("labs.ldh".into());
+        }
+        unused.sort();
+        unused.dedup();
+        if !unused.is_empty() {
+            breakdown.push(format!(
+                "{} missing: every value gives the same R-ISS stage, so the stage is given",
+                unused.join(", ")
+            ));
+        }
         missing.clear();
     }
     for m in &mut missing {
@@ -229,11 +251,26 @@ pub fn r_iss(kb: &KnowledgeBase, p: &Patient) -> Staging<RIssStage> {
     Staging { stage, breakdown, missing_inputs: missing, citation: kb.cite(CitationId::RIss2015) }
 }
 
+/// R2-ISS group for a total in half points: 0 → I, 0.5–1 → II, 1.5–2.5 → III, 3–5 → IV
+/// (clinical-reference §2.3).
+fn r2_group(halves: u32) -> R2IssStage {
+    match halves {
+        0 => R2IssStage::I,
+        1..=2 => R2IssStage::II,
+        3..=5 => R2IssStage::III,
+        _ => R2IssStage::IV,
+    }
+}
+
 /// R2-ISS: additive score, ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1, t(4;14) 1, 1q+ 0.5.
-/// All inputs are needed; a missing one makes it not computable (clinical-reference §2.3).
+/// A missing input counts neither as normal nor as zero: each can only add its points, so the
+/// group is given when the lowest and the highest total the missing inputs allow fall in the same
+/// group (3 points without LDH is IV whatever the LDH), and is not computable otherwise.
 pub fn r2_iss(kb: &KnowledgeBase, p: &Patient) -> R2Iss {
-    // Points are counted in halves to keep the arithmetic exact.
+    // Points are counted in halves to keep the arithmetic exact. `extra` is the most the missing
+    // inputs could add.
     let mut halves: u32 = 0;
+    let mut extra: u32 = 0;
     let mut breakdown = Vec::new();
     let mut missing = Vec::new();
     let iss_r = iss(kb, p);
@@ -247,7 +284,23 @@ pub fn r2_iss(kb: &KnowledgeBase, p: &Patient) -> R2Iss {
             halves += 3;
             breakdown.push("ISS III: +1.5".into());
         }
-        None => missing.extend(iss_r.missing_inputs.iter().cloned()),
+        None => {
+            // The ISS stages still possible: β2M known (< 3.5 without albumin) leaves I or II;
+            // albumin < 3.5 without β2M leaves II or III; nothing known leaves I to III.
+            let b2m = p.labs.beta2_microglobulin.map(|v| v.canonical());
+            let alb = p.labs.albumin.map(|v| v.canonical());
+            let (lo, hi, label) = match (b2m, alb) {
+                (Some(_), None) => (0, 2, "ISS I or II (albumin missing): 0 to +1"),
+                (None, Some(a)) if a < ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL => {
+                    (2, 3, "ISS II or III (β2-microglobulin missing, albumin < 3.5 g/dL): +1 to +1.5")
+                }
+                _ => (0, 3, "ISS not known: 0 to +1.5"),
+            };
+            halves += lo;
+            extra += hi - lo;
+            breakdown.push(label.into());
+            missing.extend(iss_r.missing_inputs.iter().cloned());
+        }
     }
     for (a, h, label) in
         [(Abnormality::Del17p, 2, "+1"), (Abnormality::T4_14, 2, "+1"), (Abnormality::Gain1q, 1, "+0.5")]
@@ -259,6 +312,8 @@ pub fn r2_iss(kb: &KnowledgeBase, p: &Patient) -> R2Iss {
             }
             Status::NotDetected => breakdown.push(format!("{} not detected: 0", a.notation())),
             Status::NotTested => {
+                extra += h;
+                breakdown.push(format!("{} not tested: 0 or {label}", a.notation()));
                 missing.push(MissingInput::new(format!("cytogenetics.{}", a.id()), a.deciding_test(), "R2-ISS"))
             }
         }
@@ -269,7 +324,11 @@ pub fn r2_iss(kb: &KnowledgeBase, p: &Patient) -> R2Iss {
             breakdown.push("LDH above ULN: +1".into());
         }
         Some(false) => breakdown.push("LDH within normal: 0".into()),
-        None => missing.push(missing_ldh("R2-ISS")),
+        None => {
+            extra += 2;
+            breakdown.push("LDH not known: 0 or +1".into());
+            missing.push(missing_ldh("R2-ISS"));
+        }
     }
     for m in &mut missing {
         if !m.needed_for.starts_with("R2-ISS") {
@@ -277,17 +336,27 @@ pub fn r2_iss(kb: &KnowledgeBase, p: &Patient) -> R2Iss {
         }
     }
     normalise(&mut missing);
+    let (lo, hi) = (r2_group(halves), r2_group(halves + extra));
     let (stage, points) = if missing.is_empty() {
-        let st = match halves {
-            0 => R2IssStage::I,
-            1..=2 => R2IssStage::II,
-            3..=5 => R2IssStage::III,
-            _ => R2IssStage::IV,
-        };
         let pts = f64::from(halves) / 2.0;
-        breakdown.push(format!("total {pts} → R2-ISS {st:?}"));
-        (Some(st), Some(pts))
+        breakdown.push(format!("total {pts} → R2-ISS {lo:?}"));
+        (Some(lo), Some(pts))
+    } else if lo == hi {
+        breakdown.push(format!(
+            "total {} to {} whatever the missing inputs ({}) → R2-ISS {lo:?} in every case: the missing inputs cannot change the group",
+            f64::from(halves) / 2.0,
+            f64::from(halves + extra) / 2.0,
+            missing.iter().map(|m| m.field.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+        // Inputs that cannot change the group are not reported as missing for it.
+        missing.clear();
+        (Some(lo), None)
     } else {
+        breakdown.push(format!(
+            "total {} to {} depending on the missing inputs → R2-ISS {lo:?} to {hi:?}: not computable",
+            f64::from(halves) / 2.0,
+            f64::from(halves + extra) / 2.0
+        ));
         (None, None)
     };
     R2Iss {

@@ -58,5 +58,27 @@ pub(super) fn counterfactuals(kb: &KnowledgeBase, p: &Patient, g: &Guideline, pl
             }
         }
     }
+    // Each other definition that calls the patient high risk while the chosen one does not.
+    for other in crate::assess::risk::high_elsewhere(kb, p, &plan.risk, g.del17p_cutoff) {
+        let alt_g = g.clone().with_risk_definition(other.definition);
+        let Ok(alt_plan) = recommend_core(kb, p, &alt_g) else { continue };
+        let ids = first_ids(&alt_plan);
+        if ids != base {
+            let names = first_names(&alt_plan);
+            out.push(Counterfactual {
+                change: format!(
+                    "if the {} risk definition were applied (high risk: {})",
+                    other.definition.id(),
+                    other.deciding.join("; ")
+                ),
+                effect: if names.is_empty() {
+                    "no option would be offered".into()
+                } else {
+                    format!("first option: {}", names.join(" / "))
+                },
+                first_options: ids,
+            });
+        }
+    }
     out
 }

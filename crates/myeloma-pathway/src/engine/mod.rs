@@ -78,8 +78,15 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
     let state = crate::pathway::replay_with(kb, &p.history, eligibility.eligibility)?;
     let mrd = mrd_summary(kb, p);
     let diagnosis = crate::assess::diagnosis::diagnose_with(kb, p, g);
-    let response =
-        if p.response_assessments.is_empty() { None } else { Some(crate::assess::response::assess_response(kb, p)?) };
+    let response = if p.response_assessments.is_empty() {
+        None
+    } else {
+        Some(crate::assess::response::assess_response_with(
+            kb,
+            p,
+            &crate::assess::response::ResponseCriteria { version: g.response_criteria_version(), ..Default::default() },
+        )?)
+    };
     let mut cx =
         Ctx { p, g, kb, state: &state, risk: &risk, missing: Vec::new(), warnings: Vec::new(), excluded: Vec::new() };
 
@@ -118,6 +125,55 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
                 &[CitationId::Imwg2016Response.key()],
             );
         }
+    }
+
+    // Loss of MRD negativity is its own event (not progression): said once per conversion.
+    let conversions = match &response {
+        Some(r) => r.mrd.conversions.clone(),
+        None => crate::assess::response::assess_mrd(p, None).conversions,
+    };
+    for c in conversions {
+        warn(
+            &mut cx,
+            "mrd_conversion",
+            format!(
+                "loss of MRD negativity: MRD-negative on {}, MRD-positive on {}{}: {}",
+                c.negative_date,
+                c.positive_date,
+                if c.in_cr { " while in CR" } else { "" },
+                c.meaning
+            ),
+            &[c.citation],
+        );
+    }
+
+    // A finding that is high risk under another definition the project offers is never silent
+    // (issue 9 item 7): the plan follows the chosen definition and says which one disagrees.
+    for other in risk::high_elsewhere(kb, p, &risk, g.del17p_cutoff) {
+        let level = match risk.level {
+            RiskLevel::Standard => "standard",
+            RiskLevel::Undetermined => "undetermined",
+            RiskLevel::High => "high",
+        };
+        warn(
+            &mut cx,
+            "risk_definition_disagrees",
+            format!(
+                "HIGH RISK under the {} definition ({}), but {level} risk under the {} definition this plan follows: \
+                 the options below are for {level} risk; set guideline.risk_definition to {} to plan for high risk",
+                other.definition.id(),
+                other.deciding.join("; "),
+                g.risk_definition.id(),
+                other.definition.id()
+            ),
+            &[g.risk_definition.citation().key(), other.definition.citation().key()],
+        );
+    }
+    for flag in &risk.on_cutoff {
+        warn(&mut cx, "del17p_on_cutoff", flag.clone(), &[CitationId::ImsImwg2025.key()]);
+    }
+    if let (Some(msg), Phase::WorkUp | Phase::Induction) = (&eligibility.age_only, state.phase) {
+        warn(&mut cx, "transplant_age_only", msg.clone(), &[CitationId::AscoCco2019.key()]);
     }
 
     // Missing inputs that matter for this phase. The eligibility inputs matter until

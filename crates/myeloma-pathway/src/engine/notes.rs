@@ -10,6 +10,13 @@ pub(super) fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<S
     if drugs.contains(&Drug::Lenalidomide) {
         match fitness::creatinine_clearance(cx.kb, cx.p, cx.g) {
             Ok(c) => {
+                if cx.p.organ_function.on_dialysis.is_none() && crate::dosing::dialysis_status_decides(c.ml_min) {
+                    cx.missing.push(MissingInput::new(
+                        "organ_function.on_dialysis",
+                        "dialysis status (is the patient on haemodialysis?)",
+                        "lenalidomide starting dose (CrCl < 30 mL/min: the dose differs on dialysis)",
+                    ));
+                }
                 if let Some(adj) =
                     crate::dosing::lenalidomide_renal_dose(c.ml_min, cx.p.organ_function.on_dialysis, cx.g.jurisdiction)
                 {

@@ -82,6 +82,30 @@ pub enum Del17pCutoff {
     AtLeast20,
 }
 
+/// Which IMWG response criteria decide progression: the 2006 and 2016 texts differ on the
+/// baseline of the 25% increase (first-line.md §8, \[V2\]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseCriteriaVersion {
+    /// IMWG 2006 (Durie et al., Leukemia 2006): "increase of 25% from lowest response value",
+    /// any single nadir.
+    Imwg2006,
+    /// IMWG 2016 (Kumar et al., Lancet Oncol 2016): "increase of 25% from the lowest confirmed
+    /// response value" (a nadir held at two consecutive assessments). The default.
+    #[default]
+    Imwg2016,
+}
+
+impl ResponseCriteriaVersion {
+    /// The name reported in every response result.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResponseCriteriaVersion::Imwg2006 => "IMWG 2006",
+            ResponseCriteriaVersion::Imwg2016 => "IMWG 2016",
+        }
+    }
+}
+
 /// Which body weight Cockcroft-Gault uses (sources differ, clinical-reference §7.6, §10.16).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -145,6 +169,8 @@ pub struct Guideline {
     /// Induction cycles before the response assessment that decides consolidation
     /// (article: "after just 3–4 cycles"; 3 or 4).
     pub(crate) induction_cycles_before_assessment: u8,
+    /// IMWG response criteria version that decides progression (default 2016).
+    pub(crate) response_criteria_version: ResponseCriteriaVersion,
 }
 
 impl Default for Guideline {
@@ -159,6 +185,7 @@ impl Default for Guideline {
             crcl_weight: WeightBasis::Actual,
             melphalan_140_below_crcl_ml_min: None,
             induction_cycles_before_assessment: 4,
+            response_criteria_version: ResponseCriteriaVersion::Imwg2016,
         }
     }
 }
@@ -199,6 +226,16 @@ impl Guideline {
     /// Induction cycles before the response assessment that decides consolidation.
     pub fn induction_cycles_before_assessment(&self) -> u8 {
         self.induction_cycles_before_assessment
+    }
+
+    /// IMWG response criteria version that decides progression.
+    pub fn response_criteria_version(&self) -> ResponseCriteriaVersion {
+        self.response_criteria_version
+    }
+    /// With another IMWG response criteria version.
+    pub fn with_response_criteria_version(mut self, v: ResponseCriteriaVersion) -> Self {
+        self.response_criteria_version = v;
+        self
     }
 
     /// With another ranking profile.

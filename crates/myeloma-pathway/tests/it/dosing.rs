@@ -22,7 +22,18 @@ fn eu_smpc_gives_no_adjustment_from_crcl_50_and_10_mg_from_30_to_below_50() {
     assert_eq!(lenalidomide_renal_dose(50.0, None, eu), None);
     assert_eq!(lenalidomide_renal_dose(49.9, None, eu), Some("10 mg once daily"));
     assert_eq!(lenalidomide_renal_dose(30.0, None, eu), Some("10 mg once daily"));
-    assert_eq!(lenalidomide_renal_dose(29.9, None, eu), Some("15 mg every other day"));
+    assert_eq!(lenalidomide_renal_dose(29.9, Some(false), eu), Some("15 mg every other day"));
+}
+
+#[test]
+fn dialysis_unknown_below_crcl_30_shows_both_lenalidomide_doses() {
+    for (j, off) in [(Jurisdiction::Us, "15 mg every 48 hours"), (Jurisdiction::Eu, "15 mg every other day")] {
+        let d = lenalidomide_renal_dose(29.9, None, j).unwrap();
+        assert!(d.contains(off) && d.contains("5 mg once daily after dialysis"), "{d}");
+        assert!(d.starts_with("dialysis status unknown"), "{d}");
+        // From 30 mL/min dialysis does not change the dose.
+        assert_eq!(lenalidomide_renal_dose(30.0, None, j), Some("10 mg once daily"));
+    }
 }
 
 #[test]

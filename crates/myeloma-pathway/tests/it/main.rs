@@ -7,6 +7,7 @@ mod engine;
 mod engine_rules;
 mod explanations;
 mod first_line;
+mod first_line_assessments;
 mod golden;
 mod limits;
 mod pathway;

@@ -32,8 +32,9 @@ pub use crate::record::{
 // Response over a time series (IMWG 2016).
 // ---------------------------------------------------------------------------------------------
 
-/// The version of the response criteria every result reports.
+/// The version of the response criteria a result reports by default.
 pub const CRITERIA_VERSION: &str = "IMWG 2016";
+pub use crate::guideline::ResponseCriteriaVersion;
 
 /// Citation key of the IMWG 2016 response criteria (Kumar et al., Lancet Oncol 2016).
 const IMWG_2016: &str = CitationId::Imwg2016Response.key();
@@ -41,6 +42,8 @@ const IMWG_2016: &str = CitationId::Imwg2016Response.key();
 const IMWG_2006: &str = CitationId::Imwg2006Response.key();
 /// Citation key of the IMWG 2016 MRD definitions.
 const IMWG_MRD: &str = CitationId::Imwg2016Mrd.key();
+/// Citation key of the study of loss of MRD negativity (Blood Adv 2021, \[V1\] abstract).
+const MRD_CONVERSION: &str = CitationId::MrdConversion2021.key();
 /// Citation key of the serum FLC diagnostic interval (Katzmann et al., Clin Chem 2002).
 const FLC_RATIO: &str = CitationId::FlcRatioKatzmann2002.key();
 
@@ -93,11 +96,19 @@ pub struct ResponseCriteria {
     pub mrd_sensitivity_log10: u8,
     /// Months between two marrow MRD-negative results for *sustained* MRD negativity (`≥`).
     pub mrd_sustained_months: u32,
+    /// Which IMWG text decides progression: `imwg2016` (the 25% increase from the lowest
+    /// *confirmed* value, default) or `imwg2006` (from the lowest value).
+    pub version: ResponseCriteriaVersion,
 }
 
 impl Default for ResponseCriteria {
     fn default() -> Self {
-        Self { serum_measurable_g_dl: 1.0, mrd_sensitivity_log10: 5, mrd_sustained_months: 12 }
+        Self {
+            serum_measurable_g_dl: 1.0,
+            mrd_sensitivity_log10: 5,
+            mrd_sustained_months: 12,
+            version: ResponseCriteriaVersion::Imwg2016,
+        }
     }
 }
 
@@ -182,7 +193,7 @@ pub struct TimepointResponse {
 /// The IMWG response over the series, with its basis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResponseAssessment {
-    /// Always `"IMWG 2016"`.
+    /// `"IMWG 2016"` (default) or `"IMWG 2006"`: the caller's `criteria.version`.
     pub criteria_version: &'static str,
     /// The parameters used.
     pub criteria: ResponseCriteria,
@@ -334,6 +345,12 @@ fn nadir(series: &[Option<i64>], i: usize) -> Option<i64> {
     best
 }
 
+/// The lowest value before assessment `i` (IMWG 2006, "lowest response value"): any single
+/// value, the baseline included.
+fn nadir_any(series: &[Option<i64>], i: usize) -> Option<i64> {
+    series.get(..i)?.iter().flatten().copied().min()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Used {
     serum: bool,
@@ -346,6 +363,31 @@ struct Ctx<'a> {
     tps: &'a [Tp],
     used: Used,
     chain: Option<LightChain>,
+    version: ResponseCriteriaVersion,
+}
+
+impl Ctx<'_> {
+    /// The progression baseline under the chosen criteria version.
+    fn nadir(&self, series: &[Option<i64>], i: usize) -> Option<i64> {
+        match self.version {
+            ResponseCriteriaVersion::Imwg2016 => nadir(series, i),
+            ResponseCriteriaVersion::Imwg2006 => nadir_any(series, i),
+        }
+    }
+    /// "lowest confirmed value" (2016) or "lowest value" (2006), for the rule text.
+    fn lowest(&self) -> &'static str {
+        match self.version {
+            ResponseCriteriaVersion::Imwg2016 => "the lowest confirmed value",
+            ResponseCriteriaVersion::Imwg2006 => "the lowest value (IMWG 2006)",
+        }
+    }
+    /// The citation of the progression rule.
+    fn pd_citation(&self) -> &'static str {
+        match self.version {
+            ResponseCriteriaVersion::Imwg2016 => IMWG_2016,
+            ResponseCriteriaVersion::Imwg2006 => IMWG_2006,
+        }
+    }
 }
 
 fn field(i: usize, name: &str) -> String {
@@ -419,20 +461,20 @@ fn progression(cx: &Ctx<'_>, i: usize, out: &mut Vec<Criterion>) -> bool {
     let mut pd = false;
     let serum: Vec<Option<i64>> = cx.tps.iter().map(|t| t.serum).collect();
     let urine: Vec<Option<i64>> = cx.tps.iter().map(|t| t.urine).collect();
-    if let (Some(n), Some(c)) = (nadir(&serum, i), tp.serum) {
+    if let (Some(n), Some(c)) = (cx.nadir(&serum, i), tp.serum) {
         let (met, rule, ev) = if n >= SERUM_PD_HIGH_NADIR {
             // IMWG footnote: "serum M component increases of ≥1 gm/dL are sufficient to define
             // relapse if starting M component is ≥5 g/dL" — the 25% is not also required (it
             // would make this rule redundant). Clinical-reference §4.1 [V2] S21; footnote [V2].
             (
                 c - n >= SERUM_PD_ABS_HIGH,
-                "increase ≥1 g/dL from the lowest confirmed value, which was ≥5 g/dL",
+                format!("increase ≥1 g/dL from {}, which was ≥5 g/dL", cx.lowest()),
                 Evidence::V2,
             )
         } else {
             (
                 rose_25pct(n, c) && c - n >= SERUM_PD_ABS,
-                "increase ≥25% from the lowest confirmed value and absolute increase ≥0.5 g/dL",
+                format!("increase ≥25% from {} and absolute increase ≥0.5 g/dL", cx.lowest()),
                 Evidence::V2,
             )
         };
@@ -441,24 +483,24 @@ fn progression(cx: &Ctx<'_>, i: usize, out: &mut Vec<Criterion>) -> bool {
             i,
             Pd,
             Measure::SerumMProtein.label(),
-            rule,
+            &rule,
             format!("{} (nadir {}, {})", show(c, "g/dL"), show(n, "g/dL"), pct_change(n, c)),
             Some(met),
-            IMWG_2016,
+            cx.pd_citation(),
             ev,
         ));
     }
-    if let (Some(n), Some(c)) = (nadir(&urine, i), tp.urine) {
+    if let (Some(n), Some(c)) = (cx.nadir(&urine, i), tp.urine) {
         let met = rose_25pct(n, c) && c - n >= URINE_PD_ABS;
         pd |= met;
         out.push(crit(
             i,
             Pd,
             Measure::UrineMProtein.label(),
-            "increase ≥25% from the lowest confirmed value and absolute increase ≥200 mg/24h",
+            &format!("increase ≥25% from {} and absolute increase ≥200 mg/24h", cx.lowest()),
             format!("{} (nadir {}, {})", show(c, "mg/24h"), show(n, "mg/24h"), pct_change(n, c)),
             Some(met),
-            IMWG_2016,
+            cx.pd_citation(),
             Evidence::V2,
         ));
     }
@@ -466,18 +508,30 @@ fn progression(cx: &Ctx<'_>, i: usize, out: &mut Vec<Criterion>) -> bool {
     // serum, urine and FLC are not (irrespective of the baseline marrow, IMWG 2016).
     if !cx.used.serum && !cx.used.urine {
         let d: Vec<Option<i64>> = cx.tps.iter().map(|t| dflc(t, cx.chain)).collect();
-        if let (Some(n), Some(c)) = (nadir(&d, i), d.get(i).copied().flatten()) {
+        if let (Some(n), Some(c)) = (cx.nadir(&d, i), d.get(i).copied().flatten()) {
             let met = rose_25pct(n, c) && c - n > DFLC_PD_ABS;
             pd |= met;
-            out.push(crit(i, Pd, Measure::FreeLightChains.label(), "serum and urine not measurable: increase ≥25% from the lowest confirmed dFLC and absolute increase >10 mg/dL (100 mg/L)", format!("{} (nadir {}, {})", show(c, "mg/L"), show(n, "mg/L"), pct_change(n, c)), Some(met), IMWG_2016, Evidence::V2));
+            out.push(crit(i, Pd, Measure::FreeLightChains.label(), &format!("serum and urine not measurable: increase ≥25% from {} of dFLC and absolute increase >10 mg/dL (100 mg/L)", cx.lowest()), format!("{} (nadir {}, {})", show(c, "mg/L"), show(n, "mg/L"), pct_change(n, c)), Some(met), cx.pd_citation(), Evidence::V2));
         }
     }
     if !cx.used.serum && !cx.used.urine && !cx.used.flc {
         let b: Vec<Option<i64>> = cx.tps.iter().map(|t| t.bmpc).collect();
-        if let (Some(n), Some(c)) = (nadir(&b, i), tp.bmpc) {
+        if let (Some(n), Some(c)) = (cx.nadir(&b, i), tp.bmpc) {
             let met = rose_25pct(n, c) && c - n >= BMPC_PD_ABS;
             pd |= met;
-            out.push(crit(i, Pd, Measure::BoneMarrowPlasmaCells.label(), "nothing else measurable: increase ≥25% from the lowest confirmed value and absolute increase ≥10 percentage points", format!("{} (nadir {})", show(c, "%"), show(n, "%")), Some(met), IMWG_2016, Evidence::V2));
+            out.push(crit(
+                i,
+                Pd,
+                Measure::BoneMarrowPlasmaCells.label(),
+                &format!(
+                    "nothing else measurable: increase ≥25% from {} and absolute increase ≥10 percentage points",
+                    cx.lowest()
+                ),
+                format!("{} (nadir {})", show(c, "%"), show(n, "%")),
+                Some(met),
+                cx.pd_citation(),
+                Evidence::V2,
+            ));
         }
     }
     if let Some(nl) = tp.new_lesions {
@@ -489,7 +543,7 @@ fn progression(cx: &Ctx<'_>, i: usize, out: &mut Vec<Criterion>) -> bool {
             "new lesion(s), or a definite increase in existing ones",
             if nl { "reported".into() } else { "none reported".into() },
             Some(nl),
-            IMWG_2016,
+            cx.pd_citation(),
             Evidence::V2,
         ));
     }
@@ -1024,7 +1078,7 @@ pub fn assess_response_with(
     let citations = [IMWG_2016, IMWG_2006, FLC_RATIO].iter().map(|k| kb.cite_key(k)).collect::<Vec<_>>();
     let empty = |base: Option<usize>, chain, source, measurable, missing: Vec<MissingInput>, notes: Vec<String>| {
         ResponseAssessment {
-            criteria_version: CRITERIA_VERSION,
+            criteria_version: criteria.version.label(),
             criteria: criteria.clone(),
             baseline_assessment: base,
             involved_light_chain: chain,
@@ -1166,7 +1220,7 @@ pub fn assess_response_with(
         ));
     }
 
-    let cx = Ctx { tps: &tps, used, chain };
+    let cx = Ctx { tps: &tps, used, chain, version: criteria.version };
     let timeline: Vec<TimepointResponse> = (1..tps.len())
         .map(|i| {
             let e = evaluate(&cx, i);
@@ -1213,7 +1267,7 @@ pub fn assess_response_with(
     normalise(&mut missing);
     let breakdown = timeline.last().map(|t| t.criteria.clone()).unwrap_or_default();
     Ok(ResponseAssessment {
-        criteria_version: CRITERIA_VERSION,
+        criteria_version: criteria.version.label(),
         criteria: criteria.clone(),
         baseline_assessment: Some(0),
         involved_light_chain: chain,
@@ -1298,6 +1352,28 @@ pub struct MrdReading {
     pub why_not_qualifying: Option<String>,
 }
 
+/// Loss of MRD negativity: a positive result after a qualifying negative one. Its own event, not
+/// progression (the IMWG 2016 "relapse from MRD negative" wording was not read: first-line.md §9).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MrdConversion {
+    /// The last qualifying negative before the positive.
+    pub negative_date: Date,
+    /// The positive result.
+    pub positive_date: Date,
+    /// Whether the confirmed response is CR or sCR (the setting the meaning was observed in);
+    /// `false` also when no response is confirmed.
+    pub in_cr: bool,
+    /// What it means, as the cited study observed it.
+    pub meaning: String,
+    /// Caveats (a positive read at a more sensitive threshold than the negative).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Citation key of the meaning.
+    pub citation: &'static str,
+    /// Evidence for the meaning (\[V1\], abstract).
+    pub evidence: Evidence,
+}
+
 /// MRD over the record's results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MrdAssessment {
@@ -1316,6 +1392,9 @@ pub struct MrdAssessment {
     /// Both ends of the sustained span were also PET/CT-negative (the IMWG category table's
     /// "and by imaging"); `None` when PET/CT was not reported at both.
     pub sustained_with_imaging: Option<bool>,
+    /// Each loss of MRD negativity (a positive after a qualifying negative), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conversions: Vec<MrdConversion>,
     /// MRD is interpreted only in CR or sCR (IMWG 2016).
     pub interpretable: bool,
     /// Why MRD is or is not interpreted, and other notes.
@@ -1397,6 +1476,39 @@ pub fn assess_mrd_with(p: &Patient, criteria: &ResponseCriteria, confirmed: Opti
     };
     let mut notes = Vec::new();
     let interpretable = matches!(confirmed, Some(ResponseCategory::Cr | ResponseCategory::Scr));
+    // Loss of MRD negativity: each positive (any sample) after a qualifying negative.
+    let mut conversions = Vec::new();
+    let mut last_negative: Option<&MrdResult> = None;
+    for m in &results {
+        if qualifies(m) {
+            last_negative = Some(m);
+        } else if m.result == MrdStatus::Positive {
+            if let Some(n) = last_negative.take() {
+                let mut cnotes = Vec::new();
+                if m.sensitivity_log10 > n.sensitivity_log10 {
+                    cnotes.push(format!(
+                        "the positive was read at 1 in 10^{}, more sensitive than the negative (1 in 10^{}): it may show disease below the earlier test's limit rather than a rise",
+                        m.sensitivity_log10, n.sensitivity_log10
+                    ));
+                }
+                if m.sample != MrdSample::BoneMarrow {
+                    cnotes.push("the positive was not on bone-marrow aspirate".into());
+                }
+                if !interpretable {
+                    cnotes.push("the confirmed response is not CR or sCR: the study observed conversion in patients MRD-negative in CR".into());
+                }
+                conversions.push(MrdConversion {
+                    negative_date: n.date,
+                    positive_date: m.date,
+                    in_cr: interpretable,
+                    meaning: "loss of MRD negativity (MRD conversion): in the cited study it occurred in 39% of MRD-negative patients, was associated with a high risk of relapse and preceded relapse by a median of 1.0 year; it is not progression by itself (IMWG 2016 wording for this category not verified)".into(),
+                    notes: cnotes,
+                    citation: MRD_CONVERSION,
+                    evidence: Evidence::V1,
+                });
+            }
+        }
+    }
     if !results.is_empty() {
         notes.push(match confirmed {
             Some(ResponseCategory::Cr | ResponseCategory::Scr) => format!("MRD interpreted: the confirmed response is {}", confirmed.map_or("", |c| c.label())),
@@ -1411,6 +1523,7 @@ pub fn assess_mrd_with(p: &Patient, criteria: &ResponseCriteria, confirmed: Opti
         negative_run: ends.map(|(a, b)| (a.date, b.date)),
         negative_span_months: span,
         sustained_with_imaging: with_imaging,
+        conversions,
         interpretable,
         notes,
         required_sensitivity_log10: need,
