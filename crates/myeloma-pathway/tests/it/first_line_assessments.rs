@@ -309,8 +309,14 @@ fn a_positive_at_a_more_sensitive_threshold_is_flagged_with_its_caveat() {
 
 #[test]
 fn crcl_below_30_with_dialysis_unknown_reports_it_missing_and_shows_both_doses() {
-    let mut v = fit(60);
-    v["labs"] = json!({"creatinine_clearance_ml_min": 29});
+    // An established active myeloma at work-up (the golden case's record), CrCl 29 reported.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/golden/renal-crcl-29-dialysis-unknown-names-dialysis-status.json"
+    );
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut v = case["patient"].clone();
+    assert_eq!(v["labs"]["creatinine_clearance_ml_min"], json!(29));
     let plan = recommend(&patient(v.clone()), &Guideline::default()).unwrap();
     assert!(plan.missing_inputs.iter().any(|m| m.field == "organ_function.on_dialysis"));
     let vrd = plan.options.iter().find(|o| o.regimen_id == "vrd").unwrap();
