@@ -145,6 +145,13 @@ pub struct Guideline {
     /// Induction cycles before the response assessment that decides consolidation
     /// (article: "after just 3–4 cycles"; 3 or 4).
     pub(crate) induction_cycles_before_assessment: u8,
+    /// Progression within this many days of the last dose (inclusive) makes the disease
+    /// refractory to the drug (IMWG 2011 uniform reporting: "within 60 days of last therapy").
+    pub(crate) refractory_window_days: u16,
+    /// Whether switching regimens for toxicity starts a new line. IMWG 2015 (Rajkumar,
+    /// Richardson, San Miguel): "switching to a different drug … due to any reason is considered a
+    /// new line of therapy" (default `true`); `false` is issue 10's wording, not the source's.
+    pub(crate) toxicity_switch_is_new_line: bool,
 }
 
 impl Default for Guideline {
@@ -159,6 +166,8 @@ impl Default for Guideline {
             crcl_weight: WeightBasis::Actual,
             melphalan_140_below_crcl_ml_min: None,
             induction_cycles_before_assessment: 4,
+            refractory_window_days: 60,
+            toxicity_switch_is_new_line: true,
         }
     }
 }
@@ -201,6 +210,27 @@ impl Guideline {
         self.induction_cycles_before_assessment
     }
 
+    /// Days after the last dose within which progression makes the disease refractory (60).
+    pub fn refractory_window_days(&self) -> u16 {
+        self.refractory_window_days
+    }
+    /// Whether a switch for toxicity starts a new line (IMWG 2015: yes).
+    pub fn toxicity_switch_is_new_line(&self) -> bool {
+        self.toxicity_switch_is_new_line
+    }
+    /// With another refractoriness window.
+    ///
+    /// # Errors
+    /// [`crate::Error::OutOfRange`] outside 0–180 days.
+    pub fn with_refractory_window_days(mut self, v: u16) -> Result<Self> {
+        self.refractory_window_days = v;
+        self.validate().map(|()| self)
+    }
+    /// With the toxicity-switch rule set.
+    pub fn with_toxicity_switch_is_new_line(mut self, v: bool) -> Self {
+        self.toxicity_switch_is_new_line = v;
+        self
+    }
     /// With another ranking profile.
     pub fn with_profile(mut self, v: Profile) -> Self {
         self.profile = v;
@@ -298,6 +328,13 @@ impl Guideline {
             "x ULN",
             1.0,
             10.0,
+        )?;
+        check_range(
+            "guideline.refractory_window_days",
+            f64::from(self.refractory_window_days),
+            "days",
+            0.0,
+            180.0,
         )?;
         if let Some(c) = self.melphalan_140_below_crcl_ml_min {
             check_range("guideline.melphalan_140_below_crcl_ml_min", c, "mL/min", 10.0, 90.0)?;
