@@ -91,7 +91,9 @@ pub use record::{
     OrganFunction, PatientRecord, Phase, RawQuantity, Refusal, ResponseAssessmentInput, ResponseCategory, Route, Sex,
     Status, MAX_LIST_LEN, SCHEMA_VERSION,
 };
-pub use record::{StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory};
+pub use record::{
+    StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory,
+};
 
 /// Cytogenetic findings and the per-patient profile (the record's vocabulary and the validated
 /// profile, under one name).

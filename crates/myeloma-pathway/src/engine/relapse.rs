@@ -95,29 +95,46 @@ fn class_name(c: DrugClass) -> &'static str {
     }
 }
 
-/// Why a label indication does not fit, or `None` when it does.
+/// Why a label indication does not fit (every unmet condition), or `None` when it does.
 fn label_misfit(l: &LabelIndication, d: &Disease) -> Option<String> {
+    let mut why = Vec::new();
     if d.prior < l.min_prior_lines {
-        return Some(format!("needs at least {} prior line(s); this patient has {}", l.min_prior_lines, d.prior));
+        why.push(format!("needs at least {} prior line(s); this patient has {}", l.min_prior_lines, d.prior));
     }
     if let Some(max) = l.max_prior_lines {
         if d.prior > max {
-            return Some(format!("the label's wording is 1 to {max} prior lines; this patient has {}", d.prior));
+            why.push(format!("the label's wording is 1 to {max} prior lines; this patient has {}", d.prior));
         }
     }
-    if let Some(c) = l.exposed_to_classes.iter().find(|c| !d.exposed_classes.contains(c)) {
-        return Some(format!("needs prior {}; none recorded", class_name(*c)));
+    let missing: Vec<&str> =
+        l.exposed_to_classes.iter().filter(|c| !d.exposed_classes.contains(c)).map(|c| class_name(*c)).collect();
+    let triple = [DrugClass::ProteasomeInhibitor, DrugClass::ImmunomodulatoryDrug, DrugClass::AntiCd38]
+        .iter()
+        .all(|c| l.exposed_to_classes.contains(c));
+    if !missing.is_empty() {
+        if triple {
+            why.push(format!(
+                "needs triple-class exposed disease (a proteasome inhibitor, an immunomodulatory agent and an anti-CD38 antibody); no prior {} recorded",
+                missing.join(", ")
+            ));
+        } else {
+            why.push(format!("needs prior {}; none recorded", missing.join(" and ")));
+        }
     }
-    if let Some(x) = l.exposed_to.iter().find(|x| !d.exposed.contains(x)) {
-        return Some(format!("needs prior {}; none recorded", x.name()));
+    for x in l.exposed_to.iter().filter(|x| !d.exposed.contains(x)) {
+        why.push(format!("needs prior {}; none recorded", x.name()));
     }
-    if let Some(x) = l.refractory_to.iter().find(|x| !d.refractory.contains(x)) {
-        return Some(format!("needs {}-refractory disease; not recorded as refractory", x.name()));
+    for x in l.refractory_to.iter().filter(|x| !d.refractory.contains(x)) {
+        why.push(format!("needs {}-refractory disease; not recorded as refractory", x.name()));
     }
     if l.progression_on_last_therapy && !d.progression_on_last {
-        return Some("needs progression on the last therapy; none recorded".into());
+        why.push("needs progression on the last therapy; none recorded".into());
     }
-    None
+    if why.is_empty() {
+        None
+    } else {
+        Some(why.join("; "))
+    }
 }
 
 fn label_line(l: &LabelIndication) -> String {
@@ -161,7 +178,10 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
             exclude(
                 cx,
                 r,
-                format!("no verified {} label indication for this regimen in the knowledge base", j.id().to_uppercase()),
+                format!(
+                    "no verified {} label indication for this regimen in the knowledge base",
+                    j.id().to_uppercase()
+                ),
                 &keys,
             );
             continue;
@@ -227,10 +247,17 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         let mut why = vec![
             format!("relapse line {} ({} prior line(s)); {}", s.line, dz.prior, label_line(label)),
             format!(
-                "evidence: {}",
+                "evidence (trial population, not an eligibility rule): {}",
                 r.evidence.iter().map(|e| format!("{} ({})", e.trial, e.population)).collect::<Vec<_>>().join("; ")
             ),
         ];
+        let naive_trial = r.evidence.iter().any(|e| e.population.to_lowercase().contains("bcma-naive"));
+        if naive_trial && !dz.prior_bcma.is_empty() {
+            why.push(format!(
+                "this patient is outside that BCMA-naive trial population: prior BCMA-directed therapy ({})",
+                dz.prior_bcma.join(", ")
+            ));
+        }
         if classes.contains(&DrugClass::AntiCd38) {
             why.push("anti-CD38 antibody combination (article: CD38-targeting agents at relapse)".into());
         }
@@ -284,7 +311,9 @@ fn safety_notes(cx: &Ctx<'_>, classes: &BTreeSet<DrugClass>, r: &Regimen) -> Vec
         if us {
             n.push("US boxed warning: ocular toxicity; ophthalmic exams at baseline, prior to each dose and promptly for worsening symptoms; available only through the BLENREP REMS; preservative-free artificial tears, no contact lenses".into());
         } else {
-            n.push("EU: ophthalmic assessments prior to the first 4 doses and as clinically indicated thereafter".into());
+            n.push(
+                "EU: ophthalmic assessments prior to the first 4 doses and as clinically indicated thereafter".into(),
+            );
         }
     }
     if r.drugs().contains(&Drug::Selinexor) {

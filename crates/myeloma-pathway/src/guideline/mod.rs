@@ -329,13 +329,7 @@ impl Guideline {
             1.0,
             10.0,
         )?;
-        check_range(
-            "guideline.refractory_window_days",
-            f64::from(self.refractory_window_days),
-            "days",
-            0.0,
-            180.0,
-        )?;
+        check_range("guideline.refractory_window_days", f64::from(self.refractory_window_days), "days", 0.0, 180.0)?;
         if let Some(c) = self.melphalan_140_below_crcl_ml_min {
             check_range("guideline.melphalan_140_below_crcl_ml_min", c, "mL/min", 10.0, 90.0)?;
         }

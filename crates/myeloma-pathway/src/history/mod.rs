@@ -182,9 +182,8 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
         } else {
             let all_stopped = line_drugs.iter().all(|(_, s, _)| s.is_some_and(|s| s <= t.start));
             let prog = progressions.iter().rev().find(|p| **p >= cur.start && **p <= t.start).copied();
-            let for_toxicity = line_drugs.iter().any(|(_, s, r)| {
-                *r == Some(StopReason::Toxicity) && s.is_some_and(|s| s <= t.start)
-            });
+            let for_toxicity =
+                line_drugs.iter().any(|(_, s, r)| *r == Some(StopReason::Toxicity) && s.is_some_and(|s| s <= t.start));
             if !rules.toxicity_switch_is_new_line && for_toxicity && prog.is_none() {
                 None
             } else if let Some(p) = prog {
@@ -195,12 +194,9 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
                 Some(format!("unplanned addition of {} (IMWG 2015: a new line for any reason)", t.drug))
             }
         };
-        match new_line {
-            Some(reason) => {
-                push_line(&mut lines, t.start, reason);
-                line_drugs.clear();
-            }
-            None => {}
+        if let Some(reason) = new_line {
+            push_line(&mut lines, t.start, reason);
+            line_drugs.clear();
         }
         line_drugs.push((t.drug.clone(), stop, t.reason_stopped));
         if let Some(l) = lines.last_mut() {
@@ -256,8 +252,9 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
                         if after <= 0 {
                             refractory = Some(format!("progression on {p} on {name} (last dose {l})"));
                         } else if after <= w {
-                            refractory =
-                                Some(format!("progression on {p}, {after} days after the last {name} dose ({l}), within {w} days"));
+                            refractory = Some(format!(
+                                "progression on {p}, {after} days after the last {name} dose ({l}), within {w} days"
+                            ));
                         }
                     }
                 }
@@ -290,11 +287,7 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
                         class: class_of(name, None),
                         refractory: refr,
                         intolerant: false,
-                        reason: format!(
-                            "{}: stated by {}",
-                            if refr { "refractory" } else { "exposed" },
-                            s.source
-                        ),
+                        reason: format!("{}: stated by {}", if refr { "refractory" } else { "exposed" }, s.source),
                     });
                 }
             }
@@ -390,7 +383,7 @@ fn yes(b: bool) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use crate::record::{TherapyExposure, TransplantRecord};
 

@@ -365,7 +365,10 @@ fn validate_treatment_history(th: &crate::record::TreatmentHistory) -> Result<()
         }
         if let Some(last) = &t.last_dose {
             if last < &t.start {
-                return Err(Error::invalid(format!("{f}.last_dose"), format!("{last} is before the start {}", t.start)));
+                return Err(Error::invalid(
+                    format!("{f}.last_dose"),
+                    format!("{last} is before the start {}", t.start),
+                ));
             }
             if let Some(stop) = &t.stop {
                 if last > stop {

@@ -20,9 +20,11 @@ pub use cytogenetics::{Abnormality, Finding, Method, Status};
 pub use date::Date;
 pub use drug::{Drug, DrugClass, Route};
 pub use history::{ConsolidationRoute, Event, HistoryEntry, Phase, Refusal};
-pub use therapy::{StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory};
 pub use response::{
     Immunofixation, MrdMethod, MrdResult, MrdSample, MrdStatus, ResponseAssessmentInput, ResponseCategory,
+};
+pub use therapy::{
+    StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory,
 };
 
 /// Current schema version of the patient record.
