@@ -70,6 +70,7 @@ pub mod api;
 pub mod dosing;
 pub mod error;
 pub mod guideline;
+pub mod history;
 pub mod json;
 pub mod kb;
 pub mod pathway;
@@ -89,6 +90,9 @@ pub use record::{
     HistoryEntry, Immunofixation, LabsInput, LightChain, Method, MrdMethod, MrdResult, MrdSample, MrdStatus,
     OrganFunction, PatientRecord, Phase, RawQuantity, Refusal, ResponseAssessmentInput, ResponseCategory, Route, Sex,
     Status, MAX_LIST_LEN, SCHEMA_VERSION,
+};
+pub use record::{
+    StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory,
 };
 
 /// Cytogenetic findings and the per-patient profile (the record's vocabulary and the validated

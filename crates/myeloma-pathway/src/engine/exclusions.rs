@@ -18,7 +18,9 @@ pub(super) fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
         }
     }
     for d in &drugs {
-        if d.class() != DrugClass::Corticosteroid && cx.state.refractory.contains(d) {
+        let lymphodepletion = r.drugs().iter().any(|x| x.class() == DrugClass::BcmaCarT)
+            && matches!(d, Drug::Fludarabine | Drug::Cyclophosphamide);
+        if d.class() != DrugClass::Corticosteroid && !lymphodepletion && cx.state.refractory.contains(d) {
             exclude(
                 cx,
                 r,
@@ -85,21 +87,32 @@ pub(super) fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
     }
     let redirecting =
         drugs.iter().any(|d| matches!(d.class(), DrugClass::BispecificBcma | DrugClass::BispecificGprc5d));
-    if redirecting {
+    let car_t = drugs.iter().any(|d| d.class() == DrugClass::BcmaCarT);
+    if redirecting || car_t {
         match of.active_infection {
             Some(true) => {
-                exclude(
-                    cx,
-                    r,
-                    "active infection: do not start step-up dosing".into(),
-                    &[CitationId::TceInfection.key()],
-                );
+                let (why, key) = if car_t {
+                    (
+                        "active infection: \"Do not administer [CARVYKTI / ABECMA] to patients with active infection or inflammatory disorders\" (US boxed warning; the EU SmPC wording was not read)",
+                        if drugs.contains(&Drug::IdecabtageneVicleucel) {
+                            CitationId::AbecmaLabel.key()
+                        } else {
+                            CitationId::CarvyktiLabel.key()
+                        },
+                    )
+                } else {
+                    (
+                        "active infection: \"should not be administered in patients with active infection\" (Tecvayli SmPC); do not start step-up dosing",
+                        CitationId::TceInfection.key(),
+                    )
+                };
+                exclude(cx, r, why.into(), &[key]);
                 return true;
             }
             None => cx.missing.push(MissingInput::new(
                 "organ_function.active_infection",
                 "clinical assessment for active infection",
-                format!("{}: step-up dosing", r.name),
+                format!("{}: {}", r.name, if car_t { "CAR-T infusion" } else { "step-up dosing" }),
             )),
             Some(false) => {}
         }

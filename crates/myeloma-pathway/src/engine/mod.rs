@@ -75,7 +75,8 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
     let eligibility = fitness::transplant_eligibility(kb, p, g);
     let risk = risk::assess(kb, p, g.risk_definition, g.del17p_cutoff);
     let staging = staging::stage_all(kb, p);
-    let state = crate::pathway::replay_with(kb, &p.history, eligibility.eligibility)?;
+    let mut state = crate::pathway::replay_with(kb, &p.history, eligibility.eligibility)?;
+    let derived = apply_treatment_history(p, g, &mut state);
     let mrd = mrd_summary(kb, p);
     let diagnosis = crate::assess::diagnosis::diagnose_with(kb, p, g);
     let response = if p.response_assessments.is_empty() {
@@ -222,6 +223,7 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
         response,
         mrd,
         counterfactuals: Vec::new(),
+        treatment_history: derived,
         basis: Basis {
             plan_schema_version: PLAN_SCHEMA_VERSION,
             library_version: LIBRARY_VERSION,
@@ -316,6 +318,7 @@ pub(super) fn make_option(
         notes,
         evidence: r.evidence.clone(),
         schedule_evidence: r.weakest_evidence(),
+        label: None,
         citations: citations_for(cx.kb, r),
     }
 }

@@ -1,8 +1,145 @@
-//! Relapsed/refractory lines: the options whose population fits, in the ranking's order.
+//! Relapsed/refractory lines: the options whose **label** in the guideline's jurisdiction fits
+//! (relapse-labels.md, Deliverable A), in the ranking's order. Trial populations stay as
+//! evidence; they decide nothing.
 
 use std::collections::BTreeSet;
 
 use super::*;
+use crate::history::{self, Derived, Rules};
+use crate::kb::regimen::LabelIndication;
+
+/// Read the record's dated treatment history into the pathway state: lines, exposure,
+/// refractoriness and intolerance come from it when it is given; a patient with no pathway
+/// events whose last line has progressed is placed in relapse. Lymphodepletion drugs are never
+/// counted as refractory (they are not anti-myeloma therapy).
+pub(super) fn apply_treatment_history(p: &Patient, g: &Guideline, state: &mut PathwayState) -> Option<Derived> {
+    let car_t = state.exposed.iter().any(|d| d.class() == DrugClass::BcmaCarT);
+    state.refractory.retain(|d| d.class() != DrugClass::PurineAnalogue && !(car_t && *d == Drug::Cyclophosphamide));
+    let th = p.treatment_history.as_ref()?;
+    if th.therapies.is_empty() && th.stated_facts.is_empty() {
+        return None;
+    }
+    let rules = Rules {
+        refractory_window_days: g.refractory_window_days,
+        toxicity_switch_is_new_line: g.toxicity_switch_is_new_line,
+    };
+    let d = history::derive(th, rules);
+    state.exposed.extend(d.exposed_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
+    state.refractory.extend(d.refractory_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
+    state.intolerant.extend(d.intolerant_drugs());
+    if p.history.is_empty() {
+        state.line = d.line_count().saturating_add(u8::from(d.awaiting_next_line)).max(1);
+        if d.awaiting_next_line {
+            state.phase = Phase::Relapse;
+            state.current_regimen = None;
+        }
+    } else {
+        // Both given: the dated history counts lines (IMWG 2015); the events place the phase.
+        let events_prior = state.prior_lines();
+        let dated_prior = d.line_count().saturating_sub(u8::from(!d.awaiting_next_line));
+        if dated_prior > events_prior {
+            state.line = dated_prior.saturating_add(1);
+        }
+    }
+    Some(d)
+}
+
+/// What the disease has been exposed and refractory to, by class, from either source.
+struct Disease {
+    prior: u8,
+    exposed_classes: BTreeSet<DrugClass>,
+    refractory: BTreeSet<Drug>,
+    exposed: BTreeSet<Drug>,
+    progression_on_last: bool,
+    prior_bcma: Vec<String>,
+}
+
+fn disease(cx: &Ctx<'_>, derived: Option<&Derived>) -> Disease {
+    let s = cx.state;
+    let mut exposed_classes: BTreeSet<DrugClass> = s.exposed.iter().map(|d| d.class()).collect();
+    let mut prior_bcma: Vec<String> =
+        s.exposed.iter().filter(|d| history::is_bcma(d.class())).map(|d| d.name().to_string()).collect();
+    let mut progression_on_last = true; // reached by a recorded progression event
+    if let Some(d) = derived {
+        exposed_classes.extend(d.exposed_classes.iter().copied());
+        for b in &d.prior_bcma {
+            let name = Drug::from_id(b).map_or(b.as_str(), |x| x.name()).to_string();
+            if !prior_bcma.contains(&name) {
+                prior_bcma.push(name);
+            }
+        }
+        if cx.p.history.is_empty() {
+            progression_on_last = d.progression_on_last_line;
+        }
+    }
+    Disease {
+        prior: s.prior_lines(),
+        exposed_classes,
+        refractory: s.refractory.clone(),
+        exposed: s.exposed.clone(),
+        progression_on_last,
+        prior_bcma,
+    }
+}
+
+fn class_name(c: DrugClass) -> &'static str {
+    match c {
+        DrugClass::ProteasomeInhibitor => "a proteasome inhibitor",
+        DrugClass::ImmunomodulatoryDrug => "an immunomodulatory agent",
+        DrugClass::AntiCd38 => "an anti-CD38 antibody",
+        DrugClass::BcmaCarT => "a BCMA CAR-T",
+        DrugClass::BispecificBcma => "a BCMA bispecific",
+        DrugClass::BispecificGprc5d => "a GPRC5D bispecific",
+        DrugClass::BcmaAntibodyDrugConjugate => "a BCMA antibody-drug conjugate",
+        _ => "this class",
+    }
+}
+
+/// Why a label indication does not fit (every unmet condition), or `None` when it does.
+fn label_misfit(l: &LabelIndication, d: &Disease) -> Option<String> {
+    let mut why = Vec::new();
+    if d.prior < l.min_prior_lines {
+        why.push(format!("needs at least {} prior line(s); this patient has {}", l.min_prior_lines, d.prior));
+    }
+    if let Some(max) = l.max_prior_lines {
+        if d.prior > max {
+            why.push(format!("the label's wording is 1 to {max} prior lines; this patient has {}", d.prior));
+        }
+    }
+    let missing: Vec<&str> =
+        l.exposed_to_classes.iter().filter(|c| !d.exposed_classes.contains(c)).map(|c| class_name(*c)).collect();
+    let triple = [DrugClass::ProteasomeInhibitor, DrugClass::ImmunomodulatoryDrug, DrugClass::AntiCd38]
+        .iter()
+        .all(|c| l.exposed_to_classes.contains(c));
+    if !missing.is_empty() {
+        if triple {
+            why.push(format!(
+                "needs triple-class exposed disease (a proteasome inhibitor, an immunomodulatory agent and an anti-CD38 antibody); no prior {} recorded",
+                missing.join(", ")
+            ));
+        } else {
+            why.push(format!("needs prior {}; none recorded", missing.join(" and ")));
+        }
+    }
+    for x in l.exposed_to.iter().filter(|x| !d.exposed.contains(x)) {
+        why.push(format!("needs prior {}; none recorded", x.name()));
+    }
+    for x in l.refractory_to.iter().filter(|x| !d.refractory.contains(x)) {
+        why.push(format!("needs {}-refractory disease; not recorded as refractory", x.name()));
+    }
+    if l.progression_on_last_therapy && !d.progression_on_last {
+        why.push("needs progression on the last therapy; none recorded".into());
+    }
+    if why.is_empty() {
+        None
+    } else {
+        Some(why.join("; "))
+    }
+}
+
+fn label_line(l: &LabelIndication) -> String {
+    format!("label ({}, {}): \"{}\"", l.agency, l.version, l.text)
+}
 
 pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
@@ -18,7 +155,15 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
             },
         );
     }
-    let prior = s.prior_lines();
+    let derived = cx.p.treatment_history.as_ref().map(|_| ()).and_then(|()| {
+        let rules = Rules {
+            refractory_window_days: cx.g.refractory_window_days,
+            toxicity_switch_is_new_line: cx.g.toxicity_switch_is_new_line,
+        };
+        cx.p.treatment_history.as_ref().map(|t| history::derive(t, rules))
+    });
+    let dz = disease(cx, derived.as_ref());
+    let j = cx.g.jurisdiction;
     let mut options = Vec::new();
     let mut rank = 0u8;
     let kb = cx.kb;
@@ -26,63 +171,93 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         if !r.uses.contains(&Use::Relapse) {
             continue;
         }
-        if let Some(c) = &r.relapse_criteria {
-            if prior < c.min_prior_lines {
-                exclude(
-                    cx,
-                    r,
-                    format!("studied after at least {} prior line(s); this patient has {prior}", c.min_prior_lines),
-                    &[r.evidence.first().map_or(CitationId::ArticlePathway.key(), |e| e.citation.as_str())],
-                );
-                continue;
-            }
-            if let Some(max) = c.max_prior_lines {
-                if prior > max {
-                    exclude(
-                        cx,
-                        r,
-                        format!("studied after 1–{max} prior lines; this patient has {prior}"),
-                        &[r.evidence.first().map_or(CitationId::ArticlePathway.key(), |e| e.citation.as_str())],
-                    );
-                    continue;
-                }
-            }
-            if c.triple_class_exposed && !s.triple_class_exposed() {
-                exclude(cx, r, "needs prior exposure to a proteasome inhibitor, an IMiD and an anti-CD38 antibody (triple-class exposed)".into(), &[r.evidence.first().map_or(CitationId::ArticlePathway.key(), |e| e.citation.as_str())]);
-                continue;
-            }
-            if let Some(d) = c.refractory_to.iter().find(|d| !s.refractory.contains(d)) {
+        let here: Vec<&LabelIndication> = r.labels.iter().filter(|l| l.jurisdiction == j).collect();
+        if here.is_empty() {
+            let keys: Vec<&str> = r.labels.iter().map(|l| l.citation.as_str()).collect();
+            let keys = if keys.is_empty() { vec![CitationId::ArticlePathway.key()] } else { keys };
+            exclude(
+                cx,
+                r,
+                format!(
+                    "no verified {} label indication for this regimen in the knowledge base",
+                    j.id().to_uppercase()
+                ),
+                &keys,
+            );
+            continue;
+        }
+        let fit = here.iter().find(|l| label_misfit(l, &dz).is_none()).copied();
+        let Some(label) = fit else {
+            let why: Vec<String> = here
+                .iter()
+                .filter_map(|l| label_misfit(l, &dz).map(|m| format!("{} label ({}): {m}", l.agency, l.version)))
+                .collect();
+            let keys: Vec<&str> = here.iter().map(|l| l.citation.as_str()).collect();
+            exclude(cx, r, why.join("; or "), &keys);
+            continue;
+        };
+        if hard_exclusions(cx, r) {
+            continue;
+        }
+        let classes: BTreeSet<DrugClass> = r.drugs().iter().map(|d| d.class()).collect();
+        let bcma_here = classes.iter().any(|c| history::is_bcma(*c));
+        let mut extra_notes = Vec::new();
+        if bcma_here && !dz.prior_bcma.is_empty() {
+            let prior_car_t = dz.exposed_classes.contains(&DrugClass::BcmaCarT);
+            if classes.contains(&DrugClass::BcmaCarT) && prior_car_t {
                 exclude(
                     cx,
                     r,
                     format!(
-                        "studied in {}-refractory disease; this patient's disease is not recorded as refractory to it",
-                        d.name()
+                        "a second BCMA-directed CAR-T after {}: no verified evidence (CARTITUDE-2 cohort C studied cilta-cel only after non-cellular BCMA therapy); no label read excludes it, so decide with the CAR-T centre",
+                        dz.prior_bcma.join(", ")
                     ),
-                    &[r.evidence.first().map_or(CitationId::ArticlePathway.key(), |e| e.citation.as_str())],
+                    &[CitationId::Cartitude2c.key()],
                 );
                 continue;
             }
-            if let Some(d) = c.exposed_to.iter().find(|d| !s.exposed.contains(d)) {
-                exclude(
-                    cx,
-                    r,
-                    format!("studied after prior {}; no exposure recorded", d.name()),
-                    &[r.evidence.first().map_or(CitationId::ArticlePathway.key(), |e| e.citation.as_str())],
-                );
-                continue;
-            }
+            let (ev, key) = if classes.contains(&DrugClass::BcmaCarT) {
+                (
+                    "CARTITUDE-2 cohort C: cilta-cel after non-cellular BCMA therapy, n=20, ORR 60.0%, median PFS 9.1 months",
+                    CitationId::Cartitude2c.key(),
+                )
+            } else {
+                (
+                    "teclistamab after prior BCMA-directed therapy (real world, n=385): ORR 48.7% vs 61.5%, median PFS 4.6 vs 8.2 months; elranatamab (MagnetisMM-1): 53.8% responded after prior BCMA therapy",
+                    CitationId::TecAfterBcmaRw.key(),
+                )
+            };
+            warn(
+                cx,
+                "bcma_retargeting",
+                format!(
+                    "{}: BCMA re-targeting after prior BCMA-directed therapy ({}); responses are lower after prior BCMA therapy: {ev}",
+                    r.name,
+                    dz.prior_bcma.join(", ")
+                ),
+                &[key],
+            );
+            extra_notes.push(format!(
+                "BCMA re-targeting: prior BCMA-directed therapy ({}); allowed by the label, with lower responses reported ({ev})",
+                dz.prior_bcma.join(", ")
+            ));
         }
-        if hard_exclusions(cx, r) {
-            continue;
-        }
+        extra_notes.extend(safety_notes(cx, &classes, r));
         rank = rank.saturating_add(1);
-        let mut why = vec![format!(
-            "relapse line {} ({prior} prior line(s)); trial population fits: {}",
-            s.line,
-            r.evidence.iter().map(|e| format!("{} ({})", e.trial, e.population)).collect::<Vec<_>>().join("; ")
-        )];
-        let classes: BTreeSet<DrugClass> = r.drugs().iter().map(|d| d.class()).collect();
+        let mut why = vec![
+            format!("relapse line {} ({} prior line(s)); {}", s.line, dz.prior, label_line(label)),
+            format!(
+                "evidence (trial population, not an eligibility rule): {}",
+                r.evidence.iter().map(|e| format!("{} ({})", e.trial, e.population)).collect::<Vec<_>>().join("; ")
+            ),
+        ];
+        let naive_trial = r.evidence.iter().any(|e| e.population.to_lowercase().contains("bcma-naive"));
+        if naive_trial && !dz.prior_bcma.is_empty() {
+            why.push(format!(
+                "this patient is outside that BCMA-naive trial population: prior BCMA-directed therapy ({})",
+                dz.prior_bcma.join(", ")
+            ));
+        }
         if classes.contains(&DrugClass::AntiCd38) {
             why.push("anti-CD38 antibody combination (article: CD38-targeting agents at relapse)".into());
         }
@@ -92,7 +267,12 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         if classes.contains(&DrugClass::BispecificBcma) || classes.contains(&DrugClass::BispecificGprc5d) {
             why.push("bispecific antibody (article: relapsed/refractory disease)".into());
         }
-        let opt = make_option(cx, r, rank, "start", why, None);
+        let mut opt = make_option(cx, r, rank, "start", why, None);
+        opt.notes.extend(extra_notes);
+        if !opt.citations.iter().any(|c| c.key == label.citation) {
+            opt.citations.push(cx.kb.cite_key(&label.citation));
+        }
+        opt.label = Some(label.clone());
         options.push(opt);
     }
     (
@@ -104,4 +284,40 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
             citations: vec![cx.kb.cite(CitationId::Imwg2016Response), cx.kb.cite(CitationId::ArticlePathway)],
         },
     )
+}
+
+/// CRS/ICANS, REMS, ocular and selinexor notes as verified (relapse-labels.md §B3).
+fn safety_notes(cx: &Ctx<'_>, classes: &BTreeSet<DrugClass>, r: &Regimen) -> Vec<String> {
+    let us = cx.g.jurisdiction == Jurisdiction::Us;
+    let mut n = Vec::new();
+    if classes.contains(&DrugClass::BcmaCarT) {
+        if us {
+            n.push("US boxed warning: CRS, neurologic toxicities (ICANS), HLH/MAS, prolonged cytopenia (and for cilta-cel parkinsonism, GBS and secondary haematological malignancies); the CAR-T REMS was eliminated on 26 Jun 2025 (FDA): monitor for at least two weeks including daily monitoring for at least one week".into());
+        } else {
+            n.push("EU (Carvykti EPAR): daily monitoring for 14 days, then periodically for 2 more weeks; stay near the hospital for at least 4 weeks; at least one tocilizumab dose on site".into());
+        }
+        if cx.p.organ_function.nyha_class.is_some_and(|c| c >= 3) {
+            n.push("heart failure NYHA class ≥3: no CAR-T label contraindication was found; cardiac fitness is a CAR-T centre (trial-style) eligibility decision".into());
+        }
+    }
+    if classes.contains(&DrugClass::BispecificBcma) || classes.contains(&DrugClass::BispecificGprc5d) {
+        if us {
+            n.push("US boxed warning: cytokine release syndrome and neurologic toxicity including ICANS; available only through a REMS (step-up dosing with post-dose monitoring per the label)".into());
+        } else {
+            n.push("EU SmPC: step-up dosing with CRS/ICANS monitoring after the step-up doses; do not start with active infection".into());
+        }
+    }
+    if classes.contains(&DrugClass::BcmaAntibodyDrugConjugate) {
+        if us {
+            n.push("US boxed warning: ocular toxicity; ophthalmic exams at baseline, prior to each dose and promptly for worsening symptoms; available only through the BLENREP REMS; preservative-free artificial tears, no contact lenses".into());
+        } else {
+            n.push(
+                "EU: ophthalmic assessments prior to the first 4 doses and as clinically indicated thereafter".into(),
+            );
+        }
+    }
+    if r.drugs().contains(&Drug::Selinexor) {
+        n.push("selinexor (Xpovio label): provide prophylactic antiemetics (a 5-HT3 antagonist and other anti-nausea agents before and during treatment); maintain fluid and caloric intake, consider IV hydration; monitor CBC, chemistries, weight, nutritional and volume status, more often in the first 3 months".into());
+    }
+    n
 }

@@ -171,6 +171,13 @@ pub struct Guideline {
     pub(crate) induction_cycles_before_assessment: u8,
     /// IMWG response criteria version that decides progression (default 2016).
     pub(crate) response_criteria_version: ResponseCriteriaVersion,
+    /// Progression within this many days of the last dose (inclusive) makes the disease
+    /// refractory to the drug (IMWG 2011 uniform reporting: "within 60 days of last therapy").
+    pub(crate) refractory_window_days: u16,
+    /// Whether switching regimens for toxicity starts a new line. IMWG 2015 (Rajkumar,
+    /// Richardson, San Miguel): "switching to a different drug … due to any reason is considered a
+    /// new line of therapy" (default `true`); `false` is issue 10's wording, not the source's.
+    pub(crate) toxicity_switch_is_new_line: bool,
 }
 
 impl Default for Guideline {
@@ -186,6 +193,8 @@ impl Default for Guideline {
             melphalan_140_below_crcl_ml_min: None,
             induction_cycles_before_assessment: 4,
             response_criteria_version: ResponseCriteriaVersion::Imwg2016,
+            refractory_window_days: 60,
+            toxicity_switch_is_new_line: true,
         }
     }
 }
@@ -238,6 +247,27 @@ impl Guideline {
         self
     }
 
+    /// Days after the last dose within which progression makes the disease refractory (60).
+    pub fn refractory_window_days(&self) -> u16 {
+        self.refractory_window_days
+    }
+    /// Whether a switch for toxicity starts a new line (IMWG 2015: yes).
+    pub fn toxicity_switch_is_new_line(&self) -> bool {
+        self.toxicity_switch_is_new_line
+    }
+    /// With another refractoriness window.
+    ///
+    /// # Errors
+    /// [`crate::Error::OutOfRange`] outside 0–180 days.
+    pub fn with_refractory_window_days(mut self, v: u16) -> Result<Self> {
+        self.refractory_window_days = v;
+        self.validate().map(|()| self)
+    }
+    /// With the toxicity-switch rule set.
+    pub fn with_toxicity_switch_is_new_line(mut self, v: bool) -> Self {
+        self.toxicity_switch_is_new_line = v;
+        self
+    }
     /// With another ranking profile.
     pub fn with_profile(mut self, v: Profile) -> Self {
         self.profile = v;
@@ -336,6 +366,7 @@ impl Guideline {
             1.0,
             10.0,
         )?;
+        check_range("guideline.refractory_window_days", f64::from(self.refractory_window_days), "days", 0.0, 180.0)?;
         if let Some(c) = self.melphalan_140_below_crcl_ml_min {
             check_range("guideline.melphalan_140_below_crcl_ml_min", c, "mL/min", 10.0, 90.0)?;
         }

@@ -275,7 +275,7 @@ pub struct StepDose {
 pub struct RelapseCriteria {
     /// Fewest prior lines.
     pub min_prior_lines: u8,
-    /// Most prior lines studied, where the population was bounded.
+    /// Most prior lines studied (trial population, evidence only: never an eligibility rule).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_prior_lines: Option<u8>,
     /// Exposure to PI, IMiD and anti-CD38 required.
@@ -311,6 +311,42 @@ pub struct Course {
     pub citations: Vec<String>,
 }
 
+/// One label indication: what a regulator approved the regimen for, in one jurisdiction, as
+/// read (relapse-labels.md, Deliverable A). Eligibility rests on these, not on trial populations.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelIndication {
+    /// Jurisdiction.
+    pub jurisdiction: Jurisdiction,
+    /// Agency (FDA, EMA/EC).
+    pub agency: String,
+    /// Product label and version/date read, with section.
+    pub version: String,
+    /// Indication wording (short quote).
+    pub text: String,
+    /// Fewest prior lines.
+    pub min_prior_lines: u8,
+    /// Most prior lines, only where the label's own wording bounds it (US "one to three").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_prior_lines: Option<u8>,
+    /// Drug classes that must have been given before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exposed_to_classes: Vec<crate::record::DrugClass>,
+    /// Drugs that must have been given before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exposed_to: Vec<Drug>,
+    /// Drugs the disease must be refractory to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refractory_to: Vec<Drug>,
+    /// "Demonstrated disease progression on (or after) the last therapy".
+    #[serde(default)]
+    pub progression_on_last_therapy: bool,
+    /// How the label was read.
+    pub evidence: Evidence,
+    /// Citation key.
+    pub citation: String,
+}
+
 /// A regimen.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -340,6 +376,10 @@ pub struct Regimen {
     /// Relapse entry conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relapse_criteria: Option<RelapseCriteria>,
+    /// Label indications by jurisdiction (relapse regimens): an option is offered only where one
+    /// in the guideline's jurisdiction fits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LabelIndication>,
     /// Age range of the trial population, where it bounds use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_age_range: Option<[u16; 2]>,
@@ -386,6 +426,7 @@ impl Regimen {
                 v.extend(k.citations.iter().cloned());
             }
         }
+        v.extend(self.labels.iter().map(|l| l.citation.clone()));
         v.sort();
         v.dedup();
         v

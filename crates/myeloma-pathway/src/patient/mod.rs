@@ -112,6 +112,9 @@ pub struct Patient {
     /// MRD results, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) mrd: Vec<MrdResult>,
+    /// Dated treatment history (dates checked: start ≤ last dose ≤ stop).
+    #[serde(skip)]
+    pub(crate) treatment_history: Option<crate::record::TreatmentHistory>,
 }
 
 fn lab<A: labs::Analyte>(field: &str, raw: &Option<RawQuantity>) -> Result<Option<LabValue<A>>> {
@@ -220,7 +223,11 @@ impl PatientRecord {
         for (i, m) in self.mrd.iter().enumerate() {
             validate_mrd(m, &format!("mrd[{i}]"))?;
         }
+        if let Some(th) = &self.treatment_history {
+            validate_treatment_history(th)?;
+        }
         Ok(Patient {
+            treatment_history: self.treatment_history.clone(),
             history: self.history.clone(),
             response_assessments: self.response_assessments.clone(),
             mrd: self.mrd.clone(),
@@ -294,6 +301,10 @@ impl Patient {
     pub fn diagnosis(&self) -> &DiagnosisInputs {
         &self.diagnosis
     }
+    /// Dated treatment history, when the record gives one.
+    pub fn treatment_history(&self) -> Option<&crate::record::TreatmentHistory> {
+        self.treatment_history.as_ref()
+    }
     /// Pathway history, oldest first.
     pub fn history(&self) -> &[HistoryEntry] {
         &self.history
@@ -326,6 +337,59 @@ pub(crate) fn check_dates_ordered<'a>(field: &str, dates: impl Iterator<Item = O
         }
         if d.is_some() {
             last = d;
+        }
+    }
+    Ok(())
+}
+
+fn validate_treatment_history(th: &crate::record::TreatmentHistory) -> Result<()> {
+    for (what, n) in [
+        ("treatment_history.therapies", th.therapies.len()),
+        ("treatment_history.progressions", th.progressions.len()),
+        ("treatment_history.transplants", th.transplants.len()),
+        ("treatment_history.stated_facts", th.stated_facts.len()),
+    ] {
+        if n > MAX_LIST_LEN {
+            return Err(Error::LimitExceeded { what: format!("{what} (entries)"), limit: MAX_LIST_LEN, actual: n });
+        }
+    }
+    for (i, t) in th.therapies.iter().enumerate() {
+        let f = format!("treatment_history.therapies[{i}]");
+        if t.drug.trim().is_empty() {
+            return Err(Error::invalid(format!("{f}.drug"), "name the drug (a library id or any other name)"));
+        }
+        if let Some(stop) = &t.stop {
+            if stop < &t.start {
+                return Err(Error::invalid(format!("{f}.stop"), format!("{stop} is before the start {}", t.start)));
+            }
+        }
+        if let Some(last) = &t.last_dose {
+            if last < &t.start {
+                return Err(Error::invalid(
+                    format!("{f}.last_dose"),
+                    format!("{last} is before the start {}", t.start),
+                ));
+            }
+            if let Some(stop) = &t.stop {
+                if last > stop {
+                    return Err(Error::invalid(format!("{f}.last_dose"), format!("{last} is after the stop {stop}")));
+                }
+            }
+        }
+        opt_int(&format!("{f}.toxicity_grade"), t.toxicity_grade, "CTCAE grade", 1.0, 5.0)?;
+        if t.reason_stopped.is_some() && t.stop.is_none() && t.last_dose.is_none() {
+            return Err(Error::invalid(format!("{f}.stop"), "a reason stopped is given without a stop date"));
+        }
+    }
+    for (i, s) in th.stated_facts.iter().enumerate() {
+        if s.drug.is_none() == s.class.is_none() {
+            return Err(Error::invalid(
+                format!("treatment_history.stated_facts[{i}]"),
+                "give exactly one of `drug` or `class`",
+            ));
+        }
+        if s.source.trim().is_empty() {
+            return Err(Error::invalid(format!("treatment_history.stated_facts[{i}].source"), "name the source"));
         }
     }
     Ok(())

@@ -51,6 +51,9 @@ pub struct RankedOption {
     pub evidence: Vec<TrialEvidence>,
     /// The weakest evidence level among its schedule lines.
     pub schedule_evidence: Evidence,
+    /// The label indication the option rests on (relapse options), with its version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<crate::kb::regimen::LabelIndication>,
     /// Citations.
     pub citations: Vec<Citation>,
 }
@@ -182,6 +185,10 @@ pub struct Plan {
     pub mrd: MrdSummary,
     /// What would change the first option.
     pub counterfactuals: Vec<Counterfactual>,
+    /// Lines, exposure and refractoriness derived from the record's dated `treatment_history`
+    /// (absent when it has none), with the derivation in sentences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub treatment_history: Option<crate::history::Derived>,
     /// Basis.
     pub basis: Basis,
 }

@@ -14,6 +14,7 @@ mod date;
 mod drug;
 mod history;
 mod response;
+mod therapy;
 
 pub use cytogenetics::{Abnormality, Finding, Method, Status};
 pub use date::Date;
@@ -21,6 +22,9 @@ pub use drug::{Drug, DrugClass, Route};
 pub use history::{ConsolidationRoute, Event, HistoryEntry, Phase, Refusal};
 pub use response::{
     Immunofixation, MrdMethod, MrdResult, MrdSample, MrdStatus, ResponseAssessmentInput, ResponseCategory,
+};
+pub use therapy::{
+    StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory,
 };
 
 /// Current schema version of the patient record.
@@ -223,6 +227,10 @@ pub struct PatientRecord {
     /// Minimal-residual-disease results.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mrd: Vec<MrdResult>,
+    /// Dated treatment history (drug exposures, progressions, transplants, stated facts): lines
+    /// of therapy, exposure and refractoriness are derived from it (`crate::history`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treatment_history: Option<TreatmentHistory>,
 }
 
 /// A value as it appears in the patient record: a number and its unit.

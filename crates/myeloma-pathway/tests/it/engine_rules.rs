@@ -5,7 +5,7 @@ use myeloma_pathway::guideline::Jurisdiction;
 use myeloma_pathway::pathway::typed::{Pathway, TransplantEligible};
 use myeloma_pathway::pathway::{transition, Event, PathwayState, Phase, Refusal};
 use myeloma_pathway::{fitness::Eligibility, recommend, Guideline, PatientRecord};
-use myeloma_pathway::{Plan, RankedOption};
+use myeloma_pathway::{Drug, Plan, RankedOption};
 use serde_json::{json, Value};
 
 fn base() -> Value {
@@ -281,13 +281,23 @@ fn step_up_dosing_follows_the_jurisdiction_and_says_when_the_kb_has_none() {
         serde_json::from_str(include_str!("../../../../tests/golden/relapse-line-4-triple-class-exposed.json"))
             .unwrap();
     let patient = &v["patient"];
+    // US label: at least four prior lines; EU: at least three and progression on the last.
+    let mut us_patient = patient.clone();
+    if let Some(h) = us_patient["history"].as_array_mut() {
+        h.extend([
+            json!({"event": "therapy_started", "regimen": "elo-pd"}),
+            json!({"event": "cycle_completed"}),
+            json!({"event": "progression"}),
+        ]);
+    }
     let days = |j: Jurisdiction| -> Vec<u16> {
-        let p = plan_with(patient, &Guideline::default().with_jurisdiction(j));
+        let who = if j == Jurisdiction::Us { &us_patient } else { patient };
+        let p = plan_with(who, &Guideline::default().with_jurisdiction(j));
         option(&p, "teclistamab").step_up.as_ref().unwrap().doses.iter().map(|d| d.day).collect()
     };
     assert_eq!(days(Jurisdiction::Us), [1, 4, 7]);
     assert_eq!(days(Jurisdiction::Eu), [1, 3, 5]);
-    let tec = plan(patient);
+    let tec = plan(&us_patient);
     assert!(option(&tec, "teclistamab").rationale.iter().any(|r| r.starts_with("bispecific antibody")));
     assert!(!codes(&tec).contains(&"step_up_not_in_kb"));
 }
@@ -488,4 +498,71 @@ fn no_stem_cell_flag_when_no_lenalidomide_induction_is_offered() {
     let offered: Vec<&str> = p.options.iter().map(|o| o.regimen_id.as_str()).collect();
     assert_eq!(offered, ["vcd"], "only VCd has no lenalidomide");
     assert!(!codes(&p).contains(&"stem_cell_collection"));
+}
+
+fn golden(name: &str) -> (Value, Guideline) {
+    let path = format!("{}/../../tests/golden/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let g = Guideline::from_json(&v["guideline"].to_string()).unwrap();
+    (v["patient"].clone(), g)
+}
+
+#[test]
+fn every_relapse_option_names_the_label_version_it_rests_on_in_the_guideline_jurisdiction() {
+    for (name, j) in [
+        ("relapse-dated-first-relapse-len-refractory-us", Jurisdiction::Us),
+        ("relapse-dated-first-relapse-len-refractory-eu", Jurisdiction::Eu),
+    ] {
+        let (p, g) = golden(name);
+        let plan = plan_with(&p, &g);
+        assert!(!plan.options.is_empty());
+        for o in &plan.options {
+            let l = o.label.as_ref().unwrap_or_else(|| panic!("{} has no label", o.regimen_id));
+            assert_eq!(l.jurisdiction, j);
+            assert!(!l.version.is_empty());
+            assert!(o.citations.iter().any(|c| c.key == l.citation));
+        }
+    }
+}
+
+#[test]
+fn after_cilta_cel_the_plan_never_says_bcma_naive_and_lymphodepletion_is_not_refractory() {
+    let (p, g) = golden("relapse-dated-after-cilta-cel-eu");
+    let plan = plan_with(&p, &g);
+    // The trial population may be quoted as evidence; the patient is never called BCMA-naive.
+    let elra = option(&plan, "elranatamab");
+    assert!(elra.rationale.iter().any(|r| r.starts_with("this patient is outside that BCMA-naive trial population")));
+    for o in &plan.options {
+        for r in &o.rationale {
+            assert!(
+                !r.to_lowercase().contains("bcma-naive")
+                    || r.contains("outside")
+                    || r.starts_with("evidence (trial population"),
+                "{r}"
+            );
+        }
+    }
+    assert!(codes(&plan).contains(&"bcma_retargeting"));
+    let th = plan.treatment_history.as_ref().unwrap();
+    assert_eq!(th.lines.len(), 3);
+    assert!(th.drugs.iter().all(|d| d.drug != "fludarabine" && d.drug != "cyclophosphamide"));
+    assert!(!plan.position.state.refractory.contains(&Drug::Fludarabine));
+    assert!(!plan.position.state.refractory.contains(&Drug::Cyclophosphamide));
+    assert!(th.derivation.iter().any(|s| s.starts_with("line 3 began on 2025-08-06")));
+}
+
+#[test]
+fn lines_never_decrease_as_the_dated_history_grows() {
+    let (p, g) = golden("relapse-dated-after-cilta-cel-eu");
+    let all = p["treatment_history"]["therapies"].as_array().unwrap().clone();
+    let mut last = 0;
+    for n in 1..=all.len() {
+        let mut q = p.clone();
+        q["treatment_history"]["therapies"] = Value::Array(all[..n].to_vec());
+        let plan = plan_with(&q, &g);
+        let lines = plan.treatment_history.as_ref().map_or(0, |t| t.lines.len());
+        assert!(lines >= last, "{n} exposures: {lines} lines after {last}");
+        last = lines;
+    }
+    assert_eq!(last, 3);
 }

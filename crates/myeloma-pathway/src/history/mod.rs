@@ -1,0 +1,514 @@
+//! The treatment history read as a clinician reads it: lines of therapy by the IMWG 2015 rule,
+//! exposure and refractoriness per drug and per class, triple-class and penta status, prior
+//! BCMA- or GPRC5D-directed therapy, each with the reason it was derived.
+//!
+//! Sources: lines — Rajkumar, Richardson, San Miguel, Blood 2015;126(7):921 (`imwg-lot-2015`);
+//! refractory = progression on therapy or within 60 days of the last dose — IMWG 2011 uniform
+//! reporting (`imwg-2011-reporting`); penta-refractory — MAMMOTH, Gandhi et al. Leukemia 2019
+//! (`mammoth-2019`). Calendar arithmetic is `jiff`.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::record::{Date, Drug, DrugClass, StatedKind, StopReason, TherapyRole, TreatmentHistory};
+
+/// How the history is read (the engine fills it from the guideline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Progression within this many days after the last dose (inclusive) is refractory.
+    pub refractory_window_days: u16,
+    /// A switch for toxicity starts a new line (IMWG 2015: yes).
+    pub toxicity_switch_is_new_line: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self { refractory_window_days: 60, toxicity_switch_is_new_line: true }
+    }
+}
+
+/// One line of therapy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Line {
+    /// 1-based.
+    pub number: u8,
+    /// Start date.
+    pub start: Date,
+    /// Drugs given in the line (names as recorded), in order of start.
+    pub drugs: Vec<String>,
+    /// Why a new line began here.
+    pub reason: String,
+}
+
+/// Exposure and refractoriness of one drug.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DrugStatus {
+    /// The drug as recorded.
+    pub drug: String,
+    /// Its class, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<DrugClass>,
+    /// Disease refractory to it.
+    pub refractory: bool,
+    /// Stopped for toxicity.
+    pub intolerant: bool,
+    /// How that was derived.
+    pub reason: String,
+}
+
+/// What the history says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Derived {
+    /// Lines of therapy, oldest first.
+    pub lines: Vec<Line>,
+    /// Per drug.
+    pub drugs: Vec<DrugStatus>,
+    /// Classes exposed to.
+    pub exposed_classes: BTreeSet<DrugClass>,
+    /// Classes the disease is refractory to.
+    pub refractory_classes: BTreeSet<DrugClass>,
+    /// PI, IMiD and anti-CD38 exposed.
+    pub triple_class_exposed: bool,
+    /// PI, IMiD and anti-CD38 refractory.
+    pub triple_class_refractory: bool,
+    /// Refractory to an anti-CD38, two PIs and two IMiDs (MAMMOTH).
+    pub penta_refractory: bool,
+    /// BCMA-directed therapies given (CAR-T, bispecific, conjugate).
+    pub prior_bcma: Vec<String>,
+    /// GPRC5D-directed therapies given.
+    pub prior_gprc5d: Vec<String>,
+    /// Days from the last anti-CD38 dose to `as_of`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_since_last_anti_cd38: Option<i64>,
+    /// A progression is recorded on or after the start of the last line.
+    pub progression_on_last_line: bool,
+    /// No anti-myeloma drug is being given and the last line has progressed: a line is to be chosen.
+    pub awaiting_next_line: bool,
+    /// The date the history is read at (absent when it has no dates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
+    /// The derivation, in sentences, for the plan.
+    pub derivation: Vec<String>,
+}
+
+impl Derived {
+    /// Prior lines (completed or running).
+    pub fn line_count(&self) -> u8 {
+        u8::try_from(self.lines.len()).unwrap_or(u8::MAX)
+    }
+    /// Library drugs exposed to.
+    pub fn exposed_drugs(&self) -> BTreeSet<Drug> {
+        self.drugs.iter().filter_map(|d| Drug::from_id(&d.drug)).collect()
+    }
+    /// Library drugs the disease is refractory to.
+    pub fn refractory_drugs(&self) -> BTreeSet<Drug> {
+        self.drugs.iter().filter(|d| d.refractory).filter_map(|d| Drug::from_id(&d.drug)).collect()
+    }
+    /// Library drugs stopped for toxicity.
+    pub fn intolerant_drugs(&self) -> BTreeSet<Drug> {
+        self.drugs.iter().filter(|d| d.intolerant).filter_map(|d| Drug::from_id(&d.drug)).collect()
+    }
+}
+
+fn jd(d: &Date) -> jiff::civil::Date {
+    // A record `Date` is always a valid Gregorian date of 1900–2200, which jiff accepts.
+    d.to_string().parse().unwrap_or_default()
+}
+
+fn days(a: &Date, b: &Date) -> i64 {
+    jd(a).until(jd(b)).map_or(0, |s| i64::from(s.get_days()))
+}
+
+fn class_of(name: &str, stated: Option<DrugClass>) -> Option<DrugClass> {
+    Drug::from_id(name).map(|d| d.class()).or(stated)
+}
+
+/// BCMA-directed classes.
+pub fn is_bcma(c: DrugClass) -> bool {
+    matches!(c, DrugClass::BcmaCarT | DrugClass::BispecificBcma | DrugClass::BcmaAntibodyDrugConjugate)
+}
+
+/// Derive lines, exposure and refractoriness from a dated history.
+pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
+    let mut exps: Vec<_> = th.therapies.iter().filter(|t| t.role == TherapyRole::AntiMyeloma).collect();
+    exps.sort_by(|a, b| a.start.cmp(&b.start).then(a.drug.cmp(&b.drug)));
+    let mut progressions: Vec<Date> = th.progressions.clone();
+    for t in &th.therapies {
+        if t.role == TherapyRole::AntiMyeloma && t.reason_stopped == Some(StopReason::Progression) {
+            if let Some(d) = t.stop.or(t.last_dose) {
+                progressions.push(d);
+            }
+        }
+    }
+    progressions.sort();
+    progressions.dedup();
+    let latest = th
+        .therapies
+        .iter()
+        .flat_map(|t| [Some(t.start), t.stop, t.last_dose])
+        .flatten()
+        .chain(progressions.iter().copied())
+        .chain(th.transplants.iter().map(|t| t.date))
+        .max();
+    let as_of = th.as_of.or(latest);
+    let mut derivation = Vec::new();
+
+    // Lines (IMWG 2015). A line's regimen is the set of drugs started on its first day plus
+    // planned continuations; a new line starts when (1) the regimen was discontinued (all its
+    // drugs stopped) and a different one starts, (2) a drug is added or switched unplanned, for
+    // any reason, or (3) a transplant other than the first or a planned tandem is given.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut line_drugs: Vec<(String, Option<Date>, Option<StopReason>)> = Vec::new();
+    let push_line = |lines: &mut Vec<Line>, start: Date, reason: String| {
+        let n = u8::try_from(lines.len() + 1).unwrap_or(u8::MAX);
+        lines.push(Line { number: n, start, drugs: Vec::new(), reason });
+    };
+    for t in &exps {
+        let stop = t.stop.or(t.last_dose);
+        let Some(cur) = lines.last() else {
+            push_line(&mut lines, t.start, format!("first anti-myeloma therapy ({})", t.drug));
+            line_drugs.push((t.drug.clone(), stop, t.reason_stopped));
+            if let Some(l) = lines.last_mut() {
+                l.drugs.push(t.drug.clone());
+            }
+            continue;
+        };
+        let same_day = t.start == cur.start;
+        let restart = line_drugs.iter().any(|(d, _, _)| d == &t.drug)
+            && !progressions.iter().any(|p| *p >= cur.start && *p <= t.start);
+        let new_line = if same_day || t.planned_continuation || restart {
+            None
+        } else {
+            let all_stopped = line_drugs.iter().all(|(_, s, _)| s.is_some_and(|s| s <= t.start));
+            let prog = progressions.iter().rev().find(|p| **p >= cur.start && **p <= t.start).copied();
+            let for_toxicity =
+                line_drugs.iter().any(|(_, s, r)| *r == Some(StopReason::Toxicity) && s.is_some_and(|s| s <= t.start));
+            if !rules.toxicity_switch_is_new_line && for_toxicity && prog.is_none() {
+                None
+            } else if let Some(p) = prog {
+                Some(format!("progression on {p}, then {} started", t.drug))
+            } else if all_stopped {
+                Some(format!("previous regimen discontinued, then a different regimen started ({})", t.drug))
+            } else {
+                Some(format!("unplanned addition of {} (IMWG 2015: a new line for any reason)", t.drug))
+            }
+        };
+        if let Some(reason) = new_line {
+            push_line(&mut lines, t.start, reason);
+            line_drugs.clear();
+        }
+        line_drugs.push((t.drug.clone(), stop, t.reason_stopped));
+        if let Some(l) = lines.last_mut() {
+            if !l.drugs.contains(&t.drug) {
+                l.drugs.push(t.drug.clone());
+            }
+        }
+    }
+    // Transplants after the first (planned tandems excepted) are new lines.
+    let mut tx: Vec<_> = th.transplants.iter().collect();
+    tx.sort_by_key(|t| t.date);
+    for (i, t) in tx.iter().enumerate() {
+        if i == 0 || t.planned_tandem {
+            continue;
+        }
+        let n = u8::try_from(lines.len() + 1).unwrap_or(u8::MAX);
+        lines.push(Line {
+            number: n,
+            start: t.date,
+            drugs: vec![if t.allogeneic { "allogeneic transplant" } else { "autologous transplant" }.to_string()],
+            reason: "a further transplant, not a planned tandem (IMWG 2015: each is a new line)".into(),
+        });
+    }
+    lines.sort_by_key(|l| l.start);
+    for (i, l) in lines.iter_mut().enumerate() {
+        l.number = u8::try_from(i + 1).unwrap_or(u8::MAX);
+        derivation.push(format!("line {} began on {}: {} [{}]", l.number, l.start, l.reason, l.drugs.join(", ")));
+    }
+
+    // Per drug: refractory if a progression falls between the start and the last dose plus the
+    // window (inclusive), or any time after the start while still being given.
+    let w = i64::from(rules.refractory_window_days);
+    let mut drugs: Vec<DrugStatus> = Vec::new();
+    let mut names: Vec<&str> = exps.iter().map(|t| t.drug.as_str()).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let mine: Vec<_> = exps.iter().filter(|t| t.drug == name).collect();
+        let class = mine.iter().find_map(|t| class_of(name, t.class));
+        let mut refractory = None;
+        for t in &mine {
+            let last = t.last_dose.or(t.stop);
+            for p in &progressions {
+                if *p < t.start {
+                    continue;
+                }
+                match last {
+                    None => {
+                        refractory = Some(format!("progression on {p} while on {name}"));
+                    }
+                    Some(l) => {
+                        let after = days(&l, p);
+                        if after <= 0 {
+                            refractory = Some(format!("progression on {p} on {name} (last dose {l})"));
+                        } else if after <= w {
+                            refractory = Some(format!(
+                                "progression on {p}, {after} days after the last {name} dose ({l}), within {w} days"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let intolerant = mine.iter().any(|t| t.reason_stopped == Some(StopReason::Toxicity));
+        let reason = match &refractory {
+            Some(r) => format!("refractory: {r}"),
+            None => {
+                "exposed, not refractory (no progression on it or within the window after its last dose)".to_string()
+            }
+        };
+        drugs.push(DrugStatus { drug: name.to_string(), class, refractory: refractory.is_some(), intolerant, reason });
+    }
+    // Stated facts.
+    let mut stated_classes_exposed = BTreeSet::new();
+    let mut stated_classes_refr = BTreeSet::new();
+    for s in &th.stated_facts {
+        match (&s.drug, s.class) {
+            (Some(name), _) => {
+                let refr = s.fact == StatedKind::Refractory;
+                if let Some(d) = drugs.iter_mut().find(|d| &d.drug == name) {
+                    if refr && !d.refractory {
+                        d.refractory = true;
+                        d.reason = format!("refractory: stated by {}", s.source);
+                    }
+                } else {
+                    drugs.push(DrugStatus {
+                        drug: name.clone(),
+                        class: class_of(name, None),
+                        refractory: refr,
+                        intolerant: false,
+                        reason: format!("{}: stated by {}", if refr { "refractory" } else { "exposed" }, s.source),
+                    });
+                }
+            }
+            (None, Some(c)) => {
+                stated_classes_exposed.insert(c);
+                if s.fact == StatedKind::Refractory {
+                    stated_classes_refr.insert(c);
+                }
+                derivation.push(format!(
+                    "{} {:?}-class: stated by {}",
+                    if s.fact == StatedKind::Refractory { "refractory to the" } else { "exposed to the" },
+                    c,
+                    s.source
+                ));
+            }
+            (None, None) => {}
+        }
+    }
+    drugs.sort_by(|a, b| a.drug.cmp(&b.drug));
+    for d in &drugs {
+        derivation.push(format!("{}: {}", d.drug, d.reason));
+    }
+    let mut exposed_classes: BTreeSet<DrugClass> = drugs.iter().filter_map(|d| d.class).collect();
+    exposed_classes.extend(stated_classes_exposed);
+    let mut refractory_classes: BTreeSet<DrugClass> =
+        drugs.iter().filter(|d| d.refractory).filter_map(|d| d.class).collect();
+    refractory_classes.extend(stated_classes_refr.iter().copied());
+    let triple = |s: &BTreeSet<DrugClass>| {
+        s.contains(&DrugClass::ProteasomeInhibitor)
+            && s.contains(&DrugClass::ImmunomodulatoryDrug)
+            && s.contains(&DrugClass::AntiCd38)
+    };
+    let refr_in = |c: DrugClass| drugs.iter().filter(|d| d.refractory && d.class == Some(c)).count();
+    let penta = refractory_classes.contains(&DrugClass::AntiCd38)
+        && refr_in(DrugClass::ProteasomeInhibitor) >= 2
+        && refr_in(DrugClass::ImmunomodulatoryDrug) >= 2;
+    let mut prior_bcma: Vec<String> =
+        drugs.iter().filter(|d| d.class.is_some_and(is_bcma)).map(|d| d.drug.clone()).collect();
+    for c in exposed_classes.iter().filter(|c| is_bcma(**c)) {
+        if !drugs.iter().any(|d| d.class == Some(*c)) {
+            prior_bcma.push(format!("{c:?} (stated)"));
+        }
+    }
+    let prior_gprc5d: Vec<String> =
+        drugs.iter().filter(|d| d.class == Some(DrugClass::BispecificGprc5d)).map(|d| d.drug.clone()).collect();
+    let days_since_last_anti_cd38 = exps
+        .iter()
+        .filter(|t| class_of(&t.drug, t.class) == Some(DrugClass::AntiCd38))
+        .filter_map(|t| t.last_dose.or(t.stop).or(as_of))
+        .max()
+        .and_then(|l| as_of.map(|a| days(&l, &a)));
+    let last_start = lines.last().map(|l| l.start);
+    let progression_on_last_line = last_start.is_some_and(|s| progressions.iter().any(|p| *p >= s));
+    let ongoing = exps.iter().any(|t| t.stop.is_none() && t.last_dose.is_none());
+    let awaiting_next_line = !lines.is_empty() && progression_on_last_line && !ongoing;
+    let triple_class_exposed = triple(&exposed_classes);
+    let triple_class_refractory = triple(&refractory_classes);
+    derivation.push(format!(
+        "{} prior line(s); triple-class exposed: {}; triple-class refractory: {}; penta-refractory: {}",
+        lines.len(),
+        yes(triple_class_exposed),
+        yes(triple_class_refractory),
+        yes(penta)
+    ));
+    if !prior_bcma.is_empty() {
+        derivation.push(format!("prior BCMA-directed therapy: {}", prior_bcma.join(", ")));
+    }
+    Derived {
+        lines,
+        drugs,
+        exposed_classes,
+        refractory_classes,
+        triple_class_exposed,
+        triple_class_refractory,
+        penta_refractory: penta,
+        prior_bcma,
+        prior_gprc5d,
+        days_since_last_anti_cd38,
+        progression_on_last_line,
+        awaiting_next_line,
+        as_of,
+        derivation,
+    }
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::record::{TherapyExposure, TransplantRecord};
+
+    fn d(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    fn exp(drug: &str, start: &str, stop: Option<&str>, why: Option<StopReason>) -> TherapyExposure {
+        TherapyExposure {
+            drug: drug.into(),
+            class: None,
+            start: d(start),
+            stop: stop.map(d),
+            last_dose: None,
+            reason_stopped: why,
+            toxicity_grade: None,
+            dose_level: None,
+            role: TherapyRole::AntiMyeloma,
+            planned_continuation: false,
+        }
+    }
+
+    fn len_with_progression_after(days_after: i64) -> Derived {
+        let stop = d("2024-01-01");
+        let p = jd(&stop).checked_add(jiff::Span::new().days(days_after)).unwrap();
+        let th = TreatmentHistory {
+            therapies: vec![exp("lenalidomide", "2023-01-01", Some("2024-01-01"), Some(StopReason::Completion))],
+            progressions: vec![d(&p.to_string())],
+            ..Default::default()
+        };
+        derive(&th, Rules::default())
+    }
+
+    #[test]
+    fn progression_59_and_60_days_after_the_last_dose_is_refractory_61_is_not() {
+        assert!(len_with_progression_after(59).drugs[0].refractory);
+        assert!(len_with_progression_after(60).drugs[0].refractory);
+        assert!(!len_with_progression_after(61).drugs[0].refractory);
+    }
+
+    #[test]
+    fn the_refractory_window_is_configurable() {
+        let th = TreatmentHistory {
+            therapies: vec![exp("lenalidomide", "2023-01-01", Some("2024-01-01"), Some(StopReason::Completion))],
+            progressions: vec![d("2024-03-15")],
+            ..Default::default()
+        };
+        assert!(!derive(&th, Rules::default()).drugs[0].refractory);
+        assert!(derive(&th, Rules { refractory_window_days: 90, ..Rules::default() }).drugs[0].refractory);
+    }
+
+    #[test]
+    fn induction_transplant_and_planned_maintenance_are_one_line() {
+        let mut m = exp("lenalidomide", "2023-06-01", None, None);
+        m.planned_continuation = true;
+        let th = TreatmentHistory {
+            therapies: vec![
+                exp("bortezomib", "2023-01-01", Some("2023-04-01"), Some(StopReason::Completion)),
+                exp("lenalidomide", "2023-01-01", Some("2023-04-01"), Some(StopReason::Completion)),
+                exp("dexamethasone", "2023-01-01", Some("2023-04-01"), Some(StopReason::Completion)),
+                m,
+            ],
+            transplants: vec![TransplantRecord { date: d("2023-05-01"), allogeneic: false, planned_tandem: false }],
+            ..Default::default()
+        };
+        assert_eq!(derive(&th, Rules::default()).line_count(), 1);
+    }
+
+    #[test]
+    fn a_switch_for_toxicity_is_a_new_line_under_imwg_2015_and_not_under_the_issue_wording() {
+        let th = TreatmentHistory {
+            therapies: vec![
+                exp("lenalidomide", "2023-01-01", Some("2023-03-01"), Some(StopReason::Toxicity)),
+                exp("dexamethasone", "2023-01-01", Some("2023-03-01"), Some(StopReason::Toxicity)),
+                exp("bortezomib", "2023-03-10", None, None),
+                exp("cyclophosphamide", "2023-03-10", None, None),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(derive(&th, Rules::default()).line_count(), 2);
+        assert_eq!(derive(&th, Rules { toxicity_switch_is_new_line: false, ..Rules::default() }).line_count(), 1);
+    }
+
+    #[test]
+    fn dropping_some_drugs_of_a_regimen_is_not_a_new_line() {
+        let th = TreatmentHistory {
+            therapies: vec![
+                exp("bortezomib", "2023-01-01", Some("2023-03-01"), Some(StopReason::Toxicity)),
+                exp("lenalidomide", "2023-01-01", None, None),
+                exp("dexamethasone", "2023-01-01", None, None),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(derive(&th, Rules::default()).line_count(), 1);
+    }
+
+    #[test]
+    fn lymphodepletion_is_neither_a_line_nor_refractory() {
+        let mut flu = exp("fludarabine", "2024-01-01", Some("2024-01-03"), None);
+        flu.role = TherapyRole::Lymphodepletion;
+        let mut cy = exp("cyclophosphamide", "2024-01-01", Some("2024-01-03"), None);
+        cy.role = TherapyRole::Lymphodepletion;
+        let th = TreatmentHistory {
+            therapies: vec![
+                exp("lenalidomide", "2023-01-01", Some("2023-12-01"), Some(StopReason::Progression)),
+                flu,
+                cy,
+                exp("ciltacabtagene_autoleucel", "2024-01-06", Some("2024-01-06"), None),
+            ],
+            progressions: vec![d("2024-02-01")],
+            ..Default::default()
+        };
+        let h = derive(&th, Rules::default());
+        assert_eq!(h.line_count(), 2);
+        assert!(h.drugs.iter().all(|x| x.drug != "fludarabine" && x.drug != "cyclophosphamide"));
+        assert_eq!(h.prior_bcma, vec!["ciltacabtagene_autoleucel".to_string()]);
+    }
+
+    #[test]
+    fn any_drug_can_be_recorded() {
+        let mut v = exp("venetoclax", "2024-01-01", None, None);
+        v.class = None;
+        let th = TreatmentHistory { therapies: vec![v], ..Default::default() };
+        let h = derive(&th, Rules::default());
+        assert_eq!(h.line_count(), 1);
+        assert_eq!(h.drugs[0].class, None);
+    }
+}
