@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::kb::regimen::Regimen;
 use crate::kb::{CitationId, Evidence, KnowledgeBase};
-use crate::record::{Drug, DrugClass};
+use crate::record::Drug;
 
 /// One supportive-care item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,7 +25,8 @@ fn item(kb: &KnowledgeBase, code: &'static str, text: &str, id: CitationId) -> S
     SupportiveCare { code, text: text.into(), evidence: kb.cite(id).evidence, citations: vec![id.key().into()] }
 }
 
-/// Supportive care for a regimen (the IMWG 2008 VTE rule is carried in the option notes).
+/// Supportive care for a regimen (the IMWG 2008 VTE rule for IMiDs is carried in the option notes,
+/// `imwg-vte-2008`).
 pub fn supportive_care(kb: &KnowledgeBase, r: &Regimen) -> Vec<SupportiveCare> {
     let drugs = r.drugs();
     let mut v = Vec::new();
@@ -51,15 +52,6 @@ pub fn supportive_care(kb: &KnowledgeBase, r: &Regimen) -> Vec<SupportiveCare> {
             "vzv_prophylaxis",
             "carfilzomib: consider antiviral prophylaxis to decrease the risk of herpes zoster reactivation",
             CitationId::KyprolisUspi,
-        ));
-    }
-    if drugs.iter().any(|d| d.class() == DrugClass::ImmunomodulatoryDrug) {
-        v.push(item(
-            kb,
-            "vte_prophylaxis",
-            "IMiD: aspirin for ≤1 individual/myeloma-related VTE risk factor; LMWH (≈ enoxaparin 40 mg daily) for ≥2, \
-             or with high-dose dexamethasone or doxorubicin; full-dose warfarin (INR 2–3) is an alternative to LMWH",
-            CitationId::ImwgVte2008,
         ));
     }
     v

@@ -105,9 +105,9 @@ pub(super) fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<S
                 )),
                 Some(_) => {}
                 None if age >= 75 => notes.push(format!(
-                    "age {age}: no age-based dexamethasone rule for {} is verified in the knowledge base (e.g. the MAIA/Darzalex \
-                     wording was NOT FOUND): check the protocol",
-                    r.name
+                    "age {age}: no age-based dexamethasone rule for {} is verified in the knowledge base{}: check the protocol",
+                    r.name,
+                    if r.id == RegimenId::Drd.key() { " (the MAIA/Darzalex wording was NOT FOUND)" } else { "" }
                 )),
                 None => {}
             }
