@@ -140,6 +140,23 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// a day-by-day treatment calendar with this patient's doses (docs/dosing.md)
+    Calendar {
+        #[command(flatten)]
+        input: Input,
+        /// cycle 1 day 1
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        start: Date,
+        /// regimen id (default: the plan's first option)
+        #[arg(long, value_name = "ID")]
+        regimen: Option<String>,
+        /// cycles to expand (needed for until-progression regimens; 1–200)
+        #[arg(long, value_name = "N")]
+        cycles: Option<u16>,
+        /// iCalendar (RFC 5545) output
+        #[arg(long, conflicts_with = "json")]
+        ics: bool,
+    },
     /// shell completions for mmpath
     Completions {
         /// bash | zsh | fish | elvish | powershell
@@ -245,6 +262,38 @@ fn assessment(what: Assessment, name: &str, input: &Input, fhir_out: bool) -> Re
     }
 }
 
+fn calendar(
+    input: &Input,
+    start: Date,
+    regimen: Option<String>,
+    cycles: Option<u16>,
+    ics: bool,
+) -> Result<String, (u8, String)> {
+    let g = guideline(&input.common)?;
+    let kb = knowledge_base(&input.common)?;
+    let text = record_json("calendar", input)?;
+    let patient = Patient::from_json(&text).map_err(bad)?;
+    let id = match regimen {
+        Some(id) => id,
+        None => {
+            let plan = myeloma_pathway::recommend_with(&kb, &patient, &g).map_err(bad)?;
+            plan.options
+                .first()
+                .map(|o| o.regimen_id.clone())
+                .ok_or_else(|| (2, "error: the plan offers no regimen: give --regimen ID".to_string()))?
+        }
+    };
+    let r = kb.regimen(&id).ok_or_else(|| (2, format!("error: regimen: unknown regimen `{id}`")))?;
+    let cal = myeloma_pathway::dosing::calendar::expand(&kb, &patient, &g, r, start, cycles).map_err(bad)?;
+    Ok(if ics {
+        cal.to_ics()
+    } else if input.common.json {
+        cal.to_json()
+    } else {
+        cal.to_text()
+    })
+}
+
 fn run(cli: Cli) -> Result<String, (u8, String)> {
     match cli.command {
         Command::Plan { input, fhir_out } => assessment(Assessment::Plan, "plan", &input, fhir_out),
@@ -290,6 +339,7 @@ fn run(cli: Cli) -> Result<String, (u8, String)> {
             serve::run(addr, g).map_err(|e| (1, format!("error: {e}")))?;
             Err((0, String::new()))
         }
+        Command::Calendar { input, start, regimen, cycles, ics } => calendar(&input, start, regimen, cycles, ics),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mmpath", &mut buf);

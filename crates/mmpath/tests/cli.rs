@@ -125,3 +125,27 @@ fn a_knowledge_base_file_is_used_and_a_broken_one_is_refused_naming_the_entry() 
     assert!(err.contains("rankings") && err.contains("vrd-typo"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn calendar_prints_text_json_and_ics_from_a_start_date() {
+    let f = example("fit-60-standard-risk.json");
+    let (code, out, _) = run(&["calendar", &f, "--start", "2026-12-07"], None);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("VRd (vrd) from 2026-12-07: 8 cycles"));
+    assert!(out.contains("2026-12-07  C1 D1  bortezomib"));
+    assert!(out.contains("mg/m² × "));
+    let (code, out, _) =
+        run(&["calendar", &f, "--start", "2026-12-07", "--regimen", "drd", "--cycles", "2", "--json"], None);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // DRd cycle 1: daratumumab 4 + lenalidomide 21 + dexamethasone 4 = 29 administrations; two cycles 58.
+    assert_eq!(v["administrations"].as_array().unwrap().len(), 58);
+    let (code, out, _) = run(&["calendar", &f, "--start", "2026-12-07", "--ics"], None);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("BEGIN:VCALENDAR\r\n"));
+    // Until progression without --cycles: refused (2), a bad date: usage error (64).
+    let (code, _, err) = run(&["calendar", &f, "--start", "2026-12-07", "--regimen", "rd"], None);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, _) = run(&["calendar", &f, "--start", "2026-13-07"], None);
+    assert_eq!(code, 64);
+}

@@ -289,10 +289,21 @@ pub(super) fn make_option(
 ) -> RankedOption {
     let course = option_course(cx, r);
     let (notes, mut schedule) = option_notes(cx, r);
-    if let Some(c) = course.filter(|c| !c.components.is_empty()) {
-        // The setting's own schedule replaces the regimen's (the renal and neuropathy notes stay).
-        schedule = c.components.iter().map(|k| k.summary()).collect();
-    }
+    // Doses follow the schedule shown: the setting's own components where it has them.
+    let dosed: std::borrow::Cow<'_, Regimen> = match course.filter(|c| !c.components.is_empty()) {
+        Some(c) => {
+            // The setting's own schedule replaces the regimen's (the renal and neuropathy notes stay).
+            schedule = c.components.iter().map(|k| k.summary()).collect();
+            let mut r2 = r.clone();
+            r2.components = c.components.clone();
+            r2.cycle_length_days = c.cycle_length_days;
+            r2.duration = c.duration;
+            std::borrow::Cow::Owned(r2)
+        }
+        None => std::borrow::Cow::Borrowed(r),
+    };
+    let (doses, dose_missing) = crate::dosing::component_doses(cx.kb, cx.p, cx.g, &dosed);
+    cx.missing.extend(dose_missing);
     let step_up = r.step_up.iter().find(|s| s.jurisdiction == cx.g.jurisdiction).cloned();
     if !r.step_up.is_empty() && step_up.is_none() {
         warn(
@@ -320,6 +331,8 @@ pub(super) fn make_option(
         schedule_evidence: r.weakest_evidence(),
         label: None,
         citations: citations_for(cx.kb, r),
+        doses,
+        supportive_care: crate::dosing::supportive::supportive_care(cx.kb, r),
     }
 }
 

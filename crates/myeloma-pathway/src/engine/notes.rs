@@ -7,23 +7,19 @@ pub(super) fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<S
     let drugs = r.drugs();
     let mut notes: Vec<String> = r.notes.clone();
     let mut schedule: Vec<String> = r.components.iter().map(|c| c.summary()).collect();
-    if drugs.contains(&Drug::Lenalidomide) {
+    if let Some(len_dose) = r.components.iter().find(|c| c.drug == Drug::Lenalidomide).map(|c| c.dose.amount) {
+        let label = match cx.g.jurisdiction {
+            Jurisdiction::Us => CitationId::LenRenalUs.key(),
+            Jurisdiction::Eu => CitationId::LenRenalEu.key(),
+        };
         match fitness::creatinine_clearance(cx.kb, cx.p, cx.g) {
-            Ok(c) => {
-                if cx.p.organ_function.on_dialysis.is_none() && crate::dosing::dialysis_status_decides(c.ml_min) {
-                    cx.missing.push(MissingInput::new(
-                        "organ_function.on_dialysis",
-                        "dialysis status (is the patient on haemodialysis?)",
-                        "lenalidomide starting dose (CrCl < 30 mL/min: the dose differs on dialysis)",
-                    ));
-                }
-                if let Some(adj) =
-                    crate::dosing::lenalidomide_renal_dose(c.ml_min, cx.p.organ_function.on_dialysis, cx.g.jurisdiction)
-                {
-                    let label = match cx.g.jurisdiction {
-                        Jurisdiction::Us => CitationId::LenRenalUs.key(),
-                        Jurisdiction::Eu => CitationId::LenRenalEu.key(),
-                    };
+            Ok(c) => match crate::dosing::lenalidomide_renal_for_dose(
+                len_dose,
+                c.ml_min,
+                cx.p.organ_function.on_dialysis,
+                cx.g.jurisdiction,
+            ) {
+                crate::dosing::LenalidomideRenal::Adjusted { text: adj, .. } => {
                     notes.push(format!(
                         "lenalidomide starting dose for CrCl {} mL/min ({}): {adj} [{label}]",
                         c.ml_min, c.method
@@ -43,7 +39,44 @@ pub(super) fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<S
                         &[label],
                     );
                 }
-            }
+                crate::dosing::LenalidomideRenal::TableNotFound => {
+                    notes.push(format!(
+                        "lenalidomide {len_dose} mg with CrCl {} mL/min ({}): consult the label's maintenance renal \
+                         table (its values were NOT FOUND in the project's sources; the 25 mg table does not apply) [{label}]",
+                        c.ml_min, c.method
+                    ));
+                    warn(
+                        cx,
+                        "lenalidomide_renal_table_missing",
+                        format!(
+                            "creatinine clearance {} mL/min: the renal dose for lenalidomide {len_dose} mg is in the label's \
+                             maintenance table, which the knowledge base does not hold: consult the label",
+                            c.ml_min
+                        ),
+                        &[label],
+                    );
+                }
+                crate::dosing::LenalidomideRenal::DialysisUnknown => {
+                    // Unknown is not "not on dialysis": both label doses are shown.
+                    cx.missing.push(MissingInput::new(
+                        "organ_function.on_dialysis",
+                        "dialysis status (is the patient on haemodialysis?)",
+                        "lenalidomide starting dose (CrCl < 30 mL/min: the dose differs on dialysis)",
+                    ));
+                    if let Some(both) = crate::dosing::lenalidomide_renal_dose(c.ml_min, None, cx.g.jurisdiction) {
+                        notes.push(format!(
+                            "lenalidomide starting dose for CrCl {} mL/min ({}): {both} [{label}]",
+                            c.ml_min, c.method
+                        ));
+                        for s in &mut schedule {
+                            if s.starts_with("lenalidomide") {
+                                s.push_str(&format!(" → renal dose: {both}"));
+                            }
+                        }
+                    }
+                }
+                crate::dosing::LenalidomideRenal::NoChange => {}
+            },
             Err(m) => {
                 cx.missing.extend(m.into_iter().map(|mut x| {
                     x.needed_for = "lenalidomide starting dose (renal function)".into();
@@ -73,8 +106,22 @@ pub(super) fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<S
     }
     if drugs.contains(&Drug::Dexamethasone) {
         if let Some(age) = cx.p.age_years {
-            if age > 75 {
-                notes.push("older than 75: the regimens' protocols reduce dexamethasone (e.g. 20 mg weekly; see each schedule line)".into());
+            let rule = r.components.iter().find_map(|c| c.age_reduction.as_ref());
+            match rule {
+                Some(a) if a.applies_to(age) => notes.push(format!(
+                    "age {age} ({} years): dexamethasone {} mg — {} [{}]",
+                    a.cutoff_label(),
+                    a.amount,
+                    a.wording,
+                    a.citations.join(", ")
+                )),
+                Some(_) => {}
+                None if age >= 75 => notes.push(format!(
+                    "age {age}: no age-based dexamethasone rule for {} is verified in the knowledge base{}: check the protocol",
+                    r.name,
+                    if r.id == RegimenId::Drd.key() { " (the MAIA/Darzalex wording was NOT FOUND)" } else { "" }
+                )),
+                None => {}
             }
         }
     }

@@ -119,6 +119,17 @@ pub enum WeightBasis {
     Adjusted,
 }
 
+/// Body-surface-area formula (a caller choice, recorded with every BSA-based dose; docs/dosing.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BsaMethod {
+    /// Mosteller 1987: √(height cm × weight kg / 3600).
+    #[default]
+    Mosteller,
+    /// Du Bois & Du Bois 1916: 0.007184 × height(cm)^0.725 × weight(kg)^0.425.
+    DuBois,
+}
+
 /// Organ-function gates for autologous transplant. The reference tags these \[M\] ("check the
 /// protocol in use", §5.1): they are the centre's choice, defaulting to the values it lists.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
@@ -162,6 +173,8 @@ pub struct Guideline {
     pub(crate) jurisdiction: Jurisdiction,
     /// Weight used in Cockcroft-Gault.
     pub(crate) crcl_weight: WeightBasis,
+    /// Body-surface-area formula for mg/m² doses.
+    pub(crate) bsa_method: BsaMethod,
     /// Creatinine clearance (mL/min) below which melphalan is reduced to 140 mg/m². No source
     /// fixes it (30, 50 and 60 are all in use: docs/evidence-checks.md #17); `None` lists both
     /// doses and leaves the choice to the clinician.
@@ -190,6 +203,7 @@ impl Default for Guideline {
             organ_gates: OrganGates::default(),
             jurisdiction: Jurisdiction::Us,
             crcl_weight: WeightBasis::Actual,
+            bsa_method: BsaMethod::Mosteller,
             melphalan_140_below_crcl_ml_min: None,
             induction_cycles_before_assessment: 4,
             response_criteria_version: ResponseCriteriaVersion::Imwg2016,
@@ -291,6 +305,15 @@ impl Guideline {
     /// With another Cockcroft-Gault weight.
     pub fn with_crcl_weight(mut self, v: WeightBasis) -> Self {
         self.crcl_weight = v;
+        self
+    }
+    /// Body-surface-area formula for mg/m² doses.
+    pub fn bsa_method(&self) -> BsaMethod {
+        self.bsa_method
+    }
+    /// With another body-surface-area formula.
+    pub fn with_bsa_method(mut self, v: BsaMethod) -> Self {
+        self.bsa_method = v;
         self
     }
     /// With another transplant age limit.

@@ -114,6 +114,59 @@ pub struct Component {
     /// Dose notes (age reductions and the like), each with its source in the text.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// An age-based starting-dose reduction as the regimen's own source writes it (the comparator
+    /// differs by regimen: `>75` for Rd, `≥75` for CANDOR/APOLLO; notes/dosing.md item 7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_reduction: Option<AgeReduction>,
+}
+
+/// How an age cut-off is compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeComparator {
+    /// Age > years.
+    OlderThan,
+    /// Age ≥ years.
+    AtLeast,
+}
+
+/// An age-based dose reduction written in a regimen's source.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgeReduction {
+    /// Comparator of the cut-off.
+    pub comparator: AgeComparator,
+    /// The cut-off, years.
+    pub years: u16,
+    /// The reduced dose, in the component's unit.
+    pub amount: f64,
+    /// First week (from the start of the regimen) it applies, where the source says so
+    /// (CANDOR: from week 2); absent = from the first dose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_week: Option<u16>,
+    /// The source's wording, e.g. `may be reduced`.
+    pub wording: String,
+    /// How checked.
+    pub evidence: Evidence,
+    /// Citation keys.
+    pub citations: Vec<String>,
+}
+
+impl AgeReduction {
+    /// Whether a patient of `age` years is in the reduced group.
+    pub fn applies_to(&self, age: u16) -> bool {
+        match self.comparator {
+            AgeComparator::OlderThan => age > self.years,
+            AgeComparator::AtLeast => age >= self.years,
+        }
+    }
+    /// `> 75` / `≥ 75`.
+    pub fn cutoff_label(&self) -> String {
+        match self.comparator {
+            AgeComparator::OlderThan => format!("> {}", self.years),
+            AgeComparator::AtLeast => format!("≥ {}", self.years),
+        }
+    }
 }
 
 impl Component {
@@ -416,6 +469,9 @@ impl Regimen {
         let mut v: Vec<String> = self.evidence.iter().map(|e| e.citation.clone()).collect();
         for c in &self.components {
             v.extend(c.citations.iter().cloned());
+            if let Some(a) = &c.age_reduction {
+                v.extend(a.citations.iter().cloned());
+            }
         }
         for s in &self.step_up {
             v.extend(s.citations.iter().cloned());

@@ -52,6 +52,15 @@ pub fn plan_text(p: &Plan) -> String {
             let _ =
                 writeln!(s, "       step-up ({}): {}; {}", su.jurisdiction.label(), steps.join(" → "), su.monitoring);
         }
+        for d in &o.doses {
+            let _ = writeln!(s, "       dose: {} {}: {}", d.drug.name(), d.cycles, d.arithmetic);
+            for a in &d.adjustments {
+                let _ = writeln!(s, "         adjust: {} [{}]", a.rule, a.citations.join(", "));
+            }
+        }
+        for c in &o.supportive_care {
+            let _ = writeln!(s, "       supportive: {} [{}]", c.text, c.citations.join(", "));
+        }
         for w in &o.rationale {
             let _ = writeln!(s, "       why: {w}");
         }

@@ -10,6 +10,8 @@ use crate::assess::missing::MissingInput;
 use crate::assess::response::ResponseAssessment;
 use crate::assess::risk::RiskAssessment;
 use crate::assess::staging::StagingSummary;
+use crate::dosing::supportive::SupportiveCare;
+use crate::dosing::ComponentDose;
 use crate::guideline::Guideline;
 use crate::kb::regimen::{StepUp, TrialEvidence};
 use crate::kb::{Citation, Evidence};
@@ -56,6 +58,12 @@ pub struct RankedOption {
     pub label: Option<crate::kb::regimen::LabelIndication>,
     /// Citations.
     pub citations: Vec<Citation>,
+    /// Each component's dose for this patient: the arithmetic, the rounding policy, label
+    /// adjustments (label, jurisdiction, version) and what is missing to compute it.
+    pub doses: Vec<ComponentDose>,
+    /// Supportive care the option needs, where a cited source gives the rule.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub supportive_care: Vec<SupportiveCare>,
 }
 
 /// An option considered and not offered, with why not.
