@@ -16,6 +16,7 @@ from . import _native
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._model import Plan
+    from ._native import KnowledgeBase
 
 __all__ = ["regimen", "regimen_timeline_svg", "plan_timeline_svg", "plan_html"]
 
@@ -40,9 +41,9 @@ def _e(s: Any) -> str:
     return html.escape(str(s), quote=True)
 
 
-def regimen(regimen_id: str) -> Optional[Dict[str, Any]]:
-    """A regimen of the embedded knowledge base as a dict (``None`` if unknown)."""
-    text = _native.regimen(regimen_id)
+def regimen(regimen_id: str, *, kb: Optional["KnowledgeBase"] = None) -> Optional[Dict[str, Any]]:
+    """A regimen of the knowledge base (default: the embedded one) as a dict (``None`` if unknown)."""
+    text = _native.regimen(regimen_id) if kb is None else kb.regimen_json(regimen_id)
     if text is None:
         return None
     result: Dict[str, Any] = json.loads(text)

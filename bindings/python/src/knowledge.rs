@@ -1,0 +1,108 @@
+//! `myeloma_pathway.KnowledgeBase`: a knowledge base as a value (the embedded one, or a
+//! centre's own loaded from JSON text or a file), passed as `kb=` to every assessment.
+//!
+//! Loading goes through the core's `KnowledgeBase::from_json` (strict parse, every reference
+//! checked): a broken file raises the core's error naming the entry, never an empty base.
+
+use std::sync::Arc;
+
+use myeloma_pathway::{api, KnowledgeBase};
+use pyo3::exceptions::PyOSError;
+use pyo3::prelude::*;
+
+use crate::guarded;
+
+/// The embedded knowledge base, or one the caller loaded.
+#[derive(Clone)]
+pub(crate) enum Kb {
+    Embedded,
+    Loaded(Arc<KnowledgeBase>),
+}
+
+impl Kb {
+    pub(crate) fn get(&self) -> &KnowledgeBase {
+        match self {
+            Kb::Embedded => KnowledgeBase::embedded(),
+            Kb::Loaded(kb) => kb,
+        }
+    }
+}
+
+/// The `kb=` argument of a native function: `None` is the embedded knowledge base.
+pub(crate) fn kb_of(kb: Option<&Bound<'_, PyKnowledgeBase>>) -> Kb {
+    kb.map_or(Kb::Embedded, |k| k.get().0.clone())
+}
+
+/// A knowledge base: citations, regimens and rankings (see `docs/python.md`).
+#[pyclass(frozen, name = "KnowledgeBase", module = "myeloma_pathway._native")]
+pub struct PyKnowledgeBase(pub(crate) Kb);
+
+#[pymethods]
+impl PyKnowledgeBase {
+    /// The knowledge base compiled into the library (what every function uses without `kb=`).
+    #[staticmethod]
+    fn embedded() -> Self {
+        PyKnowledgeBase(Kb::Embedded)
+    }
+
+    /// Load a knowledge base from JSON text; raises the core's error naming the entry.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        let kb = guarded(py, || KnowledgeBase::from_json(text))?;
+        Ok(PyKnowledgeBase(Kb::Loaded(Arc::new(kb))))
+    }
+
+    /// Load a knowledge base from a UTF-8 JSON file; `OSError` when the file cannot be read.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| PyOSError::new_err(format!("{}: cannot read the knowledge base: {e}", path.display())))?;
+        Self::from_json(py, &text)
+    }
+
+    /// The knowledge base's version.
+    #[getter]
+    fn version(&self) -> String {
+        self.0.get().version().to_string()
+    }
+
+    /// SHA-256 of the knowledge base's JSON text (hex), as every result's basis names it.
+    #[getter]
+    fn sha256(&self) -> String {
+        self.0.get().sha256().to_string()
+    }
+
+    /// `{"library_version", "version", "sha256"}` as JSON.
+    fn identity_json(&self) -> String {
+        api::kb_identity_json_of(self.0.get())
+    }
+
+    /// A regimen as JSON (cycle length, components, days, duration), or `None`.
+    fn regimen_json(&self, id: &str) -> Option<String> {
+        self.0.get().regimen(id).and_then(|r| serde_json::to_string(r).ok())
+    }
+
+    /// Every regimen id, in the knowledge base's order.
+    fn regimen_ids(&self) -> Vec<String> {
+        self.0.get().regimens().iter().map(|r| r.id.clone()).collect()
+    }
+
+    /// Every citation key, sorted.
+    fn citation_keys(&self) -> Vec<String> {
+        self.0.get().citations().map(|c| c.key.clone()).collect()
+    }
+
+    /// A citation as JSON (source, version, section, evidence), or `None`.
+    fn citation_json(&self, key: &str) -> Option<String> {
+        self.0.get().citation(key).and_then(|c| serde_json::to_string(c).ok())
+    }
+
+    fn __repr__(&self) -> String {
+        let kb = self.0.get();
+        let which = match self.0 {
+            Kb::Embedded => "embedded",
+            Kb::Loaded(_) => "loaded",
+        };
+        format!("KnowledgeBase({which}, version={:?}, sha256={:?})", kb.version(), kb.sha256())
+    }
+}
