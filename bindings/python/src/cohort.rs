@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 
 use myeloma_pathway::cytogenetics::Abnormality;
-use myeloma_pathway::risk::{self, RiskDefinition};
 use myeloma_pathway::labs::{self, Analyte};
+use myeloma_pathway::risk::{self, RiskDefinition};
 use myeloma_pathway::{diagnosis, staging};
 use myeloma_pathway::{fitness, recommend_with, Error, Guideline, KnowledgeBase, Patient};
 use pyo3::prelude::*;
@@ -555,7 +555,8 @@ fn remove_path(rec: &mut Value, path: &str) -> bool {
                 if last {
                     // The whole element is refused: keep only its abnormality, as not tested.
                     let Value::Object(o) = item else { return false };
-                    let kept: Map<String, Value> = o.iter().filter(|(k, _)| *k == "abnormality").map(|(k, v)| (k.clone(), v.clone())).collect();
+                    let kept: Map<String, Value> =
+                        o.iter().filter(|(k, _)| *k == "abnormality").map(|(k, v)| (k.clone(), v.clone())).collect();
                     if kept.len() == o.len() {
                         return false;
                     }

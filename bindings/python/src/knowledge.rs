@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use myeloma_pathway::kb::regimen::Duration;
 use myeloma_pathway::{api, KnowledgeBase};
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
@@ -85,6 +86,33 @@ impl PyKnowledgeBase {
     /// Every regimen id, in the knowledge base's order.
     fn regimen_ids(&self) -> Vec<String> {
         self.0.get().regimens().iter().map(|r| r.id.clone()).collect()
+    }
+
+    /// The number of cycles of a regimen's whole course: the fixed count, or for a fixed time
+    /// the calendar months in cycles (24 months of 28-day cycles = 26); `None` for a course that
+    /// runs until progression; `1` for a single administration. Raises for an unknown id.
+    fn course_cycles(&self, py: Python<'_>, regimen_id: &str) -> PyResult<Option<u32>> {
+        let kb = self.0.clone();
+        guarded(py, || {
+            let r = kb.get().regimen(regimen_id).ok_or_else(|| myeloma_pathway::Error::UnknownIdentifier {
+                field: "regimen_id".into(),
+                kind: "regimen".into(),
+                id: regimen_id.to_string(),
+            })?;
+            Ok(match r.duration {
+                Duration::Cycles { count } => Some(u32::from(count)),
+                // The engine's calendar (engine/maintenance.rs, `fixed_duration_reached`): months of
+                // 365.25/12 days, whole cycles. It belongs on `Regimen` in the core; until then
+                // tests/test_timeline.py pins this to the engine's warning.
+                Duration::Months { count } => {
+                    Some(u32::from(count) * 36525 / 1200 / u32::from(r.cycle_length_days.max(1)))
+                }
+                Duration::Single => Some(1),
+                Duration::UntilProgression => None,
+                #[allow(unreachable_patterns)]
+                _ => None,
+            })
+        })
     }
 
     /// Every citation key, sorted.

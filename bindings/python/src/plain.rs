@@ -53,7 +53,7 @@ pub fn message(m: &str) -> String {
     }
     out.push_str(rest);
     if out.starts_with("unknown variant `") || out.contains(": unknown variant `") {
-        out.push_str(" (identifiers are lower case and case-sensitive; units are not)");
+        out.push_str(" (identifiers are lower case and case-sensitive, units are not)");
     }
     out
 }
@@ -76,8 +76,14 @@ mod tests {
             message("invalid type: floating point `60.5`, expected u8"),
             "invalid type: floating point `60.5`, expected a whole number from 0 to 255"
         );
-        assert_eq!(message("invalid type: string \"x\", expected f64"), "invalid type: string \"x\", expected a number");
-        assert_eq!(message("invalid type: integer `1`, expected struct FrailtyInputs"), "invalid type: integer `1`, expected an object");
+        assert_eq!(
+            message("invalid type: string \"x\", expected f64"),
+            "invalid type: string \"x\", expected a number"
+        );
+        assert_eq!(
+            message("invalid type: integer `1`, expected struct FrailtyInputs"),
+            "invalid type: integer `1`, expected an object"
+        );
         assert_eq!(message("expected a list, found a number"), "expected a list, found a number");
         assert_eq!(message("expected u16 at line 1"), "expected a whole number from 0 to 65535 at line 1");
     }

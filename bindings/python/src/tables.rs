@@ -88,7 +88,11 @@ pub fn enum_tables() -> Vec<Table> {
             closed!(Del17pCutoff { Above20, AtLeast20 }),
         ),
         ("RiskLevel", "Cytogenetic risk.", closed!(RiskLevel { Standard, Undetermined, High })),
-        ("CriterionState", "State of one risk criterion.", closed!(CriterionState { Met, NotMet, Unknown, NotAssessable })),
+        (
+            "CriterionState",
+            "State of one risk criterion.",
+            closed!(CriterionState { Met, NotMet, Unknown, NotAssessable }),
+        ),
         ("Eligibility", "Transplant eligibility.", closed!(Eligibility { Eligible, Ineligible, Undetermined })),
         (
             "FrailtyCategory",
@@ -129,11 +133,21 @@ pub fn enum_tables() -> Vec<Table> {
         ("IssStage", "ISS stage.", closed!(IssStage { I, II, III })),
         ("RIssStage", "R-ISS stage.", closed!(RIssStage { I, II, III })),
         ("R2IssStage", "R2-ISS group.", closed!(R2IssStage { I, II, III, IV })),
-        ("Evidence", "How a fact was checked, as tagged in the clinical reference.", closed!(Evidence { V1, V2, M, C })),
+        (
+            "Evidence",
+            "How a fact was checked, as tagged in the clinical reference.",
+            closed!(Evidence { V1, V2, M, C }),
+        ),
         (
             "DiagnosisClass",
             "IMWG 2014 diagnostic class.",
-            closed!(DiagnosisClass { MultipleMyeloma, SolitaryPlasmacytoma, SmoulderingMyeloma, Mgus, NotClassifiable }),
+            closed!(DiagnosisClass {
+                MultipleMyeloma,
+                SolitaryPlasmacytoma,
+                SmoulderingMyeloma,
+                Mgus,
+                NotClassifiable
+            }),
         ),
     ]
 }

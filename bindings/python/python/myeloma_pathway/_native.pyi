@@ -1,7 +1,7 @@
 """Type stubs of the native module (hand-written; checked by mypy.stubtest)."""
 
 import os
-from typing import Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union, final
 
 __all__ = [
     "run",
@@ -27,6 +27,7 @@ __all__ = [
 
 LIBRARY_VERSION: str
 
+@final
 class KnowledgeBase:
     """A knowledge base: citations, regimens and rankings (see `docs/python.md`)."""
 
@@ -43,6 +44,7 @@ class KnowledgeBase:
     def identity_json(self) -> str: ...
     def regimen_json(self, id: str) -> Optional[str]: ...
     def regimen_ids(self) -> List[str]: ...
+    def course_cycles(self, regimen_id: str) -> Optional[int]: ...
     def citation_keys(self) -> List[str]: ...
     def citation_json(self, key: str) -> Optional[str]: ...
 
