@@ -9,9 +9,10 @@
 use std::collections::BTreeMap;
 
 use myeloma_pathway::cytogenetics::Abnormality;
+use myeloma_pathway::labs::{self, Analyte};
 use myeloma_pathway::risk::{self, RiskDefinition};
 use myeloma_pathway::{diagnosis, staging};
-use myeloma_pathway::{fitness, recommend, Error, Guideline, KnowledgeBase, Patient};
+use myeloma_pathway::{fitness, recommend_with, Error, Guideline, KnowledgeBase, Patient};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use serde_json::{Map, Number, Value};
@@ -81,8 +82,27 @@ fn col(name: &str, kind: Kind, path: &str) -> Column {
     Column { name: name.to_string(), kind, path: path.to_string() }
 }
 
-/// A lab's columns: stem, record path, and (suffix, unit) per accepted unit.
-type LabColumns = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+/// A lab's columns: stem, record path, and the units the core accepts.
+type LabColumns = (&'static str, &'static str, Vec<&'static str>);
+
+/// The units an analyte of the core accepts, in the core's order.
+fn units<A: Analyte>() -> Vec<&'static str> {
+    A::UNITS.iter().map(|(u, _)| *u).collect()
+}
+
+/// A unit as a column-name suffix: `mg/dL` → `mg_dl`, `µmol/L` → `umol_l`, `%` → `pct`.
+pub fn unit_suffix(unit: &str) -> String {
+    if unit == "%" {
+        return "pct".into();
+    }
+    unit.chars()
+        .map(|c| match c {
+            '/' => '_',
+            'µ' | 'μ' => 'u',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
 
 /// Every accepted column, in a fixed order.
 pub fn columns() -> Vec<Column> {
@@ -113,26 +133,27 @@ pub fn columns() -> Vec<Column> {
         col("involved_light_chain", Text, "diagnosis.involved_light_chain"),
         col("solitary_lesion_only", Bool, "diagnosis.solitary_lesion_only"),
     ];
-    // (column stem, record path, [(suffix, unit as the core spells it)])
+    // (column stem, record path, the units the core's analyte accepts): one column per unit,
+    // named from the unit (`mg/dL` → `_mg_dl`), so a unit the core adds or drops moves here too.
     let labs: [LabColumns; 14] = [
-        ("creatinine", "labs.creatinine", &[("mg_dl", "mg/dL"), ("umol_l", "µmol/L")]),
-        ("albumin", "labs.albumin", &[("g_dl", "g/dL"), ("g_l", "g/L")]),
-        ("beta2_microglobulin", "labs.beta2_microglobulin", &[("mg_l", "mg/L")]),
-        ("ldh", "labs.ldh", &[("u_l", "U/L")]),
-        ("ldh_uln", "labs.ldh_upper_limit_of_normal", &[("u_l", "U/L")]),
-        ("calcium", "labs.calcium", &[("mg_dl", "mg/dL"), ("mmol_l", "mmol/L")]),
-        ("calcium_uln", "labs.calcium_upper_limit_of_normal", &[("mg_dl", "mg/dL"), ("mmol_l", "mmol/L")]),
-        ("hemoglobin", "labs.hemoglobin", &[("g_dl", "g/dL"), ("g_l", "g/L")]),
-        ("hemoglobin_lln", "labs.hemoglobin_lower_limit_of_normal", &[("g_dl", "g/dL"), ("g_l", "g/L")]),
-        ("serum_m_protein", "labs.serum_m_protein", &[("g_dl", "g/dL"), ("g_l", "g/L")]),
-        ("urine_m_protein", "labs.urine_m_protein", &[("mg_24h", "mg/24h")]),
-        ("serum_flc_kappa", "labs.serum_flc_kappa", &[("mg_l", "mg/L"), ("mg_dl", "mg/dL")]),
-        ("serum_flc_lambda", "labs.serum_flc_lambda", &[("mg_l", "mg/L"), ("mg_dl", "mg/dL")]),
-        ("bone_marrow_plasma_cells", "labs.bone_marrow_plasma_cells", &[("pct", "%")]),
+        ("creatinine", "labs.creatinine", units::<labs::Creatinine>()),
+        ("albumin", "labs.albumin", units::<labs::Albumin>()),
+        ("beta2_microglobulin", "labs.beta2_microglobulin", units::<labs::Beta2Microglobulin>()),
+        ("ldh", "labs.ldh", units::<labs::Ldh>()),
+        ("ldh_uln", "labs.ldh_upper_limit_of_normal", units::<labs::Ldh>()),
+        ("calcium", "labs.calcium", units::<labs::Calcium>()),
+        ("calcium_uln", "labs.calcium_upper_limit_of_normal", units::<labs::Calcium>()),
+        ("hemoglobin", "labs.hemoglobin", units::<labs::Hemoglobin>()),
+        ("hemoglobin_lln", "labs.hemoglobin_lower_limit_of_normal", units::<labs::Hemoglobin>()),
+        ("serum_m_protein", "labs.serum_m_protein", units::<labs::SerumMProtein>()),
+        ("urine_m_protein", "labs.urine_m_protein", units::<labs::UrineMProtein>()),
+        ("serum_flc_kappa", "labs.serum_flc_kappa", units::<labs::FreeLightChain>()),
+        ("serum_flc_lambda", "labs.serum_flc_lambda", units::<labs::FreeLightChain>()),
+        ("bone_marrow_plasma_cells", "labs.bone_marrow_plasma_cells", units::<labs::BoneMarrowPlasmaCells>()),
     ];
     for (stem, path, units) in labs {
-        for (suffix, unit) in units {
-            v.push(col(&format!("{stem}_{suffix}"), Quantity(unit), path));
+        for unit in units {
+            v.push(col(&format!("{stem}_{}", unit_suffix(unit)), Quantity(unit), path));
         }
     }
     for a in Abnormality::ALL {
@@ -407,6 +428,7 @@ pub struct Output {
     cols_f64: Vec<(&'static str, Vec<Option<f64>>)>,
     cols_list: Vec<(&'static str, Vec<Option<Vec<String>>>)>,
     risk: Vec<(String, Vec<Option<String>>)>,
+    error_fields: Vec<Option<Vec<String>>>,
 }
 
 impl Output {
@@ -428,6 +450,7 @@ impl Output {
         for (k, v) in self.cols_list {
             d.set_item(k, v)?;
         }
+        d.set_item("error_fields", self.error_fields)?;
         Ok(d)
     }
 }
@@ -456,32 +479,116 @@ struct RowOut {
     f: [Option<f64>; 4],
     l: [Option<Vec<String>>; 2],
     r: [Option<String>; 4],
+    /// The fields of every error of the row (`None` for a row without error).
+    errors: Option<Vec<String>>,
 }
 
-fn error_row(e: &Error) -> RowOut {
+fn error_row(e: &RowError) -> RowOut {
     let mut s: [Option<String>; 13] = Default::default();
-    s[9] = Some(e.to_string());
-    s[10] = Some(e.kind().to_string());
-    s[11] = e.field().map(str::to_string);
-    RowOut { s, f: [None; 4], l: [None, None], r: Default::default() }
+    let first = e.0.first();
+    s[9] = Some(e.0.iter().map(|e| crate::plain::error(e).to_string()).collect::<Vec<_>>().join("; "));
+    s[10] = first.map(|e| e.kind().to_string());
+    s[11] = first.and_then(|e| e.field().map(str::to_string));
+    let fields = e.0.iter().map(|e| e.field().unwrap_or(".").to_string()).collect();
+    RowOut { s, f: [None; 4], l: [None, None], r: Default::default(), errors: Some(fields) }
+}
+
+/// Every error of a row, in the order found (the first is the one a JSON record would raise).
+struct RowError(Vec<Error>);
+
+impl From<Error> for RowError {
+    fn from(e: Error) -> Self {
+        RowError(vec![e])
+    }
+}
+
+/// At most this many errors are listed per row.
+const MAX_ROW_ERRORS: usize = 32;
+
+/// Every error of a row's record: the core is asked again with each refused value taken out,
+/// until it accepts the rest (or a refusal names no removable value), so that a row lists all
+/// its errors, each exactly as the core words it.
+fn all_errors(mut rec: Value, first: Error, order: &[&'static str]) -> RowError {
+    let mut errors = vec![name_cytogenetics(first.clone(), order)];
+    let mut e = first;
+    while errors.len() < MAX_ROW_ERRORS {
+        let Some(field) = e.field().map(str::to_string) else { break };
+        if !remove_path(&mut rec, &field) {
+            break;
+        }
+        match Patient::from_json(&rec.to_string()) {
+            Ok(_) => break,
+            Err(next) => {
+                errors.push(name_cytogenetics(next.clone(), order));
+                e = next;
+            }
+        }
+    }
+    RowError(errors)
+}
+
+/// Take the value at a dotted path out of a record (`labs.creatinine`, `cytogenetics[2].status`);
+/// an element of `cytogenetics` is nulled in its place (its status dropped) so that the indices
+/// the later errors name stay those of `order`. False when there is nothing there to take.
+fn remove_path(rec: &mut Value, path: &str) -> bool {
+    if path.is_empty() || path == "." {
+        return false;
+    }
+    let mut node = rec;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let (key, index) = match part.split_once('[') {
+            Some((k, rest)) => (k, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let last = parts.peek().is_none();
+        let Value::Object(obj) = node else { return false };
+        match index {
+            None if last => return obj.remove(key).is_some(),
+            None => match obj.get_mut(key) {
+                Some(next) => node = next,
+                None => return false,
+            },
+            Some(k) => {
+                let Some(Value::Array(list)) = obj.get_mut(key) else { return false };
+                let Some(item) = list.get_mut(k) else { return false };
+                if last {
+                    // The whole element is refused: keep only its abnormality, as not tested.
+                    let Value::Object(o) = item else { return false };
+                    let kept: Map<String, Value> =
+                        o.iter().filter(|(k, _)| *k == "abnormality").map(|(k, v)| (k.clone(), v.clone())).collect();
+                    if kept.len() == o.len() {
+                        return false;
+                    }
+                    *o = kept;
+                    o.insert("status".into(), Value::String("not_tested".into()));
+                    return true;
+                }
+                node = item;
+            }
+        }
+    }
+    false
 }
 
 /// Assess row `i`. A panic in the core (a bug) becomes an error in this row, never a lost row.
 /// Without `with_plan` the plan's own columns (phase, options, warnings) stay empty and the
 /// rest comes from the core's separate assessments, which cost far less than a plan.
-fn assess_row(input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut {
-    let run = || -> Result<RowOut, Error> {
+fn assess_row(kb: &KnowledgeBase, input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut {
+    let run = || -> Result<RowOut, RowError> {
         let rec = row_record(input, i)?;
-        let p =
-            Patient::from_json(&rec.to_string()).map_err(|e| name_cytogenetics(e, &cytogenetics_order(input, i)))?;
-        let imwg = fitness::imwg_frailty(KnowledgeBase::embedded(), &p);
+        let p = match Patient::from_json(&rec.to_string()) {
+            Ok(p) => p,
+            Err(first) => return Err(all_errors(rec, first, &cytogenetics_order(input, i))),
+        };
+        let imwg = fitness::imwg_frailty(kb, &p);
         let mut r: [Option<String>; 4] = Default::default();
         for (slot, d) in r.iter_mut().zip(RiskDefinition::ALL) {
-            *slot = name_of(&risk::assess(KnowledgeBase::embedded(), &p, d, g.del17p_cutoff()).level);
+            *slot = name_of(&risk::assess(kb, &p, d, g.del17p_cutoff()).level);
         }
-        let crcl = fitness::creatinine_clearance(KnowledgeBase::embedded(), &p, g).ok().map(|c| c.ml_min);
+        let crcl = fitness::creatinine_clearance(kb, &p, g).ok().map(|c| c.ml_min);
         if with_plan {
-            let plan = recommend(&p, g)?;
+            let plan = recommend_with(kb, &p, g)?;
             let mut missing: Vec<String> = plan.missing_inputs.iter().map(|m| m.field.clone()).collect();
             missing.dedup();
             #[allow(clippy::cast_precision_loss)]
@@ -492,7 +599,7 @@ fn assess_row(input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut
                     plan.staging.r_iss.stage.as_ref().and_then(name_of),
                     plan.staging.r2_iss.staging.stage.as_ref().and_then(name_of),
                     imwg.category.as_ref().and_then(name_of),
-                    fitness::simplified_frailty(KnowledgeBase::embedded(), &p).category.as_ref().and_then(name_of),
+                    fitness::simplified_frailty(kb, &p).category.as_ref().and_then(name_of),
                     name_of(&plan.transplant_eligibility.eligibility),
                     name_of(&plan.position.phase),
                     plan.options.first().map(|o| o.regimen_id.clone()),
@@ -508,12 +615,13 @@ fn assess_row(input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut
                     Some(missing),
                 ],
                 r,
+                errors: None,
             });
         }
-        let staging = staging::stage_all(KnowledgeBase::embedded(), &p);
-        let risk_g = risk::assess(KnowledgeBase::embedded(), &p, g.risk_definition(), g.del17p_cutoff());
-        let elig = fitness::transplant_eligibility(KnowledgeBase::embedded(), &p, g);
-        let diagnosis = diagnosis::diagnose_with(KnowledgeBase::embedded(), &p, g);
+        let staging = staging::stage_all(kb, &p);
+        let risk_g = risk::assess(kb, &p, g.risk_definition(), g.del17p_cutoff());
+        let elig = fitness::transplant_eligibility(kb, &p, g);
+        let diagnosis = diagnosis::diagnose_with(kb, &p, g);
         let mut missing: Vec<String> = staging
             .iss
             .missing_inputs
@@ -533,7 +641,7 @@ fn assess_row(input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut
                 staging.r_iss.stage.as_ref().and_then(name_of),
                 staging.r2_iss.staging.stage.as_ref().and_then(name_of),
                 imwg.category.as_ref().and_then(name_of),
-                fitness::simplified_frailty(KnowledgeBase::embedded(), &p).category.as_ref().and_then(name_of),
+                fitness::simplified_frailty(kb, &p).category.as_ref().and_then(name_of),
                 name_of(&elig.eligibility),
                 None,
                 None,
@@ -546,26 +654,27 @@ fn assess_row(input: &Input, i: usize, g: &Guideline, with_plan: bool) -> RowOut
             f: [staging.r2_iss.points, imwg.points.map(f64::from), crcl, None],
             l: [None, Some(missing)],
             r,
+            errors: None,
         })
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(Ok(row)) => row,
         Ok(Err(e)) => error_row(&e),
-        Err(_) => error_row(&Error::Inconsistent {
+        Err(_) => error_row(&RowError::from(Error::Inconsistent {
             field: ".".into(),
             message: "internal error in myeloma-pathway while assessing this row (a bug: please report it)".into(),
-        }),
+        })),
     }
 }
 
 /// Assess every row, on up to `threads` threads (rows are independent; the output keeps the
 /// input order, so the answer does not depend on the number of threads).
-pub fn assess(input: &Input, g: &Guideline, threads: usize, with_plan: bool) -> Output {
+pub fn assess(kb: &KnowledgeBase, input: &Input, g: &Guideline, threads: usize, with_plan: bool) -> Output {
     let n = input.n_rows;
     // Below a few dozen rows per thread the spawn costs more than it saves.
     let threads = threads.clamp(1, 64).min(n / 32).max(1);
     let rows: Vec<RowOut> = if threads == 1 {
-        (0..n).map(|i| assess_row(input, i, g, with_plan)).collect()
+        (0..n).map(|i| assess_row(kb, input, i, g, with_plan)).collect()
     } else {
         let chunk = n.div_ceil(threads);
         std::thread::scope(|scope| {
@@ -573,7 +682,7 @@ pub fn assess(input: &Input, g: &Guideline, threads: usize, with_plan: bool) -> 
                 .map(|t| {
                     let lo = (t * chunk).min(n);
                     let hi = ((t + 1) * chunk).min(n);
-                    scope.spawn(move || (lo..hi).map(|i| assess_row(input, i, g, with_plan)).collect::<Vec<_>>())
+                    scope.spawn(move || (lo..hi).map(|i| assess_row(kb, input, i, g, with_plan)).collect::<Vec<_>>())
                 })
                 .collect();
             let mut all = Vec::with_capacity(n);
@@ -592,7 +701,9 @@ pub fn assess(input: &Input, g: &Guideline, threads: usize, with_plan: bool) -> 
     let mut f: Vec<Vec<Option<f64>>> = F64_COLS.iter().map(|_| Vec::with_capacity(n)).collect();
     let mut l: Vec<Vec<Option<Vec<String>>>> = LIST_COLS.iter().map(|_| Vec::with_capacity(n)).collect();
     let mut r: Vec<Vec<Option<String>>> = RiskDefinition::ALL.iter().map(|_| Vec::with_capacity(n)).collect();
+    let mut error_fields = Vec::with_capacity(n);
     for row in rows {
+        error_fields.push(row.errors);
         for (col, v) in s.iter_mut().zip(row.s) {
             col.push(v);
         }
@@ -611,5 +722,6 @@ pub fn assess(input: &Input, g: &Guideline, threads: usize, with_plan: bool) -> 
         cols_f64: F64_COLS.iter().copied().zip(f).collect(),
         cols_list: LIST_COLS.iter().copied().zip(l).collect(),
         risk: RiskDefinition::ALL.iter().map(|d| format!("risk_{}", d.id())).zip(r).collect(),
+        error_fields,
     }
 }

@@ -9,6 +9,11 @@
 #![forbid(unsafe_code)]
 
 mod cohort;
+mod knowledge;
+mod plain;
+mod tables;
+
+use knowledge::{kb_of, PyKnowledgeBase};
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -23,21 +28,6 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-/// The Python exception class for a core error kind, by name in `myeloma_pathway.errors`.
-fn class_for(kind: &str) -> &'static str {
-    match kind {
-        "invalid_json" => "InvalidJsonError",
-        "missing_field" => "MissingFieldError",
-        "out_of_range" => "OutOfRangeError",
-        "unsupported_unit" => "UnsupportedUnitError",
-        "inconsistent" => "InconsistentError",
-        "limit_exceeded" => "LimitExceededError",
-        "unknown_identifier" => "UnknownIdentifierError",
-        "transition_refused" => "TransitionRefusedError",
-        _ => "MyelomaPathwayError",
-    }
-}
-
 /// Raise `myeloma_pathway.errors.<class>(message, json)`.
 fn raise(py: Python<'_>, class: &str, message: String, json: String) -> PyErr {
     raise_with(py, class, message, json, None)
@@ -45,10 +35,12 @@ fn raise(py: Python<'_>, class: &str, message: String, json: String) -> PyErr {
 
 /// Raise `myeloma_pathway.errors.<class>(message, json, extra)`.
 fn raise_with(py: Python<'_>, class: &str, message: String, json: String, extra: Option<String>) -> PyErr {
-    let made = py
-        .import("myeloma_pathway.errors")
-        .and_then(|m| m.getattr(class))
-        .and_then(|cls| cls.call1((message, json, extra)));
+    // A kind without its own class (the generated `errors.py` is behind the core) is raised as
+    // the base class, never lost.
+    let made = py.import("myeloma_pathway.errors").and_then(|m| {
+        let cls = m.getattr(class).or_else(|_| m.getattr("MyelomaPathwayError"))?;
+        cls.call1((message, json, extra))
+    });
     match made {
         Ok(exc) => PyErr::from_value(exc),
         Err(e) => e,
@@ -61,7 +53,8 @@ pub(crate) fn core_err(py: Python<'_>, e: &Error) -> PyErr {
         Error::TransitionRefused { refusal, .. } => serde_json::to_string(refusal).ok(),
         _ => None,
     };
-    raise_with(py, class_for(e.kind()), e.to_string(), api::error_json(e), extra)
+    let e = plain::error(e);
+    raise_with(py, &tables::class_name(e.kind()), e.to_string(), api::error_json(&e), extra)
 }
 
 /// A panic in the core (a bug) as a `MyelomaPathwayError`, never a `PanicException`.
@@ -77,7 +70,7 @@ fn internal(py: Python<'_>) -> PyErr {
 }
 
 /// Run `f` with the GIL released and panics caught.
-fn guarded<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
+pub(crate) fn guarded<T: Send>(py: Python<'_>, f: impl FnOnce() -> Result<T, Error> + Send) -> PyResult<T> {
     match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(core_err(py, &e)),
@@ -92,25 +85,34 @@ fn assessment(name: &str) -> PyResult<Assessment> {
 /// Run an assessment (`plan`, `stage`, `risk`, `risk-compare`, `eligibility`) on a patient record
 /// given as JSON; returns the core's JSON text.
 #[pyfunction]
-#[pyo3(signature = (assessment_name, patient_json, guideline_json=None))]
-fn run(py: Python<'_>, assessment_name: &str, patient_json: &str, guideline_json: Option<&str>) -> PyResult<String> {
+#[pyo3(signature = (assessment_name, patient_json, guideline_json=None, kb=None))]
+fn run(
+    py: Python<'_>,
+    assessment_name: &str,
+    patient_json: &str,
+    guideline_json: Option<&str>,
+    kb: Option<&Bound<'_, PyKnowledgeBase>>,
+) -> PyResult<String> {
     let what = assessment(assessment_name)?;
-    guarded(py, || api::run_json(what, patient_json, guideline_json))
+    let kb = kb_of(kb);
+    guarded(py, || api::run_json_with(kb.get(), what, patient_json, guideline_json))
 }
 
 /// Run an assessment and return `(ok, json)`: the result JSON, or the core's error JSON. This is
 /// what the golden runner compares byte for byte with `mmpath case`.
 #[pyfunction]
-#[pyo3(signature = (assessment_name, patient_json, guideline_json=None))]
+#[pyo3(signature = (assessment_name, patient_json, guideline_json=None, kb=None))]
 fn run_or_error_json(
     py: Python<'_>,
     assessment_name: &str,
     patient_json: &str,
     guideline_json: Option<&str>,
+    kb: Option<&Bound<'_, PyKnowledgeBase>>,
 ) -> PyResult<(bool, String)> {
     let what = assessment(assessment_name)?;
+    let kb = kb_of(kb);
     let out = py.detach(|| {
-        catch_unwind(AssertUnwindSafe(|| match api::run_json(what, patient_json, guideline_json) {
+        catch_unwind(AssertUnwindSafe(|| match api::run_json_with(kb.get(), what, patient_json, guideline_json) {
             Ok(s) => (true, s),
             Err(e) => (false, api::error_json(&e)),
         }))
@@ -120,12 +122,18 @@ fn run_or_error_json(
 
 /// The plan as the core's plain-text rendering (what `mmpath plan` prints).
 #[pyfunction]
-#[pyo3(signature = (patient_json, guideline_json=None))]
-fn plan_text(py: Python<'_>, patient_json: &str, guideline_json: Option<&str>) -> PyResult<String> {
+#[pyo3(signature = (patient_json, guideline_json=None, kb=None))]
+fn plan_text(
+    py: Python<'_>,
+    patient_json: &str,
+    guideline_json: Option<&str>,
+    kb: Option<&Bound<'_, PyKnowledgeBase>>,
+) -> PyResult<String> {
+    let kb = kb_of(kb);
     guarded(py, || {
         let g = api::guideline_from(guideline_json)?;
         let p = Patient::from_json(patient_json)?;
-        myeloma_pathway::recommend(&p, &g).map(|plan| plan.to_text())
+        myeloma_pathway::recommend_with(kb.get(), &p, &g).map(|plan| plan.to_text())
     })
 }
 
@@ -224,7 +232,8 @@ fn enum_ids(name: &str) -> PyResult<Vec<String>> {
 
 /// Assess a cohort given as columns. See `myeloma_pathway.cohort` for the column contract.
 #[pyfunction]
-#[pyo3(signature = (n_rows, numeric, categorical, guideline_json=None, threads=None, plan=true))]
+#[pyo3(signature = (n_rows, numeric, categorical, guideline_json=None, threads=None, plan=true, kb=None))]
+#[allow(clippy::too_many_arguments)]
 fn assess_columns<'py>(
     py: Python<'py>,
     n_rows: usize,
@@ -233,13 +242,15 @@ fn assess_columns<'py>(
     guideline_json: Option<&str>,
     threads: Option<usize>,
     plan: bool,
+    kb: Option<&Bound<'py, PyKnowledgeBase>>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let kb = kb_of(kb);
     let threads =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get));
     let guideline = guarded(py, || api::guideline_from(guideline_json))?;
     let input = cohort::Input::from_py(py, n_rows, numeric, categorical)?;
     let out = py
-        .detach(|| catch_unwind(AssertUnwindSafe(|| cohort::assess(&input, &guideline, threads, plan))))
+        .detach(|| catch_unwind(AssertUnwindSafe(|| cohort::assess(kb.get(), &input, &guideline, threads, plan))))
         .map_err(|_| internal(py))?;
     out.into_py_dict(py)
 }
@@ -279,6 +290,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(enum_ids, m)?)?;
     m.add_function(wrap_pyfunction!(assess_columns, m)?)?;
     m.add_function(wrap_pyfunction!(cohort_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(tables::enum_tables, m)?)?;
+    m.add_function(wrap_pyfunction!(tables::error_kinds, m)?)?;
+    m.add_class::<PyKnowledgeBase>()?;
     m.add("LIBRARY_VERSION", myeloma_pathway::LIBRARY_VERSION)?;
     Ok(())
 }

@@ -47,27 +47,11 @@ def run_mmpath(mmpath: Path, *args: str) -> str:
     return out.stdout[:-1]
 
 
-FIT_60: Dict[str, Any] = {
-    "age_years": 60,
-    "sex": "male",
-    "weight_kg": 80,
-    "height_cm": 178,
-    "ecog": 0,
-    "frailty": {"charlson": 0, "katz_adl": 6, "lawton_iadl": 8},
-    "organ_function": {"lvef_pct": 60, "dlco_pct": 85, "bilirubin_x_uln": 0.6, "nyha_class": 0, "peripheral_neuropathy_grade": 0},
-    "labs": {
-        "creatinine": {"value": 1.0, "unit": "mg/dL"},
-        "albumin": {"value": 3.9, "unit": "g/dL"},
-        "beta2_microglobulin": {"value": 2.8, "unit": "mg/L"},
-        "ldh": {"value": 180, "unit": "U/L"},
-        "ldh_upper_limit_of_normal": {"value": 250, "unit": "U/L"},
-    },
-    "cytogenetics": [
-        {"abnormality": "del_17p", "status": "not_detected"},
-        {"abnormality": "t_4_14", "status": "not_detected"},
-        {"abnormality": "gain_1q", "status": "not_detected"},
-    ],
-}
+# A fit 60-year-old with newly diagnosed multiple myeloma established by IMWG 2014 (the golden
+# case's record: since issue 9, a record the diagnosis cannot classify gets no treatment option).
+FIT_60: Dict[str, Any] = json.loads(
+    (GOLDEN_DIR / "article-fit-60-standard-risk-induction.json").read_text(encoding="utf-8")
+)["patient"]
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def test_a_patient_from_kwargs_dict_and_json_is_the_same_record(fit_60: Dict[str
     c = mp.Patient.from_json(json.dumps(fit_60))
     assert a == b == c
     assert a.age_years == 60
-    assert a.diagnosis is None  # absent = unknown, never a default
+    assert a.history is None  # absent = unknown, never a default
 
 
 def test_patient_accepts_enums_quantities_and_findings() -> None:
@@ -177,11 +177,14 @@ def test_timeline_svg_is_well_formed_and_follows_the_calendar(fit_60: Dict[str, 
     assert root.tag.endswith("svg")
     reg = mp.regimen("vrd")
     assert reg is not None
-    # VRd as studied: 8 cycles of 21 days; bortezomib on 4 days per cycle, lenalidomide one bar.
+    # VRd as offered before transplant: the knowledge base's transplant-eligible course, in
+    # 21-day cycles; bortezomib on 4 days per cycle, lenalidomide one bar.
+    n = mp.KnowledgeBase.embedded().course_cycles("vrd", "transplant_eligible")
+    assert n is not None
     titles = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}title")]
     bortezomib = [t for t in titles if t.startswith("bortezomib")]
-    assert len(bortezomib) == 4 * reg["duration"]["count"]
-    assert any(t.startswith("lenalidomide") and "C8 D1–14" in t for t in titles)
+    assert len(bortezomib) == 4 * n
+    assert any(t.startswith("lenalidomide") and f"C{n} D1–14" in t for t in titles)
     assert "response" in svg  # the next decision is marked
     for o in plan.options:
         ET.fromstring(plan.timeline_svg(o.regimen_id))

@@ -92,7 +92,7 @@ def _check_against_single_patient_api(out: pd.DataFrame, data: Dict[str, List[An
         assert got["transplant_eligibility"] == plan.transplant_eligibility.eligibility.value
         assert got["phase"] == plan.phase.value
         assert plan.diagnosis is not None and got["diagnosis"] == plan.diagnosis.diagnosis_class.value
-        assert got["first_regimen"] == plan.options[0].regimen_id
+        assert got["first_regimen"] == (plan.options[0].regimen_id if plan.options else None)
         assert list(got["first_options"]) == [o.regimen_id for o in plan.first_options]
         assert list(got["missing_inputs"]) == list(dict.fromkeys(m.field for m in plan.missing_inputs))
         assert got["risk"] == plan.risk.level.value

@@ -91,10 +91,12 @@ def test_guideline_errors_name_the_key() -> None:
     assert type(e) is mp.InvalidJsonError
 
 
-def test_nan_and_infinity_are_refused_before_they_become_bad_json() -> None:
-    for v in (float("nan"), float("inf")):
+def test_nan_is_missing_and_infinity_is_refused_naming_the_field() -> None:
+    assert mp.Patient(weight_kg=float("nan")).to_dict().get("weight_kg") is None
+    for v in (float("inf"), float("-inf")):
         e = _raises(lambda: mp.Patient(weight_kg=v))
         assert type(e) is mp.InvalidJsonError
+        assert e.field == "weight_kg"
 
 
 def _fuzz_values(rng: random.Random, depth: int = 0) -> Any:

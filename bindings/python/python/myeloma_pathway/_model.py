@@ -13,6 +13,7 @@ import json
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, TypeVar, Union
 
 from . import _native
+from ._native import KnowledgeBase
 from .enums import (
     Abnormality,
     ConsolidationRoute,
@@ -37,6 +38,7 @@ from .enums import (
 )
 
 __all__ = [
+    "KnowledgeBase",
     "Quantity",
     "Finding",
     "Patient",
@@ -86,24 +88,65 @@ __all__ = [
 # Input helpers
 
 
-def _jsonable(value: Any) -> Any:
-    """Plain JSON data from records that may hold enums, Quantity and Finding objects."""
+def _missing_scalar(value: Any) -> bool:
+    """NaN, ``pd.NA`` and ``pd.NaT`` (what pandas gives for an empty cell) read as missing."""
+    if isinstance(value, float):
+        return value != value
+    t = type(value)
+    if t.__module__.startswith("pandas") and t.__name__ in ("NAType", "NaTType"):
+        return True
+    if t.__module__ == "numpy" and hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "fc":
+        return bool(value != value)
+    return False
+
+
+def _join(path: str, key: str) -> str:
+    return key if path in ("", ".") else f"{path}.{key}"
+
+
+def _jsonable(value: Any, path: str = ".") -> Any:
+    """Plain JSON data from records that may hold enums, Quantity, Finding and Event objects,
+    numpy scalars and pandas' missing values.
+
+    * ``numpy.int64`` and the other numpy integers read as whole numbers, ``numpy.float32`` and
+      the other numpy floats as numbers, ``numpy.bool_`` as a boolean, ``numpy.str_`` as text.
+    * ``NaN``, ``pd.NA`` and ``pd.NaT`` read as missing (JSON ``null``: unknown, never normal).
+    * Infinity, and any other Python type, is refused naming the field path.
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (Quantity, Finding, Event)):
-        return value.to_dict()
+        return _jsonable(value.to_dict(), path)
+    if _missing_scalar(value):
+        return None
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        if value in (float("inf"), float("-inf")):
+            raise _invalid(f"{path}: {value} is not a finite number", path)
+        return value
+    t = type(value)
+    if t.__module__ == "numpy" and hasattr(value, "item"):
+        return _jsonable(value.item(), path)
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        out: Dict[str, Any] = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise _invalid(f"{path}: keys must be strings, got {k!r}", path)
+            out[k] = _jsonable(v, _join(path, k))
+        return out
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
+        return [_jsonable(v, f"{'' if path == '.' else path}[{i}]") for i, v in enumerate(value)]
+    raise _invalid(f"{path}: a {t.__name__} is not a JSON value (use a number, text, a list or a dict)", path)
 
 
-def _invalid(message: str) -> Exception:
+def _invalid(message: str, field: str = ".") -> Exception:
     from .errors import InvalidJsonError
 
     text = json.dumps(
-        {"error": {"kind": "invalid_json", "code": 10, "field": ".", "unit": None, "accepted_range": None, "message": message}}
+        {"error": {"kind": "invalid_json", "code": 10, "field": field, "unit": None, "accepted_range": None, "message": message}}
     )
     return InvalidJsonError(message, text)
 
@@ -119,10 +162,14 @@ def _checked(text: str) -> str:
 
 
 def _dumps(value: Any) -> str:
-    # allow_nan=False: NaN or infinity would not be JSON; refuse them here with the core's
-    # error kind rather than send text the core cannot read.
+    # _jsonable reads NaN/NA as missing and refuses what JSON cannot hold, naming the field;
+    # allow_nan=False is the backstop, so the core never gets text it cannot read.
     try:
-        text = json.dumps(_jsonable(value), allow_nan=False, ensure_ascii=False)
+        plain = _jsonable(value)
+    except RecursionError as e:
+        raise _invalid(f".: {e}") from None
+    try:
+        text = json.dumps(plain, allow_nan=False, ensure_ascii=False)
     except (ValueError, TypeError, RecursionError) as e:
         raise _invalid(f".: {e}") from None
     return _checked(text)
@@ -1162,8 +1209,8 @@ class Plan(_Result):
         """The plan as the core renders it in plain text (what ``mmpath plan`` prints)."""
         if self._inputs is None:
             raise ValueError("this plan was not made by recommend(); its inputs are not known")
-        patient_text, guideline_text = self._inputs
-        return _native.plan_text(patient_text, guideline_text)
+        patient_text, guideline_text, kb = self._inputs
+        return _native.plan_text(patient_text, guideline_text, kb)
 
     @property
     def position(self) -> Position:
@@ -1292,42 +1339,54 @@ def _dl_html(title: str, data: Mapping[str, Any]) -> str:
 # Functions
 
 
-def _run(name: str, patient: PatientLike, guideline: GuidelineLike) -> str:
+def _run(name: str, patient: PatientLike, guideline: GuidelineLike, kb: Optional[KnowledgeBase]) -> str:
     # The guideline is read first, as the core reads it, so a record with two problems reports
     # the same one in every language.
     g = _guideline_text(guideline)
-    return _native.run(name, _patient_text(patient), g)
+    return _native.run(name, _patient_text(patient), g, _kb_arg(kb))
 
 
-def recommend(patient: PatientLike, guideline: GuidelineLike = None) -> Plan:
+def _kb_arg(kb: Optional[KnowledgeBase]) -> Optional[KnowledgeBase]:
+    if kb is not None and not isinstance(kb, KnowledgeBase):
+        raise TypeError(
+            f"kb must be a myeloma_pathway.KnowledgeBase (KnowledgeBase.from_file(path)), not {type(kb).__name__}"
+        )
+    return kb
+
+
+def recommend(patient: PatientLike, guideline: GuidelineLike = None, *, kb: Optional[KnowledgeBase] = None) -> Plan:
     """The plan for the patient's current phase.
+
+    ``kb`` is the knowledge base to decide with (default: the embedded one; load a centre's own
+    with :meth:`KnowledgeBase.from_file`). The plan's basis names its version and SHA-256.
 
     Raises a :class:`~myeloma_pathway.MyelomaPathwayError` subclass on bad input, or
     :class:`~myeloma_pathway.TransitionRefusedError` when the history cannot be replayed.
     """
     g = _guideline_text(guideline)
     p = _patient_text(patient)
-    return Plan(_native.run("plan", p, g), (p, g))
+    k = _kb_arg(kb)
+    return Plan(_native.run("plan", p, g, k), (p, g, k))
 
 
-def stage(patient: PatientLike, guideline: GuidelineLike = None) -> Staging:
+def stage(patient: PatientLike, guideline: GuidelineLike = None, *, kb: Optional[KnowledgeBase] = None) -> Staging:
     """ISS, R-ISS and R2-ISS with their breakdown."""
-    return Staging(_run("stage", patient, guideline))
+    return Staging(_run("stage", patient, guideline, kb))
 
 
-def risk(patient: PatientLike, guideline: GuidelineLike = None) -> RiskResult:
+def risk(patient: PatientLike, guideline: GuidelineLike = None, *, kb: Optional[KnowledgeBase] = None) -> RiskResult:
     """Cytogenetic risk under the guideline's definition."""
-    return RiskResult(_run("risk", patient, guideline))
+    return RiskResult(_run("risk", patient, guideline, kb))
 
 
-def compare_risk(patient: PatientLike, guideline: GuidelineLike = None) -> RiskComparison:
+def compare_risk(patient: PatientLike, guideline: GuidelineLike = None, *, kb: Optional[KnowledgeBase] = None) -> RiskComparison:
     """Cytogenetic risk under every definition, side by side."""
-    return RiskComparison(_run("risk-compare", patient, guideline))
+    return RiskComparison(_run("risk-compare", patient, guideline, kb))
 
 
-def eligibility(patient: PatientLike, guideline: GuidelineLike = None) -> EligibilityResult:
+def eligibility(patient: PatientLike, guideline: GuidelineLike = None, *, kb: Optional[KnowledgeBase] = None) -> EligibilityResult:
     """Transplant eligibility, frailty scores and creatinine clearance."""
-    return EligibilityResult(_run("eligibility", patient, guideline))
+    return EligibilityResult(_run("eligibility", patient, guideline, kb))
 
 
 def transition(state: Union[PathwayState, Mapping[str, Any], str], event: Union[Event, Mapping[str, Any], str]) -> PathwayState:
@@ -1351,14 +1410,14 @@ def transition(state: Union[PathwayState, Mapping[str, Any], str], event: Union[
     return PathwayState(json.loads(_native.transition(state_text, event_text)))
 
 
-def diagnose(patient: PatientLike, guideline: GuidelineLike = None) -> DiagnosisResult:
+def diagnose(patient: PatientLike, guideline: GuidelineLike = None, *, kb: Optional[KnowledgeBase] = None) -> DiagnosisResult:
     """IMWG 2014 diagnosis with the 20/2/20 risk of smouldering myeloma."""
-    return DiagnosisResult(_run("diagnose", patient, guideline))
+    return DiagnosisResult(_run("diagnose", patient, guideline, kb))
 
 
-def response(patient: PatientLike, guideline: GuidelineLike = None) -> ResponseResult:
+def response(patient: PatientLike, guideline: GuidelineLike = None, *, kb: Optional[KnowledgeBase] = None) -> ResponseResult:
     """IMWG 2016 response over the record's ``response_assessments``, with MRD."""
-    return ResponseResult(_run("response", patient, guideline))
+    return ResponseResult(_run("response", patient, guideline, kb))
 
 
 _RESULT_TYPES: Dict[str, Any] = {
@@ -1372,14 +1431,14 @@ _RESULT_TYPES: Dict[str, Any] = {
 }
 
 
-def assess(name: str, patient: PatientLike, guideline: GuidelineLike = None) -> Any:
+def assess(name: str, patient: PatientLike, guideline: GuidelineLike = None, *, kb: Optional[KnowledgeBase] = None) -> Any:
     """Run any of the core's assessments by name (:func:`assessment_names`); the result is the
     typed object of that assessment (a generic result with ``to_dict``/``to_json`` for one this
     package does not know yet)."""
     if name == "plan":
-        return recommend(patient, guideline)
+        return recommend(patient, guideline, kb=kb)
     cls = _RESULT_TYPES.get(name, _Result)
-    return cls(_run(name, patient, guideline))
+    return cls(_run(name, patient, guideline, kb))
 
 
 def assessment_names() -> List[str]:
@@ -1388,7 +1447,7 @@ def assessment_names() -> List[str]:
 
 
 def _kb() -> Dict[str, str]:
-    result: Dict[str, str] = json.loads(_native.kb_identity())
+    result: Dict[str, str] = json.loads(KnowledgeBase.embedded().identity_json())
     return result
 
 

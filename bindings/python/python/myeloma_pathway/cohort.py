@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _native
-from ._model import Guideline, GuidelineLike
+from ._model import Guideline, GuidelineLike, KnowledgeBase, _kb_arg
 from .errors import ColumnError
 
 __all__ = ["assess_cohort", "input_columns", "OUTPUT_COLUMNS", "PLAN_COLUMNS"]
@@ -29,6 +29,7 @@ OUTPUT_COLUMNS: Tuple[str, ...] = (
     "error",
     "error_kind",
     "error_field",
+    "error_fields",
     "diagnosis",
     "iss",
     "r_iss",
@@ -55,7 +56,7 @@ OUTPUT_COLUMNS: Tuple[str, ...] = (
 PLAN_COLUMNS: Tuple[str, ...] = ("phase", "first_regimen", "first_options", "n_warnings")
 
 _FLOAT_OUTPUTS = frozenset({"r2_iss_points", "imwg_frailty_points", "creatinine_clearance_ml_min", "n_warnings"})
-_LIST_OUTPUTS = frozenset({"first_options", "missing_inputs"})
+_LIST_OUTPUTS = frozenset({"first_options", "missing_inputs", "error_fields"})
 
 
 def input_columns() -> List[Tuple[str, str, str]]:
@@ -193,6 +194,7 @@ def assess_cohort(
     keep: Union[str, Sequence[str]] = (),
     threads: Optional[int] = None,
     plan: bool = True,
+    kb: Optional[KnowledgeBase] = None,
 ) -> Any:
     """Assess every row of a cohort; returns the same kind of container, one row per input row.
 
@@ -208,6 +210,8 @@ def assess_cohort(
     counterfactual) and leaves out :data:`PLAN_COLUMNS`; staging, risk, frailty, eligibility,
     creatinine clearance and diagnosis are the same, and ``missing_inputs`` lists what those
     assessments missed.
+
+    ``kb`` is the knowledge base every row is assessed with (default: the embedded one).
     """
     kind, cols, index = _columns_of(data)
     keep_names = [keep] if isinstance(keep, str) else list(keep)
@@ -242,7 +246,7 @@ def assess_cohort(
         g = guideline.to_json() if isinstance(guideline, Guideline) else Guideline(guideline).to_json()
     if threads is not None and (not isinstance(threads, int) or threads < 1):
         raise ValueError("threads must be a positive integer")
-    raw: Dict[str, List[Any]] = _native.assess_columns(n, numeric, categorical, g, threads, bool(plan))
+    raw: Dict[str, List[Any]] = _native.assess_columns(n, numeric, categorical, g, threads, bool(plan), _kb_arg(kb))
     names = OUTPUT_COLUMNS if plan else tuple(c for c in OUTPUT_COLUMNS if c not in PLAN_COLUMNS)
     return _pack(kind, raw, {k: cols[k] for k in keep_names}, index, n, names)
 

@@ -10,18 +10,19 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple, Union
 
 from . import _native
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._model import Plan
+    from ._native import KnowledgeBase
 
-__all__ = ["regimen", "regimen_timeline_svg", "plan_timeline_svg", "plan_html"]
+__all__ = ["regimen", "regimen_timeline_svg", "plan_timeline_svg", "plan_html", "MAX_CYCLES_DRAWN"]
 
 # Drawing window for open-ended courses (until progression), in days: about 24 weeks.
 _OPEN_ENDED_WINDOW_DAYS = 168
-_MAX_CYCLES_DRAWN = 40
 
 _PHASE_LABEL = {
     "work_up": "work-up",
@@ -40,32 +41,50 @@ def _e(s: Any) -> str:
     return html.escape(str(s), quote=True)
 
 
-def regimen(regimen_id: str) -> Optional[Dict[str, Any]]:
-    """A regimen of the embedded knowledge base as a dict (``None`` if unknown)."""
-    text = _native.regimen(regimen_id)
+def regimen(regimen_id: str, *, kb: Optional["KnowledgeBase"] = None) -> Optional[Dict[str, Any]]:
+    """A regimen of the knowledge base (default: the embedded one) as a dict (``None`` if unknown)."""
+    text = _native.regimen(regimen_id) if kb is None else kb.regimen_json(regimen_id)
     if text is None:
         return None
     result: Dict[str, Any] = json.loads(text)
     return result
 
 
-def _cycles_to_draw(reg: Dict[str, Any], cycles: Optional[int]) -> Tuple[int, str]:
+# The most cycles one drawing holds (a course longer than this is drawn up to here, and says so).
+MAX_CYCLES_DRAWN = 120
+
+
+def _cycles_to_draw(reg: Dict[str, Any], cycles: Optional[int], total: Optional[int]) -> Tuple[int, str]:
+    """(cycles to draw, label). ``total`` is the course's length in cycles as the core computes
+    it (``None``: until progression). Nothing is cut silently: a drawing shorter than the course
+    says how much of it is drawn."""
     length = max(1, int(reg.get("cycle_length_days", 1)))
     duration = reg.get("duration", {})
     kind = duration.get("kind")
     if cycles is not None:
-        n, note = int(cycles), f"{int(cycles)} cycles drawn"
+        if isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1:
+            raise ValueError(f"cycles must be a whole number of at least 1, not {cycles!r}")
+        if cycles > MAX_CYCLES_DRAWN:
+            raise ValueError(f"cycles={cycles}: at most {MAX_CYCLES_DRAWN} cycles can be drawn")
+        if total is not None and cycles > total:
+            raise ValueError(f"cycles={cycles}: the course of {reg.get('name', '')} has {total} cycles")
+    if kind == "months":
+        whole = f"{duration.get('count')} months = {total} cycles of {length} days"
     elif kind == "cycles":
-        n, note = int(duration.get("count", 1)), f"{duration.get('count')} cycles as studied"
-    elif kind == "months":
-        months = int(duration.get("count", 1))
-        n, note = math.ceil(months * 30.44 / length), f"{months} months"
+        whole = f"{total} cycles as studied"
     elif kind == "single":
-        n, note = 1, "single administration"
+        whole = "single administration"
     else:
-        n = max(1, math.ceil(_OPEN_ENDED_WINDOW_DAYS / length))
-        note = "until progression or unacceptable toxicity (first cycles drawn)"
-    return max(1, min(n, _MAX_CYCLES_DRAWN)), note
+        whole = "until progression or unacceptable toxicity"
+    if total is None:
+        n = cycles if cycles is not None else max(1, math.ceil(_OPEN_ENDED_WINDOW_DAYS / length))
+        return n, f"{whole} (first {n} cycles drawn)"
+    n = total if cycles is None else cycles
+    if n > MAX_CYCLES_DRAWN:
+        return MAX_CYCLES_DRAWN, f"{whole} (first {MAX_CYCLES_DRAWN} drawn)"
+    if n < total:
+        return n, f"{whole} (first {n} of {total} drawn)"
+    return n, whole
 
 
 def _day_spans(days: List[Any]) -> List[Tuple[int, int]]:
@@ -93,18 +112,41 @@ def regimen_timeline_svg(
     marker_label: str = "",
     step_up: Optional[Dict[str, Any]] = None,
     width: int = 900,
+    kb: Optional["KnowledgeBase"] = None,
+    setting: Optional[str] = None,
 ) -> str:
     """A regimen's calendar as SVG: one row per drug, a bar or tick on each dosing day, cycles
     shaded along a time axis in days, the phase as a band on top, and an optional marker (the
     next decision) after a given cycle.
 
     ``step_up`` (an option's ``step_up``: jurisdiction and doses by day) is drawn as a lead-in
-    row; the cycles start on the day of its last dose (the first treatment dose)."""
-    reg = regimen(regimen_id)
+    row; the cycles start on the day of its last dose (the first treatment dose).
+
+    The whole course is drawn: a fixed number of cycles, or a fixed time in the cycles the core
+    counts (24 months of 28-day cycles = 26 cycles). A course that runs until progression is drawn
+    for its first cycles, and the label says so; ``cycles`` draws fewer, labelled "first n of N".
+    ``setting`` (``transplant_eligible``, ``transplant_ineligible``, ``relapsed``) draws the course
+    the knowledge base gives for that setting, where it has one (VRd before transplant: the
+    DETERMINATION cycles); a plan's timeline uses the course its option was offered with.
+
+    Raises ``KeyError`` for an unknown regimen and ``ValueError`` for ``cycles`` below 1, above
+    the course or above :data:`MAX_CYCLES_DRAWN`."""
+    from ._native import KnowledgeBase
+
+    base = kb if kb is not None else KnowledgeBase.embedded()
+    reg = regimen(regimen_id, kb=base)
     if reg is None:
-        return f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='30'><text x='4' y='20'>unknown regimen {_e(regimen_id)}</text></svg>"
+        raise KeyError(f"no regimen `{regimen_id}` in the knowledge base (see KnowledgeBase.regimen_ids())")
+    if isinstance(width, bool) or not isinstance(width, int) or width < 300:
+        raise ValueError(f"width must be a whole number of pixels, at least 300, not {width!r}")
+    if setting is not None:
+        course = next((c for c in reg.get("courses", []) if c.get("setting") == setting), None)
+        if course is not None:
+            reg = dict(reg, cycle_length_days=course["cycle_length_days"], duration=course["duration"])
+            if course.get("components"):
+                reg["components"] = course["components"]
     length = max(1, int(reg.get("cycle_length_days", 1)))
-    n, note = _cycles_to_draw(reg, cycles)
+    n, note = _cycles_to_draw(reg, cycles, base.course_cycles(regimen_id, setting))
     steps = list((step_up or {}).get("doses", []))
     lead_in = max((int(d.get("day", 1)) for d in steps), default=1) - 1
     # Days before day 1 (lymphodepletion before a CAR-T infusion) are drawn before cycle 1.
@@ -194,6 +236,11 @@ def regimen_timeline_svg(
         anchor, tx = ("end", mx - 3) if mx > left + plot_w / 2 else ("start", mx + 3)
         text = marker_label if len(marker_label) <= 110 else marker_label[:109] + "…"
         out.append(f"<text x='{tx:.1f}' y='{y3 + 28}' fill='#c00' text-anchor='{anchor}'>{_e(text)}</text>")
+    elif marker_after_cycle is not None and marker_after_cycle > n:
+        # Said, not dropped: the decision falls after the cycles drawn here.
+        text = f"after cycle {marker_after_cycle}, beyond the {n} cycles drawn: {marker_label}"
+        text = text if len(text) <= 130 else text[:129] + "…"
+        out.append(f"<text x='{left}' y='{y3 + 28}' fill='#c00'>{_e(text)}</text>")
     # Time axis in days.
     out.append(f"<line x1='{left}' y1='{y3}' x2='{left + plot_w}' y2='{y3}' stroke='#333'/>")
     step = 7 if total_days <= 120 else 28 if total_days <= 600 else 84
@@ -211,7 +258,11 @@ def _pick_option(plan: "Plan", option: Union[int, str, None]) -> Any:
         return None
     if option is None:
         return options[0]
+    if isinstance(option, bool) or (not isinstance(option, (int, str))):
+        raise TypeError(f"option is an index into plan.options or a regimen id, not {type(option).__name__}")
     if isinstance(option, int):
+        if not 0 <= option < len(options):
+            raise IndexError(f"option {option}: this plan has {len(options)} options (indices 0 to {len(options) - 1})")
         return options[option]
     for o in options:
         if o.regimen_id == option:
@@ -236,49 +287,150 @@ def plan_timeline_svg(plan: "Plan", option: Union[int, str, None] = None, cycles
         if isinstance(k, int):
             marker = k
             label = f"{plan.next_decision.when}: {plan.next_decision.action}"
+    inputs = getattr(plan, "_inputs", None)
+    kb = inputs[2] if inputs is not None and len(inputs) > 2 else None
+    # The course the option was offered with: the one whose description its course text quotes.
+    reg = regimen(o.regimen_id, kb=kb) or {}
+    setting = next((c["setting"] for c in reg.get("courses", []) if c.get("description") and c["description"] in o.course), None)
     return regimen_timeline_svg(
-        o.regimen_id, phase=shown_phase, cycles=cycles, marker_after_cycle=marker, marker_label=label, step_up=o.step_up
+        o.regimen_id,
+        phase=shown_phase,
+        cycles=cycles,
+        marker_after_cycle=marker,
+        marker_label=label,
+        step_up=o.step_up,
+        kb=kb,
+        setting=setting,
     )
+
+
+_CARD_CSS = (
+    "<style>"
+    ".mp-card{font-family:var(--jp-ui-font-family,sans-serif);color:var(--jp-content-font-color1,inherit);"
+    "max-width:100%;overflow-wrap:anywhere;line-height:1.35}"
+    ".mp-card h4{margin:4px 0}.mp-card h5{margin:10px 0 2px 0}"
+    ".mp-card .mp-warn{border-left:4px solid #d62728;padding:2px 8px;margin:6px 0;"
+    "background:rgba(214,39,40,.08)}"
+    ".mp-card .mp-opt{border-top:1px solid rgba(128,128,128,.35);padding:4px 0}"
+    ".mp-card .mp-muted{opacity:.75;font-size:smaller}"
+    ".mp-card ul{margin:2px 0 2px 18px;padding:0}"
+    ".mp-card svg{max-width:100%;height:auto;background:#fff;color:#000}"
+    "</style>"
+)
+
+
+def _stage_line(name: str, node: Dict[str, Any]) -> str:
+    stage = node.get("stage")
+    if stage is not None:
+        return f"{_e(name)} <b>{_e(stage)}</b>"
+    missing = [m.get("test") or m.get("field") for m in node.get("missing_inputs", [])]
+    why = f": needs {', '.join(dict.fromkeys(str(m) for m in missing))}" if missing else ""
+    return f"{_e(name)} <b>not computable</b>{_e(why)}"
+
+
+def _reference(c: Dict[str, Any]) -> str:
+    """A citation as a readable reference, linked where a DOI or PMID is written in it."""
+    text = f"{c.get('source', '')} ({c.get('version', '')})"
+    blob = " ".join(str(c.get(k, "")) for k in ("source", "reference", "section"))
+    link = None
+    m = re.search(r"\b(10\.\d{4,9}/[^\s;,)]+)", blob)
+    if m:
+        link = f"https://doi.org/{m.group(1)}"
+    else:
+        m = re.search(r"PMID:?\s*(\d{5,9})", blob)
+        if m:
+            link = f"https://pubmed.ncbi.nlm.nih.gov/{m.group(1)}/"
+    body = f"<a href='{_e(link)}' target='_blank' rel='noopener'>{_e(text)}</a>" if link else _e(text)
+    return f"{body} <span class='mp-muted'>[{_e(c.get('key', ''))}, {_e(c.get('evidence', ''))}]</span>"
 
 
 def plan_html(plan: "Plan") -> str:
-    """The plan as an HTML card for notebooks."""
-    rows = []
-    for o in plan.options:
-        cites = ", ".join(c.key for c in o.citations)
-        cond = f"<br><i>if {_e(o.condition)}</i>" if o.condition else ""
-        rows.append(
-            f"<tr><td>{o.rank}</td><td><b>{_e(o.name)}</b> <code>{_e(o.regimen_id)}</code><br><small>{_e(o.course)}</small>{cond}</td>"
-            f"<td>{_e(o.action)}</td><td>{'<br>'.join(_e(s) for s in o.schedule)}</td><td>{_e(cites)}</td></tr>"
-        )
-    excluded = "".join(f"<li><code>{_e(x.regimen_id)}</code>: {_e(x.reason)}</li>" for x in plan.excluded)
-    missing = "".join(f"<li><code>{_e(m.field)}</code> — {_e(m.test)} (for {_e(m.needed_for)})</li>" for m in plan.missing_inputs)
-    warnings = "".join(f"<li><b>{_e(w.code)}</b>: {_e(w.message)}</li>" for w in plan.warnings)
-    st = plan.staging
-    b = plan.basis
-    parts = [
-        "<div class='myeloma-pathway' style='font-family:sans-serif'>",
-        f"<h4 style='margin:4px 0'>Plan — {_e(_PHASE_LABEL.get(plan.phase.value, plan.phase.value))}, line {plan.line}</h4>",
-        f"<div>{_e(plan.position.description)}</div>",
-        f"<div>Transplant eligibility: <b>{_e(plan.transplant_eligibility.eligibility.value)}</b> · "
-        f"risk ({_e(plan.risk.definition.value)}): <b>{_e(plan.risk.level.value)}</b> · "
-        f"ISS {_e(st.iss.stage or '—')} · R-ISS {_e(st.r_iss.stage or '—')} · R2-ISS {_e(st.r2_iss.stage or '—')}</div>",
-        "<table><tr><th>rank</th><th>option</th><th>action</th><th>schedule</th><th>citations</th></tr>",
-        "".join(rows),
-        "</table>",
-        f"<div><b>Next decision</b>: {_e(plan.next_decision.when)} — {_e(plan.next_decision.action)}</div>",
-    ]
-    if plan.options:
-        parts.append(plan_timeline_svg(plan))
-    if warnings:
-        parts.append(f"<div><b>Warnings</b><ul>{warnings}</ul></div>")
-    if missing:
-        parts.append(f"<div><b>Missing inputs</b><ul>{missing}</ul></div>")
+    """The plan as an HTML card for notebooks: what the text plan says, in the order a clinician
+    reads it (position and diagnosis, warnings, eligibility, risk, staging, options with why,
+    notes and sources, what is not offered, missing inputs, next decision, what would change the
+    answer, basis). Built from the core's output; nothing here decides."""
+    d = plan.to_dict()
+    pos = d.get("position", {})
+    dx = d.get("diagnosis", {})
+    el = d.get("transplant_eligibility", {})
+    rk = d.get("risk", {})
+    st = d.get("staging", {})
+    b = d.get("basis", {})
+    kb = b.get("knowledge_base", {})
+    phase = str(pos.get("phase", ""))
+    out: List[str] = [_CARD_CSS, "<div class='mp-card myeloma-pathway'>"]
+    out.append(
+        f"<h4>Plan — {_e(_PHASE_LABEL.get(phase, phase))}, line {_e(pos.get('line', ''))}</h4>"
+        f"<div><b>Position</b>: {_e(pos.get('description', ''))}</div>"
+        f"<div><b>Diagnosis</b>: {_e(str(dx.get('class', '')).replace('_', ' '))} — {_e(dx.get('reason', ''))} "
+        f"<span class='mp-muted'>[{_e(dx.get('criteria_version', ''))}]</span></div>"
+    )
+    for w in d.get("warnings", []):
+        out.append(f"<div class='mp-warn' data-code='{_e(w.get('code', ''))}'><b>Warning</b>: {_e(w.get('message', ''))}</div>")
+    reasons = "; ".join(str(r) for r in el.get("reasons", []))
+    out.append(f"<div><b>Transplant eligibility</b>: {_e(el.get('eligibility', ''))}{f' ({_e(reasons)})' if reasons else ''}</div>")
+    rcite = rk.get("citation") or {}
+    deciding = "; ".join(str(x) for x in rk.get("deciding", []))
+    out.append(
+        f"<div><b>Cytogenetic risk</b> ({_e(rk.get('definition', ''))}: {_e(rcite.get('source', ''))}): "
+        f"<b>{_e(rk.get('level', ''))}</b>{f' because {_e(deciding)}' if deciding else ''}</div>"
+    )
+    if rk.get("not_assessable"):
+        out.append(f"<div class='mp-muted'>not assessable with these data: {_e('; '.join(rk['not_assessable']))}</div>")
+    r2 = dict(st.get("r2_iss", {}).get("staging", st.get("r2_iss", {})))
+    out.append(
+        "<div><b>Staging</b>: "
+        + " · ".join([_stage_line("ISS", st.get("iss", {})), _stage_line("R-ISS", st.get("r_iss", {})), _stage_line("R2-ISS", r2)])
+        + "</div>"
+    )
+    options = d.get("options", [])
+    out.append("<h5>Options now</h5>" if options else "<h5>Options now: none offered (see exclusions and next decision)</h5>")
+    for o in options:
+        cond = str(o.get("condition") or "")
+        cond_html = f" <i>[{_e(cond)}]</i>" if cond else ""
+        parts = [
+            f"<div class='mp-opt'><b>{_e(o.get('rank'))}. {_e(o.get('action'))} {_e(o.get('name'))}</b>{cond_html} "
+            f"<code>{_e(o.get('regimen_id'))}</code> <span class='mp-muted'>({_e(o.get('course', ''))})</span>"
+        ]
+        if o.get("schedule"):
+            parts.append("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in o["schedule"]) + "</ul>")
+        su = o.get("step_up")
+        if su:
+            steps = " → ".join(f"D{_e(x.get('day'))} {_e(x.get('dose', {}).get('amount', ''))} {_e(x.get('dose', {}).get('unit', ''))}" for x in su.get("doses", []))
+            parts.append(f"<div>step-up ({_e(str(su.get('jurisdiction', '')).upper())}): {steps}; {_e(su.get('monitoring', ''))}</div>")
+        for w in o.get("rationale", []):
+            parts.append(f"<div>why: {_e(w)}</div>")
+        for n in o.get("notes", []):
+            parts.append(f"<div>note: {_e(n)}</div>")
+        cites = o.get("citations", [])
+        if cites:
+            parts.append("<div>sources:<ul>" + "".join(f"<li>{_reference(c)}</li>" for c in cites) + "</ul></div>")
+        parts.append("</div>")
+        out.append("".join(parts))
+    if options:
+        try:
+            svg = plan_timeline_svg(plan)
+        except (KeyError, ValueError) as e:  # pragma: no cover - a KB without the regimen's calendar
+            svg = f"<div class='mp-muted'>timeline not drawn: {_e(e)}</div>"
+        out.append(f"<details><summary>Timeline of option 1</summary>{svg}</details>")
+    excluded = d.get("excluded", [])
     if excluded:
-        parts.append(f"<details><summary>Not offered ({len(plan.excluded)})</summary><ul>{excluded}</ul></details>")
-    parts.append(
-        "<div style='font-size:smaller;color:#555'>myeloma-pathway "
-        f"{_e(b.library_version)} · knowledge base {_e(b.kb_version)} · sha256 {_e(b.kb_sha256[:12])}… · "
+        out.append("<h5>Not offered</h5><ul>" + "".join(f"<li>{_e(x.get('name', x.get('regimen_id')))}: {_e(x.get('reason', ''))}</li>" for x in excluded) + "</ul>")
+    missing = d.get("missing_inputs", [])
+    if missing:
+        out.append(
+            "<h5>Missing inputs (never assumed normal)</h5><ul>"
+            + "".join(f"<li><code>{_e(m.get('field'))}</code> — test: {_e(m.get('test'))} — needed for: {_e(m.get('needed_for'))}</li>" for m in missing)
+            + "</ul>"
+        )
+    nd = d.get("next_decision", {})
+    out.append(f"<div><b>Next decision</b>: {_e(nd.get('when', ''))} — {_e(nd.get('action', ''))}</div>")
+    cf = d.get("counterfactuals", [])
+    if cf:
+        out.append("<h5>What would change the answer</h5><ul>" + "".join(f"<li>{_e(c.get('change'))}: {_e(c.get('effect'))}</li>" for c in cf) + "</ul>")
+    out.append(
+        "<div class='mp-muted'>Basis: myeloma-pathway "
+        f"{_e(b.get('library_version', ''))}, knowledge base {_e(kb.get('version', ''))} (sha256 {_e(kb.get('sha256', ''))}) · "
         "decision support for clinicians, not a medical device</div></div>"
     )
-    return "".join(parts)
+    return "".join(out)
