@@ -26,7 +26,10 @@ pub(super) fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, Nex
             }
             options.extend(transplant_options(cx, r1, condition));
             if e == Eligibility::Undetermined {
-                if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
+                // The hard exclusions apply to the conditional option too (found by the
+                // exhaustive rule check: VRd was offered with grade 3 neuropathy).
+                if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)).filter(|r| !hard_exclusions(cx, r))
+                {
                     let opt = make_option(
                         cx,
                         r,

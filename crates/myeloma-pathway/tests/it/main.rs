@@ -5,6 +5,7 @@
 mod dosing;
 mod engine;
 mod engine_rules;
+mod exhaustive;
 mod explanations;
 mod first_line;
 mod first_line_assessments;
