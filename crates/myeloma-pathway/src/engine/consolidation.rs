@@ -8,6 +8,10 @@ pub(super) fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, Nex
     let mut options = Vec::new();
     match s.transplant_eligibility {
         Eligibility::Ineligible => {
+            if let Some(o) = studied_continuation(cx, None) {
+                // Continuous first-line therapy (MAIA, CEPHEUS, IMROZ): no consolidation step.
+                return (vec![o], continuous_next(cx));
+            }
             if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
                 if !hard_exclusions(cx, r) {
                     let opt = make_option(cx, r, 1, "extend_induction", vec!["transplant-ineligible: 4–6 further cycles of the induction regimen to sustain the response (article, Phase 2)".into()], None);
@@ -26,7 +30,9 @@ pub(super) fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, Nex
             }
             options.extend(transplant_options(cx, r1, condition));
             if e == Eligibility::Undetermined {
-                if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
+                if let Some(o) = studied_continuation(cx, Some("if transplant-ineligible".into())) {
+                    options.push(o);
+                } else if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
                     let opt = make_option(
                         cx,
                         r,
@@ -133,6 +139,12 @@ pub(super) fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOp
 
 pub(super) fn during_extended_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
+    if s.transplant_eligibility == Eligibility::Ineligible {
+        // A regimen studied as continuous therapy continues as studied (MAIA, CEPHEUS, IMROZ).
+        if let Some(o) = studied_continuation(cx, None) {
+            return (vec![o], continuous_next(cx));
+        }
+    }
     if s.cycles_in_phase < 4 {
         let opts: Vec<RankedOption> = continue_option(
             cx,

@@ -19,6 +19,7 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
     let mut firsts = Vec::new();
     let mut seconds = Vec::new();
     let mut regimens = ranked(kb, cx.g, RankedPhase::Maintenance, RankingSetting::Any);
+    let order_basis = record_ranking(cx, RankedPhase::Maintenance, RankingSetting::Any);
     if after_transplant && cx.state.induction_regimen.as_deref() == Some(RegimenId::DVrdPerseus.key()) {
         // PERSEUS continues its own programme after transplant (D-R), ahead of the ranking.
         if let Some(dr) = kb.regimen_by_id(RegimenId::DrMaintenance) {
@@ -40,6 +41,7 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
         if level == RiskLevel::High && fit == RiskFit::High && !cx.risk.deciding.is_empty() {
             why.push(format!("risk decided by: {} ({})", cx.risk.deciding.join("; "), cx.risk.definition.id()));
         }
+        why.extend(order_basis.clone());
         let dr_first = fit == RiskFit::Any;
         let entry = (r, why, condition);
         if first || dr_first {
