@@ -119,9 +119,7 @@ pub(super) fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOp
         n => {
             let mut opts = maintenance_options(cx, true);
             if n == 1 {
-                if let Some(r) = cx.kb.regimen_by_id(RegimenId::Mel200Asct) {
-                    let rank = opts.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
-                    let opt = make_option(cx, r, rank, "transplant", vec!["second (tandem) transplant: offered by many centres (article, Phase 2); GMMG-HD7 used single or tandem ASCT".into()], None);
+                if let Some(opt) = tandem_option(cx, &opts) {
                     opts.push(opt);
                 }
             }
@@ -181,4 +179,54 @@ pub(super) fn during_extended_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>,
             citations: vec![cx.kb.cite(CitationId::ArticlePathway)],
         },
     )
+}
+
+/// A second (tandem) transplant, offered only where the cited protocol advised it: GMMG-HD7
+/// recommended tandem ASCT for less than CR or high-risk disease (`gmmg-hd7`, V1: a trial rule,
+/// not a guideline grade); ASCO/CCO 2019: "Tandem ASCT should not be routinely recommended"
+/// (`asco-cco-2019`, V2). Offered after the maintenance options when either holds, with a
+/// condition when neither the risk nor the latest response is known, and listed as not offered
+/// (with the reason) at standard risk with CR or better.
+fn tandem_option(cx: &mut Ctx<'_>, opts: &[RankedOption]) -> Option<RankedOption> {
+    use crate::record::ResponseCategory;
+    let r = cx.kb.regimen_by_id(RegimenId::Mel200Asct)?;
+    let high = cx.risk.level == RiskLevel::High;
+    let below_cr = cx.state.last_response.map(|x| x > ResponseCategory::Cr);
+    let keys = [CitationId::GmmgHd7.key(), CitationId::AscoCco2019.key()];
+    let response = cx.state.last_response.map_or_else(|| "not assessed".to_string(), |x| x.label().to_string());
+    let condition = match (high, below_cr, cx.risk.level) {
+        (true, _, _) | (_, Some(true), _) => None,
+        (false, Some(false), RiskLevel::Standard) => {
+            exclude(
+                cx,
+                r,
+                format!(
+                    "second (tandem) transplant: standard risk and latest response {response} (CR or better); GMMG-HD7 advised tandem only for less than CR or high risk, and ASCO/CCO 2019: tandem ASCT should not be routinely recommended"
+                ),
+                &keys,
+            );
+            return None;
+        }
+        (false, Some(false), _) => Some("if high-risk disease".to_string()),
+        (false, None, RiskLevel::Standard) => Some("if less than CR after the first transplant".to_string()),
+        (false, None, _) => Some("if less than CR after the first transplant or high-risk disease".to_string()),
+    };
+    let reason = match (high, below_cr) {
+        (true, Some(true)) => format!("high-risk disease and latest response {response} (less than CR)"),
+        (true, _) => "high-risk disease".to_string(),
+        (false, Some(true)) => format!("latest response {response} (less than CR)"),
+        _ => "risk or response not yet known".to_string(),
+    };
+    let why = vec![
+        format!("second (tandem) transplant: {reason}; GMMG-HD7 recommended tandem ASCT for less than CR or high-risk disease (a trial protocol rule, not a guideline grade)"),
+        "ASCO/CCO 2019: tandem ASCT should not be routinely recommended (evidence quality intermediate); ranked after maintenance".to_string(),
+    ];
+    let rank = opts.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
+    let mut o = make_option(cx, r, rank, "transplant", why, condition);
+    for k in keys {
+        if !o.citations.iter().any(|c| c.key == k) {
+            o.citations.push(cx.kb.cite_key(k));
+        }
+    }
+    Some(o)
 }

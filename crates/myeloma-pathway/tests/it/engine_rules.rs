@@ -573,7 +573,32 @@ fn the_ims_2025_what_if_for_del17p_uses_a_clonal_fraction_that_decides() {
     let p = plan_with(&v, &g);
     assert_eq!(p.options[0].regimen_id, "len-maintenance");
     let c = p.counterfactuals.iter().find(|c| c.change == "if del(17p) were detected").unwrap();
-    assert_eq!(c.first_options, ["bortezomib-maintenance", "ixazomib-maintenance"]);
+    assert_eq!(c.first_options, ["bortezomib-maintenance"]);
+}
+
+#[test]
+fn high_risk_maintenance_ranks_bortezomib_first_and_single_agent_ixazomib_after_it_with_the_reason() {
+    let mut v = base();
+    history(&mut v, [induction("vrd", 3, Some("vgpr")), vec![ev("transplant_done")]].concat());
+    v["cytogenetics"] = json!([
+        {"abnormality": "del_17p", "status": "detected", "clonal_fraction_pct": 60},
+        {"abnormality": "t_4_14", "status": "not_detected"}, {"abnormality": "gain_1q", "status": "not_detected"}
+    ]);
+    let p = plan(&v);
+    let ranks: Vec<(&str, u8)> = p.options.iter().map(|o| (o.regimen_id.as_str(), o.rank)).collect();
+    assert_eq!(&ranks[..3], [("bortezomib-maintenance", 1), ("ixazomib-maintenance", 2), ("len-maintenance", 3)]);
+    let ixa = option(&p, "ixazomib-maintenance");
+    assert!(ixa
+        .rationale
+        .iter()
+        .any(|r| r.starts_with("ranked after Bortezomib maintenance: no cited guideline grade")
+            && r.contains("no OS difference (HR 1.025)")));
+    // Risk undetermined: each risk's first choice at rank 1, ixazomib still after bortezomib.
+    v["cytogenetics"] = json!([]);
+    let p = plan(&v);
+    assert_eq!(option(&p, "len-maintenance").rank, 1);
+    assert_eq!(option(&p, "bortezomib-maintenance").rank, 1);
+    assert_eq!(option(&p, "ixazomib-maintenance").rank, 2);
 }
 
 #[test]
