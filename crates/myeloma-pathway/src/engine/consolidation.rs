@@ -117,6 +117,9 @@ pub(super) fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOp
             )
         }
         n => {
+            if let Some(step) = post_transplant_step(cx) {
+                return step;
+            }
             let mut opts = maintenance_options(cx, true);
             if n == 1 {
                 if let Some(opt) = tandem_option(cx, &opts) {
@@ -229,4 +232,39 @@ fn tandem_option(cx: &mut Ctx<'_>, opts: &[RankedOption]) -> Option<RankedOption
         }
     }
     Some(o)
+}
+
+/// The induction regimen's own post-transplant consolidation cycles (PERSEUS: 2 × 28-day D-VRd
+/// after ASCT, then D-R), while they are not yet done. `None` when the regimen has none, they
+/// are done, or the regimen is now excluded for the patient (then maintenance is chosen).
+fn post_transplant_step(cx: &mut Ctx<'_>) -> Option<(Vec<RankedOption>, NextDecision)> {
+    let kb = cx.kb;
+    let r = cx.state.induction_regimen.as_deref().and_then(|i| kb.regimen(i))?;
+    let pt = r.post_transplant.as_ref()?;
+    let done = cx.state.cycles_in_phase;
+    if done >= pt.cycles || hard_exclusions(cx, r) {
+        return None;
+    }
+    let why = vec![format!(
+        "post-transplant consolidation as studied: {} of {} cycles done; {} [{}]",
+        done,
+        pt.cycles,
+        pt.description,
+        pt.citations.join(", ")
+    )];
+    let mut o = make_option(cx, r, 1, "consolidate", why, None);
+    o.course = format!(
+        "{}-day cycles, {} cycles after the transplant: {} [{}]",
+        pt.cycle_length_days,
+        pt.cycles,
+        pt.description,
+        pt.citations.join(", ")
+    );
+    let next = NextDecision {
+        when: format!("after consolidation cycle {} ({} to go)", pt.cycles, pt.cycles - done),
+        action: "start maintenance (the trial programme's own first, as in the option's course); then monitor response and MRD"
+            .into(),
+        citations: pt.citations.iter().map(|k| kb.cite_key(k)).collect(),
+    };
+    Some((vec![o], next))
 }

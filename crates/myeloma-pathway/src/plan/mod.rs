@@ -30,7 +30,7 @@ pub struct RankedOption {
     /// `condition`.
     pub rank: u8,
     /// What to do: `start`, `continue`, `continuation` (the regimen's own studied continuation),
-    /// `transplant`, `extend_induction`, `maintenance`.
+    /// `consolidate` (its post-transplant cycles), `transplant`, `extend_induction`, `maintenance`.
     pub action: &'static str,
     /// Knowledge-base regimen id.
     pub regimen_id: String,
