@@ -133,7 +133,11 @@ fn a_knowledge_base_file_is_used_and_a_broken_one_is_refused_naming_the_entry() 
 #[test]
 fn calendar_prints_text_json_and_ics_from_a_start_date() {
     let f = example("fit-60-standard-risk.json");
+    // The plan's first option under the default profile (guideline_2026) is D-VRd (PERSEUS).
     let (code, out, _) = run(&["calendar", &f, "--start", "2026-12-07"], None);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("D-VRd (PERSEUS) (d-vrd-perseus) from 2026-12-07: 4 cycles"), "{out}");
+    let (code, out, _) = run(&["calendar", &f, "--start", "2026-12-07", "--profile", "article"], None);
     assert_eq!(code, 0);
     assert!(out.starts_with("VRd (vrd) from 2026-12-07: 8 cycles"));
     assert!(out.contains("2026-12-07  C1 D1  bortezomib"));
