@@ -121,8 +121,9 @@ def test_plan_attributes_are_typed(fit_60: Dict[str, Any]) -> None:
     assert plan.phase is mp.Phase.WORK_UP
     assert plan.line == 1
     first = plan.options[0]
-    assert first.rank == 1 and first.regimen_id == "vrd"
-    assert first.course and "21-day" in first.course
+    # The default profile (guideline_2026: NCCN V.1.2025, ASCO-Ontario Health 2026) puts D-VRd first.
+    assert first.rank == 1 and first.regimen_id == "d-vrd-perseus"
+    assert first.course and "28-day" in first.course
     assert all(isinstance(c, mp.Citation) and c.key for o in plan.options for c in o.citations)
     assert all(o.citations for o in plan.options)
     assert isinstance(plan.transplant_eligibility.eligibility, mp.Eligibility)

@@ -45,7 +45,7 @@ struct Common {
     /// article | imwg2016 | msmart3 | ims2025
     #[arg(long, value_name = "NAME")]
     risk_definition: Option<String>,
-    /// article | quadruplet_first
+    /// guideline_2026 (default) | article | quadruplet_first
     #[arg(long, value_name = "NAME")]
     profile: Option<String>,
     /// us | eu

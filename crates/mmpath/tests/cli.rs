@@ -28,10 +28,13 @@ fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
 }
 
 #[test]
-fn plan_prints_a_readable_plan_for_a_fit_60_year_old_starting_with_vrd() {
+fn plan_prints_a_readable_plan_for_a_fit_60_year_old_starting_with_d_vrd_under_the_default_profile() {
     let (code, out, _) = run(&["plan", &example("fit-60-standard-risk.json")], None);
     assert_eq!(code, 0);
     assert!(out.contains("not a medical device"));
+    assert!(out.contains("1. start D-VRd (PERSEUS)"));
+    let (code, out, _) = run(&["plan", &example("fit-60-standard-risk.json"), "--profile", "article"], None);
+    assert_eq!(code, 0);
     assert!(out.contains("1. start VRd"));
 }
 
@@ -41,7 +44,8 @@ fn plan_reads_standard_input_and_prints_json_with_json() {
     let (code, out, _) = run(&["plan", "-", "--json"], Some(&text));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["options"][0]["regimen_id"], "vrd");
+    assert_eq!(v["options"][0]["regimen_id"], "d-vrd-perseus");
+    assert_eq!(v["basis"]["ranking"]["profile"], "guideline_2026");
     assert_eq!(v["basis"]["knowledge_base"]["sha256"].as_str().unwrap().len(), 64);
 }
 
@@ -129,7 +133,11 @@ fn a_knowledge_base_file_is_used_and_a_broken_one_is_refused_naming_the_entry() 
 #[test]
 fn calendar_prints_text_json_and_ics_from_a_start_date() {
     let f = example("fit-60-standard-risk.json");
+    // The plan's first option under the default profile (guideline_2026) is D-VRd (PERSEUS).
     let (code, out, _) = run(&["calendar", &f, "--start", "2026-12-07"], None);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("D-VRd (PERSEUS) (d-vrd-perseus) from 2026-12-07: 4 cycles"), "{out}");
+    let (code, out, _) = run(&["calendar", &f, "--start", "2026-12-07", "--profile", "article"], None);
     assert_eq!(code, 0);
     assert!(out.starts_with("VRd (vrd) from 2026-12-07: 8 cycles"));
     assert!(out.contains("2026-12-07  C1 D1  bortezomib"));

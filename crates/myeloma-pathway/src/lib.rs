@@ -44,7 +44,13 @@
 //! }"#;
 //! let patient = Patient::from_json(json).unwrap();
 //! let plan = recommend(&patient, &Guideline::default()).unwrap();
-//! assert_eq!(plan.options[0].regimen_id, "vrd");
+//! // The default profile follows the current cited guidelines (NCCN V.1.2025, ASCO–Ontario
+//! // Health 2026): for the transplant-eligible, D-VRd first.
+//! assert_eq!(plan.options[0].regimen_id, "d-vrd-perseus");
+//! assert_eq!(plan.basis.ranking.as_ref().unwrap().profile.id(), "guideline_2026");
+//! // The seed article's triplet-first order is the `article` profile.
+//! let article = Guideline::default().with_profile(myeloma_pathway::guideline::Profile::Article);
+//! assert_eq!(recommend(&patient, &article).unwrap().options[0].regimen_id, "vrd");
 //! ```
 //!
 //! A centre's own knowledge base is a value passed in:

@@ -147,6 +147,7 @@ class FishMethod(_Id):
 class Profile(_Id):
     """How induction options are ranked."""
 
+    GUIDELINE_2026 = "guideline_2026"
     ARTICLE = "article"
     QUADRUPLET_FIRST = "quadruplet_first"
 

@@ -8,6 +8,10 @@ pub(super) fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, Nex
     let mut options = Vec::new();
     match s.transplant_eligibility {
         Eligibility::Ineligible => {
+            if let Some(o) = studied_continuation(cx, None) {
+                // Continuous first-line therapy (MAIA, CEPHEUS, IMROZ): no consolidation step.
+                return (vec![o], continuous_next(cx));
+            }
             if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
                 if !hard_exclusions(cx, r) {
                     let opt = make_option(cx, r, 1, "extend_induction", vec!["transplant-ineligible: 4–6 further cycles of the induction regimen to sustain the response (article, Phase 2)".into()], None);
@@ -28,7 +32,10 @@ pub(super) fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, Nex
             if e == Eligibility::Undetermined {
                 // The hard exclusions apply to the conditional option too (found by the
                 // exhaustive rule check: VRd was offered with grade 3 neuropathy).
-                if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)).filter(|r| !hard_exclusions(cx, r))
+                if let Some(o) = studied_continuation(cx, Some("if transplant-ineligible".into())) {
+                    options.push(o);
+                } else if let Some(r) =
+                    induction.as_deref().and_then(|i| cx.kb.regimen(i)).filter(|r| !hard_exclusions(cx, r))
                 {
                     let opt = make_option(
                         cx,
@@ -114,11 +121,12 @@ pub(super) fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOp
             )
         }
         n => {
+            if let Some(step) = post_transplant_step(cx) {
+                return step;
+            }
             let mut opts = maintenance_options(cx, true);
             if n == 1 {
-                if let Some(r) = cx.kb.regimen_by_id(RegimenId::Mel200Asct) {
-                    let rank = opts.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
-                    let opt = make_option(cx, r, rank, "transplant", vec!["second (tandem) transplant: offered by many centres (article, Phase 2); GMMG-HD7 used single or tandem ASCT".into()], None);
+                if let Some(opt) = tandem_option(cx, &opts) {
                     opts.push(opt);
                 }
             }
@@ -136,6 +144,12 @@ pub(super) fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOp
 
 pub(super) fn during_extended_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
+    if s.transplant_eligibility == Eligibility::Ineligible {
+        // A regimen studied as continuous therapy continues as studied (MAIA, CEPHEUS, IMROZ).
+        if let Some(o) = studied_continuation(cx, None) {
+            return (vec![o], continuous_next(cx));
+        }
+    }
     if s.cycles_in_phase < 4 {
         let opts: Vec<RankedOption> = continue_option(
             cx,
@@ -172,4 +186,89 @@ pub(super) fn during_extended_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>,
             citations: vec![cx.kb.cite(CitationId::ArticlePathway)],
         },
     )
+}
+
+/// A second (tandem) transplant, offered only where the cited protocol advised it: GMMG-HD7
+/// recommended tandem ASCT for less than CR or high-risk disease (`gmmg-hd7`, V1: a trial rule,
+/// not a guideline grade); ASCO/CCO 2019: "Tandem ASCT should not be routinely recommended"
+/// (`asco-cco-2019`, V2). Offered after the maintenance options when either holds, with a
+/// condition when neither the risk nor the latest response is known, and listed as not offered
+/// (with the reason) at standard risk with CR or better.
+fn tandem_option(cx: &mut Ctx<'_>, opts: &[RankedOption]) -> Option<RankedOption> {
+    use crate::record::ResponseCategory;
+    let r = cx.kb.regimen_by_id(RegimenId::Mel200Asct)?;
+    let high = cx.risk.level == RiskLevel::High;
+    let below_cr = cx.state.last_response.map(|x| x > ResponseCategory::Cr);
+    let keys = [CitationId::GmmgHd7.key(), CitationId::AscoCco2019.key()];
+    let response = cx.state.last_response.map_or_else(|| "not assessed".to_string(), |x| x.label().to_string());
+    let condition = match (high, below_cr, cx.risk.level) {
+        (true, _, _) | (_, Some(true), _) => None,
+        (false, Some(false), RiskLevel::Standard) => {
+            exclude(
+                cx,
+                r,
+                format!(
+                    "second (tandem) transplant: standard risk and latest response {response} (CR or better); GMMG-HD7 advised tandem only for less than CR or high risk, and ASCO/CCO 2019: tandem ASCT should not be routinely recommended"
+                ),
+                &keys,
+            );
+            return None;
+        }
+        (false, Some(false), _) => Some("if high-risk disease".to_string()),
+        (false, None, RiskLevel::Standard) => Some("if less than CR after the first transplant".to_string()),
+        (false, None, _) => Some("if less than CR after the first transplant or high-risk disease".to_string()),
+    };
+    let reason = match (high, below_cr) {
+        (true, Some(true)) => format!("high-risk disease and latest response {response} (less than CR)"),
+        (true, _) => "high-risk disease".to_string(),
+        (false, Some(true)) => format!("latest response {response} (less than CR)"),
+        _ => "risk or response not yet known".to_string(),
+    };
+    let why = vec![
+        format!("second (tandem) transplant: {reason}; GMMG-HD7 recommended tandem ASCT for less than CR or high-risk disease (a trial protocol rule, not a guideline grade)"),
+        "ASCO/CCO 2019: tandem ASCT should not be routinely recommended (evidence quality intermediate); ranked after maintenance".to_string(),
+    ];
+    let rank = opts.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
+    let mut o = make_option(cx, r, rank, "transplant", why, condition);
+    for k in keys {
+        if !o.citations.iter().any(|c| c.key == k) {
+            o.citations.push(cx.kb.cite_key(k));
+        }
+    }
+    Some(o)
+}
+
+/// The induction regimen's own post-transplant consolidation cycles (PERSEUS: 2 × 28-day D-VRd
+/// after ASCT, then D-R), while they are not yet done. `None` when the regimen has none, they
+/// are done, or the regimen is now excluded for the patient (then maintenance is chosen).
+fn post_transplant_step(cx: &mut Ctx<'_>) -> Option<(Vec<RankedOption>, NextDecision)> {
+    let kb = cx.kb;
+    let r = cx.state.induction_regimen.as_deref().and_then(|i| kb.regimen(i))?;
+    let pt = r.post_transplant.as_ref()?;
+    let done = cx.state.cycles_in_phase;
+    if done >= pt.cycles || hard_exclusions(cx, r) {
+        return None;
+    }
+    let why = vec![format!(
+        "post-transplant consolidation as studied: {} of {} cycles done; {} [{}]",
+        done,
+        pt.cycles,
+        pt.description,
+        pt.citations.join(", ")
+    )];
+    let mut o = make_option(cx, r, 1, "consolidate", why, None);
+    o.course = format!(
+        "{}-day cycles, {} cycles after the transplant: {} [{}]",
+        pt.cycle_length_days,
+        pt.cycles,
+        pt.description,
+        pt.citations.join(", ")
+    );
+    let next = NextDecision {
+        when: format!("after consolidation cycle {} ({} to go)", pt.cycles, pt.cycles - done),
+        action: "start maintenance (the trial programme's own first, as in the option's course); then monitor response and MRD"
+            .into(),
+        citations: pt.citations.iter().map(|k| kb.cite_key(k)).collect(),
+    };
+    Some((vec![o], next))
 }

@@ -24,6 +24,11 @@ pub(super) fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDec
     let mut options = Vec::new();
     let mut rank = 0u8;
     let kb = cx.kb;
+    let setting = match e {
+        Eligibility::Eligible | Eligibility::Undetermined => RankingSetting::TransplantEligible,
+        Eligibility::Ineligible => RankingSetting::TransplantIneligible,
+    };
+    let order_basis = record_ranking(cx, RankedPhase::Induction, setting);
     for r in induction_order(kb, cx.g, e) {
         let te = r.settings.contains(&Setting::TransplantEligible);
         let ti = r.settings.contains(&Setting::TransplantIneligible);
@@ -73,6 +78,7 @@ pub(super) fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDec
             (Eligibility::Undetermined, false, true) => Some("if transplant-ineligible".to_string()),
             _ => None,
         };
+        why.extend(order_basis.clone());
         let opt = make_option(cx, r, rank, "start", why, condition);
         options.push(opt);
     }
@@ -87,15 +93,51 @@ pub(super) fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDec
             &[CitationId::LenMobilization.key()],
         );
     }
-    let n = cx.g.induction_cycles_before_assessment;
-    (
-        options,
-        NextDecision {
+    let next_decision = induction_next_decision(cx, &options);
+    (options, next_decision)
+}
+
+/// The next decision after induction starts, from the first-ranked option's own course (the
+/// plan's recommendation), naming the other options whose course decides differently.
+fn induction_next_decision(cx: &Ctx<'_>, options: &[RankedOption]) -> NextDecision {
+    let kb = cx.kb;
+    let regimens: Vec<&Regimen> = options.iter().filter_map(|o| kb.regimen(&o.regimen_id)).collect();
+    let citations = vec![kb.cite(CitationId::ArticlePathway), kb.cite(CitationId::Imwg2016Response)];
+    let Some(first) = regimens.first() else {
+        let n = cx.g.induction_cycles_before_assessment;
+        return NextDecision {
             when: format!("after cycle {n} of induction"),
             action: "assess response (IMWG) and decide consolidation: autologous transplant if eligible, else 4–6 further cycles".into(),
-            citations: vec![cx.kb.cite(CitationId::ArticlePathway), cx.kb.cite(CitationId::Imwg2016Response)],
-        },
-    )
+            citations,
+        };
+    };
+    let (n, _) = decision_cycles(cx, first);
+    let others: Vec<String> = regimens
+        .get(1..)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| {
+            let (k, _) = decision_cycles(cx, r);
+            (k != n).then(|| format!("{}: after cycle {k}", r.name))
+        })
+        .collect();
+    let when = if others.is_empty() {
+        format!("after cycle {n} of induction ({})", first.name)
+    } else {
+        format!("after cycle {n} of induction ({}; {})", first.name, others.join("; "))
+    };
+    NextDecision { when, action: next_action(kb, first), citations }
+}
+
+/// What the decision after a first-line regimen's cycles is.
+pub(super) fn next_action(kb: &KnowledgeBase, r: &Regimen) -> String {
+    if let Some(c) = r.continuation.as_deref().and_then(|c| kb.regimen(c)) {
+        return format!("start {} as studied until progression; assess response (IMWG)", c.name);
+    }
+    if r.duration == crate::kb::regimen::Duration::UntilProgression {
+        return "assess response (IMWG); continue as studied until progression".into();
+    }
+    "assess response (IMWG) and decide consolidation: autologous transplant if eligible, else 4–6 further cycles".into()
 }
 
 /// Work-up of a record that IMWG 2014 does not classify as active myeloma: induction is not
@@ -202,10 +244,27 @@ pub(super) fn not_classifiable(
 }
 
 pub(super) fn during_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
-    let n = u16::from(cx.g.induction_cycles_before_assessment);
     let s = cx.state;
+    let kb = cx.kb;
     let cur = s.current_regimen.clone();
-    if s.cycles_in_phase < n || s.last_response.is_none() {
+    let reg = cur.as_deref().and_then(|i| kb.regimen(i));
+    let (n, course_words) = match reg {
+        Some(r) => decision_cycles(cx, r),
+        None => {
+            let n = u16::from(cx.g.induction_cycles_before_assessment);
+            (n, format!("{n} cycles before the response assessment (article: 3–4)"))
+        }
+    };
+    let ineligible = s.transplant_eligibility == Eligibility::Ineligible;
+    let has_continuation = reg.is_some_and(|r| r.continuation.is_some());
+    if ineligible && has_continuation && s.cycles_in_phase >= n {
+        // The fixed cycles are done: the regimen's own continuation follows (no consolidation).
+        if let Some(o) = studied_continuation(cx, None) {
+            return (vec![o], continuous_next(cx));
+        }
+    }
+    let waits_for_response = !(ineligible && has_continuation);
+    if s.cycles_in_phase < n || (waits_for_response && s.last_response.is_none()) {
         let when = if s.cycles_in_phase < n {
             format!("after cycle {n} ({} to go)", n - s.cycles_in_phase)
         } else {
@@ -214,15 +273,12 @@ pub(super) fn during_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDeci
         let opts: Vec<RankedOption> = continue_option(
             cx,
             cur.as_deref(),
-            format!(
-                "induction in progress: {} of {n} cycles before the response assessment (article: 3–4 cycles)",
-                s.cycles_in_phase
-            ),
+            format!("induction in progress: {} of {course_words}", s.cycles_in_phase),
         )
         .into_iter()
         .collect();
         if opts.is_empty() {
-            if let Some(r) = cur.as_deref().and_then(|i| cx.kb.regimen(i)) {
+            if let Some(r) = reg {
                 warn(
                     cx,
                     "current_regimen_excluded",
@@ -234,11 +290,19 @@ pub(super) fn during_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDeci
                 );
             }
         }
+        let action = match reg {
+            Some(r)
+                if ineligible && (has_continuation || r.duration == crate::kb::regimen::Duration::UntilProgression) =>
+            {
+                next_action(kb, r)
+            }
+            _ => "assess response (IMWG) to decide consolidation".into(),
+        };
         return (
             opts,
             NextDecision {
                 when,
-                action: "assess response (IMWG) to decide consolidation".into(),
+                action,
                 citations: vec![cx.kb.cite(CitationId::ArticlePathway), cx.kb.cite(CitationId::Imwg2016Response)],
             },
         );

@@ -19,6 +19,7 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
     let mut firsts = Vec::new();
     let mut seconds = Vec::new();
     let mut regimens = ranked(kb, cx.g, RankedPhase::Maintenance, RankingSetting::Any);
+    let order_basis = record_ranking(cx, RankedPhase::Maintenance, RankingSetting::Any);
     if after_transplant && cx.state.induction_regimen.as_deref() == Some(RegimenId::DVrdPerseus.key()) {
         // PERSEUS continues its own programme after transplant (D-R), ahead of the ranking.
         if let Some(dr) = kb.regimen_by_id(RegimenId::DrMaintenance) {
@@ -40,6 +41,7 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
         if level == RiskLevel::High && fit == RiskFit::High && !cx.risk.deciding.is_empty() {
             why.push(format!("risk decided by: {} ({})", cx.risk.deciding.join("; "), cx.risk.definition.id()));
         }
+        why.extend(order_basis.clone());
         let dr_first = fit == RiskFit::Any;
         let entry = (r, why, condition);
         if first || dr_first {
@@ -48,15 +50,33 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
             seconds.push(entry);
         }
     }
-    // Equal alternatives share a rank: the article names "bortezomib or ixazomib" for high risk
-    // without an order, and an undetermined risk puts each risk's choice first, conditionally.
+    // Each risk's choices are ranked in the ranking's order, so an undetermined risk puts each
+    // risk's first choice at rank 1, conditionally. For high risk the article names "bortezomib
+    // or ixazomib" without an order and no cited guideline grade was verified (first-line.md §6):
+    // bortezomib (HOVON-65) ranks first and single-agent ixazomib after it, with its evidence
+    // (TOURMALINE-MM3: a PFS gain without an OS gain) as the reason.
     let undetermined = level == RiskLevel::Undetermined;
     let mut out = Vec::new();
-    for (r, why, cond) in firsts {
-        out.push(make_option(cx, r, 1, "maintenance", why, cond));
+    let mut seen: Vec<(RiskFit, String)> = Vec::new();
+    for (r, mut why, cond) in firsts {
+        let fit = r.risk_fit.unwrap_or(RiskFit::Any);
+        let before: Vec<&String> =
+            seen.iter().filter(|(f, _)| *f == fit && fit != RiskFit::Any).map(|(_, n)| n).collect();
+        let rank = u8::try_from(before.len()).unwrap_or(u8::MAX).saturating_add(1);
+        if let Some(prev) = before.last() {
+            let ev: Vec<String> =
+                r.evidence.iter().map(|e| format!("{}: {} [{}]", e.trial, e.result, e.citation)).collect();
+            why.push(format!(
+                "ranked after {prev}: no cited guideline grade orders them for this risk; its evidence: {}",
+                ev.join("; ")
+            ));
+        }
+        seen.push((fit, r.name.clone()));
+        out.push(make_option(cx, r, rank, "maintenance", why, cond));
     }
+    let next = out.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
     for (r, why, cond) in seconds {
-        out.push(make_option(cx, r, 2, "maintenance", why, cond));
+        out.push(make_option(cx, r, next, "maintenance", why, cond));
     }
     if undetermined {
         warn(

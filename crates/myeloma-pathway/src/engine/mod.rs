@@ -18,6 +18,7 @@ use crate::record::{Drug, DrugClass};
 pub const LIBRARY_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 mod consolidation;
+mod continuation;
 mod counterfactuals;
 mod exclusions;
 mod induction;
@@ -26,6 +27,7 @@ mod notes;
 mod relapse;
 
 use consolidation::*;
+use continuation::*;
 use counterfactuals::*;
 use exclusions::*;
 use induction::*;
@@ -69,6 +71,7 @@ pub(crate) struct Ctx<'a> {
     missing: Vec<MissingInput>,
     warnings: Vec<Warning>,
     excluded: Vec<Exclusion>,
+    ranking: Option<RankingApplied>,
 }
 
 fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan> {
@@ -88,8 +91,17 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
             &crate::assess::response::ResponseCriteria { version: g.response_criteria_version(), ..Default::default() },
         )?)
     };
-    let mut cx =
-        Ctx { p, g, kb, state: &state, risk: &risk, missing: Vec::new(), warnings: Vec::new(), excluded: Vec::new() };
+    let mut cx = Ctx {
+        p,
+        g,
+        kb,
+        state: &state,
+        risk: &risk,
+        missing: Vec::new(),
+        warnings: Vec::new(),
+        excluded: Vec::new(),
+        ranking: None,
+    };
 
     let (options, next_decision) = match state.phase {
         Phase::WorkUp => {
@@ -177,6 +189,12 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
         warn(&mut cx, "transplant_age_only", msg.clone(), &[CitationId::AscoCco2019.key()]);
     }
 
+    if cx.ranking.is_none() && state.phase == Phase::Relapse && state.current_regimen.is_none() && !options.is_empty() {
+        // The relapse options are ordered by the relapse ranking (engine/relapse.rs).
+        record_ranking(&mut cx, RankedPhase::Relapse, RankingSetting::Any);
+    }
+    let ranking = cx.ranking.take();
+
     // Missing inputs that matter for this phase. The eligibility inputs matter until
     // consolidation is decided; risk inputs until maintenance is chosen.
     let mut missing = cx.missing;
@@ -229,6 +247,7 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
             library_version: LIBRARY_VERSION,
             knowledge_base: KbIdentity { version: kb.version().to_string(), sha256: kb.sha256().to_string() },
             guideline: g.clone(),
+            ranking,
             inputs: p.clone(),
         },
     })
@@ -385,6 +404,26 @@ pub(super) fn ranked<'k>(
     kb.ranking(g.profile, phase, setting)
         .map(|r| r.order.iter().filter_map(|id| kb.regimen(id)).collect())
         .unwrap_or_default()
+}
+
+/// Record the ranking that orders this plan's options (in `basis.ranking`) and return the
+/// rationale line that names its basis.
+pub(super) fn record_ranking(cx: &mut Ctx<'_>, phase: RankedPhase, setting: RankingSetting) -> Option<String> {
+    let r = cx.kb.ranking(cx.g.profile, phase, setting)?;
+    cx.ranking = Some(RankingApplied {
+        profile: cx.g.profile,
+        phase,
+        setting,
+        basis: r.basis.clone(),
+        citations: r.citations.clone(),
+    });
+    Some(format!(
+        "order: {} profile, {} ranking: {} [{}]",
+        cx.g.profile.id(),
+        phase.id(),
+        r.basis,
+        r.citations.join(", ")
+    ))
 }
 
 pub(super) fn continue_option(cx: &mut Ctx<'_>, regimen: Option<&str>, rationale: String) -> Option<RankedOption> {

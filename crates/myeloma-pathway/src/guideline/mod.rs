@@ -1,8 +1,11 @@
 //! The guideline profile: every choice the caller makes where sources disagree or leave it to
 //! the centre (clinical-reference §0: "encode the version/jurisdiction of every rule").
 //!
-//! The default profile follows the seed article's pathway (triplet induction first; risk by
-//! del(17p), t(4;14), gain(1q); transplant generally under 70) and is echoed in every result's
+//! The default ranks first-line induction by the current cited guidelines (`guideline_2026`:
+//! NCCN V.1.2025 and ASCO–Ontario Health 2026, quadruplet first for the transplant-eligible, DRd
+//! first for the transplant-ineligible); the seed article's triplet-first order stays available
+//! as the `article` profile. Every other default follows the article (risk by del(17p),
+//! t(4;14), gain(1q); transplant generally under 70). The guideline is echoed in every result's
 //! basis, so no choice is hidden.
 
 use serde::{Deserialize, Serialize};
@@ -196,7 +199,7 @@ pub struct Guideline {
 impl Default for Guideline {
     fn default() -> Self {
         Self {
-            profile: Profile::Article,
+            profile: Profile::Guideline2026,
             risk_definition: RiskDefinition::Article,
             del17p_cutoff: Del17pCutoff::Above20,
             transplant_age_limit_years: 70,

@@ -8,9 +8,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Profile {
+    /// The current cited guidelines (the default): NCCN Multiple Myeloma V.1.2025 (D-VRd
+    /// preferred for transplant candidates, DRd for non-transplant candidates, Category 1) and
+    /// the ASCO–Ontario Health Living Guideline 2026 (a quadruplet "should be offered" to the
+    /// transplant-eligible).
+    #[default]
+    #[serde(rename = "guideline_2026")]
+    Guideline2026,
     /// The seed article's shape: PI + IMiD + dexamethasone triplet first, quadruplets listed with
     /// their trials after it.
-    #[default]
     Article,
     /// Anti-CD38 quadruplets (D-VRd, Isa-VRd) first, per PERSEUS, GMMG-HD7, CEPHEUS and IMROZ.
     QuadrupletFirst,
@@ -18,11 +24,12 @@ pub enum Profile {
 
 impl Profile {
     /// Every profile.
-    pub const ALL: [Profile; 2] = [Profile::Article, Profile::QuadrupletFirst];
+    pub const ALL: [Profile; 3] = [Profile::Guideline2026, Profile::Article, Profile::QuadrupletFirst];
 
     /// Stable identifier (as in JSON).
     pub fn id(&self) -> &'static str {
         match self {
+            Profile::Guideline2026 => "guideline_2026",
             Profile::Article => "article",
             Profile::QuadrupletFirst => "quadruplet_first",
         }
@@ -131,7 +138,11 @@ impl Ranking {
 }
 
 /// The rankings the engine asks for: every profile needs each of these (checked at load).
-pub const REQUIRED: [(Profile, RankedPhase, RankingSetting); 8] = [
+pub const REQUIRED: [(Profile, RankedPhase, RankingSetting); 12] = [
+    (Profile::Guideline2026, RankedPhase::Induction, RankingSetting::TransplantEligible),
+    (Profile::Guideline2026, RankedPhase::Induction, RankingSetting::TransplantIneligible),
+    (Profile::Guideline2026, RankedPhase::Maintenance, RankingSetting::Any),
+    (Profile::Guideline2026, RankedPhase::Relapse, RankingSetting::Any),
     (Profile::Article, RankedPhase::Induction, RankingSetting::TransplantEligible),
     (Profile::Article, RankedPhase::Induction, RankingSetting::TransplantIneligible),
     (Profile::Article, RankedPhase::Maintenance, RankingSetting::Any),

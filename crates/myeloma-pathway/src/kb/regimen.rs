@@ -400,6 +400,23 @@ pub struct LabelIndication {
     pub citation: String,
 }
 
+/// Cycles of the regimen given after the transplant, before maintenance, in its trial programme
+/// (PERSEUS: 2 × 28-day D-VRd consolidation cycles, then D-R).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostTransplant {
+    /// Cycles after the transplant.
+    pub cycles: u16,
+    /// Cycle length, days.
+    pub cycle_length_days: u16,
+    /// The step in words.
+    pub description: String,
+    /// How it was checked.
+    pub evidence: Evidence,
+    /// Citation keys.
+    pub citations: Vec<String>,
+}
+
 /// A regimen.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -448,6 +465,10 @@ pub struct Regimen {
     /// CEPHEUS D-VRd), offered first once the fixed cycles are done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continuation: Option<String>,
+    /// Consolidation cycles of this induction regimen after the transplant, where its trial
+    /// programme gives them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_transplant: Option<PostTransplant>,
 }
 
 impl Regimen {
@@ -475,6 +496,9 @@ impl Regimen {
         }
         for s in &self.step_up {
             v.extend(s.citations.iter().cloned());
+        }
+        if let Some(p) = &self.post_transplant {
+            v.extend(p.citations.iter().cloned());
         }
         for c in &self.courses {
             v.extend(c.citations.iter().cloned());

@@ -100,6 +100,57 @@ impl PathwayState {
         Ok(())
     }
 
+    /// Whether `regimen` is the knowledge base's `continuation` of the first-line induction
+    /// regimen.
+    fn is_continuation_of_induction(&self, kb: &KnowledgeBase, regimen: &str) -> bool {
+        self.induction_regimen
+            .as_deref()
+            .and_then(|i| kb.regimen(i))
+            .and_then(|r| r.continuation.as_deref())
+            .is_some_and(|c| c == regimen)
+    }
+
+    /// A continuation regimen (one that is some regimen's `continuation`) is the rest of that
+    /// regimen's trial programme: it follows that induction regimen only.
+    fn check_continuation_belongs(&self, kb: &KnowledgeBase, regimen: &str) -> Result<(), Refusal> {
+        let parents: Vec<&str> = kb
+            .regimens()
+            .iter()
+            .filter(|r| r.continuation.as_deref() == Some(regimen))
+            .map(|r| r.name.as_str())
+            .collect();
+        if parents.is_empty() || self.is_continuation_of_induction(kb, regimen) {
+            return Ok(());
+        }
+        Err(Refusal::NotApplicable {
+            why: format!(
+                "{} continues {} only, not the induction given",
+                kb.regimen(regimen).map_or(regimen, |c| c.name.as_str()),
+                parents.join(", ")
+            ),
+        })
+    }
+
+    /// The continuation starts once the induction regimen's fixed cycles are done.
+    fn check_continuation_cycles(&self, kb: &KnowledgeBase, regimen: &str) -> Result<(), Refusal> {
+        let Some(r) = self.induction_regimen.as_deref().and_then(|i| kb.regimen(i)) else {
+            return Ok(());
+        };
+        if let crate::kb::regimen::Duration::Cycles { count } = r.duration {
+            if self.cycles_in_phase < count {
+                return Err(Refusal::NotApplicable {
+                    why: format!(
+                        "{} follows {count} cycles of {} as studied; {} done",
+                        kb.regimen(regimen).map_or(regimen, |c| c.name.as_str()),
+                        r.name,
+                        self.cycles_in_phase
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn progress(&mut self, kb: &KnowledgeBase) {
         if let Some(r) = self.current_regimen.as_deref().and_then(|id| kb.regimen(id)) {
             // Progression on therapy makes the disease refractory to that regimen's drugs
@@ -156,7 +207,19 @@ pub fn transition_with(kb: &KnowledgeBase, state: &PathwayState, event: &Event) 
         (WorkUp, Event::ConsolidationStarted { .. } | Event::TransplantDone) => {
             return Err(Refusal::ConsolidationBeforeInduction)
         }
-        (WorkUp | Induction, Event::MaintenanceStarted { .. }) => return Err(Refusal::MaintenanceBeforeConsolidation),
+        (WorkUp, Event::MaintenanceStarted { .. }) => return Err(Refusal::MaintenanceBeforeConsolidation),
+        (Induction, Event::MaintenanceStarted { regimen }) => {
+            // Only the induction regimen's own continuation (CEPHEUS D-VRd → D-Rd, IMROZ Isa-VRd →
+            // Isa-Rd) starts straight from induction, once the regimen's fixed cycles are done;
+            // any other maintenance needs consolidation first.
+            if !s.is_continuation_of_induction(kb, regimen) {
+                return Err(Refusal::MaintenanceBeforeConsolidation);
+            }
+            s.check_continuation_cycles(kb, regimen)?;
+            s.start(kb, regimen, Use::Maintenance, Maintenance)?;
+            s.phase = Maintenance;
+            s.cycles_in_phase = 0;
+        }
         (
             WorkUp | Induction | ConsolidationTransplant | ConsolidationExtendedInduction | Observation | Relapse,
             Event::MaintenanceStopped,
@@ -236,6 +299,7 @@ pub fn transition_with(kb: &KnowledgeBase, state: &PathwayState, event: &Event) 
         }
         (ConsolidationExtendedInduction, Event::TransplantDone) => return Err(Refusal::TransplantNotPlanned),
         (ConsolidationTransplant, Event::MaintenanceStarted { regimen }) => {
+            s.check_continuation_belongs(kb, regimen)?;
             if s.transplants_in_consolidation == 0 {
                 return Err(Refusal::ConsolidationIncomplete { needed: "the autologous transplant".into() });
             }
@@ -244,7 +308,8 @@ pub fn transition_with(kb: &KnowledgeBase, state: &PathwayState, event: &Event) 
             s.cycles_in_phase = 0;
         }
         (ConsolidationExtendedInduction, Event::MaintenanceStarted { regimen }) => {
-            if s.cycles_in_phase < 4 {
+            s.check_continuation_belongs(kb, regimen)?;
+            if s.cycles_in_phase < 4 && !s.is_continuation_of_induction(kb, regimen) {
                 return Err(Refusal::ConsolidationIncomplete {
                     needed: format!("at least 4 further induction cycles (article: 4–6); {} done", s.cycles_in_phase),
                 });
@@ -256,6 +321,7 @@ pub fn transition_with(kb: &KnowledgeBase, state: &PathwayState, event: &Event) 
 
         // Maintenance and observation.
         (Maintenance, Event::MaintenanceStarted { regimen }) => {
+            s.check_continuation_belongs(kb, regimen)?;
             s.start(kb, regimen, Use::Maintenance, Maintenance)?;
             s.cycles_in_phase = 0;
         }

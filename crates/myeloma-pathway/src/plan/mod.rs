@@ -14,7 +14,7 @@ use crate::dosing::supportive::SupportiveCare;
 use crate::dosing::ComponentDose;
 use crate::guideline::Guideline;
 use crate::kb::regimen::{StepUp, TrialEvidence};
-use crate::kb::{Citation, Evidence};
+use crate::kb::{Citation, Evidence, Profile, RankedPhase, RankingSetting};
 use crate::pathway::PathwayState;
 use crate::patient::Patient;
 use crate::record::{MrdResult, Phase};
@@ -29,7 +29,8 @@ pub struct RankedOption {
     /// 1 = first choice. Options that depend on an undetermined input share a rank and carry a
     /// `condition`.
     pub rank: u8,
-    /// What to do: `start`, `continue`, `transplant`, `extend_induction`, `maintenance`.
+    /// What to do: `start`, `continue`, `continuation` (the regimen's own studied continuation),
+    /// `consolidate` (its post-transplant cycles), `transplant`, `extend_induction`, `maintenance`.
     pub action: &'static str,
     /// Knowledge-base regimen id.
     pub regimen_id: String,
@@ -159,8 +160,27 @@ pub struct Basis {
     pub knowledge_base: KbIdentity,
     /// The guideline profile applied (every caller choice).
     pub guideline: Guideline,
+    /// The knowledge-base ranking that ordered the options (absent when no ranking applied:
+    /// an option continued, a transplant, no options).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ranking: Option<RankingApplied>,
     /// The inputs as understood, after unit conversion.
     pub inputs: Patient,
+}
+
+/// Which knowledge-base ranking produced the order of the options.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankingApplied {
+    /// The profile (`guideline.profile`).
+    pub profile: Profile,
+    /// The phase ranked.
+    pub phase: RankedPhase,
+    /// The setting ranked.
+    pub setting: RankingSetting,
+    /// What the order follows, in words (the guideline and its version).
+    pub basis: String,
+    /// Citation keys of the order's source.
+    pub citations: Vec<String>,
 }
 
 /// A plan for the current phase.

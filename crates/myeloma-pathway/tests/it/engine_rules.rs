@@ -140,22 +140,117 @@ fn stem_cell_collection_is_flagged_for_lenalidomide_induction_only_when_transpla
 }
 
 #[test]
-fn consolidation_is_decided_only_after_the_set_number_of_cycles_and_a_response() {
+fn consolidation_is_decided_only_after_the_studied_pre_transplant_cycles_and_a_response() {
+    // VRd before a transplant: 3 cycles (DETERMINATION), not the guideline's 4.
     let mut v = base();
-    history(&mut v, induction("vrd", 3, Some("pr")));
+    history(&mut v, induction("vrd", 2, Some("pr")));
     let p = plan(&v);
     assert_eq!((p.options[0].action, p.options[0].regimen_id.as_str()), ("continue", "vrd"));
-    assert_eq!(p.next_decision.when, "after cycle 4 (1 to go)");
-    history(&mut v, induction("vrd", 4, None));
+    assert_eq!(p.next_decision.when, "after cycle 3 (1 to go)");
+    history(&mut v, induction("vrd", 3, None));
     let p = plan(&v);
     assert_eq!(p.options[0].action, "continue");
     assert_eq!(p.next_decision.when, "now");
-    history(&mut v, induction("vrd", 4, Some("pr")));
-    assert_eq!(plan(&v).options[0].regimen_id, "mel200-asct");
-    // With three cycles before assessment (article: 3–4), cycle 3 is enough.
-    let g = Guideline::default().with_induction_cycles_before_assessment(3).unwrap();
     history(&mut v, induction("vrd", 3, Some("pr")));
+    assert_eq!(plan(&v).options[0].regimen_id, "mel200-asct");
+    // PERSEUS D-VRd: 4 cycles before the transplant.
+    history(&mut v, induction("d-vrd-perseus", 3, Some("pr")));
+    assert_eq!(plan(&v).next_decision.when, "after cycle 4 (1 to go)");
+    history(&mut v, induction("d-vrd-perseus", 4, Some("pr")));
+    assert_eq!(plan(&v).options[0].regimen_id, "mel200-asct");
+}
+
+#[test]
+fn without_a_studied_course_the_guideline_sets_the_cycles_before_assessment() {
+    // VCd has no pre-transplant course in the knowledge base: the guideline's number decides.
+    let mut v = base();
+    history(&mut v, induction("vcd", 3, Some("pr")));
+    let p = plan(&v);
+    assert_eq!(p.next_decision.when, "after cycle 4 (1 to go)");
+    let g = Guideline::default().with_induction_cycles_before_assessment(3).unwrap();
     assert_eq!(plan_with(&v, &g).options[0].regimen_id, "mel200-asct");
+}
+
+#[test]
+fn the_next_decision_at_work_up_follows_the_first_option_s_own_course_and_names_the_others() {
+    let p = plan_with(&base(), &Guideline::default().with_profile(myeloma_pathway::guideline::Profile::Article));
+    assert!(p.next_decision.when.starts_with("after cycle 3 of induction (VRd;"), "{}", p.next_decision.when);
+    assert!(p.next_decision.when.contains("D-VRd (PERSEUS): after cycle 4"), "{}", p.next_decision.when);
+    let p = plan(&base());
+    assert!(
+        p.next_decision.when.starts_with("after cycle 4 of induction (D-VRd (PERSEUS);"),
+        "{}",
+        p.next_decision.when
+    );
+    assert!(p.next_decision.when.contains("VRd: after cycle 3"), "{}", p.next_decision.when);
+    // Transplant-ineligible, DRd first: it continues until progression.
+    let p = plan(&frail());
+    assert_eq!(p.options[0].regimen_id, "drd");
+    assert_eq!(p.next_decision.action, "assess response (IMWG); continue as studied until progression");
+}
+
+#[test]
+fn the_default_profile_follows_the_current_guidelines_and_the_plan_says_which_ranking_ordered_it() {
+    let p = plan(&base());
+    let ids: Vec<&str> = p.options.iter().map(|o| o.regimen_id.as_str()).collect();
+    assert_eq!(&ids[..3], ["d-vrd-perseus", "isa-vrd-gmmg-hd7", "vrd"]);
+    let r = p.basis.ranking.as_ref().unwrap();
+    assert_eq!((r.profile.id(), r.phase.id(), r.setting.id()), ("guideline_2026", "induction", "transplant_eligible"));
+    assert!(r.citations.contains(&"nccn-mm-v1-2025".to_string()) && r.citations.contains(&"asco-oh-2026".to_string()));
+    assert!(p.options.iter().all(|o| o
+        .rationale
+        .iter()
+        .any(|l| l.starts_with("order: guideline_2026 profile") && l.contains("NCCN Multiple Myeloma V.1.2025"))));
+    let p = plan(&frail());
+    let ids: Vec<&str> = p.options.iter().map(|o| o.regimen_id.as_str()).collect();
+    assert_eq!(&ids[..4], ["drd", "d-vrd-cepheus", "isa-vrd-imroz", "vrd"]);
+    assert_eq!(p.basis.ranking.as_ref().unwrap().setting.id(), "transplant_ineligible");
+    // The article stays a named profile, recorded as such.
+    let g = Guideline::default().with_profile(myeloma_pathway::guideline::Profile::Article);
+    let p = plan_with(&base(), &g);
+    assert_eq!(p.options[0].regimen_id, "vrd");
+    assert_eq!(p.basis.ranking.as_ref().unwrap().profile.id(), "article");
+    // A continued regimen is not ordered by a ranking.
+    let mut v = base();
+    history(&mut v, induction("vrd", 1, None));
+    assert!(plan(&v).basis.ranking.is_none());
+}
+
+#[test]
+fn continuous_first_line_therapy_continues_as_studied_not_a_maintenance_switch() {
+    // CEPHEUS: D-Rd after exactly 8 cycles; D-VRd continues at 7.
+    let mut v = frail();
+    history(&mut v, induction("d-vrd-cepheus", 7, Some("vgpr")));
+    let p = plan(&v);
+    assert_eq!((p.options[0].action, p.options[0].regimen_id.as_str()), ("continue", "d-vrd-cepheus"));
+    assert_eq!(p.next_decision.when, "after cycle 8 (1 to go)");
+    assert!(p.next_decision.action.starts_with("start D-Rd continuation (CEPHEUS) as studied"));
+    history(&mut v, induction("d-vrd-cepheus", 8, None));
+    let p = plan(&v);
+    assert_eq!(p.options.len(), 1);
+    assert_eq!((p.options[0].action, p.options[0].regimen_id.as_str()), ("continuation", "d-rd-continuation"));
+    assert!(p.options[0].rationale[0].starts_with("continue as studied until progression: CEPHEUS"));
+    // IMROZ: Isa-Rd after 4 x 42-day cycles.
+    history(&mut v, induction("isa-vrd-imroz", 4, Some("pr")));
+    assert_eq!(plan(&v).options[0].regimen_id, "isa-rd-continuation");
+    // MAIA: DRd itself continues; no maintenance option.
+    history(&mut v, induction("drd", 4, Some("vgpr")));
+    let p = plan(&v);
+    assert_eq!(p.options.iter().map(|o| (o.action, o.regimen_id.as_str())).collect::<Vec<_>>(), [("continue", "drd")]);
+    // VRd has no continuation: the article's 4–6 further cycles.
+    history(&mut v, induction("vrd", 4, Some("vgpr")));
+    assert_eq!(plan(&v).options[0].action, "extend_induction");
+}
+
+#[test]
+fn a_continuation_excluded_for_the_patient_falls_back_to_the_article_path() {
+    let mut v = frail();
+    let mut h = induction("d-vrd-cepheus", 8, Some("vgpr"));
+    h.push(json!({"event": "intolerance", "drug": "daratumumab_sc"}));
+    history(&mut v, h);
+    let p = plan(&v);
+    assert!(p.excluded.iter().any(|e| e.regimen_id == "d-rd-continuation"));
+    assert!(p.options.iter().all(|o| o.regimen_id != "d-rd-continuation"));
 }
 
 #[test]
@@ -478,7 +573,32 @@ fn the_ims_2025_what_if_for_del17p_uses_a_clonal_fraction_that_decides() {
     let p = plan_with(&v, &g);
     assert_eq!(p.options[0].regimen_id, "len-maintenance");
     let c = p.counterfactuals.iter().find(|c| c.change == "if del(17p) were detected").unwrap();
-    assert_eq!(c.first_options, ["bortezomib-maintenance", "ixazomib-maintenance"]);
+    assert_eq!(c.first_options, ["bortezomib-maintenance"]);
+}
+
+#[test]
+fn high_risk_maintenance_ranks_bortezomib_first_and_single_agent_ixazomib_after_it_with_the_reason() {
+    let mut v = base();
+    history(&mut v, [induction("vrd", 3, Some("vgpr")), vec![ev("transplant_done")]].concat());
+    v["cytogenetics"] = json!([
+        {"abnormality": "del_17p", "status": "detected", "clonal_fraction_pct": 60},
+        {"abnormality": "t_4_14", "status": "not_detected"}, {"abnormality": "gain_1q", "status": "not_detected"}
+    ]);
+    let p = plan(&v);
+    let ranks: Vec<(&str, u8)> = p.options.iter().map(|o| (o.regimen_id.as_str(), o.rank)).collect();
+    assert_eq!(&ranks[..3], [("bortezomib-maintenance", 1), ("ixazomib-maintenance", 2), ("len-maintenance", 3)]);
+    let ixa = option(&p, "ixazomib-maintenance");
+    assert!(ixa
+        .rationale
+        .iter()
+        .any(|r| r.starts_with("ranked after Bortezomib maintenance: no cited guideline grade")
+            && r.contains("no OS difference (HR 1.025)")));
+    // Risk undetermined: each risk's first choice at rank 1, ixazomib still after bortezomib.
+    v["cytogenetics"] = json!([]);
+    let p = plan(&v);
+    assert_eq!(option(&p, "len-maintenance").rank, 1);
+    assert_eq!(option(&p, "bortezomib-maintenance").rank, 1);
+    assert_eq!(option(&p, "ixazomib-maintenance").rank, 2);
 }
 
 #[test]

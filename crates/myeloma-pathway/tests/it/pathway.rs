@@ -54,6 +54,7 @@ fn events() -> Vec<(&'static str, Event)> {
         ("consolidation(extended)", Event::ConsolidationStarted { route: ConsolidationRoute::ExtendedInduction }),
         ("transplant_done", Event::TransplantDone),
         ("maintenance_started", Event::MaintenanceStarted { regimen: "len-maintenance".into() }),
+        ("continuation_started", Event::MaintenanceStarted { regimen: "d-rd-continuation".into() }),
         ("maintenance_stopped", Event::MaintenanceStopped),
         ("progression", Event::Progression),
         ("intolerance", Event::Intolerance { drug: Drug::Bortezomib }),
@@ -77,6 +78,14 @@ fn expected(phase: Phase, event: &str) -> Result<Phase, &'static str> {
             Err("consolidation_before_induction")
         }
         (WorkUp | Induction, "maintenance_started") => Err("maintenance_before_consolidation"),
+        // The canonical induction is VRd, which has no continuation: D-Rd (CEPHEUS's) is refused
+        // as maintenance before consolidation from induction, and as not VRd's elsewhere.
+        (WorkUp | Induction, "continuation_started") => Err("maintenance_before_consolidation"),
+        (ConsolidationTransplant | ConsolidationExtendedInduction | Maintenance, "continuation_started") => {
+            Err("not_applicable")
+        }
+        (Observation, "continuation_started") => Err("no_return_without_relapse"),
+        (Relapse, "continuation_started") => Err("not_applicable"),
         (
             WorkUp | Induction | ConsolidationTransplant | ConsolidationExtendedInduction | Observation | Relapse,
             "maintenance_stopped",
@@ -205,4 +214,28 @@ fn events_parse_from_json_and_unknown_keys_are_refused() {
     assert_eq!(ok, Event::TherapyStarted { regimen: "vrd".into() });
     assert!(serde_json::from_str::<Event>(r#"{"event":"therapy_started","regimen":"vrd","dose":1}"#).is_err());
     assert!(serde_json::from_str::<Event>(r#"{"event":"teleport"}"#).is_err());
+}
+
+#[test]
+fn the_continuation_starts_from_induction_only_after_its_own_regimen_s_fixed_cycles() {
+    let mut s = PathwayState::new(Eligibility::Ineligible);
+    s.phase = Phase::Induction;
+    s.current_regimen = Some("d-vrd-cepheus".into());
+    s.induction_regimen = Some("d-vrd-cepheus".into());
+    s.cycles_in_phase = 7;
+    let dr = Event::MaintenanceStarted { regimen: "d-rd-continuation".into() };
+    assert!(matches!(transition(&s, &dr).unwrap_err(), Refusal::NotApplicable { .. }), "7 of 8 cycles");
+    s.cycles_in_phase = 8;
+    let n = transition(&s, &dr).unwrap();
+    assert_eq!((n.phase, n.current_regimen.as_deref()), (Phase::Maintenance, Some("d-rd-continuation")));
+    // IMROZ's continuation does not follow CEPHEUS; a generic maintenance still needs consolidation.
+    let isa = Event::MaintenanceStarted { regimen: "isa-rd-continuation".into() };
+    assert_eq!(transition(&s, &isa).unwrap_err(), Refusal::MaintenanceBeforeConsolidation);
+    let len = Event::MaintenanceStarted { regimen: "len-maintenance".into() };
+    assert_eq!(transition(&s, &len).unwrap_err(), Refusal::MaintenanceBeforeConsolidation);
+    // From extended induction the continuation needs no further cycles; another regimen's does not pass.
+    s.phase = Phase::ConsolidationExtendedInduction;
+    s.cycles_in_phase = 0;
+    assert_eq!(transition(&s, &dr).unwrap().phase, Phase::Maintenance);
+    assert!(matches!(transition(&s, &isa).unwrap_err(), Refusal::NotApplicable { .. }));
 }
