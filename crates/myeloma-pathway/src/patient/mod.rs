@@ -160,11 +160,20 @@ pub fn check_integer(field: &str, value: i64) -> Result<()> {
     check_range(field, value as f64, unit, *lo as f64, *hi as f64).map(|_| ())
 }
 
-fn opt_int(field: &str, v: Option<impl Into<i64> + Copy>) -> Result<()> {
+/// An integer field listed in [`INTEGER_FIELDS`], checked against its row.
+fn opt_listed_int(field: &str, v: Option<impl Into<i64> + Copy>) -> Result<()> {
     match v {
         Some(x) => check_integer(field, x.into()),
         None => Ok(()),
     }
+}
+
+/// An integer field whose name is built per entry (`history[3].toxicity_grade`).
+fn opt_int(field: &str, v: Option<impl Into<f64> + Copy>, unit: &str, lo: f64, hi: f64) -> Result<()> {
+    if let Some(x) = v {
+        check_range(field, x.into(), unit, lo, hi)?;
+    }
+    Ok(())
 }
 
 impl PatientRecord {
@@ -191,20 +200,20 @@ impl PatientRecord {
                 return Err(Error::LimitExceeded { what: format!("{what} (entries)"), limit: MAX_LIST_LEN, actual: n });
             }
         }
-        opt_int("age_years", self.age_years)?;
+        opt_listed_int("age_years", self.age_years)?;
         let weight_kg = opt_range("weight_kg", self.weight_kg, "kg", 25.0, 350.0)?;
         let height_cm = opt_range("height_cm", self.height_cm, "cm", 100.0, 250.0)?;
-        opt_int("ecog", self.ecog)?;
+        opt_listed_int("ecog", self.ecog)?;
         let frailty = self.frailty.clone().unwrap_or_default();
-        opt_int("frailty.charlson", frailty.charlson)?;
-        opt_int("frailty.katz_adl", frailty.katz_adl)?;
-        opt_int("frailty.lawton_iadl", frailty.lawton_iadl)?;
+        opt_listed_int("frailty.charlson", frailty.charlson)?;
+        opt_listed_int("frailty.katz_adl", frailty.katz_adl)?;
+        opt_listed_int("frailty.lawton_iadl", frailty.lawton_iadl)?;
         let organ = self.organ_function.clone().unwrap_or_default();
         opt_range("organ_function.lvef_pct", organ.lvef_pct, "%", 5.0, 90.0)?;
         opt_range("organ_function.dlco_pct", organ.dlco_pct, "% predicted", 5.0, 200.0)?;
         opt_range("organ_function.bilirubin_x_uln", organ.bilirubin_x_uln, "x ULN", 0.0, 50.0)?;
-        opt_int("organ_function.nyha_class", organ.nyha_class)?;
-        opt_int("organ_function.peripheral_neuropathy_grade", organ.peripheral_neuropathy_grade)?;
+        opt_listed_int("organ_function.nyha_class", organ.nyha_class)?;
+        opt_listed_int("organ_function.peripheral_neuropathy_grade", organ.peripheral_neuropathy_grade)?;
         let l = self.labs.clone().unwrap_or_default();
         let labs = Labs {
             creatinine: lab("labs.creatinine", &l.creatinine)?,
@@ -241,8 +250,8 @@ impl PatientRecord {
         }
         let cytogenetics = CytogeneticProfile::from_findings("cytogenetics", &self.cytogenetics)?;
         let diagnosis = self.diagnosis.clone().unwrap_or_default();
-        opt_int("diagnosis.osteolytic_lesions", diagnosis.osteolytic_lesions)?;
-        opt_int("diagnosis.mri_focal_lesions", diagnosis.mri_focal_lesions)?;
+        opt_listed_int("diagnosis.osteolytic_lesions", diagnosis.osteolytic_lesions)?;
+        opt_listed_int("diagnosis.mri_focal_lesions", diagnosis.mri_focal_lesions)?;
         check_dates_ordered("response_assessments", self.response_assessments.iter().map(|a| a.date.as_ref()))?;
         check_dates_ordered("history", self.history.iter().map(|h| h.date.as_ref()))?;
         check_dates_ordered("mrd", self.mrd.iter().map(|m| Some(&m.date)))?;
