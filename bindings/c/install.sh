@@ -2,7 +2,7 @@
 # Build the C library and install it under a prefix:
 #   <prefix>/include/myeloma_pathway.h
 #   <prefix>/lib/libmyeloma_pathway.{a,so,so.<abi>}
-#   <prefix>/lib/pkgconfig/myeloma_pathway.pc
+#   <prefix>/lib/pkgconfig/myeloma_pathway.pc, myeloma_pathway-static.pc
 #   <prefix>/lib/cmake/myeloma_pathway/myeloma_pathwayConfig{,Version}.cmake
 #
 # Usage: bindings/c/install.sh PREFIX            (release build)
@@ -31,8 +31,15 @@ MINOR="$(echo "$VERSION" | cut -d. -f2)"
 if [[ $MAJOR == 0 ]]; then ABI="0.$MINOR"; else ABI="$MAJOR"; fi
 install -m 755 "$TARGET/$PROFILE/libmyeloma_pathway.so" "$PREFIX/lib/libmyeloma_pathway.so.$ABI"
 ln -sf "libmyeloma_pathway.so.$ABI" "$PREFIX/lib/libmyeloma_pathway.so"
-sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@VERSION@|$VERSION|g" "$HERE/myeloma_pathway.pc.in" >"$PREFIX/lib/pkgconfig/myeloma_pathway.pc"
-install -m 644 "$HERE/cmake/myeloma_pathwayConfig.cmake" "$PREFIX/lib/cmake/myeloma_pathway/"
+# One list of system libraries for the static library (static-libs.txt), into both files.
+STATIC_LIBS="$(cat "$HERE/static-libs.txt")"
+STATIC_LIBS_CMAKE="$(echo "$STATIC_LIBS" | sed -e 's/^-l//' -e 's/ -l/;/g')"
+for pc in myeloma_pathway myeloma_pathway-static; do
+  sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@VERSION@|$VERSION|g" -e "s|@STATIC_LIBS@|$STATIC_LIBS|g" "$HERE/$pc.pc.in" \
+    >"$PREFIX/lib/pkgconfig/$pc.pc"
+done
+sed -e "s|@STATIC_LIBS_CMAKE@|$STATIC_LIBS_CMAKE|g" "$HERE/cmake/myeloma_pathwayConfig.cmake.in" \
+  >"$PREFIX/lib/cmake/myeloma_pathway/myeloma_pathwayConfig.cmake"
 sed -e "s|@VERSION@|$VERSION|g" "$HERE/cmake/myeloma_pathwayConfigVersion.cmake.in" \
   >"$PREFIX/lib/cmake/myeloma_pathway/myeloma_pathwayConfigVersion.cmake"
 echo "installed myeloma_pathway $VERSION ($PROFILE) under $PREFIX"

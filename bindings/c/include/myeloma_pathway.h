@@ -15,12 +15,26 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#if defined(__cplusplus) && __cplusplus >= 201703L
+#define MP_MUST_USE [[nodiscard]]
+#elif defined(__GNUC__) || defined(__clang__)
+#define MP_MUST_USE __attribute__((warn_unused_result))
+#else
+#define MP_MUST_USE
+#endif
 
 /**
  * Largest JSON document accepted (bytes, excluding the terminating NUL): the core's limit.
  * A longer string, or one without a NUL within this many bytes, gives `MP_STATUS_TOO_LARGE`.
  */
 #define MP_MAX_JSON_BYTES 1048576
+
+/**
+ * Longest error text the library gives (`mp_last_error`, the `message` of `mp_last_error_json`,
+ * the log callback), in bytes excluding the NUL. Input values are echoed only as a short
+ * escaped prefix (at most 32 characters).
+ */
+#define MP_MAX_ERROR_BYTES 512
 
 /**
  * Largest unit or identifier string accepted (bytes, excluding the terminating NUL).
@@ -277,7 +291,9 @@ typedef uint32_t mp_finding_status;
 #endif // __cplusplus
 
 /**
- * Which assessment `mp_assess` and `mp_assess_json` run. Values are stable.
+ * Which assessment `mp_assess` and `mp_assess_json` run: every assessment of the core
+ * (`api::Assessment::ALL`, checked by a test), with the core's name
+ * (`mp_assessment_kind_name`). Values are stable.
  */
 enum mp_assessment_kind
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -285,31 +301,62 @@ enum mp_assessment_kind
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
   /**
-   * The full plan, as JSON (the same bytes as `mp_plan_json`).
+   * The full plan, as JSON (the same bytes as `mp_plan_json`) — `"plan"`.
    */
   MP_ASSESSMENT_KIND_PLAN = 1,
   /**
-   * ISS, R-ISS and R2-ISS with their breakdown.
+   * ISS, R-ISS and R2-ISS with their breakdown — `"stage"`.
    */
   MP_ASSESSMENT_KIND_STAGE = 2,
   /**
-   * Cytogenetic risk under the guideline's definition.
+   * Cytogenetic risk under the guideline's definition — `"risk"`.
    */
   MP_ASSESSMENT_KIND_RISK = 3,
   /**
-   * Cytogenetic risk under every definition, side by side.
+   * Cytogenetic risk under every definition, side by side — `"risk-compare"`.
    */
   MP_ASSESSMENT_KIND_RISK_COMPARE = 4,
   /**
-   * Transplant eligibility, frailty scores and creatinine clearance.
+   * Transplant eligibility, frailty scores and creatinine clearance — `"eligibility"`.
    */
   MP_ASSESSMENT_KIND_ELIGIBILITY = 5,
+  /**
+   * IMWG 2014 diagnosis (myeloma, smouldering, MGUS, solitary plasmacytoma) with the
+   * 20/2/20 risk of smouldering myeloma — `"diagnose"`.
+   */
+  MP_ASSESSMENT_KIND_DIAGNOSE = 6,
+  /**
+   * IMWG 2016 response over the record's response assessments, with MRD — `"response"`.
+   */
+  MP_ASSESSMENT_KIND_RESPONSE = 7,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum mp_assessment_kind mp_assessment_kind;
 #else
 typedef uint32_t mp_assessment_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Severity passed to the log callback. Values are stable.
+ */
+enum mp_log_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A Rust panic caught at the boundary (a bug in the library); the call returned
+   * `MP_STATUS_PANIC`.
+   */
+  MP_LOG_LEVEL_ERROR = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mp_log_level mp_log_level;
+#else
+typedef uint32_t mp_log_level;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -329,6 +376,17 @@ typedef struct mp_assessment mp_assessment;
 typedef struct mp_guideline mp_guideline;
 
 /**
+ * A knowledge base (citations, regimens, labels, rankings), checked when loaded: every
+ * reference resolves and everything the library's rules name is present. Immutable, so it
+ * may be shared between threads freely.
+ *
+ * Every function that takes a `const mp_kb *` accepts NULL for the embedded knowledge base.
+ * Create with `mp_kb_from_json`; free with `mp_kb_free` after the last call that uses it
+ * (plans and assessments keep their own copy of what they cite).
+ */
+typedef struct mp_kb mp_kb;
+
+/**
  * A patient: a record that the core has parsed and validated (units, plausible ranges,
  * consistency). Every value not given is *unknown*, never assumed normal.
  *
@@ -341,23 +399,53 @@ typedef struct mp_patient mp_patient;
 /**
  * A plan made by `mp_recommend`: immutable, so it may be read from several threads at once.
  * Every string a getter returns is owned by the plan and stays valid until `mp_plan_free`.
+ * Nothing is rendered when the plan is made: the JSON, the text and the strings the getters
+ * return are each built on first use (once, thread-safely).
  */
 typedef struct mp_plan mp_plan;
+
+/**
+ * The host's log callback (`mp_set_log_callback`): the function and its user data.
+ */
+typedef void (*mp_log_callback)(uint32_t level, const char *message, void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 /**
- * Run one assessment on a patient. `kind` is an `mp_assessment_kind` (any other value:
- * `MP_STATUS_INVALID_ARGUMENT`); `guideline` may be NULL for the default guideline.
+ * The core's name of an assessment kind (`"stage"`, `"risk-compare"`, `"diagnose"`, ...: the
+ * `mmpath` subcommand), or `""` for a value this version does not define.
+ *
+ * The string is static: never free it. Never returns NULL.
+ */
+const char *mp_assessment_kind_name(uint32_t kind);
+
+/**
+ * Run one assessment on a patient with a knowledge base (NULL: the embedded one). `kind` is
+ * an `mp_assessment_kind` (any other value: `MP_STATUS_INVALID_ARGUMENT`); `guideline` may be
+ * NULL for the default guideline.
  *
  * On `MP_STATUS_OK`, `*assessment_out` is a new assessment owned by the caller (free with
  * `mp_assessment_free`); on error it is not written.
  *
  * # Safety
- * `patient` is NULL or live; `guideline` is NULL or live; `assessment_out` is NULL or writable.
+ * `kb`, `patient` and `guideline` are NULL or live; `assessment_out` is NULL or writable.
  */
+MP_MUST_USE
+mp_status mp_assess_with_kb(const mp_kb *kb,
+                            const mp_patient *patient,
+                            const mp_guideline *guideline,
+                            uint32_t kind,
+                            mp_assessment **assessment_out);
+
+/**
+ * `mp_assess_with_kb` with the embedded knowledge base.
+ *
+ * # Safety
+ * As [`mp_assess_with_kb`].
+ */
+MP_MUST_USE
 mp_status mp_assess(const mp_patient *patient,
                     const mp_guideline *guideline,
                     uint32_t kind,
@@ -370,6 +458,7 @@ mp_status mp_assess(const mp_patient *patient,
  * # Safety
  * As [`mp_assess`].
  */
+MP_MUST_USE
 mp_status mp_assessment_new(const mp_patient *patient,
                             const mp_guideline *guideline,
                             uint32_t kind,
@@ -377,8 +466,9 @@ mp_status mp_assessment_new(const mp_patient *patient,
 
 /**
  * Run one assessment on a patient record given as JSON, with an optional guideline as JSON
- * (NULL or an empty string: the default guideline). The JSON entry point: the same as the
- * core's `api::run_json`, `mmpath <stage|risk|...> --json` and the Python package.
+ * (NULL or an empty string: the default guideline), with the embedded knowledge base. The
+ * JSON entry point: the same as the core's `api::run_json`, `mmpath <stage|risk|...> --json`
+ * and the Python package.
  *
  * Both strings are only read during the call. Ownership of `*assessment_out` as for
  * `mp_assess`.
@@ -387,10 +477,30 @@ mp_status mp_assessment_new(const mp_patient *patient,
  * `patient_json` is NULL or NUL-terminated; `guideline_json` is NULL or NUL-terminated;
  * `assessment_out` is NULL or writable.
  */
+MP_MUST_USE
 mp_status mp_assess_json(uint32_t kind,
                          const char *patient_json,
                          const char *guideline_json,
                          mp_assessment **assessment_out);
+
+/**
+ * As `mp_assess_json`, with a knowledge base (NULL: the embedded one) and both documents
+ * given as pointer + length (no terminating NUL needed, never read past the length; a NULL
+ * `guideline_json` is the default guideline).
+ *
+ * # Safety
+ * `kb` is NULL or live; `patient_json` is NULL or `patient_len` readable bytes;
+ * `guideline_json` is NULL or `guideline_len` readable bytes; `assessment_out` is NULL or
+ * writable.
+ */
+MP_MUST_USE
+mp_status mp_assess_json_len(const mp_kb *kb,
+                             uint32_t kind,
+                             const char *patient_json,
+                             size_t patient_len,
+                             const char *guideline_json,
+                             size_t guideline_len,
+                             mp_assessment **assessment_out);
 
 /**
  * The assessment as JSON. On `MP_STATUS_OK`, `*json_out` is owned by the assessment: do not
@@ -399,7 +509,7 @@ mp_status mp_assess_json(uint32_t kind,
  * # Safety
  * `assessment` is NULL or live; `json_out` is NULL or writable.
  */
-mp_status mp_assessment_json(const mp_assessment *assessment, const char **json_out);
+MP_MUST_USE mp_status mp_assessment_json(const mp_assessment *assessment, const char **json_out);
 
 /**
  * Free an assessment. NULL is accepted and ignored.
@@ -408,6 +518,20 @@ mp_status mp_assessment_json(const mp_assessment *assessment, const char **json_
  * `assessment` is NULL or an assessment from this library not yet freed.
  */
 void mp_assessment_free(mp_assessment *assessment);
+
+/**
+ * Install (or, with NULL, remove) the host's log callback. The library logs only panics it
+ * caught (bugs, never input errors: those are in `mp_last_error`), at `MP_LOG_LEVEL_ERROR`.
+ * Without a callback (the default) the library writes nothing to stdout or stderr.
+ *
+ * The callback may be called from any thread that calls into the library, during that call;
+ * it must not call back into the library and must not unwind (C++: catch everything). The
+ * message is only valid during the callback. `user_data` is passed back unchanged.
+ *
+ * # Safety
+ * `callback` is NULL or a function that stays callable until it is replaced.
+ */
+void mp_set_log_callback(mp_log_callback callback, void *user_data);
 
 /**
  * The message of the last error on this thread, or `""` if the last fallible call on this
@@ -436,11 +560,12 @@ const char *mp_last_error_json(void);
  * # Safety
  * `guideline_out` is NULL or writable.
  */
-mp_status mp_guideline_new(mp_guideline **guideline_out);
+MP_MUST_USE mp_status mp_guideline_new(mp_guideline **guideline_out);
 
 /**
- * A guideline from JSON (`docs/guideline.md`; unknown keys refused). An empty or all-blank
- * string gives the default guideline, exactly as the Rust and Python front ends do.
+ * A guideline from JSON (`docs/guideline.md`; strict: unknown and duplicate keys refused,
+ * each setting checked by the core's `Guideline::with_*`). An empty or all-blank string gives
+ * the default guideline, exactly as the Rust and Python front ends do.
  *
  * `json` is only read during the call. On `MP_STATUS_OK`, `*guideline_out` is a new guideline
  * owned by the caller; on error it is not written.
@@ -448,7 +573,19 @@ mp_status mp_guideline_new(mp_guideline **guideline_out);
  * # Safety
  * `json` is NULL or NUL-terminated; `guideline_out` is NULL or writable.
  */
-mp_status mp_guideline_from_json(const char *json, mp_guideline **guideline_out);
+MP_MUST_USE mp_status mp_guideline_from_json(const char *json, mp_guideline **guideline_out);
+
+/**
+ * As `mp_guideline_from_json`, with the JSON given as `len` bytes (no terminating NUL needed;
+ * never read past `len`).
+ *
+ * # Safety
+ * `json` is NULL or points to `len` readable bytes; `guideline_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_guideline_from_json_len(const char *json,
+                                     size_t len,
+                                     mp_guideline **guideline_out);
 
 /**
  * The guideline as JSON, every setting explicit.
@@ -459,7 +596,7 @@ mp_status mp_guideline_from_json(const char *json, mp_guideline **guideline_out)
  * # Safety
  * `guideline` is NULL or live; `json_out` is NULL or writable.
  */
-mp_status mp_guideline_json(const mp_guideline *guideline, const char **json_out);
+MP_MUST_USE mp_status mp_guideline_json(const mp_guideline *guideline, const char **json_out);
 
 /**
  * Free a guideline. NULL is accepted and ignored. Plans made with it stay valid (they keep
@@ -471,6 +608,61 @@ mp_status mp_guideline_json(const mp_guideline *guideline, const char **json_out
 void mp_guideline_free(mp_guideline *guideline);
 
 /**
+ * Load a knowledge base from JSON (the format of the embedded `kb/knowledge-base.json`;
+ * strict: unknown and duplicate keys refused). A knowledge base that does not parse, that
+ * refers to a citation, drug or regimen it lacks, or that lacks one the rules name, is refused
+ * naming the entry (`MP_STATUS_INVALID_JSON`, `MP_STATUS_UNKNOWN_IDENTIFIER`,
+ * `MP_STATUS_INCONSISTENT`); it never becomes an empty knowledge base.
+ *
+ * `json` is NUL-terminated UTF-8 of at most `MP_MAX_JSON_BYTES` bytes, only read during the
+ * call. On `MP_STATUS_OK`, `*kb_out` is a new knowledge base owned by the caller (free with
+ * `mp_kb_free`); on error it is not written.
+ *
+ * # Safety
+ * `json` is NULL or NUL-terminated; `kb_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_kb_from_json(const char *json, mp_kb **kb_out);
+
+/**
+ * As `mp_kb_from_json`, with the JSON given as `len` bytes (no terminating NUL needed; never
+ * read past `len`; a NUL byte inside is refused with `MP_STATUS_INVALID_UTF8`).
+ *
+ * # Safety
+ * `json` is NULL or points to `len` readable bytes; `kb_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_kb_from_json_len(const char *json, size_t len, mp_kb **kb_out);
+
+/**
+ * Free a knowledge base. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `kb` is NULL or a knowledge base from `mp_kb_from_json` not yet freed, used by no other
+ * call in progress.
+ */
+void mp_kb_free(mp_kb *kb);
+
+/**
+ * The version of a knowledge base (NULL: the embedded one, as `mp_kb_version()`), as every
+ * plan made with it gives in `basis.knowledge_base.version`.
+ *
+ * On `MP_STATUS_OK`, `*version_out` is owned by the knowledge base (static for NULL): do not
+ * free it; valid until `mp_kb_free`.
+ *
+ * # Safety
+ * `kb` is NULL or live; `version_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_kb_get_version(const mp_kb *kb, const char **version_out);
+
+/**
+ * The SHA-256 of a knowledge base's JSON (NULL: the embedded one), 64 lowercase hex digits,
+ * as in every plan's `basis.knowledge_base.sha256`. Ownership as for `mp_kb_get_version`.
+ *
+ * # Safety
+ * `kb` is NULL or live; `sha256_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_kb_get_sha256(const mp_kb *kb, const char **sha256_out);
+
+/**
  * A new, empty patient: every field unknown.
  *
  * On `MP_STATUS_OK`, `*patient_out` is a new patient that the caller owns and frees with
@@ -479,11 +671,12 @@ void mp_guideline_free(mp_guideline *guideline);
  * # Safety
  * `patient_out` is NULL or valid for writing one pointer.
  */
-mp_status mp_patient_new(mp_patient **patient_out);
+MP_MUST_USE mp_status mp_patient_new(mp_patient **patient_out);
 
 /**
  * Parse and validate a full patient record given as JSON (the schema of
- * `docs/patient.schema.json`; unknown keys are refused).
+ * `docs/patient.schema.json`; strict: unknown keys, duplicate keys and arrays in place of
+ * objects are refused, naming the key path).
  *
  * `json` is NUL-terminated UTF-8 of at most `MP_MAX_JSON_BYTES` bytes; it is only read during
  * the call. On `MP_STATUS_OK`, `*patient_out` is a new patient owned by the caller (free with
@@ -493,7 +686,19 @@ mp_status mp_patient_new(mp_patient **patient_out);
  * # Safety
  * `json` is NULL or a NUL-terminated string; `patient_out` is NULL or writable.
  */
-mp_status mp_patient_from_json(const char *json, mp_patient **patient_out);
+MP_MUST_USE mp_status mp_patient_from_json(const char *json, mp_patient **patient_out);
+
+/**
+ * As `mp_patient_from_json`, with the JSON given as `len` bytes (no terminating NUL needed;
+ * never read past `len`; a NUL byte inside is refused with `MP_STATUS_INVALID_UTF8`).
+ *
+ * # Safety
+ * `json` is NULL or points to `len` readable bytes; `patient_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_patient_from_json_len(const char *json,
+                                   size_t len,
+                                   mp_patient **patient_out);
 
 /**
  * Free a patient. NULL is accepted and ignored. The patient and every string borrowed from it
@@ -513,10 +718,12 @@ void mp_patient_free(mp_patient *patient);
  * # Safety
  * `patient` is NULL or a live patient; `json_out` is NULL or writable.
  */
-mp_status mp_patient_json(const mp_patient *patient, const char **json_out);
+MP_MUST_USE mp_status mp_patient_json(const mp_patient *patient, const char **json_out);
 
 /**
- * Set the age in whole years. The core accepts 18–120; outside it: `MP_STATUS_OUT_OF_RANGE`.
+ * Set the age in whole years. The core accepts 18–120; any other value (the whole `int64_t`
+ * range is checked, nothing wraps): `MP_STATUS_OUT_OF_RANGE`, with the same message as the
+ * JSON record gives.
  *
  * Every setter validates the whole record with the core and keeps the change only if it is
  * accepted: on any error the patient is unchanged. Strings borrowed from the patient
@@ -525,7 +732,7 @@ mp_status mp_patient_json(const mp_patient *patient, const char **json_out);
  * # Safety
  * `patient` is NULL or a live patient used by no other thread during the call.
  */
-mp_status mp_patient_set_age(mp_patient *patient, uint16_t age_years);
+MP_MUST_USE mp_status mp_patient_set_age(mp_patient *patient, int64_t age_years);
 
 /**
  * Set the sex: `MP_SEX_FEMALE` or `MP_SEX_MALE` (any other value: `MP_STATUS_INVALID_ARGUMENT`).
@@ -533,7 +740,7 @@ mp_status mp_patient_set_age(mp_patient *patient, uint16_t age_years);
  * # Safety
  * As for `mp_patient_set_age`.
  */
-mp_status mp_patient_set_sex(mp_patient *patient, uint32_t sex);
+MP_MUST_USE mp_status mp_patient_set_sex(mp_patient *patient, uint32_t sex);
 
 /**
  * Set the actual body weight in kg (the core's plausible range applies; NaN and infinities
@@ -542,7 +749,7 @@ mp_status mp_patient_set_sex(mp_patient *patient, uint32_t sex);
  * # Safety
  * As for `mp_patient_set_age`.
  */
-mp_status mp_patient_set_weight_kg(mp_patient *patient, double weight_kg);
+MP_MUST_USE mp_status mp_patient_set_weight_kg(mp_patient *patient, double weight_kg);
 
 /**
  * Set the height in cm (the core's plausible range applies).
@@ -550,27 +757,29 @@ mp_status mp_patient_set_weight_kg(mp_patient *patient, double weight_kg);
  * # Safety
  * As for `mp_patient_set_age`.
  */
-mp_status mp_patient_set_height_cm(mp_patient *patient, double height_cm);
+MP_MUST_USE mp_status mp_patient_set_height_cm(mp_patient *patient, double height_cm);
 
 /**
- * Set the ECOG performance status (0–4).
+ * Set the ECOG performance status (0–4; any other `int64_t`: `MP_STATUS_OUT_OF_RANGE`).
  *
  * # Safety
  * As for `mp_patient_set_age`.
  */
-mp_status mp_patient_set_ecog(mp_patient *patient, uint8_t ecog);
+MP_MUST_USE mp_status mp_patient_set_ecog(mp_patient *patient, int64_t ecog);
 
 /**
  * Set the inputs of the IMWG frailty score: Charlson Comorbidity Index (0–37), Katz ADL
- * (0–6) and Lawton IADL (0–8).
+ * (0–6) and Lawton IADL (0–8). Any value outside its range (the whole `int64_t` range is
+ * checked): `MP_STATUS_OUT_OF_RANGE` naming the first such field; the patient is unchanged.
  *
  * # Safety
  * As for `mp_patient_set_age`.
  */
+MP_MUST_USE
 mp_status mp_patient_set_frailty(mp_patient *patient,
-                                 uint8_t charlson,
-                                 uint8_t katz_adl,
-                                 uint8_t lawton_iadl);
+                                 int64_t charlson,
+                                 int64_t katz_adl,
+                                 int64_t lawton_iadl);
 
 /**
  * Set the serum creatinine with its unit: `"mg/dL"` or `"µmol/L"` (also `"umol/L"`). An
@@ -582,7 +791,22 @@ mp_status mp_patient_set_frailty(mp_patient *patient,
  * # Safety
  * `patient` as for `mp_patient_set_age`; `unit` is NULL or a NUL-terminated string.
  */
-mp_status mp_patient_set_creatinine(mp_patient *patient, double value, const char *unit);
+MP_MUST_USE
+mp_status mp_patient_set_creatinine(mp_patient *patient,
+                                    double value,
+                                    const char *unit);
+
+/**
+ * As `mp_patient_set_creatinine`, with the unit given as `unit_len` bytes (no NUL needed).
+ *
+ * # Safety
+ * `patient` as for `mp_patient_set_age`; `unit` is NULL or `unit_len` readable bytes.
+ */
+MP_MUST_USE
+mp_status mp_patient_set_creatinine_len(mp_patient *patient,
+                                        double value,
+                                        const char *unit,
+                                        size_t unit_len);
 
 /**
  * Set the serum albumin with its unit: `"g/dL"` or `"g/L"`.
@@ -590,7 +814,19 @@ mp_status mp_patient_set_creatinine(mp_patient *patient, double value, const cha
  * # Safety
  * As for `mp_patient_set_creatinine`.
  */
-mp_status mp_patient_set_albumin(mp_patient *patient, double value, const char *unit);
+MP_MUST_USE mp_status mp_patient_set_albumin(mp_patient *patient, double value, const char *unit);
+
+/**
+ * As `mp_patient_set_albumin`, with the unit given as `unit_len` bytes (no NUL needed).
+ *
+ * # Safety
+ * `patient` as for `mp_patient_set_age`; `unit` is NULL or `unit_len` readable bytes.
+ */
+MP_MUST_USE
+mp_status mp_patient_set_albumin_len(mp_patient *patient,
+                                     double value,
+                                     const char *unit,
+                                     size_t unit_len);
 
 /**
  * Set the serum β2-microglobulin with its unit (`"mg/L"`).
@@ -598,7 +834,22 @@ mp_status mp_patient_set_albumin(mp_patient *patient, double value, const char *
  * # Safety
  * As for `mp_patient_set_creatinine`.
  */
-mp_status mp_patient_set_beta2_microglobulin(mp_patient *patient, double value, const char *unit);
+MP_MUST_USE
+mp_status mp_patient_set_beta2_microglobulin(mp_patient *patient,
+                                             double value,
+                                             const char *unit);
+
+/**
+ * As `mp_patient_set_beta2_microglobulin`, with the unit given as `unit_len` bytes (no NUL needed).
+ *
+ * # Safety
+ * `patient` as for `mp_patient_set_age`; `unit` is NULL or `unit_len` readable bytes.
+ */
+MP_MUST_USE
+mp_status mp_patient_set_beta2_microglobulin_len(mp_patient *patient,
+                                                 double value,
+                                                 const char *unit,
+                                                 size_t unit_len);
 
 /**
  * Set the serum LDH together with the laboratory's upper limit of normal, both in `unit`
@@ -608,10 +859,24 @@ mp_status mp_patient_set_beta2_microglobulin(mp_patient *patient, double value, 
  * # Safety
  * As for `mp_patient_set_creatinine`.
  */
+MP_MUST_USE
 mp_status mp_patient_set_ldh(mp_patient *patient,
                              double ldh,
                              double upper_limit_of_normal,
                              const char *unit);
+
+/**
+ * As `mp_patient_set_ldh`, with the unit given as `unit_len` bytes (no NUL needed).
+ *
+ * # Safety
+ * `patient` as for `mp_patient_set_age`; `unit` is NULL or `unit_len` readable bytes.
+ */
+MP_MUST_USE
+mp_status mp_patient_set_ldh_len(mp_patient *patient,
+                                 double ldh,
+                                 double upper_limit_of_normal,
+                                 const char *unit,
+                                 size_t unit_len);
 
 /**
  * Record a cytogenetic finding: `abnormality` is the core's identifier (`"del_17p"`,
@@ -623,7 +888,23 @@ mp_status mp_patient_set_ldh(mp_patient *patient,
  * # Safety
  * `patient` as for `mp_patient_set_age`; `abnormality` is NULL or a NUL-terminated string.
  */
-mp_status mp_patient_set_finding(mp_patient *patient, const char *abnormality, uint32_t status);
+MP_MUST_USE
+mp_status mp_patient_set_finding(mp_patient *patient,
+                                 const char *abnormality,
+                                 uint32_t status);
+
+/**
+ * As `mp_patient_set_finding`, with the abnormality given as `abnormality_len` bytes.
+ *
+ * # Safety
+ * `patient` as for `mp_patient_set_age`; `abnormality` is NULL or `abnormality_len` readable
+ * bytes.
+ */
+MP_MUST_USE
+mp_status mp_patient_set_finding_len(mp_patient *patient,
+                                     const char *abnormality,
+                                     size_t abnormality_len,
+                                     uint32_t status);
 
 /**
  * As `mp_patient_set_finding`, with the clonal fraction (% of plasma cells or of positive
@@ -633,24 +914,53 @@ mp_status mp_patient_set_finding(mp_patient *patient, const char *abnormality, u
  * # Safety
  * As for `mp_patient_set_finding`.
  */
+MP_MUST_USE
 mp_status mp_patient_set_finding_with_fraction(mp_patient *patient,
                                                const char *abnormality,
                                                uint32_t status,
                                                double clonal_fraction_pct);
 
 /**
- * Recommend: place the patient on the pathway and rank the options now, with the basis,
- * citations, exclusions ("why not"), missing inputs and counterfactuals.
+ * As `mp_patient_set_finding_with_fraction`, with the abnormality given as `abnormality_len`
+ * bytes.
  *
- * `guideline` may be NULL for the default guideline. The patient and guideline are only
- * read; the plan keeps its own copy of everything it needs, so either may be freed first.
- * On `MP_STATUS_OK`, `*plan_out` is a new plan owned by the caller (free with
- * `mp_plan_free`); on error it is not written (e.g. `MP_STATUS_TRANSITION_REFUSED` when the
- * history contains an event the pathway refuses).
+ * # Safety
+ * As for `mp_patient_set_finding_len`.
+ */
+MP_MUST_USE
+mp_status mp_patient_set_finding_with_fraction_len(mp_patient *patient,
+                                                   const char *abnormality,
+                                                   size_t abnormality_len,
+                                                   uint32_t status,
+                                                   double clonal_fraction_pct);
+
+/**
+ * Recommend with a knowledge base (NULL: the embedded one): place the patient on the pathway
+ * and rank the options now, with the basis, citations, exclusions ("why not"), missing inputs
+ * and counterfactuals.
+ *
+ * `guideline` may be NULL for the default guideline. The knowledge base, patient and
+ * guideline are only read; the plan keeps its own copy of everything it needs, so any of them
+ * may be freed first. On `MP_STATUS_OK`, `*plan_out` is a new plan owned by the caller (free
+ * with `mp_plan_free`); on error it is not written (e.g. `MP_STATUS_TRANSITION_REFUSED` when
+ * the history contains an event the pathway refuses).
+ *
+ * # Safety
+ * `kb`, `patient` and `guideline` are NULL or live; `plan_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_recommend_with_kb(const mp_kb *kb,
+                               const mp_patient *patient,
+                               const mp_guideline *guideline,
+                               mp_plan **plan_out);
+
+/**
+ * `mp_recommend_with_kb` with the embedded knowledge base.
  *
  * # Safety
  * `patient` is NULL or live; `guideline` is NULL or live; `plan_out` is NULL or writable.
  */
+MP_MUST_USE
 mp_status mp_recommend(const mp_patient *patient,
                        const mp_guideline *guideline,
                        mp_plan **plan_out);
@@ -662,7 +972,10 @@ mp_status mp_recommend(const mp_patient *patient,
  * # Safety
  * As [`mp_recommend`].
  */
-mp_status mp_plan_new(const mp_patient *patient, const mp_guideline *guideline, mp_plan **plan_out);
+MP_MUST_USE
+mp_status mp_plan_new(const mp_patient *patient,
+                      const mp_guideline *guideline,
+                      mp_plan **plan_out);
 
 /**
  * Free a plan. NULL is accepted and ignored. Every string borrowed from the plan is invalid
@@ -683,7 +996,7 @@ void mp_plan_free(mp_plan *plan);
  * # Safety
  * `plan` is NULL or live; `json_out` is NULL or writable.
  */
-mp_status mp_plan_json(const mp_plan *plan, const char **json_out);
+MP_MUST_USE mp_status mp_plan_json(const mp_plan *plan, const char **json_out);
 
 /**
  * The plan as readable text for a clinician (as `mmpath plan` prints it). Ownership as for
@@ -692,7 +1005,7 @@ mp_status mp_plan_json(const mp_plan *plan, const char **json_out);
  * # Safety
  * `plan` is NULL or live; `text_out` is NULL or writable.
  */
-mp_status mp_plan_text(const mp_plan *plan, const char **text_out);
+MP_MUST_USE mp_status mp_plan_text(const mp_plan *plan, const char **text_out);
 
 /**
  * The phase of care (`position.phase`).
@@ -700,7 +1013,7 @@ mp_status mp_plan_text(const mp_plan *plan, const char **text_out);
  * # Safety
  * `plan` is NULL or live; `phase_out` is NULL or writable.
  */
-mp_status mp_plan_phase(const mp_plan *plan, mp_phase *phase_out);
+MP_MUST_USE mp_status mp_plan_phase(const mp_plan *plan, mp_phase *phase_out);
 
 /**
  * The phase of care as its stable identifier (`"work_up"`, `"induction"`, ...). Ownership as
@@ -709,7 +1022,7 @@ mp_status mp_plan_phase(const mp_plan *plan, mp_phase *phase_out);
  * # Safety
  * `plan` is NULL or live; `phase_out` is NULL or writable.
  */
-mp_status mp_plan_phase_id(const mp_plan *plan, const char **phase_out);
+MP_MUST_USE mp_status mp_plan_phase_id(const mp_plan *plan, const char **phase_out);
 
 /**
  * The line of therapy (`position.line`; 1 = first line).
@@ -717,7 +1030,7 @@ mp_status mp_plan_phase_id(const mp_plan *plan, const char **phase_out);
  * # Safety
  * `plan` is NULL or live; `line_out` is NULL or writable.
  */
-mp_status mp_plan_line(const mp_plan *plan, uint32_t *line_out);
+MP_MUST_USE mp_status mp_plan_line(const mp_plan *plan, uint32_t *line_out);
 
 /**
  * The number of ranked options (`options`); 0 is possible (see the plan's warnings).
@@ -725,7 +1038,7 @@ mp_status mp_plan_line(const mp_plan *plan, uint32_t *line_out);
  * # Safety
  * `plan` is NULL or live; `count_out` is NULL or writable.
  */
-mp_status mp_plan_option_count(const mp_plan *plan, size_t *count_out);
+MP_MUST_USE mp_status mp_plan_option_count(const mp_plan *plan, size_t *count_out);
 
 /**
  * The regimen identifier of option `index` (`options[index].regimen_id`, e.g. `"vrd"`).
@@ -735,7 +1048,10 @@ mp_status mp_plan_option_count(const mp_plan *plan, size_t *count_out);
  * # Safety
  * `plan` is NULL or live; `id_out` is NULL or writable.
  */
-mp_status mp_plan_option_regimen_id(const mp_plan *plan, size_t index, const char **id_out);
+MP_MUST_USE
+mp_status mp_plan_option_regimen_id(const mp_plan *plan,
+                                    size_t index,
+                                    const char **id_out);
 
 /**
  * The display name of option `index` (`options[index].name`). As `mp_plan_option_regimen_id`.
@@ -743,7 +1059,7 @@ mp_status mp_plan_option_regimen_id(const mp_plan *plan, size_t index, const cha
  * # Safety
  * `plan` is NULL or live; `name_out` is NULL or writable.
  */
-mp_status mp_plan_option_name(const mp_plan *plan, size_t index, const char **name_out);
+MP_MUST_USE mp_status mp_plan_option_name(const mp_plan *plan, size_t index, const char **name_out);
 
 /**
  * The rank of option `index` (`options[index].rank`; 1 = first choice, ties share a rank).
@@ -751,7 +1067,7 @@ mp_status mp_plan_option_name(const mp_plan *plan, size_t index, const char **na
  * # Safety
  * `plan` is NULL or live; `rank_out` is NULL or writable.
  */
-mp_status mp_plan_option_rank(const mp_plan *plan, size_t index, uint32_t *rank_out);
+MP_MUST_USE mp_status mp_plan_option_rank(const mp_plan *plan, size_t index, uint32_t *rank_out);
 
 /**
  * Transplant eligibility (`transplant_eligibility.eligibility`).
@@ -759,7 +1075,7 @@ mp_status mp_plan_option_rank(const mp_plan *plan, size_t index, uint32_t *rank_
  * # Safety
  * `plan` is NULL or live; `eligibility_out` is NULL or writable.
  */
-mp_status mp_plan_eligibility(const mp_plan *plan, mp_eligibility *eligibility_out);
+MP_MUST_USE mp_status mp_plan_eligibility(const mp_plan *plan, mp_eligibility *eligibility_out);
 
 /**
  * Transplant eligibility as its identifier (`"eligible"`, `"ineligible"`, `"undetermined"`).
@@ -768,7 +1084,7 @@ mp_status mp_plan_eligibility(const mp_plan *plan, mp_eligibility *eligibility_o
  * # Safety
  * `plan` is NULL or live; `eligibility_out` is NULL or writable.
  */
-mp_status mp_plan_eligibility_id(const mp_plan *plan, const char **eligibility_out);
+MP_MUST_USE mp_status mp_plan_eligibility_id(const mp_plan *plan, const char **eligibility_out);
 
 /**
  * Cytogenetic risk under the guideline's definition (`risk.level`).
@@ -776,7 +1092,7 @@ mp_status mp_plan_eligibility_id(const mp_plan *plan, const char **eligibility_o
  * # Safety
  * `plan` is NULL or live; `risk_out` is NULL or writable.
  */
-mp_status mp_plan_risk_level(const mp_plan *plan, mp_risk_level *risk_out);
+MP_MUST_USE mp_status mp_plan_risk_level(const mp_plan *plan, mp_risk_level *risk_out);
 
 /**
  * Cytogenetic risk as its identifier (`"standard"`, `"undetermined"`, `"high"`). Ownership as
@@ -785,26 +1101,347 @@ mp_status mp_plan_risk_level(const mp_plan *plan, mp_risk_level *risk_out);
  * # Safety
  * `plan` is NULL or live; `risk_out` is NULL or writable.
  */
-mp_status mp_plan_risk_level_id(const mp_plan *plan, const char **risk_out);
+MP_MUST_USE mp_status mp_plan_risk_level_id(const mp_plan *plan, const char **risk_out);
 
 /**
- * The number of inputs the plan needed and did not have (`missing_inputs`). Unknown is never
- * read as normal: each is named with the test that would supply it (see the JSON).
+ * What to do with option `index` (`options[index].action`: `"start"`, `"continue"`, `"transplant"`, `"extend_induction"`, `"maintenance"`). `index` must be below `mp_plan_option_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_option_action(const mp_plan *plan,
+                                size_t index,
+                                const char **text_out);
+
+/**
+ * The course of option `index` (`options[index].course`, e.g. `"14-day cycles, for 24 months"`). `index` must be below `mp_plan_option_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_option_course(const mp_plan *plan,
+                                size_t index,
+                                const char **text_out);
+
+/**
+ * The condition under which option `index` applies, where an input is undetermined (`options[index].condition`); `""` when it applies unconditionally. `index` must be below `mp_plan_option_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_option_condition(const mp_plan *plan,
+                                   size_t index,
+                                   const char **text_out);
+
+/**
+ * The number of rationale lines of option `index` (`options[index].rationale`: why it is offered). `index` must be below `mp_plan_option_count`.
  *
  * # Safety
  * `plan` is NULL or live; `count_out` is NULL or writable.
  */
-mp_status mp_plan_missing_input_count(const mp_plan *plan, size_t *count_out);
+MP_MUST_USE
+mp_status mp_plan_option_rationale_count(const mp_plan *plan,
+                                         size_t index,
+                                         size_t *count_out);
 
 /**
- * The dotted field path of missing input `index` (`missing_inputs[index].field`, e.g.
- * `"labs.ldh"`). `index` must be below `mp_plan_missing_input_count`. Ownership as for
- * `mp_plan_json`.
+ * Rationale line `item` of option `index`. `index` must be below `mp_plan_option_count` and `item` below `mp_plan_option_rationale_count` (else
+ * `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as for `mp_plan_json`.
  *
  * # Safety
- * `plan` is NULL or live; `field_out` is NULL or writable.
+ * `plan` is NULL or live; `text_out` is NULL or writable.
  */
-mp_status mp_plan_missing_input_field(const mp_plan *plan, size_t index, const char **field_out);
+MP_MUST_USE
+mp_status mp_plan_option_rationale(const mp_plan *plan,
+                                   size_t index,
+                                   size_t item,
+                                   const char **text_out);
+
+/**
+ * The number of notes of option `index` (`options[index].notes`: dose adjustments and cautions for this patient). `index` must be below `mp_plan_option_count`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `count_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_option_note_count(const mp_plan *plan,
+                                    size_t index,
+                                    size_t *count_out);
+
+/**
+ * Note `item` of option `index`. `index` must be below `mp_plan_option_count` and `item` below `mp_plan_option_note_count` (else
+ * `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_option_note(const mp_plan *plan,
+                              size_t index,
+                              size_t item,
+                              const char **text_out);
+
+/**
+ * The number of warnings (`warnings`). Show them with the options: each is tied to a hazard.
+ *
+ * # Safety
+ * `plan` is NULL or live; `count_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_plan_warning_count(const mp_plan *plan, size_t *count_out);
+
+/**
+ * The stable code of warning `index` (`warnings[index].code`, e.g. `"lenalidomide_renal_dose"`). `index` must be below `mp_plan_warning_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_warning_code(const mp_plan *plan,
+                               size_t index,
+                               const char **text_out);
+
+/**
+ * The message of warning `index` (`warnings[index].message`). `index` must be below `mp_plan_warning_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_warning_message(const mp_plan *plan,
+                                  size_t index,
+                                  const char **text_out);
+
+/**
+ * The number of options considered and not offered (`excluded`).
+ *
+ * # Safety
+ * `plan` is NULL or live; `count_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_plan_exclusion_count(const mp_plan *plan, size_t *count_out);
+
+/**
+ * The regimen identifier of exclusion `index` (`excluded[index].regimen_id`). `index` must be below `mp_plan_exclusion_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_exclusion_regimen_id(const mp_plan *plan,
+                                       size_t index,
+                                       const char **text_out);
+
+/**
+ * The regimen name of exclusion `index` (`excluded[index].name`). `index` must be below `mp_plan_exclusion_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_exclusion_name(const mp_plan *plan,
+                                 size_t index,
+                                 const char **text_out);
+
+/**
+ * Why exclusion `index` is not offered (`excluded[index].reason`). `index` must be below `mp_plan_exclusion_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_exclusion_reason(const mp_plan *plan,
+                                   size_t index,
+                                   const char **text_out);
+
+/**
+ * The number of fields the plan needed and did not have, each counted once (the plan JSON's `missing_inputs` has one entry per field and purpose; these getters group them by field, in the order each first appears). Unknown is never read as normal.
+ *
+ * # Safety
+ * `plan` is NULL or live; `count_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_missing_input_count(const mp_plan *plan,
+                                      size_t *count_out);
+
+/**
+ * The dotted field path of missing input `index` (e.g. `"labs.ldh"`). `index` must be below `mp_plan_missing_input_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_missing_input_field(const mp_plan *plan,
+                                      size_t index,
+                                      const char **text_out);
+
+/**
+ * The test that would supply missing input `index` (distinct tests joined by `"; "`). `index` must be below `mp_plan_missing_input_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_missing_input_test(const mp_plan *plan,
+                                     size_t index,
+                                     const char **text_out);
+
+/**
+ * How many results missing input `index` is needed for (each purpose once: `"ISS"`, `"R-ISS"`, ...). `index` must be below `mp_plan_missing_input_count`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `count_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_missing_input_needed_for_count(const mp_plan *plan,
+                                                 size_t index,
+                                                 size_t *count_out);
+
+/**
+ * Purpose `item` of missing input `index`. `index` must be below `mp_plan_missing_input_count` and `item` below `mp_plan_missing_input_needed_for_count` (else
+ * `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_missing_input_needed_for(const mp_plan *plan,
+                                           size_t index,
+                                           size_t item,
+                                           const char **text_out);
+
+/**
+ * The number of counterfactuals (`counterfactuals`: what would change the first option).
+ *
+ * # Safety
+ * `plan` is NULL or live; `count_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_plan_counterfactual_count(const mp_plan *plan, size_t *count_out);
+
+/**
+ * The change of counterfactual `index` (e.g. `"if t(4;14) were not detected"`). `index` must be below `mp_plan_counterfactual_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_counterfactual_change(const mp_plan *plan,
+                                        size_t index,
+                                        const char **text_out);
+
+/**
+ * The effect of counterfactual `index`, in words. `index` must be below `mp_plan_counterfactual_count` (else `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as
+ * for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_counterfactual_effect(const mp_plan *plan,
+                                        size_t index,
+                                        const char **text_out);
+
+/**
+ * The number of first options counterfactual `index` would give. `index` must be below `mp_plan_counterfactual_count`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `count_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_counterfactual_first_option_count(const mp_plan *plan,
+                                                    size_t index,
+                                                    size_t *count_out);
+
+/**
+ * First option `item` that counterfactual `index` would give. `index` must be below `mp_plan_counterfactual_count` and `item` below `mp_plan_counterfactual_first_option_count` (else
+ * `MP_STATUS_INDEX_OUT_OF_RANGE`). Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_counterfactual_first_option(const mp_plan *plan,
+                                              size_t index,
+                                              size_t item,
+                                              const char **text_out);
+
+/**
+ * When the next decision falls (`next_decision.when`). Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_plan_next_decision_when(const mp_plan *plan, const char **text_out);
+
+/**
+ * What to decide or do then (`next_decision.action`). Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_plan_next_decision_action(const mp_plan *plan, const char **text_out);
+
+/**
+ * The library version that made the plan (`basis.library_version`). Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_basis_library_version(const mp_plan *plan,
+                                        const char **text_out);
+
+/**
+ * The version of the knowledge base the plan rests on (`basis.knowledge_base.version`). Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_basis_kb_version(const mp_plan *plan,
+                                   const char **text_out);
+
+/**
+ * The SHA-256 of the knowledge base the plan rests on (`basis.knowledge_base.sha256`): record it with the decision. Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_basis_kb_sha256(const mp_plan *plan,
+                                  const char **text_out);
+
+/**
+ * The guideline applied, every caller choice explicit, as JSON (`basis.guideline`). Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_basis_guideline_json(const mp_plan *plan,
+                                       const char **text_out);
+
+/**
+ * The inputs as the plan understood them, after unit conversion, as JSON (`basis.inputs`; built on first call). Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `text_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_plan_basis_inputs_json(const mp_plan *plan,
+                                    const char **text_out);
 
 /**
  * The name of a status code, e.g. `"MP_STATUS_OUT_OF_RANGE"`; `"MP_STATUS_UNKNOWN"` for a

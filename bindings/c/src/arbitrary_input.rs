@@ -73,7 +73,8 @@ proptest! {
 
     #[test]
     fn a_refused_setter_leaves_the_patient_unchanged(
-        age in any::<u16>(),
+        age in any::<i64>(),
+        small in prop_oneof![any::<i64>(), -300..300i64],
         weight in any::<f64>(),
         value in prop_oneof![any::<f64>(), -10.0..1000.0f64],
         unit in "[a-zA-Zµ/%]{0,8}",
@@ -88,8 +89,11 @@ proptest! {
             let mut p = ptr::null_mut();
             let template = c(TEMPLATE.as_bytes());
             prop_assert_eq!(mp_patient_from_json(template.as_ptr().cast(), &mut p), mp_status::Ok);
-            let calls: [&dyn Fn() -> mp_status; 8] = [
+            let calls: [&dyn Fn() -> mp_status; 11] = [
                 &|| mp_patient_set_age(p, age),
+                &|| mp_patient_set_ecog(p, small),
+                &|| mp_patient_set_frailty(p, small, 6, 8),
+                &|| mp_patient_set_frailty(p, 0, small, age),
                 &|| mp_patient_set_weight_kg(p, weight),
                 &|| mp_patient_set_sex(p, sex),
                 &|| mp_patient_set_creatinine(p, value, unit.as_ptr().cast()),

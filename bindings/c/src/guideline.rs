@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use mp_core::api;
 use mp_core::Guideline;
 
-use crate::boundary::{arg_ref, arg_str, cstring, ffi, ffi_status, free_handle, into_handle, Out};
+use crate::boundary::{arg_ref, cstring, ffi, ffi_status, free_handle, into_handle, Out, Text};
 use crate::status::{mp_status, MP_MAX_JSON_BYTES};
 
 /// A guideline profile: which ranking, which definition of high-risk cytogenetics, which
@@ -43,6 +43,7 @@ fn make(guideline: Guideline, out: Out<*mut mp_guideline>) {
 ///
 /// # Safety
 /// `guideline_out` is NULL or writable.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_guideline_new(guideline_out: *mut *mut mp_guideline) -> mp_status {
     ffi_status(|| {
@@ -52,26 +53,47 @@ pub unsafe extern "C" fn mp_guideline_new(guideline_out: *mut *mut mp_guideline)
     })
 }
 
-/// A guideline from JSON (`docs/guideline.md`; unknown keys refused). An empty or all-blank
-/// string gives the default guideline, exactly as the Rust and Python front ends do.
+fn from_json(json: Text, guideline_out: *mut *mut mp_guideline) -> mp_status {
+    ffi_status(|| {
+        // SAFETY: the caller's contract on `json` (forwarded by the exports).
+        let json = unsafe { json.read("json", MP_MAX_JSON_BYTES) }?;
+        let out = Out::new(guideline_out, "guideline_out")?;
+        make(api::guideline_from(Some(json))?, out);
+        Ok(())
+    })
+}
+
+/// A guideline from JSON (`docs/guideline.md`; strict: unknown and duplicate keys refused,
+/// each setting checked by the core's `Guideline::with_*`). An empty or all-blank string gives
+/// the default guideline, exactly as the Rust and Python front ends do.
 ///
 /// `json` is only read during the call. On `MP_STATUS_OK`, `*guideline_out` is a new guideline
 /// owned by the caller; on error it is not written.
 ///
 /// # Safety
 /// `json` is NULL or NUL-terminated; `guideline_out` is NULL or writable.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_guideline_from_json(
     json: *const c_char,
     guideline_out: *mut *mut mp_guideline,
 ) -> mp_status {
-    ffi_status(|| {
-        // SAFETY: the caller's contract on `json`.
-        let json = unsafe { arg_str(json, "json", MP_MAX_JSON_BYTES) }?;
-        let out = Out::new(guideline_out, "guideline_out")?;
-        make(api::guideline_from(Some(json))?, out);
-        Ok(())
-    })
+    from_json(Text::Nul(json), guideline_out)
+}
+
+/// As `mp_guideline_from_json`, with the JSON given as `len` bytes (no terminating NUL needed;
+/// never read past `len`).
+///
+/// # Safety
+/// `json` is NULL or points to `len` readable bytes; `guideline_out` is NULL or writable.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_guideline_from_json_len(
+    json: *const c_char,
+    len: usize,
+    guideline_out: *mut *mut mp_guideline,
+) -> mp_status {
+    from_json(Text::Len(json, len), guideline_out)
 }
 
 /// The guideline as JSON, every setting explicit.
@@ -81,6 +103,7 @@ pub unsafe extern "C" fn mp_guideline_from_json(
 ///
 /// # Safety
 /// `guideline` is NULL or live; `json_out` is NULL or writable.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_guideline_json(guideline: *const mp_guideline, json_out: *mut *const c_char) -> mp_status {
     ffi_status(|| {

@@ -19,14 +19,16 @@
 mod assessment;
 mod boundary;
 mod guideline;
+mod kb;
 mod patient;
 mod plan;
 mod status;
 mod version;
 
 pub use assessment::*;
-pub use boundary::{mp_last_error, mp_last_error_json};
+pub use boundary::{mp_last_error, mp_last_error_json, mp_log_callback, mp_log_level, mp_set_log_callback};
 pub use guideline::*;
+pub use kb::*;
 pub use patient::*;
 pub use plan::*;
 pub use status::*;

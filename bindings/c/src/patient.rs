@@ -4,9 +4,11 @@ use std::ffi::{c_char, CString};
 use std::sync::OnceLock;
 
 use mp_core::cytogenetics::{Abnormality, Finding, Status};
-use mp_core::{Error, FrailtyInputs, LabsInput, Patient, PatientRecord, RawQuantity, Sex};
+use mp_core::{check_integer, Error, FrailtyInputs, LabsInput, Patient, PatientRecord, RawQuantity, Sex};
 
-use crate::boundary::{arg_mut, arg_ref, arg_str, cstring, ffi, ffi_status, free_handle, into_handle, FfiError, Out};
+use crate::boundary::{
+    arg_mut, arg_ref, cstring, echo, ffi, ffi_status, free_handle, into_handle, FfiError, Out, Text,
+};
 use crate::status::{mp_status, MP_MAX_JSON_BYTES, MP_MAX_NAME_BYTES};
 
 /// A patient: a record that the core has parsed and validated (units, plausible ranges,
@@ -80,6 +82,7 @@ fn labs(record: &mut PatientRecord) -> &mut LabsInput {
 ///
 /// # Safety
 /// `patient_out` is NULL or valid for writing one pointer.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_new(patient_out: *mut *mut mp_patient) -> mp_status {
     ffi_status(|| {
@@ -92,8 +95,22 @@ pub unsafe extern "C" fn mp_patient_new(patient_out: *mut *mut mp_patient) -> mp
     })
 }
 
+fn from_json(json: Text, patient_out: *mut *mut mp_patient) -> mp_status {
+    ffi_status(|| {
+        // SAFETY: the caller's contract on `json` (forwarded by the exports).
+        let json = unsafe { json.read("json", MP_MAX_JSON_BYTES) }?;
+        let out = Out::new(patient_out, "patient_out")?;
+        let record = PatientRecord::from_json(json)?;
+        let patient = record.validate()?;
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { out.write(into_handle(mp_patient::new(record, patient))) };
+        Ok(())
+    })
+}
+
 /// Parse and validate a full patient record given as JSON (the schema of
-/// `docs/patient.schema.json`; unknown keys are refused).
+/// `docs/patient.schema.json`; strict: unknown keys, duplicate keys and arrays in place of
+/// objects are refused, naming the key path).
 ///
 /// `json` is NUL-terminated UTF-8 of at most `MP_MAX_JSON_BYTES` bytes; it is only read during
 /// the call. On `MP_STATUS_OK`, `*patient_out` is a new patient owned by the caller (free with
@@ -102,18 +119,25 @@ pub unsafe extern "C" fn mp_patient_new(patient_out: *mut *mut mp_patient) -> mp
 ///
 /// # Safety
 /// `json` is NULL or a NUL-terminated string; `patient_out` is NULL or writable.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_from_json(json: *const c_char, patient_out: *mut *mut mp_patient) -> mp_status {
-    ffi_status(|| {
-        // SAFETY: the caller's contract on `json`.
-        let json = unsafe { arg_str(json, "json", MP_MAX_JSON_BYTES) }?;
-        let out = Out::new(patient_out, "patient_out")?;
-        let record = PatientRecord::from_json(json)?;
-        let patient = record.validate()?;
-        // SAFETY: checked non-NULL; writable per the contract.
-        unsafe { out.write(into_handle(mp_patient::new(record, patient))) };
-        Ok(())
-    })
+    from_json(Text::Nul(json), patient_out)
+}
+
+/// As `mp_patient_from_json`, with the JSON given as `len` bytes (no terminating NUL needed;
+/// never read past `len`; a NUL byte inside is refused with `MP_STATUS_INVALID_UTF8`).
+///
+/// # Safety
+/// `json` is NULL or points to `len` readable bytes; `patient_out` is NULL or writable.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_patient_from_json_len(
+    json: *const c_char,
+    len: usize,
+    patient_out: *mut *mut mp_patient,
+) -> mp_status {
+    from_json(Text::Len(json, len), patient_out)
 }
 
 /// Free a patient. NULL is accepted and ignored. The patient and every string borrowed from it
@@ -134,6 +158,7 @@ pub unsafe extern "C" fn mp_patient_free(patient: *mut mp_patient) {
 ///
 /// # Safety
 /// `patient` is NULL or a live patient; `json_out` is NULL or writable.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_json(patient: *const mp_patient, json_out: *mut *const c_char) -> mp_status {
     ffi_status(|| {
@@ -159,7 +184,24 @@ unsafe fn set(patient: *mut mp_patient, change: impl FnOnce(&mut PatientRecord) 
     })
 }
 
-/// Set the age in whole years. The core accepts 18–120; outside it: `MP_STATUS_OUT_OF_RANGE`.
+/// An integer from C, checked against the core's range for `field` before it is narrowed to
+/// the record's type: 65 596 is refused, never wrapped to 60.
+fn narrow<T: TryFrom<i64>>(field: &str, value: i64) -> Result<T, FfiError> {
+    check_integer(field, value)?;
+    T::try_from(value).map_err(|_| {
+        FfiError::Core(Error::OutOfRange {
+            field: field.to_string(),
+            #[allow(clippy::cast_precision_loss)]
+            value: value as f64,
+            unit: String::new(),
+            accepted_range: String::new(),
+        })
+    })
+}
+
+/// Set the age in whole years. The core accepts 18–120; any other value (the whole `int64_t`
+/// range is checked, nothing wraps): `MP_STATUS_OUT_OF_RANGE`, with the same message as the
+/// JSON record gives.
 ///
 /// Every setter validates the whole record with the core and keeps the change only if it is
 /// accepted: on any error the patient is unchanged. Strings borrowed from the patient
@@ -167,12 +209,13 @@ unsafe fn set(patient: *mut mp_patient, change: impl FnOnce(&mut PatientRecord) 
 ///
 /// # Safety
 /// `patient` is NULL or a live patient used by no other thread during the call.
+#[must_use]
 #[no_mangle]
-pub unsafe extern "C" fn mp_patient_set_age(patient: *mut mp_patient, age_years: u16) -> mp_status {
+pub unsafe extern "C" fn mp_patient_set_age(patient: *mut mp_patient, age_years: i64) -> mp_status {
     // SAFETY: forwarded contract.
     unsafe {
         set(patient, |r| {
-            r.age_years = Some(age_years);
+            r.age_years = Some(narrow("age_years", age_years)?);
             Ok(())
         })
     }
@@ -182,6 +225,7 @@ pub unsafe extern "C" fn mp_patient_set_age(patient: *mut mp_patient, age_years:
 ///
 /// # Safety
 /// As for `mp_patient_set_age`.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_set_sex(patient: *mut mp_patient, sex: u32) -> mp_status {
     // SAFETY: forwarded contract.
@@ -202,6 +246,7 @@ pub unsafe extern "C" fn mp_patient_set_sex(patient: *mut mp_patient, sex: u32) 
 ///
 /// # Safety
 /// As for `mp_patient_set_age`.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_set_weight_kg(patient: *mut mp_patient, weight_kg: f64) -> mp_status {
     // SAFETY: forwarded contract.
@@ -217,6 +262,7 @@ pub unsafe extern "C" fn mp_patient_set_weight_kg(patient: *mut mp_patient, weig
 ///
 /// # Safety
 /// As for `mp_patient_set_age`.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_set_height_cm(patient: *mut mp_patient, height_cm: f64) -> mp_status {
     // SAFETY: forwarded contract.
@@ -228,40 +274,43 @@ pub unsafe extern "C" fn mp_patient_set_height_cm(patient: *mut mp_patient, heig
     }
 }
 
-/// Set the ECOG performance status (0–4).
+/// Set the ECOG performance status (0–4; any other `int64_t`: `MP_STATUS_OUT_OF_RANGE`).
 ///
 /// # Safety
 /// As for `mp_patient_set_age`.
+#[must_use]
 #[no_mangle]
-pub unsafe extern "C" fn mp_patient_set_ecog(patient: *mut mp_patient, ecog: u8) -> mp_status {
+pub unsafe extern "C" fn mp_patient_set_ecog(patient: *mut mp_patient, ecog: i64) -> mp_status {
     // SAFETY: forwarded contract.
     unsafe {
         set(patient, |r| {
-            r.ecog = Some(ecog);
+            r.ecog = Some(narrow("ecog", ecog)?);
             Ok(())
         })
     }
 }
 
 /// Set the inputs of the IMWG frailty score: Charlson Comorbidity Index (0–37), Katz ADL
-/// (0–6) and Lawton IADL (0–8).
+/// (0–6) and Lawton IADL (0–8). Any value outside its range (the whole `int64_t` range is
+/// checked): `MP_STATUS_OUT_OF_RANGE` naming the first such field; the patient is unchanged.
 ///
 /// # Safety
 /// As for `mp_patient_set_age`.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_set_frailty(
     patient: *mut mp_patient,
-    charlson: u8,
-    katz_adl: u8,
-    lawton_iadl: u8,
+    charlson: i64,
+    katz_adl: i64,
+    lawton_iadl: i64,
 ) -> mp_status {
     // SAFETY: forwarded contract.
     unsafe {
         set(patient, |r| {
             r.frailty = Some(FrailtyInputs {
-                charlson: Some(charlson),
-                katz_adl: Some(katz_adl),
-                lawton_iadl: Some(lawton_iadl),
+                charlson: Some(narrow("frailty.charlson", charlson)?),
+                katz_adl: Some(narrow("frailty.katz_adl", katz_adl)?),
+                lawton_iadl: Some(narrow("frailty.lawton_iadl", lawton_iadl)?),
             });
             Ok(())
         })
@@ -271,15 +320,11 @@ pub unsafe extern "C" fn mp_patient_set_frailty(
 /// A lab setter: one value with its unit.
 ///
 /// # Safety
-/// As for `set`; `unit` is NULL or a NUL-terminated string.
-unsafe fn set_lab(
-    patient: *mut mp_patient,
-    unit: *const c_char,
-    assign: impl FnOnce(&mut LabsInput, &str),
-) -> mp_status {
+/// As for `set`; `unit` is a valid [`Text`] argument.
+unsafe fn set_lab(patient: *mut mp_patient, unit: Text, assign: impl FnOnce(&mut LabsInput, &str)) -> mp_status {
     let change = |r: &mut PatientRecord| {
         // SAFETY: the caller's contract on `unit`.
-        let unit = unsafe { arg_str(unit, "unit", MP_MAX_NAME_BYTES) }?;
+        let unit = unsafe { unit.read("unit", MP_MAX_NAME_BYTES) }?;
         assign(labs(r), unit);
         Ok(())
     };
@@ -295,6 +340,7 @@ unsafe fn set_lab(
 ///
 /// # Safety
 /// `patient` as for `mp_patient_set_age`; `unit` is NULL or a NUL-terminated string.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_set_creatinine(
     patient: *mut mp_patient,
@@ -302,13 +348,30 @@ pub unsafe extern "C" fn mp_patient_set_creatinine(
     unit: *const c_char,
 ) -> mp_status {
     // SAFETY: forwarded contract.
-    unsafe { set_lab(patient, unit, |l, u| l.creatinine = Some(quantity(value, u))) }
+    unsafe { set_lab(patient, Text::Nul(unit), |l, u| l.creatinine = Some(quantity(value, u))) }
+}
+
+/// As `mp_patient_set_creatinine`, with the unit given as `unit_len` bytes (no NUL needed).
+///
+/// # Safety
+/// `patient` as for `mp_patient_set_age`; `unit` is NULL or `unit_len` readable bytes.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_patient_set_creatinine_len(
+    patient: *mut mp_patient,
+    value: f64,
+    unit: *const c_char,
+    unit_len: usize,
+) -> mp_status {
+    // SAFETY: forwarded contract.
+    unsafe { set_lab(patient, Text::Len(unit, unit_len), |l, u| l.creatinine = Some(quantity(value, u))) }
 }
 
 /// Set the serum albumin with its unit: `"g/dL"` or `"g/L"`.
 ///
 /// # Safety
 /// As for `mp_patient_set_creatinine`.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_set_albumin(
     patient: *mut mp_patient,
@@ -316,13 +379,30 @@ pub unsafe extern "C" fn mp_patient_set_albumin(
     unit: *const c_char,
 ) -> mp_status {
     // SAFETY: forwarded contract.
-    unsafe { set_lab(patient, unit, |l, u| l.albumin = Some(quantity(value, u))) }
+    unsafe { set_lab(patient, Text::Nul(unit), |l, u| l.albumin = Some(quantity(value, u))) }
+}
+
+/// As `mp_patient_set_albumin`, with the unit given as `unit_len` bytes (no NUL needed).
+///
+/// # Safety
+/// `patient` as for `mp_patient_set_age`; `unit` is NULL or `unit_len` readable bytes.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_patient_set_albumin_len(
+    patient: *mut mp_patient,
+    value: f64,
+    unit: *const c_char,
+    unit_len: usize,
+) -> mp_status {
+    // SAFETY: forwarded contract.
+    unsafe { set_lab(patient, Text::Len(unit, unit_len), |l, u| l.albumin = Some(quantity(value, u))) }
 }
 
 /// Set the serum β2-microglobulin with its unit (`"mg/L"`).
 ///
 /// # Safety
 /// As for `mp_patient_set_creatinine`.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_set_beta2_microglobulin(
     patient: *mut mp_patient,
@@ -330,7 +410,23 @@ pub unsafe extern "C" fn mp_patient_set_beta2_microglobulin(
     unit: *const c_char,
 ) -> mp_status {
     // SAFETY: forwarded contract.
-    unsafe { set_lab(patient, unit, |l, u| l.beta2_microglobulin = Some(quantity(value, u))) }
+    unsafe { set_lab(patient, Text::Nul(unit), |l, u| l.beta2_microglobulin = Some(quantity(value, u))) }
+}
+
+/// As `mp_patient_set_beta2_microglobulin`, with the unit given as `unit_len` bytes (no NUL needed).
+///
+/// # Safety
+/// `patient` as for `mp_patient_set_age`; `unit` is NULL or `unit_len` readable bytes.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_patient_set_beta2_microglobulin_len(
+    patient: *mut mp_patient,
+    value: f64,
+    unit: *const c_char,
+    unit_len: usize,
+) -> mp_status {
+    // SAFETY: forwarded contract.
+    unsafe { set_lab(patient, Text::Len(unit, unit_len), |l, u| l.beta2_microglobulin = Some(quantity(value, u))) }
 }
 
 /// Set the serum LDH together with the laboratory's upper limit of normal, both in `unit`
@@ -339,6 +435,7 @@ pub unsafe extern "C" fn mp_patient_set_beta2_microglobulin(
 ///
 /// # Safety
 /// As for `mp_patient_set_creatinine`.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_set_ldh(
     patient: *mut mp_patient,
@@ -348,7 +445,29 @@ pub unsafe extern "C" fn mp_patient_set_ldh(
 ) -> mp_status {
     // SAFETY: forwarded contract.
     unsafe {
-        set_lab(patient, unit, |l, u| {
+        set_lab(patient, Text::Nul(unit), |l, u| {
+            l.ldh = Some(quantity(ldh, u));
+            l.ldh_upper_limit_of_normal = Some(quantity(upper_limit_of_normal, u));
+        })
+    }
+}
+
+/// As `mp_patient_set_ldh`, with the unit given as `unit_len` bytes (no NUL needed).
+///
+/// # Safety
+/// `patient` as for `mp_patient_set_age`; `unit` is NULL or `unit_len` readable bytes.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_patient_set_ldh_len(
+    patient: *mut mp_patient,
+    ldh: f64,
+    upper_limit_of_normal: f64,
+    unit: *const c_char,
+    unit_len: usize,
+) -> mp_status {
+    // SAFETY: forwarded contract.
+    unsafe {
+        set_lab(patient, Text::Len(unit, unit_len), |l, u| {
             l.ldh = Some(quantity(ldh, u));
             l.ldh_upper_limit_of_normal = Some(quantity(upper_limit_of_normal, u));
         })
@@ -358,23 +477,23 @@ pub unsafe extern "C" fn mp_patient_set_ldh(
 /// A finding setter.
 ///
 /// # Safety
-/// As for `set`; `abnormality` is NULL or a NUL-terminated string.
+/// As for `set`; `abnormality` is a valid [`Text`] argument.
 unsafe fn set_finding_impl(
     patient: *mut mp_patient,
-    abnormality: *const c_char,
+    abnormality: Text,
     status: u32,
     clonal_fraction_pct: Option<f64>,
 ) -> mp_status {
     let change = |r: &mut PatientRecord| {
         // SAFETY: the caller's contract on `abnormality`.
-        let name = unsafe { arg_str(abnormality, "abnormality", MP_MAX_NAME_BYTES) }?;
+        let name = unsafe { abnormality.read("abnormality", MP_MAX_NAME_BYTES) }?;
         // The core's own identifiers (`del_17p`, `t_4_14`, `gain_1q`, ...): no list here.
         let abnormality: Abnormality =
             serde_json::from_value(serde_json::Value::String(name.to_string())).map_err(|_| {
                 FfiError::Core(Error::UnknownIdentifier {
                     field: "cytogenetics.abnormality".into(),
                     kind: "abnormality".into(),
-                    id: name.to_string(),
+                    id: echo(name),
                 })
             })?;
         let status = match status {
@@ -405,6 +524,7 @@ unsafe fn set_finding_impl(
 ///
 /// # Safety
 /// `patient` as for `mp_patient_set_age`; `abnormality` is NULL or a NUL-terminated string.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_set_finding(
     patient: *mut mp_patient,
@@ -412,7 +532,24 @@ pub unsafe extern "C" fn mp_patient_set_finding(
     status: u32,
 ) -> mp_status {
     // SAFETY: forwarded contract.
-    unsafe { set_finding_impl(patient, abnormality, status, None) }
+    unsafe { set_finding_impl(patient, Text::Nul(abnormality), status, None) }
+}
+
+/// As `mp_patient_set_finding`, with the abnormality given as `abnormality_len` bytes.
+///
+/// # Safety
+/// `patient` as for `mp_patient_set_age`; `abnormality` is NULL or `abnormality_len` readable
+/// bytes.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_patient_set_finding_len(
+    patient: *mut mp_patient,
+    abnormality: *const c_char,
+    abnormality_len: usize,
+    status: u32,
+) -> mp_status {
+    // SAFETY: forwarded contract.
+    unsafe { set_finding_impl(patient, Text::Len(abnormality, abnormality_len), status, None) }
 }
 
 /// As `mp_patient_set_finding`, with the clonal fraction (% of plasma cells or of positive
@@ -421,6 +558,7 @@ pub unsafe extern "C" fn mp_patient_set_finding(
 ///
 /// # Safety
 /// As for `mp_patient_set_finding`.
+#[must_use]
 #[no_mangle]
 pub unsafe extern "C" fn mp_patient_set_finding_with_fraction(
     patient: *mut mp_patient,
@@ -429,5 +567,118 @@ pub unsafe extern "C" fn mp_patient_set_finding_with_fraction(
     clonal_fraction_pct: f64,
 ) -> mp_status {
     // SAFETY: forwarded contract.
-    unsafe { set_finding_impl(patient, abnormality, status, Some(clonal_fraction_pct)) }
+    unsafe { set_finding_impl(patient, Text::Nul(abnormality), status, Some(clonal_fraction_pct)) }
+}
+
+/// As `mp_patient_set_finding_with_fraction`, with the abnormality given as `abnormality_len`
+/// bytes.
+///
+/// # Safety
+/// As for `mp_patient_set_finding_len`.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_patient_set_finding_with_fraction_len(
+    patient: *mut mp_patient,
+    abnormality: *const c_char,
+    abnormality_len: usize,
+    status: u32,
+    clonal_fraction_pct: f64,
+) -> mp_status {
+    // SAFETY: forwarded contract.
+    unsafe { set_finding_impl(patient, Text::Len(abnormality, abnormality_len), status, Some(clonal_fraction_pct)) }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::ffi::CStr;
+
+    fn fresh() -> *mut mp_patient {
+        let mut p = std::ptr::null_mut();
+        // SAFETY: a local out-pointer.
+        assert_eq!(unsafe { mp_patient_new(&mut p) }, mp_status::Ok);
+        p
+    }
+
+    fn json_refusal(field_json: &str) -> Option<String> {
+        PatientRecord::from_json(field_json).and_then(|r| r.validate()).err().map(|e| e.to_string())
+    }
+
+    fn last() -> String {
+        // SAFETY: never NULL, valid until the next call on this thread.
+        unsafe { CStr::from_ptr(crate::mp_last_error()) }.to_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn integer_setters_accept_the_limit_and_refuse_one_past_as_the_json_record_does() {
+        type Setter = unsafe extern "C" fn(*mut mp_patient, i64) -> mp_status;
+        let cases: [(&str, Setter, i64, i64); 2] =
+            [("age_years", mp_patient_set_age, 18, 120), ("ecog", mp_patient_set_ecog, 0, 4)];
+        for (field, setter, lo, hi) in cases {
+            let p = fresh();
+            // SAFETY: a live patient used by this thread only.
+            unsafe {
+                for ok in [lo, hi] {
+                    assert_eq!(setter(p, ok), mp_status::Ok, "{field} {ok}");
+                    assert_eq!(json_refusal(&format!(r#"{{"{field}": {ok}}}"#)), None);
+                }
+                for bad in [lo - 1, hi + 1] {
+                    assert_eq!(setter(p, bad), mp_status::OutOfRange, "{field} {bad}");
+                    // The JSON record refuses it too; where the record's type holds the value the
+                    // message is the same byte for byte (below 0 for a `u8` field the JSON reader
+                    // refuses the type, C the range).
+                    let json = json_refusal(&format!(r#"{{"{field}": {bad}}}"#)).unwrap();
+                    if json.contains("accepted range") {
+                        assert_eq!(last(), json, "{field} {bad}");
+                    }
+                }
+                // Values that a narrower C type would have wrapped into the range.
+                for wrap in [65_596, 256, 257, 262, -248, i64::MIN, i64::MAX, 60 + (1 << 32)] {
+                    assert_eq!(setter(p, wrap), mp_status::OutOfRange, "{field} {wrap}");
+                    assert!(last().contains(field) && last().contains("accepted range"), "{}", last());
+                }
+                mp_patient_free(p);
+            }
+        }
+    }
+
+    #[test]
+    fn frailty_setter_refuses_one_past_each_limit_naming_the_field() {
+        let p = fresh();
+        // SAFETY: a live patient used by this thread only.
+        unsafe {
+            assert_eq!(mp_patient_set_frailty(p, 37, 6, 8), mp_status::Ok);
+            assert_eq!(mp_patient_set_frailty(p, 0, 0, 0), mp_status::Ok);
+            for (c, k, l, field) in [
+                (38, 6, 8, "frailty.charlson"),
+                (-1, 6, 8, "frailty.charlson"),
+                (257, 6, 8, "frailty.charlson"),
+                (0, 7, 8, "frailty.katz_adl"),
+                (0, 262, 8, "frailty.katz_adl"),
+                (0, 6, 9, "frailty.lawton_iadl"),
+                (0, 6, -248, "frailty.lawton_iadl"),
+            ] {
+                assert_eq!(mp_patient_set_frailty(p, c, k, l), mp_status::OutOfRange, "{c} {k} {l}");
+                assert!(last().starts_with(field), "{}", last());
+            }
+            let mut json = std::ptr::null();
+            assert_eq!(mp_patient_json(p, &mut json), mp_status::Ok);
+            assert!(CStr::from_ptr(json).to_str().unwrap().contains(r#""charlson":0"#));
+            mp_patient_free(p);
+        }
+    }
+
+    #[test]
+    fn an_unknown_abnormality_is_echoed_only_as_a_short_prefix() {
+        let p = fresh();
+        let name = "z".repeat(200);
+        // SAFETY: a live patient; `name` is `len` readable bytes.
+        unsafe {
+            let s = mp_patient_set_finding_len(p, name.as_ptr().cast(), name.len(), 1);
+            assert_eq!(s, mp_status::UnknownIdentifier);
+            assert!(!last().contains(&"z".repeat(33)), "{}", last());
+            mp_patient_free(p);
+        }
+    }
 }

@@ -97,6 +97,11 @@ impl mp_status {
 /// A longer string, or one without a NUL within this many bytes, gives `MP_STATUS_TOO_LARGE`.
 pub const MP_MAX_JSON_BYTES: usize = 1048576;
 
+/// Longest error text the library gives (`mp_last_error`, the `message` of `mp_last_error_json`,
+/// the log callback), in bytes excluding the NUL. Input values are echoed only as a short
+/// escaped prefix (at most 32 characters).
+pub const MP_MAX_ERROR_BYTES: usize = 512;
+
 /// Largest unit or identifier string accepted (bytes, excluding the terminating NUL).
 pub const MP_MAX_NAME_BYTES: usize = 256;
 

@@ -86,7 +86,7 @@ pub use engine::{recommend, recommend_with, LIBRARY_VERSION};
 pub use error::{Error, Result};
 pub use guideline::Guideline;
 pub use kb::KnowledgeBase;
-pub use patient::{labs, CytogeneticProfile, Labs, Patient};
+pub use patient::{check_integer, labs, CytogeneticProfile, Labs, Patient, INTEGER_FIELDS};
 pub use plan::{
     Basis, Counterfactual, Exclusion, KbIdentity, MrdSummary, NextDecision, Plan, Position, RankedOption, Warning,
     PLAN_SCHEMA_VERSION,

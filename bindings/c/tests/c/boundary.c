@@ -252,7 +252,7 @@ static void invalid_strings_enums_and_indices(void) {
   check(is(mp_patient_set_finding(p, "del_17p", 0), MP_STATUS_INVALID_ARGUMENT), "finding status 0 is undefined");
   check(is(mp_patient_set_finding(p, "del_17p", 4), MP_STATUS_INVALID_ARGUMENT), "finding status 4 is undefined");
   check(is(mp_assess(p, NULL, 0, &a), MP_STATUS_INVALID_ARGUMENT) && a == NULL, "assessment kind 0 is undefined");
-  check(is(mp_assess_json(6, PATIENT_JSON, NULL, &a), MP_STATUS_INVALID_ARGUMENT) && a == NULL, "assessment kind 6 is undefined");
+  check(is(mp_assess_json(8, PATIENT_JSON, NULL, &a), MP_STATUS_INVALID_ARGUMENT) && a == NULL, "assessment kind 8 is undefined");
 
   /* A refused value leaves the patient exactly as it was. */
   check(mp_patient_json(p, &before) == MP_STATUS_OK, "patient JSON");
@@ -389,12 +389,195 @@ static void shared_handles_across_threads(void) {
   mp_patient_free(p);
 }
 
+/* Issue 12 / 8: wide integer setters, pointer + length strings, bounded errors, the knowledge
+ * base handle, every assessment kind, the log callback. */
+static mp_status set_frailty_wrap(mp_patient *p, int64_t c, int64_t k, int64_t l) { return mp_patient_set_frailty(p, c, k, l); }
+
+static int log_calls = 0;
+static void count_log(uint32_t level, const char *message, void *user) {
+  (void)level;
+  (void)message;
+  (void)user;
+  log_calls++;
+}
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  char *buf = NULL;
+  long n;
+  if (f == NULL) return NULL;
+  if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+    buf = malloc((size_t)n > 0 ? (size_t)n : 1);
+    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+      free(buf);
+      buf = NULL;
+    }
+    *len = (size_t)n;
+  }
+  fclose(f);
+  return buf;
+}
+
+static void wide_setters_len_strings_and_kb(void) {
+  mp_patient *p = NULL, *q = NULL;
+  mp_guideline *g = NULL;
+  mp_kb *kb = NULL, *kb_out = (mp_kb *)SENTINEL_STR;
+  mp_plan *plan = NULL, *plan2 = NULL;
+  mp_assessment *a = NULL;
+  const char *s = SENTINEL_STR, *t = NULL, *before = NULL;
+  char *copy = NULL;
+  size_t i;
+  static const struct {
+    const char *what;
+    int64_t c, k, l;
+    mp_status want;
+  } frailty[] = {
+      {"Charlson 37 (the limit) is accepted", 37, 6, 8, MP_STATUS_OK},
+      {"Charlson 38 (one past) is refused", 38, 6, 8, MP_STATUS_OUT_OF_RANGE},
+      {"Charlson 257 is refused, not wrapped to 1", 257, 6, 8, MP_STATUS_OUT_OF_RANGE},
+      {"Charlson -1 is refused", -1, 6, 8, MP_STATUS_OUT_OF_RANGE},
+      {"Katz 0 (the limit) is accepted", 0, 0, 8, MP_STATUS_OK},
+      {"Katz 7 (one past) is refused", 0, 7, 8, MP_STATUS_OUT_OF_RANGE},
+      {"Katz 262 is refused, not wrapped to 6", 0, 262, 8, MP_STATUS_OUT_OF_RANGE},
+      {"Lawton 8 (the limit) is accepted", 0, 6, 8, MP_STATUS_OK},
+      {"Lawton 9 (one past) is refused", 0, 6, 9, MP_STATUS_OUT_OF_RANGE},
+      {"Lawton -248 is refused, not wrapped to 8", 0, 6, -248, MP_STATUS_OUT_OF_RANGE},
+  };
+
+  check(mp_patient_from_json(PATIENT_JSON, &p) == MP_STATUS_OK, "fixture patient (wide setters)");
+  check(is(mp_patient_set_age(p, 120), MP_STATUS_OK), "age 120 (the limit) is accepted");
+  check(is(mp_patient_set_age(p, 121), MP_STATUS_OUT_OF_RANGE) && strstr(mp_last_error(), "18..=120") != NULL,
+        "age 121 (one past) is refused with the accepted range");
+  check(is(mp_patient_set_age(p, 18), MP_STATUS_OK), "age 18 (the lower limit) is accepted");
+  check(is(mp_patient_set_age(p, 17), MP_STATUS_OUT_OF_RANGE), "age 17 (one below) is refused");
+  check(is(mp_patient_set_age(p, 60), MP_STATUS_OK), "age 60");
+  check(mp_patient_json(p, &before) == MP_STATUS_OK && (copy = strdup(before)) != NULL, "patient JSON before wrapping values");
+  check(is(mp_patient_set_age(p, 65596), MP_STATUS_OUT_OF_RANGE), "age 65596 is refused, not wrapped to 60");
+  check(is(mp_patient_set_age(p, INT64_MIN), MP_STATUS_OUT_OF_RANGE), "age INT64_MIN is refused");
+  check(is(mp_patient_set_ecog(p, 4), MP_STATUS_OK) && is(mp_patient_set_ecog(p, 0), MP_STATUS_OK), "ECOG 4 and 0 (the limits) are accepted");
+  check(is(mp_patient_set_ecog(p, 5), MP_STATUS_OUT_OF_RANGE), "ECOG 5 (one past) is refused");
+  check(is(mp_patient_set_ecog(p, 256), MP_STATUS_OUT_OF_RANGE), "ECOG 256 is refused, not wrapped to 0");
+  check(is(mp_patient_set_ecog(p, -1), MP_STATUS_OUT_OF_RANGE), "ECOG -1 is refused");
+  for (i = 0; i < sizeof frailty / sizeof frailty[0]; i++) {
+    check(is(set_frailty_wrap(p, frailty[i].c, frailty[i].k, frailty[i].l), frailty[i].want), frailty[i].what);
+  }
+  check(is(mp_patient_set_frailty(p, 0, 6, 8), MP_STATUS_OK), "frailty back to 0/6/8");
+  check(mp_patient_json(p, &t) == MP_STATUS_OK && copy != NULL && strcmp(t, copy) == 0,
+        "after the refused wide values the patient is as it was");
+  free(copy);
+
+  /* Pointer + length: never read past the length (ASan and valgrind would see it). */
+  {
+    char *unit = malloc(5), *rec = NULL;
+    size_t n = strlen(PATIENT_JSON);
+    if (unit != NULL) {
+      memcpy(unit, "mg/dL", 5);
+      check(is(mp_patient_set_creatinine_len(p, 1.1, unit, 5), MP_STATUS_OK), "unit as 5 bytes without NUL is read");
+      check(is(mp_patient_set_creatinine_len(p, 1.1, unit, 4), MP_STATUS_UNSUPPORTED_UNIT), "unit cut to 4 bytes is \"mg/d\" and refused");
+      check(is(mp_patient_set_creatinine_len(p, 1.1, NULL, 0), MP_STATUS_NULL_ARGUMENT), "NULL unit with length 0");
+      check(is(mp_patient_set_albumin_len(p, 3.9, "g/dLjunk", 4), MP_STATUS_OK), "albumin unit by length");
+      check(is(mp_patient_set_beta2_microglobulin_len(p, 2.8, "mg/L!", 4), MP_STATUS_OK), "beta2-microglobulin unit by length");
+      check(is(mp_patient_set_ldh_len(p, 180, 250, "U/Lx", 3), MP_STATUS_OK), "LDH unit by length");
+      check(is(mp_patient_set_finding_len(p, "del_17pXX", 7, MP_FINDING_STATUS_NOT_DETECTED), MP_STATUS_OK), "abnormality by length");
+      check(is(mp_patient_set_finding_with_fraction_len(p, "t_4_14", 6, MP_FINDING_STATUS_DETECTED, 30.0), MP_STATUS_OK),
+            "abnormality with fraction by length");
+      check(is(mp_patient_set_creatinine_len(p, 1.1, "mg\0dL", 5), MP_STATUS_INVALID_UTF8), "a NUL inside a length string is refused");
+      free(unit);
+    }
+    rec = malloc(n);
+    if (rec != NULL) {
+      memcpy(rec, PATIENT_JSON, n);
+      check(is(mp_patient_from_json_len(rec, n, &q), MP_STATUS_OK) && q != NULL, "patient JSON by length, no NUL");
+      check(is(mp_assess_json_len(NULL, MP_ASSESSMENT_KIND_STAGE, rec, n, NULL, 0, &a), MP_STATUS_OK) && a != NULL,
+            "assessment JSON by length, NULL guideline");
+      mp_assessment_free(a);
+      a = NULL;
+      check(is(mp_patient_from_json_len(rec, n - 1, &q), MP_STATUS_INVALID_JSON), "patient JSON cut by one byte is refused");
+      free(rec);
+    }
+    check(is(mp_patient_from_json_len("{}", MP_MAX_JSON_BYTES + 1, &q), MP_STATUS_TOO_LARGE), "length over the limit is refused before any read");
+    check(is(mp_guideline_from_json_len("{}xx", 2, &g), MP_STATUS_OK) && g != NULL, "guideline JSON by length");
+  }
+
+  /* Bounded error text: a 400 kB value is echoed as a short prefix at most. */
+  {
+    size_t n = 400000;
+    char *doc = malloc(n + 32);
+    if (doc != NULL) {
+      mp_patient *r = NULL;
+      strcpy(doc, "{\"sex\":\"");
+      memset(doc + 8, 'x', n);
+      strcpy(doc + 8 + n, "\"}");
+      check(mp_patient_from_json(doc, &r) != MP_STATUS_OK && r == NULL && strlen(mp_last_error()) <= MP_MAX_ERROR_BYTES &&
+                strlen(mp_last_error_json()) <= 2 * MP_MAX_ERROR_BYTES,
+            "an error about a 400 kB value is at most MP_MAX_ERROR_BYTES");
+      free(doc);
+    }
+    check(is(mp_patient_set_finding(p, "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", MP_FINDING_STATUS_DETECTED),
+             MP_STATUS_UNKNOWN_IDENTIFIER) &&
+              strstr(mp_last_error(), "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz") == NULL,
+          "an unknown abnormality is echoed as at most 32 characters");
+  }
+
+  /* Every assessment kind of the core, by name. */
+  check(strcmp(mp_assessment_kind_name(MP_ASSESSMENT_KIND_DIAGNOSE), "diagnose") == 0 &&
+            strcmp(mp_assessment_kind_name(MP_ASSESSMENT_KIND_RESPONSE), "response") == 0 &&
+            strcmp(mp_assessment_kind_name(MP_ASSESSMENT_KIND_RISK_COMPARE), "risk-compare") == 0 &&
+            mp_assessment_kind_name(0)[0] == '\0' && mp_assessment_kind_name(8)[0] == '\0',
+        "assessment kind names are the core's");
+  check(is(mp_assess(p, NULL, MP_ASSESSMENT_KIND_DIAGNOSE, &a), MP_STATUS_OK) && a != NULL, "diagnose from C");
+  mp_assessment_free(a);
+  a = NULL;
+  check(is(mp_assess(p, NULL, MP_ASSESSMENT_KIND_RESPONSE, &a), MP_STATUS_OK) && a != NULL, "response from C");
+  mp_assessment_free(a);
+  a = NULL;
+
+  /* The knowledge base: NULL is the embedded one; a broken one is refused, never empty. */
+  check(is(mp_kb_get_version(NULL, &s), MP_STATUS_OK) && strcmp(s, mp_kb_version()) == 0, "NULL kb version is the embedded one");
+  check(is(mp_kb_get_sha256(NULL, &s), MP_STATUS_OK) && strcmp(s, mp_kb_sha256()) == 0, "NULL kb hash is the embedded one");
+  check(is(mp_kb_from_json("{}", &kb_out), MP_STATUS_INVALID_JSON) && kb_out == (mp_kb *)SENTINEL_STR, "an empty knowledge base is refused");
+  check(is(mp_kb_from_json("[]", &kb_out), MP_STATUS_INVALID_JSON) && kb_out == (mp_kb *)SENTINEL_STR, "an array for a knowledge base is refused");
+  NUL_ARG(mp_kb_from_json(NULL, &kb));
+  NUL_ARG(mp_kb_from_json("{}", NULL));
+  NUL_ARG(mp_kb_from_json_len(NULL, 0, &kb));
+  NUL_ARG(mp_kb_get_version(NULL, NULL));
+  NUL_ARG(mp_recommend_with_kb(NULL, NULL, NULL, &plan));
+  NUL_ARG(mp_assess_with_kb(NULL, NULL, NULL, MP_ASSESSMENT_KIND_STAGE, &a));
+  mp_kb_free(NULL);
+  if (getenv("MP_KB_JSON") != NULL) {
+    size_t n = 0;
+    char *json = read_file(getenv("MP_KB_JSON"), &n);
+    const char *j1 = NULL, *j2 = NULL;
+    check(json != NULL && is(mp_kb_from_json_len(json, n, &kb), MP_STATUS_OK) && kb != NULL, "the knowledge-base file loads");
+    check(kb != NULL && is(mp_kb_get_sha256(kb, &s), MP_STATUS_OK) && strcmp(s, mp_kb_sha256()) == 0,
+          "the loaded copy of the embedded file has the embedded hash");
+    check(kb != NULL && is(mp_recommend_with_kb(kb, p, NULL, &plan), MP_STATUS_OK) && is(mp_recommend(p, NULL, &plan2), MP_STATUS_OK) &&
+              mp_plan_json(plan, &j1) == MP_STATUS_OK && mp_plan_json(plan2, &j2) == MP_STATUS_OK && strcmp(j1, j2) == 0,
+          "a plan with the loaded knowledge base equals the embedded one");
+    mp_kb_free(kb);
+    check(plan != NULL && mp_plan_json(plan, &j1) == MP_STATUS_OK && j1[0] == '{', "the plan outlives its knowledge base");
+    free(json);
+  }
+
+  /* The log callback: installed and removed; input errors are never logged. */
+  mp_set_log_callback(count_log, NULL);
+  check(is(mp_patient_set_age(p, 500), MP_STATUS_OUT_OF_RANGE) && log_calls == 0, "an input error is not logged (it is the last error)");
+  mp_set_log_callback(NULL, NULL);
+
+  mp_plan_free(plan);
+  mp_plan_free(plan2);
+  mp_guideline_free(g);
+  mp_patient_free(q);
+  mp_patient_free(p);
+}
+
 int main(void) {
   null_arguments();
   invalid_strings_enums_and_indices();
   setters_equal_json();
   last_error_is_per_thread();
   shared_handles_across_threads();
+  wide_setters_len_strings_and_kb();
   printf("# boundary (C11): %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -34,6 +34,93 @@ static char *expected_path(const char *dir, const char *name, const char *ext) {
   return p;
 }
 
+/* `"key":"value"` is in the JSON (value JSON-escaped only for '"' and '\\'; skipped when the
+ * value has other characters that JSON escapes, or is too long for the needle). */
+static int has_string(const char *json, const char *key, const char *value) {
+  char needle[1024];
+  size_t n = 0, i;
+  if (key != NULL) n += (size_t)snprintf(needle, sizeof needle, "\"%s\":\"", key);
+  for (i = 0; value[i] != '\0'; i++) {
+    unsigned char c = (unsigned char)value[i];
+    if (c < 0x20) return 1;
+    if (n + 4 >= sizeof needle) return 1;
+    if (c == '"' || c == '\\') needle[n++] = '\\';
+    needle[n++] = (char)c;
+  }
+  if (key != NULL) needle[n++] = '"';
+  needle[n] = '\0';
+  return strstr(json, needle) != NULL;
+}
+
+/* Every list the getters expose (warnings, exclusions, rationale, notes, missing inputs grouped
+ * by field, counterfactuals, basis) agrees with the plan JSON, and each index one past the end
+ * is refused. */
+static int text_getters_agree(const mp_plan *plan, const char *json) {
+  const char *s = NULL;
+  size_t count = 0, n = 0, i, j;
+  if (mp_plan_warning_count(plan, &count) != MP_STATUS_OK) return 0;
+  for (i = 0; i < count; i++) {
+    if (mp_plan_warning_code(plan, i, &s) != MP_STATUS_OK || !has_string(json, "code", s)) return 0;
+    if (mp_plan_warning_message(plan, i, &s) != MP_STATUS_OK || !has_string(json, "message", s)) return 0;
+  }
+  if (mp_plan_warning_code(plan, count, &s) != MP_STATUS_INDEX_OUT_OF_RANGE) return 0;
+  if (mp_plan_exclusion_count(plan, &count) != MP_STATUS_OK) return 0;
+  for (i = 0; i < count; i++) {
+    if (mp_plan_exclusion_regimen_id(plan, i, &s) != MP_STATUS_OK || !has_string(json, "regimen_id", s)) return 0;
+    if (mp_plan_exclusion_name(plan, i, &s) != MP_STATUS_OK || !has_string(json, "name", s)) return 0;
+    if (mp_plan_exclusion_reason(plan, i, &s) != MP_STATUS_OK || !has_string(json, "reason", s)) return 0;
+  }
+  if (mp_plan_exclusion_reason(plan, count, &s) != MP_STATUS_INDEX_OUT_OF_RANGE) return 0;
+  if (mp_plan_option_count(plan, &count) != MP_STATUS_OK) return 0;
+  for (i = 0; i < count; i++) {
+    if (mp_plan_option_action(plan, i, &s) != MP_STATUS_OK || !has_string(json, "action", s)) return 0;
+    if (mp_plan_option_course(plan, i, &s) != MP_STATUS_OK || !has_string(json, "course", s)) return 0;
+    if (mp_plan_option_condition(plan, i, &s) != MP_STATUS_OK || (s[0] != '\0' && !has_string(json, "condition", s))) return 0;
+    if (mp_plan_option_rationale_count(plan, i, &n) != MP_STATUS_OK) return 0;
+    for (j = 0; j < n; j++) {
+      if (mp_plan_option_rationale(plan, i, j, &s) != MP_STATUS_OK || !has_string(json, NULL, s)) return 0;
+    }
+    if (mp_plan_option_rationale(plan, i, n, &s) != MP_STATUS_INDEX_OUT_OF_RANGE) return 0;
+    if (mp_plan_option_note_count(plan, i, &n) != MP_STATUS_OK) return 0;
+    for (j = 0; j < n; j++) {
+      if (mp_plan_option_note(plan, i, j, &s) != MP_STATUS_OK) return 0;
+    }
+  }
+  if (mp_plan_missing_input_count(plan, &count) != MP_STATUS_OK) return 0;
+  for (i = 0; i < count; i++) {
+    const char *field = NULL;
+    size_t k;
+    if (mp_plan_missing_input_field(plan, i, &field) != MP_STATUS_OK || !has_string(json, "field", field)) return 0;
+    /* Grouped: each field once. */
+    for (k = 0; k < i; k++) {
+      if (mp_plan_missing_input_field(plan, k, &s) != MP_STATUS_OK || strcmp(s, field) == 0) return 0;
+    }
+    if (mp_plan_missing_input_test(plan, i, &s) != MP_STATUS_OK || s[0] == '\0') return 0;
+    if (mp_plan_missing_input_needed_for_count(plan, i, &n) != MP_STATUS_OK || n == 0) return 0;
+    for (j = 0; j < n; j++) {
+      if (mp_plan_missing_input_needed_for(plan, i, j, &s) != MP_STATUS_OK || !has_string(json, "needed_for", s)) return 0;
+    }
+  }
+  if (mp_plan_missing_input_field(plan, count, &s) != MP_STATUS_INDEX_OUT_OF_RANGE) return 0;
+  if (mp_plan_counterfactual_count(plan, &count) != MP_STATUS_OK) return 0;
+  for (i = 0; i < count; i++) {
+    if (mp_plan_counterfactual_change(plan, i, &s) != MP_STATUS_OK || !has_string(json, "change", s)) return 0;
+    if (mp_plan_counterfactual_effect(plan, i, &s) != MP_STATUS_OK || !has_string(json, "effect", s)) return 0;
+    if (mp_plan_counterfactual_first_option_count(plan, i, &n) != MP_STATUS_OK) return 0;
+    for (j = 0; j < n; j++) {
+      if (mp_plan_counterfactual_first_option(plan, i, j, &s) != MP_STATUS_OK) return 0;
+    }
+  }
+  if (mp_plan_next_decision_when(plan, &s) != MP_STATUS_OK || !has_string(json, "when", s)) return 0;
+  if (mp_plan_next_decision_action(plan, &s) != MP_STATUS_OK || !has_string(json, "action", s)) return 0;
+  if (mp_plan_basis_library_version(plan, &s) != MP_STATUS_OK || !has_string(json, "library_version", s)) return 0;
+  if (mp_plan_basis_kb_version(plan, &s) != MP_STATUS_OK || !has_string(json, "version", s)) return 0;
+  if (mp_plan_basis_kb_sha256(plan, &s) != MP_STATUS_OK || !has_string(json, "sha256", s)) return 0;
+  if (mp_plan_basis_guideline_json(plan, &s) != MP_STATUS_OK || s[0] != '{' || strstr(json, s) == NULL) return 0;
+  if (mp_plan_basis_inputs_json(plan, &s) != MP_STATUS_OK || s[0] != '{' || strstr(json, s) == NULL) return 0;
+  return 1;
+}
+
 /* The getters agree with the plan JSON. */
 static int getters_agree(const mp_plan *plan, const char *json) {
   char needle[512];
@@ -65,12 +152,7 @@ static int getters_agree(const mp_plan *plan, const char *json) {
     if (mp_plan_option_name(plan, i, &s) != MP_STATUS_OK || s[0] == '\0') return 0;
   }
   if (mp_plan_option_regimen_id(plan, count, &s) != MP_STATUS_INDEX_OUT_OF_RANGE) return 0;
-  if (mp_plan_missing_input_count(plan, &count) != MP_STATUS_OK) return 0;
-  for (i = 0; i < count; i++) {
-    if (mp_plan_missing_input_field(plan, i, &s) != MP_STATUS_OK) return 0;
-    snprintf(needle, sizeof needle, "\"field\":\"%s\"", s);
-    if (strstr(json, needle) == NULL) return 0;
-  }
+  if (!text_getters_agree(plan, json)) return 0;
   if (mp_plan_text(plan, &s) != MP_STATUS_OK || strstr(s, "not a medical device") == NULL) return 0;
   return 1;
 }
@@ -83,6 +165,8 @@ static const struct {
     {"risk", MP_ASSESSMENT_KIND_RISK},
     {"risk-compare", MP_ASSESSMENT_KIND_RISK_COMPARE},
     {"eligibility", MP_ASSESSMENT_KIND_ELIGIBILITY},
+    {"diagnose", MP_ASSESSMENT_KIND_DIAGNOSE},
+    {"response", MP_ASSESSMENT_KIND_RESPONSE},
 };
 
 static void run_case(const char *dir, const char *path) {

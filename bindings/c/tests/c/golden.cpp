@@ -80,6 +80,8 @@ void run_case(const std::string &dir, const char *path) {
       {"risk", MP_ASSESSMENT_KIND_RISK},
       {"risk-compare", MP_ASSESSMENT_KIND_RISK_COMPARE},
       {"eligibility", MP_ASSESSMENT_KIND_ELIGIBILITY},
+      {"diagnose", MP_ASSESSMENT_KIND_DIAGNOSE},
+      {"response", MP_ASSESSMENT_KIND_RESPONSE},
   };
   for (const auto &[ext, kind] : kinds) {
     const auto kwant = read_expected(base + "." + ext);

@@ -125,6 +125,50 @@ fn opt_range(field: &str, v: Option<f64>, unit: &str, lo: f64, hi: f64) -> Resul
     v.map(|x| check_range(field, x, unit, lo, hi)).transpose()
 }
 
+/// The integer fields of the patient record with their unit and accepted range: one table, read
+/// by [`PatientRecord::validate`] and by [`check_integer`] (which front ends with wider integer
+/// types, such as the C API, call before narrowing, so that 65 596 is refused and never wraps).
+pub const INTEGER_FIELDS: [(&str, &str, i64, i64); 9] = [
+    ("age_years", "years", 18, 120),
+    ("ecog", "ECOG grade", 0, 4),
+    ("frailty.charlson", "points", 0, 37),
+    ("frailty.katz_adl", "points", 0, 6),
+    ("frailty.lawton_iadl", "points", 0, 8),
+    ("organ_function.nyha_class", "NYHA class", 0, 4),
+    ("organ_function.peripheral_neuropathy_grade", "CTCAE grade", 0, 4),
+    ("diagnosis.osteolytic_lesions", "lesions", 0, 1000),
+    ("diagnosis.mri_focal_lesions", "lesions", 0, 1000),
+];
+
+/// Check one integer field of the record against its accepted range, as
+/// [`PatientRecord::validate`] does, for a value of any width.
+///
+/// # Errors
+/// [`Error::OutOfRange`] naming the field, unit and range (the same error `validate` gives);
+/// [`Error::UnknownIdentifier`] for a field not in [`INTEGER_FIELDS`].
+pub fn check_integer(field: &str, value: i64) -> Result<()> {
+    let Some((_, unit, lo, hi)) = INTEGER_FIELDS.iter().find(|(f, ..)| *f == field) else {
+        return Err(Error::UnknownIdentifier {
+            field: "field".into(),
+            kind: "integer field".into(),
+            id: field.chars().take(64).collect(),
+        });
+    };
+    // i64 -> f64 is exact for every value inside the ranges; outside them it only needs to stay
+    // outside, which rounding cannot undo.
+    #[allow(clippy::cast_precision_loss)]
+    check_range(field, value as f64, unit, *lo as f64, *hi as f64).map(|_| ())
+}
+
+/// An integer field listed in [`INTEGER_FIELDS`], checked against its row.
+fn opt_listed_int(field: &str, v: Option<impl Into<i64> + Copy>) -> Result<()> {
+    match v {
+        Some(x) => check_integer(field, x.into()),
+        None => Ok(()),
+    }
+}
+
+/// An integer field whose name is built per entry (`history[3].toxicity_grade`).
 fn opt_int(field: &str, v: Option<impl Into<f64> + Copy>, unit: &str, lo: f64, hi: f64) -> Result<()> {
     if let Some(x) = v {
         check_range(field, x.into(), unit, lo, hi)?;
@@ -156,26 +200,20 @@ impl PatientRecord {
                 return Err(Error::LimitExceeded { what: format!("{what} (entries)"), limit: MAX_LIST_LEN, actual: n });
             }
         }
-        opt_int("age_years", self.age_years, "years", 18.0, 120.0)?;
+        opt_listed_int("age_years", self.age_years)?;
         let weight_kg = opt_range("weight_kg", self.weight_kg, "kg", 25.0, 350.0)?;
         let height_cm = opt_range("height_cm", self.height_cm, "cm", 100.0, 250.0)?;
-        opt_int("ecog", self.ecog, "ECOG grade", 0.0, 4.0)?;
+        opt_listed_int("ecog", self.ecog)?;
         let frailty = self.frailty.clone().unwrap_or_default();
-        opt_int("frailty.charlson", frailty.charlson, "points", 0.0, 37.0)?;
-        opt_int("frailty.katz_adl", frailty.katz_adl, "points", 0.0, 6.0)?;
-        opt_int("frailty.lawton_iadl", frailty.lawton_iadl, "points", 0.0, 8.0)?;
+        opt_listed_int("frailty.charlson", frailty.charlson)?;
+        opt_listed_int("frailty.katz_adl", frailty.katz_adl)?;
+        opt_listed_int("frailty.lawton_iadl", frailty.lawton_iadl)?;
         let organ = self.organ_function.clone().unwrap_or_default();
         opt_range("organ_function.lvef_pct", organ.lvef_pct, "%", 5.0, 90.0)?;
         opt_range("organ_function.dlco_pct", organ.dlco_pct, "% predicted", 5.0, 200.0)?;
         opt_range("organ_function.bilirubin_x_uln", organ.bilirubin_x_uln, "x ULN", 0.0, 50.0)?;
-        opt_int("organ_function.nyha_class", organ.nyha_class, "NYHA class", 0.0, 4.0)?;
-        opt_int(
-            "organ_function.peripheral_neuropathy_grade",
-            organ.peripheral_neuropathy_grade,
-            "CTCAE grade",
-            0.0,
-            4.0,
-        )?;
+        opt_listed_int("organ_function.nyha_class", organ.nyha_class)?;
+        opt_listed_int("organ_function.peripheral_neuropathy_grade", organ.peripheral_neuropathy_grade)?;
         let l = self.labs.clone().unwrap_or_default();
         let labs = Labs {
             creatinine: lab("labs.creatinine", &l.creatinine)?,
@@ -212,8 +250,8 @@ impl PatientRecord {
         }
         let cytogenetics = CytogeneticProfile::from_findings("cytogenetics", &self.cytogenetics)?;
         let diagnosis = self.diagnosis.clone().unwrap_or_default();
-        opt_int("diagnosis.osteolytic_lesions", diagnosis.osteolytic_lesions, "lesions", 0.0, 1000.0)?;
-        opt_int("diagnosis.mri_focal_lesions", diagnosis.mri_focal_lesions, "lesions", 0.0, 1000.0)?;
+        opt_listed_int("diagnosis.osteolytic_lesions", diagnosis.osteolytic_lesions)?;
+        opt_listed_int("diagnosis.mri_focal_lesions", diagnosis.mri_focal_lesions)?;
         check_dates_ordered("response_assessments", self.response_assessments.iter().map(|a| a.date.as_ref()))?;
         check_dates_ordered("history", self.history.iter().map(|h| h.date.as_ref()))?;
         check_dates_ordered("mrd", self.mrd.iter().map(|m| Some(&m.date)))?;

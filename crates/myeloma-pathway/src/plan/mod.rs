@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::assess::diagnosis::Diagnosis;
 use crate::assess::fitness::EligibilityAssessment;
-use crate::assess::missing::MissingInput;
+use crate::assess::missing::{self, MissingField, MissingInput};
 use crate::assess::response::ResponseAssessment;
 use crate::assess::risk::RiskAssessment;
 use crate::assess::staging::StagingSummary;
@@ -219,4 +219,13 @@ pub struct Plan {
     pub treatment_history: Option<crate::history::Derived>,
     /// Basis.
     pub basis: Basis,
+}
+
+impl Plan {
+    /// The missing inputs grouped by field: each field once, with its test and the list of what
+    /// it is needed for ([`Plan::missing_inputs`] has one entry per field and purpose). Additive:
+    /// the plan JSON is unchanged.
+    pub fn missing_inputs_by_field(&self) -> Vec<MissingField> {
+        missing::by_field(&self.missing_inputs)
+    }
 }
