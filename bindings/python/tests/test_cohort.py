@@ -74,10 +74,17 @@ def _rows(data: Dict[str, List[Any]]) -> List[Dict[str, Any]]:
     return [{k: v[i] for k, v in data.items()} for i in range(n)]
 
 
+def _none(v: Any) -> Any:
+    """pandas' empty cell (``<NA>``, NaN) as None, for comparing with the single-patient API."""
+    if isinstance(v, (list, np.ndarray)):
+        return v
+    return None if pd.isna(v) else v
+
+
 def _check_against_single_patient_api(out: pd.DataFrame, data: Dict[str, List[Any]]) -> None:
     for i, row in enumerate(_rows(data)):
         rec = _record(row)
-        got = out.iloc[i]
+        got = {k: _none(v) for k, v in out.iloc[i].items()}
         try:
             plan = mp.recommend(rec)
         except mp.MyelomaPathwayError as e:
@@ -102,7 +109,7 @@ def _check_against_single_patient_api(out: pd.DataFrame, data: Dict[str, List[An
         el = mp.eligibility(rec)
         assert got["imwg_frailty"] == (el.imwg_frailty.category.value if el.imwg_frailty.category else None)
         cc = el.creatinine_clearance
-        assert (np.isnan(got["creatinine_clearance_ml_min"]) if cc is None else got["creatinine_clearance_ml_min"] == cc["ml_min"])
+        assert (got["creatinine_clearance_ml_min"] is None if cc is None else got["creatinine_clearance_ml_min"] == cc["ml_min"])
 
 
 def test_pandas_batch_agrees_row_by_row_with_the_single_patient_api() -> None:
@@ -142,7 +149,7 @@ def test_pyarrow_and_numpy_inputs_give_the_same_answers_as_pandas() -> None:
         t = table.column(c).to_pylist()
         n = list(d[c])
         for a, b, e in zip(r, t, n):
-            if a is None or (isinstance(a, float) and np.isnan(a)):
+            if _none(a) is None:
                 assert b is None
                 assert e is None or np.isnan(e)
             elif isinstance(a, (list, np.ndarray)):
@@ -169,8 +176,8 @@ def test_empty_cells_in_every_form_are_unknown() -> None:
         }
     )
     out = mp.assess_cohort(df)
-    assert out["error"].tolist() == [None, None]
-    assert out["iss"].tolist() == ["I", None]
+    assert [_none(x) for x in out["error"]] == [None, None]
+    assert [_none(x) for x in out["iss"]] == ["I", None]
     assert "age_years" in out["missing_inputs"][1] and "cytogenetics.del_17p" in out["missing_inputs"][1]
 
 
@@ -338,7 +345,7 @@ def test_without_the_plan_the_assessments_are_the_same_and_the_plan_columns_are_
         b = [None if isinstance(x, float) and np.isnan(x) else x for x in fast[c]]
         assert a == b, c
     for i, row in enumerate(_rows(data)):
-        if fast["error"][i] is not None:
+        if not pd.isna(fast["error"][i]):
             continue
         rec = _record(row)
         s, e = mp.stage(rec), mp.eligibility(rec)
@@ -346,3 +353,47 @@ def test_without_the_plan_the_assessments_are_the_same_and_the_plan_columns_are_
         expected |= {m.field for m in mp.risk(rec).missing_inputs} | {m.field for m in e.transplant_eligibility.missing_inputs}
         expected |= {m.field for m in mp.diagnose(rec).missing_inputs}
         assert set(fast["missing_inputs"][i]) == expected
+
+
+def test_pandas_results_have_ordered_stages_categoricals_and_nullable_dtypes() -> None:
+    data = _cohort()
+    df = pd.DataFrame(data, index=pd.Index([f"pt-{i}" for i in range(len(data["age_years"]))], name="mrn"))
+    out = mp.assess_cohort(df, keep="patient_id")
+    # The input index, name included, is the output's.
+    assert out.index.equals(df.index) and out.index.name == "mrn"
+    assert out["iss"].dtype == pd.CategoricalDtype(["I", "II", "III"], ordered=True)
+    assert out["r_iss"].dtype == pd.CategoricalDtype(["I", "II", "III"], ordered=True)
+    assert out["r2_iss"].dtype == pd.CategoricalDtype(["I", "II", "III", "IV"], ordered=True)
+    # Ordered: a comparison and max() work on stages (I < II < III).
+    staged = out["iss"].dropna()
+    assert len(staged) >= 2 and (staged <= "III").all() and not (staged > "III").any()
+    assert out["iss"].cat.categories.tolist() == ["I", "II", "III"]
+    for c in ("risk", "risk_article", "risk_imwg2016", "risk_msmart3", "risk_ims2025"):
+        assert isinstance(out[c].dtype, pd.CategoricalDtype) and not out[c].dtype.ordered, c
+        assert set(out[c].cat.categories) == {x.value for x in mp.RiskLevel}, c
+    assert set(out["transplant_eligibility"].cat.categories) == {x.value for x in mp.Eligibility}
+    assert set(out["diagnosis"].cat.categories) == {x.value for x in mp.DiagnosisClass}
+    assert set(out["phase"].cat.categories) == {x.value for x in mp.Phase}
+    assert out["n_warnings"].dtype == "Int64" and out["imwg_frailty_points"].dtype == "Int64"
+    assert out["creatinine_clearance_ml_min"].dtype == "Float64" and out["r2_iss_points"].dtype == "Float64"
+    for c in ("error", "error_kind", "error_field", "first_regimen"):
+        assert out[c].dtype == "string", c
+    # A bad row: every result empty (<NA>), never a default; a good row's count is a whole number.
+    bad = out["error"].notna()
+    assert bad.any() and (~bad).any()
+    assert out.loc[bad, "n_warnings"].isna().all() and out.loc[bad, "iss"].isna().all()
+    assert out.loc[~bad, "n_warnings"].notna().all()
+    # Categories come from the core's enums: the same values as the single-patient API.
+    assert set(mp.CATEGORIES) <= set(mp.OUTPUT_COLUMNS)
+
+
+def test_a_value_the_enums_do_not_list_is_an_error_not_a_silent_nan() -> None:
+    from myeloma_pathway import cohort
+
+    raw = {c: [None] for c in mp.OUTPUT_COLUMNS}
+    raw["iss"] = ["IV"]  # ISS has no stage IV
+    with pytest.raises(AssertionError, match="iss"):
+        cohort._pack("pandas", raw, {}, pd.RangeIndex(1), 1, mp.OUTPUT_COLUMNS)
+    raw["iss"] = ["III"]
+    out = cohort._pack("pandas", raw, {}, pd.RangeIndex(1), 1, mp.OUTPUT_COLUMNS)
+    assert out["iss"].tolist() == ["III"]

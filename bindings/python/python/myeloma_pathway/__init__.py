@@ -59,7 +59,7 @@ from ._model import (
     stage,
     transition,
 )
-from .cohort import OUTPUT_COLUMNS, PLAN_COLUMNS, assess_cohort, input_columns
+from .cohort import CATEGORIES, OUTPUT_COLUMNS, PLAN_COLUMNS, assess_cohort, input_columns
 from .enums import (
     Abnormality,
     ConsolidationRoute,
@@ -171,6 +171,7 @@ __all__ = [
     "WeightBasis",
     "assess",
     "assess_cohort",
+    "CATEGORIES",
     "assessment_names",
     "compare_risk",
     "diagnose",

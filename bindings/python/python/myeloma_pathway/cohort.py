@@ -16,13 +16,20 @@ eligibility, the recommended regimen and the missing inputs, plus an ``error`` c
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, overload
 
 from . import _native
 from ._model import Guideline, GuidelineLike, KnowledgeBase, _kb_arg
+from .enums import DiagnosisClass, Eligibility, FrailtyCategory, IssStage, Phase, R2IssStage, RIssStage, RiskLevel
 from .errors import ColumnError
 
-__all__ = ["assess_cohort", "input_columns", "OUTPUT_COLUMNS", "PLAN_COLUMNS"]
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+    import pyarrow as pa
+
+__all__ = ["assess_cohort", "input_columns", "OUTPUT_COLUMNS", "PLAN_COLUMNS", "CATEGORIES"]
 
 #: Result columns, in order (after any ``keep`` columns).
 OUTPUT_COLUMNS: Tuple[str, ...] = (
@@ -56,6 +63,27 @@ OUTPUT_COLUMNS: Tuple[str, ...] = (
 PLAN_COLUMNS: Tuple[str, ...] = ("phase", "first_regimen", "first_options", "n_warnings")
 
 _FLOAT_OUTPUTS = frozenset({"r2_iss_points", "imwg_frailty_points", "creatinine_clearance_ml_min", "n_warnings"})
+# Counts: whole numbers (pandas nullable ``Int64``; NaN in the numpy and arrow forms' float columns).
+_INT_OUTPUTS = frozenset({"imwg_frailty_points", "n_warnings"})
+
+_RISK_LEVELS = tuple(x.value for x in RiskLevel)
+#: The categories of each categorical result column of the pandas form, in order, from the
+#: core's enums (``ordered`` for stages: ISS I < II < III, R-ISS I < II < III, R2-ISS I < ... < IV).
+CATEGORIES: Dict[str, Tuple[Tuple[str, ...], bool]] = {
+    "iss": (tuple(x.value for x in IssStage), True),
+    "r_iss": (tuple(x.value for x in RIssStage), True),
+    "r2_iss": (tuple(x.value for x in R2IssStage), True),
+    "diagnosis": (tuple(x.value for x in DiagnosisClass), False),
+    "risk": (_RISK_LEVELS, False),
+    "risk_article": (_RISK_LEVELS, False),
+    "risk_imwg2016": (_RISK_LEVELS, False),
+    "risk_msmart3": (_RISK_LEVELS, False),
+    "risk_ims2025": (_RISK_LEVELS, False),
+    "imwg_frailty": (tuple(x.value for x in FrailtyCategory), False),
+    "simplified_frailty": (tuple(x.value for x in FrailtyCategory), False),
+    "transplant_eligibility": (tuple(x.value for x in Eligibility), False),
+    "phase": (tuple(x.value for x in Phase), False),
+}
 _LIST_OUTPUTS = frozenset({"first_options", "missing_inputs", "error_fields"})
 
 
@@ -187,15 +215,51 @@ def _categorical(name: str, col: Any, n: int) -> Tuple[bytes, List[str]]:
     return codes.tobytes(), uniques
 
 
+@overload
 def assess_cohort(
-    data: Any,
+    data: "pd.DataFrame",
+    guideline: GuidelineLike = ...,
+    *,
+    keep: Union[str, Sequence[str]] = ...,
+    threads: Optional[int] = ...,
+    plan: bool = ...,
+    kb: Optional[KnowledgeBase] = ...,
+) -> "pd.DataFrame": ...
+
+
+@overload
+def assess_cohort(
+    data: "pa.Table",
+    guideline: GuidelineLike = ...,
+    *,
+    keep: Union[str, Sequence[str]] = ...,
+    threads: Optional[int] = ...,
+    plan: bool = ...,
+    kb: Optional[KnowledgeBase] = ...,
+) -> "pa.Table": ...
+
+
+@overload
+def assess_cohort(
+    data: Mapping[str, "npt.ArrayLike"],
+    guideline: GuidelineLike = ...,
+    *,
+    keep: Union[str, Sequence[str]] = ...,
+    threads: Optional[int] = ...,
+    plan: bool = ...,
+    kb: Optional[KnowledgeBase] = ...,
+) -> Dict[str, "np.ndarray[Any, Any]"]: ...
+
+
+def assess_cohort(
+    data: Union["pd.DataFrame", "pa.Table", Mapping[str, "npt.ArrayLike"]],
     guideline: GuidelineLike = None,
     *,
     keep: Union[str, Sequence[str]] = (),
     threads: Optional[int] = None,
     plan: bool = True,
     kb: Optional[KnowledgeBase] = None,
-) -> Any:
+) -> Union["pd.DataFrame", "pa.Table", Dict[str, "np.ndarray[Any, Any]"]]:
     """Assess every row of a cohort; returns the same kind of container, one row per input row.
 
     ``keep`` names columns (an identifier, say) that are copied to the output unchanged instead
@@ -212,6 +276,11 @@ def assess_cohort(
     assessments missed.
 
     ``kb`` is the knowledge base every row is assessed with (default: the embedded one).
+
+    A DataFrame comes back with the input's index, and pandas dtypes: stages as ordered
+    categoricals (:data:`CATEGORIES`), risk levels, frailty, eligibility, diagnosis class and
+    phase as categoricals of the core's identifiers, counts as nullable ``Int64``, measurements as
+    nullable ``Float64``, text as ``string`` and lists as ``object`` (an empty cell is ``<NA>``).
     """
     kind, cols, index = _columns_of(data)
     keep_names = [keep] if isinstance(keep, str) else list(keep)
@@ -260,11 +329,23 @@ def _pack(kind: str, raw: Dict[str, List[Any]], kept: Dict[str, Any], index: Any
         frame: Dict[str, Any] = {k: pd.Series(v.to_numpy() if hasattr(v, "to_numpy") else v, index=index) for k, v in kept.items()}
         for c in names:
             v = raw[c]
-            if c in _FLOAT_OUTPUTS:
-                frame[c] = pd.Series(np.array([np.nan if x is None else x for x in v], dtype=np.float64), index=index)
-            else:
-                # object dtype: an empty result is None, not NaN.
+            if c in _INT_OUTPUTS:
+                if any(x is not None and float(x) != int(x) for x in v):  # pragma: no cover - a core bug
+                    raise AssertionError(f"column {c}: the core gave a fraction where a count was expected")
+                frame[c] = pd.Series(pd.array([None if x is None else int(x) for x in v], dtype="Int64"), index=index)
+            elif c in _FLOAT_OUTPUTS:
+                frame[c] = pd.Series(pd.array([None if x is None else float(x) for x in v], dtype="Float64"), index=index)
+            elif c in CATEGORIES:
+                cats, ordered = CATEGORIES[c]
+                unknown = sorted({x for x in v if x is not None and x not in cats})
+                if unknown:  # never silently NaN: a value the enums do not list is a bug
+                    raise AssertionError(f"column {c}: {unknown} not among the core's identifiers {cats}")
+                frame[c] = pd.Series(pd.Categorical(v, categories=list(cats), ordered=ordered), index=index)
+            elif c in _LIST_OUTPUTS:
+                # object dtype: each cell a list.
                 frame[c] = pd.Series(v, dtype=object, index=index)
+            else:
+                frame[c] = pd.Series(pd.array(v, dtype="string"), index=index)
         return pd.DataFrame(frame, index=index)
     if kind == "arrow":
         import pyarrow as pa
