@@ -59,6 +59,7 @@ from ._model import (
     stage,
     transition,
 )
+from .plots import cohort_swimmer_svg, patient_swimmer_svg, risk_by_definition_svg, stage_distribution_svg
 from .cohort import CATEGORIES, OUTPUT_COLUMNS, PLAN_COLUMNS, assess_cohort, input_columns
 from .enums import (
     Abnormality,
@@ -171,6 +172,10 @@ __all__ = [
     "WeightBasis",
     "assess",
     "assess_cohort",
+    "cohort_swimmer_svg",
+    "patient_swimmer_svg",
+    "risk_by_definition_svg",
+    "stage_distribution_svg",
     "CATEGORIES",
     "assessment_names",
     "compare_risk",

@@ -361,30 +361,30 @@ def plan_html(plan: "Plan") -> str:
     out: List[str] = [_CARD_CSS, "<div class='mp-card myeloma-pathway'>"]
     out.append(
         f"<h4>Plan — {_e(_PHASE_LABEL.get(phase, phase))}, line {_e(pos.get('line', ''))}</h4>"
-        f"<div><b>Position</b>: {_e(pos.get('description', ''))}</div>"
-        f"<div><b>Diagnosis</b>: {_e(str(dx.get('class', '')).replace('_', ' '))} — {_e(dx.get('reason', ''))} "
+        f"<div data-section='position'><b>Position</b>: {_e(pos.get('description', ''))}</div>"
+        f"<div data-section='diagnosis'><b>Diagnosis</b>: {_e(str(dx.get('class', '')).replace('_', ' '))} — {_e(dx.get('reason', ''))} "
         f"<span class='mp-muted'>[{_e(dx.get('criteria_version', ''))}]</span></div>"
     )
     for w in d.get("warnings", []):
-        out.append(f"<div class='mp-warn' data-code='{_e(w.get('code', ''))}'><b>Warning</b>: {_e(w.get('message', ''))}</div>")
+        out.append(f"<div class='mp-warn' data-section='warning' data-code='{_e(w.get('code', ''))}'><b>Warning</b>: {_e(w.get('message', ''))}</div>")
     reasons = "; ".join(str(r) for r in el.get("reasons", []))
-    out.append(f"<div><b>Transplant eligibility</b>: {_e(el.get('eligibility', ''))}{f' ({_e(reasons)})' if reasons else ''}</div>")
+    out.append(f"<div data-section='eligibility'><b>Transplant eligibility</b>: {_e(el.get('eligibility', ''))}{f' ({_e(reasons)})' if reasons else ''}</div>")
     rcite = rk.get("citation") or {}
     deciding = "; ".join(str(x) for x in rk.get("deciding", []))
     out.append(
-        f"<div><b>Cytogenetic risk</b> ({_e(rk.get('definition', ''))}: {_e(rcite.get('source', ''))}): "
+        f"<div data-section='risk'><b>Cytogenetic risk</b> ({_e(rk.get('definition', ''))}: {_e(rcite.get('source', ''))}): "
         f"<b>{_e(rk.get('level', ''))}</b>{f' because {_e(deciding)}' if deciding else ''}</div>"
     )
     if rk.get("not_assessable"):
         out.append(f"<div class='mp-muted'>not assessable with these data: {_e('; '.join(rk['not_assessable']))}</div>")
     r2 = dict(st.get("r2_iss", {}).get("staging", st.get("r2_iss", {})))
     out.append(
-        "<div><b>Staging</b>: "
+        "<div data-section='staging'><b>Staging</b>: "
         + " · ".join([_stage_line("ISS", st.get("iss", {})), _stage_line("R-ISS", st.get("r_iss", {})), _stage_line("R2-ISS", r2)])
         + "</div>"
     )
     options = d.get("options", [])
-    out.append("<h5>Options now</h5>" if options else "<h5>Options now: none offered (see exclusions and next decision)</h5>")
+    out.append("<h5 data-section='options'>Options now</h5>" if options else "<h5 data-section='options'>Options now: none offered (see exclusions and next decision)</h5>")
     for o in options:
         cond = str(o.get("condition") or "")
         cond_html = f" <i>[{_e(cond)}]</i>" if cond else ""
@@ -412,24 +412,34 @@ def plan_html(plan: "Plan") -> str:
             svg = plan_timeline_svg(plan)
         except (KeyError, ValueError) as e:  # pragma: no cover - a KB without the regimen's calendar
             svg = f"<div class='mp-muted'>timeline not drawn: {_e(e)}</div>"
-        out.append(f"<details><summary>Timeline of option 1</summary>{svg}</details>")
+        out.append(f"<details data-section='timeline'><summary>Timeline of option 1</summary>{svg}</details>")
+    inputs = getattr(plan, "_inputs", None)
+    record = json.loads(inputs[0]) if inputs is not None else {}
+    if record.get("treatment_history") or record.get("history"):
+        from .plots import patient_swimmer_svg
+
+        try:
+            swim = patient_swimmer_svg(plan)
+        except ValueError as e:
+            swim = f"<div class='mp-muted'>history not drawn: {_e(e)}</div>"
+        out.append(f"<details data-section='history'><summary>Treatment history so far</summary>{swim}</details>")
     excluded = d.get("excluded", [])
     if excluded:
-        out.append("<h5>Not offered</h5><ul>" + "".join(f"<li>{_e(x.get('name', x.get('regimen_id')))}: {_e(x.get('reason', ''))}</li>" for x in excluded) + "</ul>")
+        out.append("<h5 data-section='excluded'>Not offered</h5><ul>" + "".join(f"<li>{_e(x.get('name', x.get('regimen_id')))}: {_e(x.get('reason', ''))}</li>" for x in excluded) + "</ul>")
     missing = d.get("missing_inputs", [])
     if missing:
         out.append(
-            "<h5>Missing inputs (never assumed normal)</h5><ul>"
+            "<h5 data-section='missing'>Missing inputs (never assumed normal)</h5><ul>"
             + "".join(f"<li><code>{_e(m.get('field'))}</code> — test: {_e(m.get('test'))} — needed for: {_e(m.get('needed_for'))}</li>" for m in missing)
             + "</ul>"
         )
     nd = d.get("next_decision", {})
-    out.append(f"<div><b>Next decision</b>: {_e(nd.get('when', ''))} — {_e(nd.get('action', ''))}</div>")
+    out.append(f"<div data-section='next-decision'><b>Next decision</b>: {_e(nd.get('when', ''))} — {_e(nd.get('action', ''))}</div>")
     cf = d.get("counterfactuals", [])
     if cf:
-        out.append("<h5>What would change the answer</h5><ul>" + "".join(f"<li>{_e(c.get('change'))}: {_e(c.get('effect'))}</li>" for c in cf) + "</ul>")
+        out.append("<h5 data-section='counterfactuals'>What would change the answer</h5><ul>" + "".join(f"<li>{_e(c.get('change'))}: {_e(c.get('effect'))}</li>" for c in cf) + "</ul>")
     out.append(
-        "<div class='mp-muted'>Basis: myeloma-pathway "
+        "<div class='mp-muted' data-section='basis'>Basis: myeloma-pathway "
         f"{_e(b.get('library_version', ''))}, knowledge base {_e(kb.get('version', ''))} (sha256 {_e(kb.get('sha256', ''))}) · "
         "decision support for clinicians, not a medical device</div></div>"
     )
