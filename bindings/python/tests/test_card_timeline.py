@@ -33,7 +33,7 @@ def test_the_card_carries_every_section_of_the_text_plan_in_the_clinicians_order
         plan = mp.recommend(rec)
         h = plan._repr_html_()
         order = ["<b>Position</b>", "<b>Diagnosis</b>", "<b>Transplant eligibility</b>", "<b>Cytogenetic risk</b>",
-                 "<b>Staging</b>", "<h5>Options now", "<b>Next decision</b>", "Basis: myeloma-pathway"]
+                 "<b>Staging</b>", ">Options now", "<b>Next decision</b>", "Basis: myeloma-pathway"]
         at = [h.index(s) for s in order]
         assert at == sorted(at), order
         for w in plan.warnings:
@@ -54,7 +54,7 @@ def test_the_card_carries_every_section_of_the_text_plan_in_the_clinicians_order
 def test_the_card_says_why_a_stage_is_missing_and_warns_before_the_options() -> None:
     h = mp.recommend({"age_years": 60})._repr_html_()
     assert "R-ISS <b>not computable</b>: needs" in h
-    assert h.index("diagnosis_not_established") < h.index("<h5>Options now")
+    assert h.index("diagnosis_not_established") < h.index(">Options now")
     # The option notes carry the prescribing caveat (FIT_60's options have unchecked day lists).
     notes = [n for o in mp.recommend(FIT_60).options for n in o.notes]
     if any("confirm days and doses" in n for n in notes):
@@ -132,3 +132,21 @@ def test_a_plan_draws_the_course_its_option_was_offered_with() -> None:
 def test_an_unknown_setting_is_refused() -> None:
     with pytest.raises(mp.UnknownIdentifierError):
         mp.KnowledgeBase.embedded().course_cycles("vrd", "Transplant_Eligible")
+
+
+def test_each_options_timeline_marks_the_response_assessment_where_the_cores_next_decision_puts_it() -> None:
+    # The core: "after cycle 3 of induction (VRd; D-VRd (PERSEUS): after cycle 4; ...)" under the
+    # article's profile. The marker and its label follow it for each option, not the guideline's 4.
+    plan = mp.recommend(FIT_60, {"profile": "article"})
+    when = plan.next_decision.when
+    assert when.startswith("after cycle 3 of induction (VRd;") and "D-VRd (PERSEUS): after cycle 4" in when
+    vrd = plan.timeline_svg("vrd")
+    assert "after cycle 3: assess response" in vrd and "beyond the" not in vrd
+    dvrd = plan.timeline_svg("d-vrd-perseus")
+    assert "after cycle 4: assess response" in dvrd
+    from myeloma_pathway.timeline import _decision_cycle
+
+    assert _decision_cycle("after cycle 4 of induction", "X") == 4
+    assert _decision_cycle("after cycle 4 of induction (A; B: after cycle 2)", "B") == 2
+    assert _decision_cycle("after cycle 4 of induction (A; B: after cycle 2)", "A") == 4
+    assert _decision_cycle("at each response assessment", "A") is None

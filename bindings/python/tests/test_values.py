@@ -73,7 +73,7 @@ def test_identifiers_are_case_sensitive_and_the_message_says_so() -> None:
 def test_a_bad_row_lists_all_its_errors() -> None:
     df = pd.DataFrame({"age_years": [60, 12], "ecog": [0, 9], "sex": ["male", "Male"], "weight_kg": [80.0, 1.0]})
     out = mp.assess_cohort(df, plan=False)
-    assert out["error"].iloc[0] is None
+    assert pd.isna(out["error"].iloc[0])
     assert out["error_fields"].iloc[0] is None
     fields = list(out["error_fields"].iloc[1])
     assert sorted(fields) == ["age_years", "ecog", "sex", "weight_kg"], fields

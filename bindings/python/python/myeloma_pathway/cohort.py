@@ -215,6 +215,8 @@ def _categorical(name: str, col: Any, n: int) -> Tuple[bytes, List[str]]:
     return codes.tobytes(), uniques
 
 
+# Without pandas-stubs, pandas and pyarrow are Any to mypy and the first overload covers the
+# others; with the stubs installed each container gets its own result type.
 @overload
 def assess_cohort(
     data: "pd.DataFrame",
@@ -228,7 +230,7 @@ def assess_cohort(
 
 
 @overload
-def assess_cohort(
+def assess_cohort(  # type: ignore[overload-cannot-match]
     data: "pa.Table",
     guideline: GuidelineLike = ...,
     *,
@@ -240,7 +242,7 @@ def assess_cohort(
 
 
 @overload
-def assess_cohort(
+def assess_cohort(  # type: ignore[overload-cannot-match]
     data: Mapping[str, "npt.ArrayLike"],
     guideline: GuidelineLike = ...,
     *,

@@ -85,6 +85,7 @@ def _plan_and_record(subject: Any, guideline: Any, kb: Optional["KnowledgeBase"]
         record_text = inputs[0]
     else:
         plan = recommend(subject, guideline, kb=kb)
+        assert plan._inputs is not None
         record_text = plan._inputs[0]
     record: Dict[str, Any] = json.loads(record_text)
     return plan.to_dict(), record

@@ -270,6 +270,20 @@ def _pick_option(plan: "Plan", option: Union[int, str, None]) -> Any:
     raise KeyError(f"no option with regimen id `{option}` in this plan")
 
 
+def _decision_cycle(when: str, name: str) -> Optional[int]:
+    """The cycle after which the core's next decision falls for the option called ``name``
+    (``None`` when the text does not say)."""
+    m = re.match(r"after cycle (\d+) of induction(?: \((.*)\))?$", when)
+    if m is None:
+        return None
+    n = int(m.group(1))
+    for part in (m.group(2) or "").split("; ")[1:]:
+        if part.startswith(f"{name}: after cycle "):
+            tail = part[len(name) + len(": after cycle "):]
+            return int(tail) if tail.isdigit() else None
+    return n
+
+
 def plan_timeline_svg(plan: "Plan", option: Union[int, str, None] = None, cycles: Optional[int] = None) -> str:
     """The timeline of one of the plan's options (default: the first)."""
     o = _pick_option(plan, option)
@@ -282,11 +296,13 @@ def plan_timeline_svg(plan: "Plan", option: Union[int, str, None] = None, cycles
     if shown_phase == "induction" and o.action == "start":
         # The response assessment that decides consolidation comes after the guideline's number
         # of induction cycles (the plan's own next decision, drawn where it falls).
-        g = plan.basis.to_dict().get("guideline", {})
-        k = g.get("induction_cycles_before_assessment")
-        if isinstance(k, int):
+        # The core's next decision names the cycle for each option whose course decides
+        # differently ("after cycle 3 of induction (VRd; D-VRd (PERSEUS): after cycle 4)"); the
+        # marker goes where it says for this option, never at a number taken from elsewhere.
+        k = _decision_cycle(plan.next_decision.when, o.name)
+        if k is not None:
             marker = k
-            label = f"{plan.next_decision.when}: {plan.next_decision.action}"
+            label = f"after cycle {k}: {plan.next_decision.action}"
     inputs = getattr(plan, "_inputs", None)
     kb = inputs[2] if inputs is not None and len(inputs) > 2 else None
     # The course the option was offered with: the one whose description its course text quotes.
