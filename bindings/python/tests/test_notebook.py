@@ -43,7 +43,12 @@ def _outputs(nb: Any) -> List[List[Dict[str, str]]]:
         outs = []
         for o in cell.get("outputs", []):
             if o.get("output_type") == "stream":
-                outs.append({"stream": _normal(str(o.get("text", "")))})
+                # The kernel flushes a cell's prints in chunks that vary from run to run: join them.
+                key = f"stream:{o.get('name', '')}"
+                if outs and key in outs[-1]:
+                    outs[-1][key] = _normal(outs[-1][key] + str(o.get("text", "")))
+                else:
+                    outs.append({key: _normal(str(o.get("text", "")))})
             elif o.get("output_type") == "error":
                 outs.append({"error": str(o.get("ename"))})
             else:
