@@ -89,7 +89,7 @@ def _guideline_text(guideline: GuidelineLike) -> str:
         return Guideline().to_json()
     if isinstance(guideline, Guideline):
         return guideline.to_json()
-    return Guideline(guideline).to_json()  # type: ignore[arg-type]
+    return Guideline(guideline).to_json()
 
 
 def _basis(guideline_json: str, kb_json: Optional[str]) -> Dict[str, str]:
