@@ -103,6 +103,16 @@ from .timeline import regimen, regimen_timeline_svg
 
 __version__: str = library_version()
 
+
+def __getattr__(name: str) -> object:
+    # `myeloma_pathway.spark` is loaded on first use, so that importing the package never
+    # imports pyspark (which stays optional); `import myeloma_pathway.spark` works too.
+    if name == "spark":
+        import importlib
+
+        return importlib.import_module(".spark", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 __all__ = [
     "Abnormality",
     "Basis",
