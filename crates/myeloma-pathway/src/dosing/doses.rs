@@ -20,7 +20,7 @@ pub const ROUNDING_POLICY: &str = "BSA rounded to 0.01 m², weight as recorded; 
      rounded to 0.01 mg; no rounding to vial or tablet strengths (no label strengths are encoded): round per the \
      pharmacy's policy";
 
-/// Carfilzomib: a BSA above 2.2 m² is dosed on 2.2 m² (Kyprolis USPI §2, notes/dosing.md item 5).
+/// Carfilzomib: a BSA above 2.2 m² is dosed on 2.2 m² (Kyprolis USPI §2, docs/evidence/dosing.md item 5).
 pub const CARFILZOMIB_BSA_CAP_M2: f64 = 2.2;
 
 /// Which administrations an adjustment applies to.

@@ -207,7 +207,7 @@ pub fn egfr(kb: &KnowledgeBase, p: &Patient) -> Result<Egfr, Vec<MissingInput>> 
 
 /// Corrected ("adjusted") calcium by Payne 1973 as its abstract gives it, in mg/dL:
 /// calcium (mg/dL) − albumin (g/dL) + 4.0 (slope 1.0). The widely quoted 0.8 slope is not in
-/// the 1973 abstract and is not encoded (notes/dosing.md item 11, conflict).
+/// the 1973 abstract and is not encoded (docs/evidence/dosing.md item 11, conflict).
 pub fn corrected_calcium_payne_1973_mg_dl(calcium_mg_dl: f64, albumin_g_dl: f64) -> f64 {
     calcium_mg_dl - albumin_g_dl + 4.0
 }

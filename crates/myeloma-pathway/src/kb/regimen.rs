@@ -115,7 +115,7 @@ pub struct Component {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
     /// An age-based starting-dose reduction as the regimen's own source writes it (the comparator
-    /// differs by regimen: `>75` for Rd, `≥75` for CANDOR/APOLLO; notes/dosing.md item 7).
+    /// differs by regimen: `>75` for Rd, `≥75` for CANDOR/APOLLO; docs/evidence/dosing.md item 7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age_reduction: Option<AgeReduction>,
 }

@@ -213,7 +213,7 @@ fn date(s: &str) -> jiff::civil::Date {
 
 #[test]
 fn mosteller_bsa_of_175_cm_and_70_kg_is_the_root_of_12250_over_3600() {
-    // √(175 × 70 / 3600) = √3.40278 = 1.8447 m² (notes/dosing.md golden value 1.845).
+    // √(175 × 70 / 3600) = √3.40278 = 1.8447 m² (docs/evidence/dosing.md golden value 1.845).
     assert!((bsa_mosteller(175.0, 70.0) - 1.8447).abs() < 1e-4);
     let b = body_surface_area(kb(), &p(r#"{"height_cm":175,"weight_kg":70}"#), &Guideline::default()).unwrap();
     assert_eq!((b.value, b.unit), (1.84, "m²"));

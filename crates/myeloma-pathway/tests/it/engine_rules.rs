@@ -521,7 +521,7 @@ fn trial_age_notes_are_inclusive_of_the_trial_bounds() {
 
 #[test]
 fn a_regimen_without_a_verified_dexamethasone_age_rule_says_so_from_75() {
-    // The sources' comparators differ (> 75 for Rd, ≥ 75 for CANDOR/APOLLO; notes/dosing.md item 7),
+    // The sources' comparators differ (> 75 for Rd, ≥ 75 for CANDOR/APOLLO; docs/evidence/dosing.md item 7),
     // so the "not verified" note starts at 75, the lower of the two.
     let has = |age: u16| {
         let mut v = frail();
