@@ -26,7 +26,10 @@ pub(super) fn apply_treatment_history(p: &Patient, g: &Guideline, state: &mut Pa
     let d = history::derive(th, rules);
     state.exposed.extend(d.exposed_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
     state.refractory.extend(d.refractory_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
-    state.intolerant.extend(d.intolerant_drugs());
+    // Corticosteroids are left out as for refractoriness: dexamethasone is in every regimen and
+    // is stopped with its partners, so a regimen stopped for toxicity would otherwise bar every
+    // option (our choice; no source read names steroid intolerance as an exclusion).
+    state.intolerant.extend(d.intolerant_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
     if p.history.is_empty() {
         state.line = d.line_count().saturating_add(u8::from(d.awaiting_next_line)).max(1);
         if d.awaiting_next_line {
@@ -49,6 +52,8 @@ struct Disease {
     prior: u8,
     exposed_classes: BTreeSet<DrugClass>,
     refractory: BTreeSet<Drug>,
+    /// Classes the disease is refractory to (drugs from either source, and stated class facts).
+    refractory_classes: BTreeSet<DrugClass>,
     exposed: BTreeSet<Drug>,
     progression_on_last: bool,
     prior_bcma: Vec<String>,
@@ -60,8 +65,10 @@ fn disease(cx: &Ctx<'_>, derived: Option<&Derived>) -> Disease {
     let mut prior_bcma: Vec<String> =
         s.exposed.iter().filter(|d| history::is_bcma(d.class())).map(|d| d.name().to_string()).collect();
     let mut progression_on_last = true; // reached by a recorded progression event
+    let mut refractory_classes: BTreeSet<DrugClass> = s.refractory.iter().map(|d| d.class()).collect();
     if let Some(d) = derived {
         exposed_classes.extend(d.exposed_classes.iter().copied());
+        refractory_classes.extend(d.refractory_classes.iter().copied());
         for b in &d.prior_bcma {
             let name = Drug::from_id(b).map_or(b.as_str(), |x| x.name()).to_string();
             if !prior_bcma.contains(&name) {
@@ -76,6 +83,7 @@ fn disease(cx: &Ctx<'_>, derived: Option<&Derived>) -> Disease {
         prior: s.prior_lines(),
         exposed_classes,
         refractory: s.refractory.clone(),
+        refractory_classes,
         exposed: s.exposed.clone(),
         progression_on_last,
         prior_bcma,
@@ -196,7 +204,7 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
             exclude(cx, r, why.join("; or "), &keys);
             continue;
         };
-        if hard_exclusions(cx, r) {
+        if hard_exclusions(cx, r) || refractory_class_exclusion(cx, r, &dz) {
             continue;
         }
         let classes: BTreeSet<DrugClass> = r.drugs().iter().map(|d| d.class()).collect();
@@ -242,6 +250,9 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
                 dz.prior_bcma.join(", ")
             ));
         }
+        if r.drugs().contains(&Drug::Pomalidomide) && dz.refractory.contains(&Drug::Lenalidomide) {
+            extra_notes.push("pomalidomide in lenalidomide-refractory disease: allowed by the EU Darzalex SmPC §4.1 DPd indication (\"were lenalidomide-refractory\") and the APOLLO population; the refractory-class rule is otherwise strict".into());
+        }
         extra_notes.extend(safety_notes(cx, &classes, r));
         rank = rank.saturating_add(1);
         let mut why = vec![
@@ -272,6 +283,12 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         if !opt.citations.iter().any(|c| c.key == label.citation) {
             opt.citations.push(cx.kb.cite_key(&label.citation));
         }
+        if r.drugs().contains(&Drug::Pomalidomide)
+            && dz.refractory.contains(&Drug::Lenalidomide)
+            && !opt.citations.iter().any(|c| c.key == CitationId::DarzalexEuSmpc.key())
+        {
+            opt.citations.push(cx.kb.cite(CitationId::DarzalexEuSmpc));
+        }
         opt.label = Some(label.clone());
         options.push(opt);
     }
@@ -284,6 +301,55 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
             citations: vec![cx.kb.cite(CitationId::Imwg2016Response), cx.kb.cite(CitationId::ArticlePathway)],
         },
     )
+}
+
+/// Classes whose refractoriness does not bar another drug of the class: corticosteroids (every
+/// regimen carries dexamethasone) and the lymphodepletion classes.
+fn class_rule_applies(c: DrugClass) -> bool {
+    !matches!(c, DrugClass::Corticosteroid | DrugClass::PurineAnalogue | DrugClass::AlkylatingAgent)
+}
+
+/// A drug of a class the disease is refractory to is avoided unless a verified source allows it
+/// (issue 10). The one source relapse-labels.md verifies: pomalidomide in lenalidomide-refractory
+/// disease — the EU Darzalex SmPC §4.1 indicates DPd for patients who "were
+/// lenalidomide-refractory" (V1), as did the APOLLO population ("PD on or within 60 days of
+/// completion of the lenalidomide containing regimen"). No verified source allows another drug
+/// of a refractory class (carfilzomib after bortezomib-refractory disease included), so the rule
+/// is otherwise strict. Returns `true` when the regimen is excluded.
+fn refractory_class_exclusion(cx: &mut Ctx<'_>, r: &Regimen, dz: &Disease) -> bool {
+    let car_t = r.drugs().iter().any(|d| d.class() == DrugClass::BcmaCarT);
+    for d in r.drugs() {
+        let c = d.class();
+        if !class_rule_applies(c) || !dz.refractory_classes.contains(&c) {
+            continue;
+        }
+        if car_t && matches!(d, Drug::Fludarabine | Drug::Cyclophosphamide) {
+            continue;
+        }
+        let refr_here: Vec<Drug> = dz.refractory.iter().copied().filter(|x| x.class() == c).collect();
+        // Pomalidomide after lenalidomide only: the label wording above; a stated class-level
+        // refractoriness (drug unknown) is not covered by it.
+        let only_len = !refr_here.is_empty() && refr_here.iter().all(|x| *x == Drug::Lenalidomide);
+        if d == Drug::Pomalidomide && only_len {
+            continue;
+        }
+        let to = if refr_here.is_empty() {
+            format!("{} (stated)", class_name(c))
+        } else {
+            refr_here.iter().map(|x| x.name()).collect::<Vec<_>>().join(", ")
+        };
+        exclude(
+            cx,
+            r,
+            format!(
+                "contains {}, of a class the disease is refractory to ({to}); no verified source allows another drug of this class in refractory disease",
+                d.name()
+            ),
+            &[CitationId::Imwg2011Reporting.key()],
+        );
+        return true;
+    }
+    false
 }
 
 /// CRS/ICANS, REMS, ocular and selinexor notes as verified (relapse-labels.md §B3).

@@ -297,9 +297,9 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
                     stated_classes_refr.insert(c);
                 }
                 derivation.push(format!(
-                    "{} {:?}-class: stated by {}",
+                    "{} {} class: stated by {}",
                     if s.fact == StatedKind::Refractory { "refractory to the" } else { "exposed to the" },
-                    c,
+                    class_words(c),
                     s.source
                 ));
             }
@@ -328,7 +328,7 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
         drugs.iter().filter(|d| d.class.is_some_and(is_bcma)).map(|d| d.drug.clone()).collect();
     for c in exposed_classes.iter().filter(|c| is_bcma(**c)) {
         if !drugs.iter().any(|d| d.class == Some(*c)) {
-            prior_bcma.push(format!("{c:?} (stated)"));
+            prior_bcma.push(format!("{} (stated)", class_words(*c)));
         }
     }
     let prior_gprc5d: Vec<String> =
@@ -370,6 +370,24 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
         awaiting_next_line,
         as_of,
         derivation,
+    }
+}
+
+/// A class in words, for clinical text (never Debug formatting).
+pub fn class_words(c: DrugClass) -> &'static str {
+    match c {
+        DrugClass::ProteasomeInhibitor => "proteasome inhibitor",
+        DrugClass::ImmunomodulatoryDrug => "immunomodulatory drug",
+        DrugClass::Corticosteroid => "corticosteroid",
+        DrugClass::AlkylatingAgent => "alkylating agent",
+        DrugClass::PurineAnalogue => "purine analogue",
+        DrugClass::AntiCd38 => "anti-CD38 antibody",
+        DrugClass::AntiSlamf7 => "anti-SLAMF7 antibody",
+        DrugClass::Xpo1Inhibitor => "XPO1 inhibitor",
+        DrugClass::BcmaAntibodyDrugConjugate => "BCMA antibody-drug conjugate",
+        DrugClass::BispecificBcma => "BCMA bispecific antibody",
+        DrugClass::BispecificGprc5d => "GPRC5D bispecific antibody",
+        DrugClass::BcmaCarT => "BCMA CAR-T",
     }
 }
 

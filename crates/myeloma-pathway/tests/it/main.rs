@@ -13,6 +13,7 @@ mod golden;
 mod limits;
 mod pathway;
 mod properties;
+mod relapse_properties;
 mod response;
 mod thresholds;
 

@@ -1,0 +1,211 @@
+//! Relapse properties over many dated histories (issue 10), run through the whole plan, not only
+//! the history unit: no offered option holds a drug of a class the disease is refractory to
+//! unless a verified source allows it (only pomalidomide after lenalidomide: the EU Darzalex
+//! SmPC §4.1 DPd indication "were lenalidomide-refractory", relapse-labels.md Deliverable A);
+//! refractoriness at 59, 60 and 61 days after the last dose; every relapse option names its
+//! label (jurisdiction, version) and cites it; lines never decrease as the history grows.
+
+use std::collections::BTreeSet;
+
+use crate::kb;
+use myeloma_pathway::api;
+use myeloma_pathway::drugs::{Drug, DrugClass};
+use myeloma_pathway::{recommend, Guideline, Patient, Plan};
+use serde_json::{json, Value};
+
+const TEMPLATES: [&[&str]; 8] = [
+    &["bortezomib", "lenalidomide", "dexamethasone"],
+    &["daratumumab_iv", "carfilzomib", "dexamethasone"],
+    &["carfilzomib", "dexamethasone"],
+    &["elotuzumab", "pomalidomide", "dexamethasone"],
+    &["daratumumab_sc", "pomalidomide", "dexamethasone"],
+    &["teclistamab"],
+    &["venetoclax", "dexamethasone"],
+    &["lenalidomide", "dexamethasone"],
+];
+
+fn base() -> Value {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/golden/relapse-dated-first-relapse-len-refractory-eu.json");
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    let mut patient = case["patient"].clone();
+    patient.as_object_mut().unwrap().remove("treatment_history");
+    patient
+}
+
+fn date(d: jiff::civil::Date) -> String {
+    d.to_string()
+}
+
+/// A history of the given lines, each 200 days long; `gap` = None: progression on therapy;
+/// Some(n): completed, progression n days after the last dose. The next line starts 10 days
+/// after the progression.
+fn history(lines: &[usize], gap: Option<i64>) -> Value {
+    let mut start: jiff::civil::Date = "2020-01-01".parse().unwrap();
+    let mut therapies = Vec::new();
+    let mut progressions = Vec::new();
+    for &l in lines {
+        let stop = start.checked_add(jiff::Span::new().days(200)).unwrap();
+        let prog = stop.checked_add(jiff::Span::new().days(gap.unwrap_or(0))).unwrap();
+        for d in TEMPLATES[l] {
+            therapies.push(json!({
+                "drug": d, "start": date(start), "stop": date(stop),
+                "reason_stopped": if gap.is_none() { "progression" } else { "completion" }
+            }));
+        }
+        progressions.push(date(prog));
+        start = prog.checked_add(jiff::Span::new().days(10)).unwrap();
+    }
+    json!({"therapies": therapies, "progressions": progressions})
+}
+
+fn plan(th: Value, g: &Guideline) -> Plan {
+    let mut p = base();
+    p["treatment_history"] = th;
+    recommend(&Patient::from_json(&p.to_string()).unwrap(), g).unwrap()
+}
+
+fn guideline(j: &str) -> Guideline {
+    api::guideline_from(Some(&format!(r#"{{"jurisdiction": "{j}"}}"#))).unwrap()
+}
+
+/// Classes whose refractoriness bars nothing (every regimen has dexamethasone; lymphodepletion).
+fn class_rule_applies(c: DrugClass) -> bool {
+    !matches!(c, DrugClass::Corticosteroid | DrugClass::PurineAnalogue | DrugClass::AlkylatingAgent)
+}
+
+fn check(plan: &Plan, j: &str, what: &str) -> Result<(), String> {
+    let d = plan.treatment_history.as_ref().ok_or("no derived history")?;
+    let refractory: BTreeSet<Drug> = d.refractory_drugs();
+    for o in &plan.options {
+        let r = kb().regimen(&o.regimen_id).ok_or("unknown regimen")?;
+        // Every relapse option names its label: jurisdiction, version, citation.
+        let l = o.label.as_ref().ok_or(format!("{what}: {} names no label", o.regimen_id))?;
+        if l.jurisdiction.id() != j || l.version.trim().is_empty() || !o.citations.iter().any(|c| c.key == l.citation) {
+            return Err(format!("{what}: {} label {:?} not cited or not {j}", o.regimen_id, l.version));
+        }
+        for drug in r.drugs() {
+            let c = drug.class();
+            if !class_rule_applies(c) || !d.refractory_classes.contains(&c) {
+                continue;
+            }
+            if c == DrugClass::BcmaCarT && matches!(drug, Drug::Fludarabine | Drug::Cyclophosphamide) {
+                continue;
+            }
+            let refr_here: Vec<Drug> = refractory.iter().copied().filter(|x| x.class() == c).collect();
+            let pom_after_len = drug == Drug::Pomalidomide
+                && !refr_here.is_empty()
+                && refr_here.iter().all(|x| *x == Drug::Lenalidomide);
+            if !pom_after_len {
+                return Err(format!(
+                    "{what}: {} offered with {} though the disease is refractory to {:?}",
+                    o.regimen_id,
+                    drug.id(),
+                    refr_here.iter().map(|x| x.id()).collect::<Vec<_>>()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn no_relapse_option_holds_a_drug_of_a_refractory_class_and_every_option_names_its_label() {
+    let mut seqs: Vec<Vec<usize>> = (0..TEMPLATES.len()).map(|a| vec![a]).collect();
+    for a in 0..TEMPLATES.len() {
+        for b in 0..TEMPLATES.len() {
+            seqs.push(vec![a, b]);
+            for c in 0..TEMPLATES.len() {
+                seqs.push(vec![a, b, c]);
+            }
+        }
+    }
+    let mut failures = Vec::new();
+    let mut offered = 0usize;
+    for j in ["us", "eu"] {
+        let g = guideline(j);
+        for s in &seqs {
+            for gap in [None, Some(59), Some(61)] {
+                let p = plan(history(s, gap), &g);
+                offered += p.options.len();
+                if let Err(e) = check(&p, j, &format!("{j} lines {s:?} gap {gap:?}")) {
+                    failures.push(e);
+                }
+            }
+        }
+    }
+    assert!(offered > 1000, "the histories must offer options for the property to mean anything");
+    assert!(failures.is_empty(), "{} failure(s), first: {:?}", failures.len(), failures.first());
+}
+
+#[test]
+fn carfilzomib_is_not_offered_in_bortezomib_refractory_disease_no_verified_source_allows_it() {
+    for j in ["us", "eu"] {
+        let p = plan(history(&[0], None), &guideline(j));
+        let ids: BTreeSet<&str> = p.options.iter().map(|o| o.regimen_id.as_str()).collect();
+        for id in ["dkd", "isa-kd", "krd", "svd", "bvd"] {
+            assert!(!ids.contains(id), "{j}: {id} offered after progression on VRd");
+        }
+        assert!(ids.contains("dpd"), "{j}: DPd (pomalidomide after lenalidomide) must stay: {ids:?}");
+        let why = p.excluded.iter().find(|e| e.regimen_id == "dkd").unwrap();
+        assert!(why.reason.contains("refractory"), "{}", why.reason);
+    }
+}
+
+/// VRd, ASCT, lenalidomide maintenance stopped by choice; progression `n` days after the last dose.
+fn len_maintenance_then_progression(n: i64) -> Value {
+    let stop: jiff::civil::Date = "2024-01-01".parse().unwrap();
+    let prog = stop.checked_add(jiff::Span::new().days(n)).unwrap();
+    json!({
+        "therapies": [
+            {"drug": "bortezomib", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+            {"drug": "lenalidomide", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+            {"drug": "dexamethasone", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+            {"drug": "lenalidomide", "start": "2022-08-01", "stop": "2024-01-01", "reason_stopped": "choice",
+             "planned_continuation": true}
+        ],
+        "transplants": [{"date": "2022-06-15"}],
+        "progressions": [date(prog)]
+    })
+}
+
+#[test]
+fn progression_59_and_60_days_after_the_last_lenalidomide_dose_is_refractory_through_the_plan_61_is_not() {
+    for j in ["us", "eu"] {
+        for (n, refractory) in [(59, true), (60, true), (61, false)] {
+            let p = plan(len_maintenance_then_progression(n), &guideline(j));
+            let d = p.treatment_history.as_ref().unwrap();
+            assert_eq!(d.refractory_drugs().contains(&Drug::Lenalidomide), refractory, "{j} {n} days");
+            let ids: BTreeSet<&str> = p.options.iter().map(|o| o.regimen_id.as_str()).collect();
+            // Cilta-cel's label needs lenalidomide-refractory disease (US and EU); KRd holds lenalidomide.
+            assert_eq!(ids.contains("cilta-cel"), refractory, "{j} {n} days: {ids:?}");
+            assert_eq!(ids.contains("krd"), !refractory, "{j} {n} days: {ids:?}");
+            assert_eq!(p.position.line, 2);
+        }
+    }
+}
+
+#[test]
+fn the_refractory_window_is_a_caller_choice_through_the_plan() {
+    let g = api::guideline_from(Some(r#"{"jurisdiction": "us", "refractory_window_days": 90}"#)).unwrap();
+    let p = plan(len_maintenance_then_progression(75), &g);
+    assert!(p.treatment_history.as_ref().unwrap().refractory_drugs().contains(&Drug::Lenalidomide));
+    assert!(p.options.iter().any(|o| o.regimen_id == "cilta-cel"));
+    let p = plan(len_maintenance_then_progression(75), &guideline("us"));
+    assert!(!p.options.iter().any(|o| o.regimen_id == "cilta-cel"));
+}
+
+#[test]
+fn lines_never_decrease_as_the_history_grows() {
+    let full = [0usize, 1, 3, 6, 5, 2];
+    for gap in [None, Some(61)] {
+        let mut last = (0u8, 0u8);
+        for k in 1..=full.len() {
+            let p = plan(history(&full[..k], gap), &guideline("eu"));
+            let now = (p.treatment_history.as_ref().unwrap().line_count(), p.position.line);
+            assert!(now.0 >= last.0 && now.1 >= last.1, "{k} lines: {now:?} after {last:?}");
+            assert_eq!(usize::from(now.0), k);
+            last = now;
+        }
+    }
+}
