@@ -250,6 +250,12 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
                 dz.prior_bcma.join(", ")
             ));
         }
+        if r.drugs().contains(&Drug::Carfilzomib) && dz.refractory.contains(&Drug::Bortezomib) {
+            extra_notes.push(format!(
+                "carfilzomib in bortezomib-refractory disease: CANDOR enrolled bortezomib-refractory patients (28% of the D-Kd arm) with a consistent PFS benefit [{}]",
+                CitationId::CandorPopulation.key()
+            ));
+        }
         if r.drugs().contains(&Drug::Pomalidomide) && dz.refractory.contains(&Drug::Lenalidomide) {
             extra_notes.push("pomalidomide in lenalidomide-refractory disease: allowed by the EU Darzalex SmPC §4.1 DPd indication (\"were lenalidomide-refractory\") and the APOLLO population; the refractory-class rule is otherwise strict".into());
         }
@@ -313,9 +319,11 @@ fn class_rule_applies(c: DrugClass) -> bool {
 /// (issue 10). The one source relapse-labels.md verifies: pomalidomide in lenalidomide-refractory
 /// disease — the EU Darzalex SmPC §4.1 indicates DPd for patients who "were
 /// lenalidomide-refractory" (V1), as did the APOLLO population ("PD on or within 60 days of
-/// completion of the lenalidomide containing regimen"). No verified source allows another drug
-/// of a refractory class (carfilzomib after bortezomib-refractory disease included), so the rule
-/// is otherwise strict. Returns `true` when the regimen is excluded.
+/// completion of the lenalidomide containing regimen"). Carfilzomib in bortezomib-refractory
+/// disease: CANDOR enrolled bortezomib-refractory patients (28% of the D-Kd arm) and its PFS
+/// benefit held in that subgroup (`candor-population`, V2). No verified source allows another
+/// drug of a refractory class, so the rule is otherwise strict. Returns `true` when the regimen is
+/// excluded.
 fn refractory_class_exclusion(cx: &mut Ctx<'_>, r: &Regimen, dz: &Disease) -> bool {
     let car_t = r.drugs().iter().any(|d| d.class() == DrugClass::BcmaCarT);
     for d in r.drugs() {
@@ -331,6 +339,10 @@ fn refractory_class_exclusion(cx: &mut Ctx<'_>, r: &Regimen, dz: &Disease) -> bo
         // refractoriness (drug unknown) is not covered by it.
         let only_len = !refr_here.is_empty() && refr_here.iter().all(|x| *x == Drug::Lenalidomide);
         if d == Drug::Pomalidomide && only_len {
+            continue;
+        }
+        let only_bortezomib = !refr_here.is_empty() && refr_here.iter().all(|x| *x == Drug::Bortezomib);
+        if d == Drug::Carfilzomib && only_bortezomib {
             continue;
         }
         let to = if refr_here.is_empty() {

@@ -1,7 +1,8 @@
 //! Relapse properties over many dated histories (issue 10), run through the whole plan, not only
 //! the history unit: no offered option holds a drug of a class the disease is refractory to
-//! unless a verified source allows it (only pomalidomide after lenalidomide: the EU Darzalex
-//! SmPC §4.1 DPd indication "were lenalidomide-refractory", relapse-labels.md Deliverable A);
+//! unless a verified source allows it (pomalidomide after lenalidomide: the EU Darzalex SmPC §4.1
+//! DPd indication "were lenalidomide-refractory", relapse-labels.md Deliverable A; carfilzomib
+//! after bortezomib: the CANDOR population, 28% bortezomib-refractory, `candor-population`);
 //! refractoriness at 59, 60 and 61 days after the last dose; every relapse option names its
 //! label (jurisdiction, version) and cites it; lines never decrease as the history grows.
 
@@ -96,7 +97,9 @@ fn check(plan: &Plan, j: &str, what: &str) -> Result<(), String> {
             let pom_after_len = drug == Drug::Pomalidomide
                 && !refr_here.is_empty()
                 && refr_here.iter().all(|x| *x == Drug::Lenalidomide);
-            if !pom_after_len {
+            let carfilzomib_after_bortezomib =
+                drug == Drug::Carfilzomib && !refr_here.is_empty() && refr_here.iter().all(|x| *x == Drug::Bortezomib);
+            if !pom_after_len && !carfilzomib_after_bortezomib {
                 return Err(format!(
                     "{what}: {} offered with {} though the disease is refractory to {:?}",
                     o.regimen_id,
@@ -139,16 +142,19 @@ fn no_relapse_option_holds_a_drug_of_a_refractory_class_and_every_option_names_i
 }
 
 #[test]
-fn carfilzomib_is_not_offered_in_bortezomib_refractory_disease_no_verified_source_allows_it() {
+fn carfilzomib_stays_an_option_in_bortezomib_refractory_disease_as_candor_enrolled_such_patients() {
     for j in ["us", "eu"] {
         let p = plan(history(&[0], None), &guideline(j));
         let ids: BTreeSet<&str> = p.options.iter().map(|o| o.regimen_id.as_str()).collect();
-        for id in ["dkd", "isa-kd", "krd", "svd", "bvd"] {
+        // Progression on VRd: bortezomib and lenalidomide regimens are excluded ...
+        for id in ["krd", "svd", "bvd"] {
             assert!(!ids.contains(id), "{j}: {id} offered after progression on VRd");
         }
+        // ... but carfilzomib (CANDOR: 28% bortezomib-refractory) and pomalidomide stay.
+        assert!(ids.contains("dkd"), "{j}: DKd must stay after bortezomib-refractory disease: {ids:?}");
         assert!(ids.contains("dpd"), "{j}: DPd (pomalidomide after lenalidomide) must stay: {ids:?}");
-        let why = p.excluded.iter().find(|e| e.regimen_id == "dkd").unwrap();
-        assert!(why.reason.contains("refractory"), "{}", why.reason);
+        let dkd = p.options.iter().find(|o| o.regimen_id == "dkd").unwrap();
+        assert!(dkd.notes.iter().any(|n| n.contains("CANDOR enrolled bortezomib-refractory")), "{:?}", dkd.notes);
     }
 }
 
