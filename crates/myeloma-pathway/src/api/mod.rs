@@ -115,9 +115,13 @@ pub fn run_json_with(
     patient_json: &str,
     guideline_json: Option<&str>,
 ) -> Result<String> {
-    let g = guideline_from(guideline_json)?;
-    let p = Patient::from_json(patient_json)?;
-    run_with(kb, what, &p, &g)
+    let run = || {
+        let g = guideline_from(guideline_json)?;
+        let p = Patient::from_json(patient_json)?;
+        run_with(kb, what, &p, &g)
+    };
+    // Every front end reads errors from here: none echoes more than a short prefix of the input.
+    run().map_err(crate::Error::bounded)
 }
 
 /// Run an assessment on a validated patient.

@@ -351,8 +351,9 @@ pub fn calendar_json(
     cycles: Option<u16>,
 ) -> Result<String> {
     let p = Patient::from_json(patient_json)?;
-    let r =
-        kb.regimen(regimen_id).ok_or_else(|| Error::invalid("regimen", format!("unknown regimen `{regimen_id}`")))?;
+    let r = kb
+        .regimen(regimen_id)
+        .ok_or_else(|| Error::invalid("regimen", format!("unknown regimen `{}`", crate::error::echo(regimen_id))))?;
     let d: Date = start.parse().map_err(|e| Error::invalid("start", format!("expected YYYY-MM-DD: {e}")))?;
     Ok(expand(kb, &p, g, r, d, cycles)?.to_json())
 }

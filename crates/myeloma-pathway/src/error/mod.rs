@@ -156,6 +156,104 @@ impl Error {
     }
 }
 
+impl Error {
+    /// This error with every input value it echoes cut to a short, escaped prefix: values in the
+    /// message (between backticks or double quotes, as serde writes them), the unit and the
+    /// identifier to [`MAX_ECHO_CHARS`] characters, the field path to [`MAX_FIELD_CHARS`], and the
+    /// whole message to [`MAX_MESSAGE_BYTES`]. Control characters and backticks are written as
+    /// `\u{..}`.
+    #[must_use]
+    pub fn bounded(self) -> Self {
+        let field = |f: String| echo_n(&f, MAX_FIELD_CHARS);
+        match self {
+            Error::InvalidJson { field: f, message } => {
+                Error::InvalidJson { field: field(f), message: bound_message(&message) }
+            }
+            Error::MissingField { field: f, message } => {
+                Error::MissingField { field: field(f), message: bound_message(&message) }
+            }
+            Error::Inconsistent { field: f, message } => {
+                Error::Inconsistent { field: field(f), message: bound_message(&message) }
+            }
+            Error::OutOfRange { field: f, value, unit, accepted_range } => {
+                Error::OutOfRange { field: field(f), value, unit: echo(&unit), accepted_range }
+            }
+            Error::UnsupportedUnit { field: f, unit, accepted } => {
+                Error::UnsupportedUnit { field: field(f), unit: echo(&unit), accepted }
+            }
+            Error::UnknownIdentifier { field: f, kind, id } => {
+                Error::UnknownIdentifier { field: field(f), kind, id: echo(&id) }
+            }
+            Error::TransitionRefused { field: f, refusal } => Error::TransitionRefused { field: field(f), refusal },
+            e @ Error::LimitExceeded { .. } => e,
+        }
+    }
+}
+
+/// Most characters of an input value an error message echoes (a longer value is cut and marked
+/// `…`).
+pub const MAX_ECHO_CHARS: usize = 64;
+/// Most characters of a field path in an error (paths are built from the input's keys).
+pub const MAX_FIELD_CHARS: usize = 128;
+/// Most bytes of an error's message text (before the closing `…` of a cut message).
+pub const MAX_MESSAGE_BYTES: usize = 512;
+
+/// A short, escaped prefix of an input value for an error message: at most [`MAX_ECHO_CHARS`]
+/// characters, control characters and backticks as `\u{..}`, `…` appended when cut.
+pub fn echo(value: &str) -> String {
+    echo_n(value, MAX_ECHO_CHARS)
+}
+
+fn echo_n(value: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for c in value.chars() {
+        let piece = if c.is_control() || c == '`' { format!("\\u{{{:x}}}", u32::from(c)) } else { c.to_string() };
+        let len = piece.chars().count();
+        if n + len > max {
+            out.push('…');
+            return out;
+        }
+        n += len;
+        out.push_str(&piece);
+    }
+    out
+}
+
+/// Bound the values a message quotes (between backticks or double quotes) and the message.
+fn bound_message(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(start) = rest.find(['`', '"']) {
+        let (before, from) = rest.split_at(start);
+        out.push_str(before);
+        let delim = if from.starts_with('`') { '`' } else { '"' };
+        let inner = from.get(1..).unwrap_or("");
+        out.push(delim);
+        match inner.split_once(delim) {
+            Some((value, after)) => {
+                out.push_str(&echo(value));
+                out.push(delim);
+                rest = after;
+            }
+            None => {
+                out.push_str(&echo(inner));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    if out.len() > MAX_MESSAGE_BYTES {
+        let mut cut = MAX_MESSAGE_BYTES;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

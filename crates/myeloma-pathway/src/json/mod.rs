@@ -64,7 +64,7 @@ pub fn parse_value(json: &str) -> Result<Value> {
     // serde_json refuses nesting deeper than 128 itself; the lower limit is checked on the tree.
     let mut de = serde_json::Deserializer::from_str(json);
     let UniqueKeys(value) = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
-    de.end().map_err(|e| Error::InvalidJson { field: ".".into(), message: e.to_string() })?;
+    de.end().map_err(|e| Error::InvalidJson { field: ".".into(), message: e.to_string() }.bounded())?;
     let depth = depth(&value);
     if depth > MAX_JSON_DEPTH {
         return Err(Error::LimitExceeded { what: "JSON nesting depth".into(), limit: MAX_JSON_DEPTH, actual: depth });
@@ -91,8 +91,9 @@ fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
         None if path.is_empty() => ".".into(),
         None => path,
     };
-    // serde_json appends " at line L column C" to syntax errors only; keep the message as is.
-    Error::InvalidJson { field, message }
+    // serde_json appends " at line L column C" to syntax errors only; keep the message as is,
+    // with the input values it quotes (unknown keys and variants, strings) cut short.
+    Error::InvalidJson { field, message }.bounded()
 }
 
 fn depth(v: &Value) -> usize {

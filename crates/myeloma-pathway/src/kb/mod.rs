@@ -54,7 +54,7 @@ pub struct KnowledgeBase {
 }
 
 fn unknown(field: String, kind: &str, id: &str) -> Error {
-    Error::UnknownIdentifier { field, kind: kind.into(), id: id.to_string() }
+    Error::UnknownIdentifier { field, kind: kind.into(), id: id.to_string() }.bounded()
 }
 
 impl KnowledgeBase {
@@ -77,7 +77,7 @@ impl KnowledgeBase {
     pub fn from_json(json: &str) -> Result<Self> {
         let f: KbFile = crate::json::parse(json).map_err(|e| match e {
             Error::InvalidJson { field, message } => {
-                Error::InvalidJson { field: format!("knowledge_base.{field}"), message }
+                Error::InvalidJson { field: format!("knowledge_base.{field}"), message }.bounded()
             }
             other => other,
         })?;

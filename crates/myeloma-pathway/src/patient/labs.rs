@@ -132,7 +132,8 @@ impl<A: Analyte> LabValue<A> {
                 field: format!("{field}.unit"),
                 unit: unit.to_string(),
                 accepted: A::UNITS.iter().map(|(u, _)| *u).collect::<Vec<_>>().join(", "),
-            });
+            }
+            .bounded());
         };
         let (lo, hi) = A::RANGE;
         // `+ 0.0` turns a -0.0 into 0.0. A negative entry is refused before rounding, so a tiny

@@ -151,7 +151,7 @@ pub fn check_integer(field: &str, value: i64) -> Result<()> {
         return Err(Error::UnknownIdentifier {
             field: "field".into(),
             kind: "integer field".into(),
-            id: field.chars().take(64).collect(),
+            id: crate::error::echo(field),
         });
     };
     // i64 -> f64 is exact for every value inside the ranges; outside them it only needs to stay
