@@ -71,6 +71,7 @@ mod output;
 mod patient;
 mod plan;
 mod record;
+mod schema;
 
 pub mod api;
 pub mod dosing;
@@ -86,7 +87,7 @@ pub use engine::{recommend, recommend_with, LIBRARY_VERSION};
 pub use error::{Error, Result};
 pub use guideline::Guideline;
 pub use kb::KnowledgeBase;
-pub use patient::{check_integer, labs, CytogeneticProfile, Labs, Patient, INTEGER_FIELDS};
+pub use patient::{check_integer, labs, CytogeneticProfile, Labs, Patient, INTEGER_FIELDS, NUMBER_FIELDS};
 pub use plan::{
     Basis, Counterfactual, Exclusion, KbIdentity, MrdSummary, NextDecision, Plan, Position, RankedOption, Warning,
     PLAN_SCHEMA_VERSION,
@@ -100,6 +101,7 @@ pub use record::{
 pub use record::{
     StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory,
 };
+pub use schema::{patient_record_schema, plan_schema};
 
 /// Cytogenetic findings and the per-patient profile (the record's vocabulary and the validated
 /// profile, under one name).

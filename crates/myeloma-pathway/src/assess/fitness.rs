@@ -10,7 +10,7 @@ use crate::patient::Patient;
 use crate::record::Sex;
 
 /// Frailty category.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FrailtyCategory {
     /// IMWG score 0 (simplified: 0–1 non-frail).
@@ -24,7 +24,7 @@ pub enum FrailtyCategory {
 }
 
 /// A frailty score with its breakdown.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FrailtyScore {
     /// Which score: `imwg` or `simplified`.
     pub score_name: &'static str,
@@ -181,7 +181,7 @@ impl FrailtyCategory {
 }
 
 /// Creatinine clearance with how it was obtained.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CreatinineClearance {
     /// mL/min (not normalised to body-surface area).
     pub ml_min: f64,
@@ -273,7 +273,7 @@ pub fn creatinine_clearance(
 }
 
 /// Transplant eligibility.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Eligibility {
     /// Eligible for autologous stem-cell transplant.
@@ -296,7 +296,7 @@ impl Eligibility {
 }
 
 /// Transplant eligibility with its reasons.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EligibilityAssessment {
     /// The decision.
     pub eligibility: Eligibility,

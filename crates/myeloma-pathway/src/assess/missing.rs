@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// An input an assessment needed and did not have. Never filled in with a default.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 pub struct MissingInput {
     /// Dotted path of the field in the patient record, e.g. `labs.albumin`.
     pub field: String,
@@ -29,7 +29,7 @@ pub fn normalise(list: &mut Vec<MissingInput>) {
 /// One missing field with the test that would supply it and everything it is needed for:
 /// the list of [`MissingInput`] grouped by field (a plan names one entry per purpose, so an
 /// empty record repeats a field once for each staging system, risk rule and eligibility rule).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MissingField {
     /// Dotted path of the field in the patient record, e.g. `labs.albumin`.
     pub field: String,

@@ -17,7 +17,7 @@ use crate::patient::Patient;
 use crate::record::{Abnormality, Status};
 
 /// Risk level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskLevel {
     /// No criterion met and every assessable criterion decided.
@@ -40,7 +40,7 @@ impl RiskLevel {
 }
 
 /// State of one criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CriterionState {
     /// Met.
@@ -54,7 +54,7 @@ pub enum CriterionState {
 }
 
 /// One criterion of a definition, as evaluated.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Criterion {
     /// What the criterion says.
     pub description: String,
@@ -65,7 +65,7 @@ pub struct Criterion {
 }
 
 /// The result of a risk assessment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RiskAssessment {
     /// The definition applied.
     pub definition: RiskDefinition,
@@ -457,7 +457,7 @@ pub fn high_elsewhere(
 }
 
 /// One row of a side-by-side comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RiskComparison {
     /// Every definition's assessment, in [`RiskDefinition::ALL`] order.
     pub assessments: Vec<RiskAssessment>,

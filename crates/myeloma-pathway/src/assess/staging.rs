@@ -21,7 +21,7 @@ pub const ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL: f64 = 3.5;
 pub const ISS_B2M_STAGE_III_AT_LEAST_MG_L: f64 = 5.5;
 
 /// ISS stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[allow(clippy::upper_case_acronyms)]
 pub enum IssStage {
     /// Stage I.
@@ -33,7 +33,7 @@ pub enum IssStage {
 }
 
 /// R-ISS stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[allow(clippy::upper_case_acronyms)]
 pub enum RIssStage {
     /// Stage I.
@@ -45,7 +45,7 @@ pub enum RIssStage {
 }
 
 /// R2-ISS group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[allow(clippy::upper_case_acronyms)]
 pub enum R2IssStage {
     /// Low (0 points).
@@ -59,7 +59,7 @@ pub enum R2IssStage {
 }
 
 /// A staging result with its breakdown.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Staging<S> {
     /// The stage, or `None` when not computable.
     pub stage: Option<S>,
@@ -72,7 +72,7 @@ pub struct Staging<S> {
 }
 
 /// R2-ISS result: the group plus the additive score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct R2Iss {
     /// The group and breakdown.
     #[serde(flatten)]
@@ -366,7 +366,7 @@ pub fn r2_iss(kb: &KnowledgeBase, p: &Patient) -> R2Iss {
 }
 
 /// All three staging systems for one patient.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct StagingSummary {
     /// ISS.
     pub iss: Staging<IssStage>,

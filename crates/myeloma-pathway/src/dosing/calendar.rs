@@ -20,7 +20,7 @@ use crate::patient::Patient;
 use crate::record::{Drug, Route};
 
 /// One administration.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Administration {
     /// Cycle (1-based).
     pub cycle: u16,
@@ -40,7 +40,7 @@ pub struct Administration {
 }
 
 /// A calendar.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Calendar {
     /// Regimen id.
     pub regimen_id: String,

@@ -24,7 +24,7 @@ pub const ROUNDING_POLICY: &str = "BSA rounded to 0.01 m², weight as recorded; 
 pub const CARFILZOMIB_BSA_CAP_M2: f64 = 2.2;
 
 /// Which administrations an adjustment applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scope {
     /// Every administration of the component.
@@ -39,7 +39,7 @@ pub enum Scope {
 }
 
 /// A label adjustment to one component.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DoseAdjustment {
     /// Stable code, e.g. `lenalidomide_renal`.
     pub code: &'static str,
@@ -72,7 +72,7 @@ pub struct DoseAdjustment {
 }
 
 /// One component's dose for this patient.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ComponentDose {
     /// Index of the component in the regimen.
     pub component: usize,

@@ -14,7 +14,7 @@ use crate::patient::Patient;
 use crate::record::Sex;
 
 /// A computed quantity with its unit, method and source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Measured {
     /// Value, rounded as stated in `method`.
     pub value: f64,
@@ -97,7 +97,7 @@ pub fn ckd_epi_2021(scr_mg_dl: f64, age_years: u16, sex: Sex) -> f64 {
 }
 
 /// KDIGO 2012 GFR category (mL/min/1.73 m²).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 pub enum GfrCategory {
     /// ≥ 90, normal or high.
     G1,
@@ -147,7 +147,7 @@ pub fn kdigo_category(egfr: f64) -> GfrCategory {
 }
 
 /// An eGFR with its KDIGO category.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Egfr {
     /// eGFR, rounded to 0.1 mL/min/1.73 m².
     pub egfr: Measured,
@@ -213,7 +213,7 @@ pub fn corrected_calcium_payne_1973_mg_dl(calcium_mg_dl: f64, albumin_g_dl: f64)
 }
 
 /// Corrected calcium with both units.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CorrectedCalcium {
     /// mg/dL, rounded to 0.01.
     pub mg_dl: Measured,

@@ -9,7 +9,7 @@ use crate::kb::{CitationId, Evidence, KnowledgeBase};
 use crate::record::Drug;
 
 /// One supportive-care item.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SupportiveCare {
     /// Stable code, e.g. `vzv_prophylaxis`.
     pub code: &'static str,

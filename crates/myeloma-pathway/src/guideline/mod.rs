@@ -15,7 +15,7 @@ pub use crate::kb::{Jurisdiction, Profile};
 use crate::record::Abnormality;
 
 /// Which definition of high-risk myeloma to apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskDefinition {
     /// The seed article's: del(17p), t(4;14) or gain(1q). The default.
@@ -75,7 +75,7 @@ impl RiskDefinition {
 
 /// The comparator for the IMS/IMWG 2025 del(17p) clonal-fraction cut-off, which secondary
 /// sources give as both ">20%" and "20% or more" (clinical-reference §10.2). The caller chooses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Del17pCutoff {
     /// CCF strictly above 20% (The Limbic, S15). Default.
@@ -87,7 +87,7 @@ pub enum Del17pCutoff {
 
 /// Which IMWG response criteria decide progression: the 2006 and 2016 texts differ on the
 /// baseline of the 25% increase (first-line.md §8, \[V2\]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseCriteriaVersion {
     /// IMWG 2006 (Durie et al., Leukemia 2006): "increase of 25% from lowest response value",
@@ -110,7 +110,7 @@ impl ResponseCriteriaVersion {
 }
 
 /// Which body weight Cockcroft-Gault uses (sources differ, clinical-reference §7.6, §10.16).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WeightBasis {
     /// Actual body weight.
@@ -123,7 +123,7 @@ pub enum WeightBasis {
 }
 
 /// Body-surface-area formula (a caller choice, recorded with every BSA-based dose; docs/dosing.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BsaMethod {
     /// Mosteller 1987: √(height cm × weight kg / 3600).
@@ -135,7 +135,7 @@ pub enum BsaMethod {
 
 /// Organ-function gates for autologous transplant. The reference tags these \[M\] ("check the
 /// protocol in use", §5.1): they are the centre's choice, defaulting to the values it lists.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganGates {
     /// Highest ECOG accepted (default 2).
@@ -159,7 +159,7 @@ impl Default for OrganGates {
 /// Fields are private: a guideline comes from [`Guideline::default`], [`Guideline::from_json`]
 /// or the validating `with_*` methods, so an out-of-range choice (200 induction cycles, a
 /// transplant age limit of 10) cannot be built from Rust either.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Guideline {
     /// Ranking profile.

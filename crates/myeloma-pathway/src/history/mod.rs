@@ -29,7 +29,7 @@ impl Default for Rules {
 }
 
 /// One line of therapy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Line {
     /// 1-based.
     pub number: u8,
@@ -42,7 +42,7 @@ pub struct Line {
 }
 
 /// Exposure and refractoriness of one drug.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DrugStatus {
     /// The drug as recorded.
     pub drug: String,
@@ -58,7 +58,7 @@ pub struct DrugStatus {
 }
 
 /// What the history says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Derived {
     /// Lines of therapy, oldest first.
     pub lines: Vec<Line>,

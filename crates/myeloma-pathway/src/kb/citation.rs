@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How a fact was checked, as tagged in the project's clinical reference (§0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 pub enum Evidence {
     /// Verified in a primary or official text.
     V1,
@@ -21,7 +21,7 @@ pub enum Evidence {
 }
 
 /// One citable source: publication or label, version or year, and section.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Citation {
     /// Stable key, e.g. `iss-2005`.

@@ -43,7 +43,7 @@ struct KbFile {
 }
 
 /// Citations, regimens and rankings, indexed and cross-checked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct KnowledgeBase {
     version: String,
     description: String,

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A ranking profile: which ordering of the options the caller wants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Profile {
     /// The current cited guidelines (the default): NCCN Multiple Myeloma V.1.2025 (D-VRd
@@ -38,7 +38,7 @@ impl Profile {
 
 /// Label jurisdiction where US and EU labels differ (lenalidomide renal bands, bispecific
 /// step-up days, CAR-T dose ranges).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Jurisdiction {
     /// United States prescribing information.
@@ -67,7 +67,7 @@ impl Jurisdiction {
 }
 
 /// The phase a ranking orders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RankedPhase {
     /// First-line induction.
@@ -90,7 +90,7 @@ impl RankedPhase {
 }
 
 /// The setting a ranking applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RankingSetting {
     /// Transplant-eligible (also used while eligibility is undetermined).
@@ -113,7 +113,7 @@ impl RankingSetting {
 }
 
 /// One ranking: the regimens of a phase in the order offered.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ranking {
     /// The profiles this ranking serves.

@@ -8,7 +8,7 @@ use crate::kb::Jurisdiction;
 use crate::record::{Drug, Route};
 
 /// Dose unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 pub enum DoseUnit {
     /// Flat dose, mg.
     #[serde(rename = "mg")]
@@ -41,7 +41,7 @@ impl DoseUnit {
 }
 
 /// A dose: an amount, or a range, with an optional absolute cap.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dose {
     /// Amount (the lower bound of a range).
@@ -57,7 +57,7 @@ pub struct Dose {
 }
 
 /// A day, or an inclusive range of days, within a cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum DayItem {
     /// One day.
@@ -67,7 +67,7 @@ pub enum DayItem {
 }
 
 /// Which cycles a component applies to (`to: None` means "and every later cycle").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CycleScope {
     /// First cycle (1-based).
@@ -94,7 +94,7 @@ impl CycleScope {
 }
 
 /// One drug of a regimen, for one cycle scope.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Component {
     /// The drug.
@@ -121,7 +121,7 @@ pub struct Component {
 }
 
 /// How an age cut-off is compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AgeComparator {
     /// Age > years.
@@ -131,7 +131,7 @@ pub enum AgeComparator {
 }
 
 /// An age-based dose reduction written in a regimen's source.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgeReduction {
     /// Comparator of the cut-off.
@@ -223,7 +223,7 @@ fn fmt_amount(v: f64) -> String {
 }
 
 /// How long a regimen runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Duration {
     /// A fixed number of cycles.
@@ -243,7 +243,7 @@ pub enum Duration {
 }
 
 /// A phase a regimen serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Use {
     /// Induction of newly diagnosed myeloma.
@@ -257,7 +257,7 @@ pub enum Use {
 }
 
 /// The transplant setting a regimen was studied in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Setting {
     /// Transplant-eligible.
@@ -269,7 +269,7 @@ pub enum Setting {
 }
 
 /// Which cytogenetic risk a maintenance regimen is chosen for (article, Phase 3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskFit {
     /// Standard risk.
@@ -281,7 +281,7 @@ pub enum RiskFit {
 }
 
 /// A trial or label result supporting a regimen.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrialEvidence {
     /// Trial name.
@@ -295,7 +295,7 @@ pub struct TrialEvidence {
 }
 
 /// Step-up dosing for one jurisdiction.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepUp {
     /// Jurisdiction whose label this is.
@@ -311,7 +311,7 @@ pub struct StepUp {
 }
 
 /// One step-up dose.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepDose {
     /// Day (from the first step-up dose = day 1).
@@ -323,7 +323,7 @@ pub struct StepDose {
 }
 
 /// Entry conditions for a relapsed/refractory regimen (from its trial or label population).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RelapseCriteria {
     /// Fewest prior lines.
@@ -344,7 +344,7 @@ pub struct RelapseCriteria {
 /// The course of a regimen as studied in one setting (pre-transplant induction,
 /// transplant-ineligible continuous therapy), where it differs from the regimen's own schedule
 /// (which is then the one used elsewhere, e.g. at relapse). Cited separately.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Course {
     /// The setting this course applies to.
@@ -366,7 +366,7 @@ pub struct Course {
 
 /// One label indication: what a regulator approved the regimen for, in one jurisdiction, as
 /// read (relapse-labels.md, Deliverable A). Eligibility rests on these, not on trial populations.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabelIndication {
     /// Jurisdiction.
@@ -402,7 +402,7 @@ pub struct LabelIndication {
 
 /// Cycles of the regimen given after the transplant, before maintenance, in its trial programme
 /// (PERSEUS: 2 × 28-day D-VRd consolidation cycles, then D-R).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostTransplant {
     /// Cycles after the transplant.
@@ -418,7 +418,7 @@ pub struct PostTransplant {
 }
 
 /// A regimen.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Regimen {
     /// Stable identifier, e.g. `vrd`.

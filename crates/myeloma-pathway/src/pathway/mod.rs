@@ -24,7 +24,7 @@ use crate::record::{MrdStatus, ResponseCategory};
 ///
 /// Deserializable (unknown keys refused) so that a front end can hand a state back to
 /// [`transition`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PathwayState {
     /// Current phase.

@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::error::{check_range, Error, Result};
+use crate::error::{Error, Result};
 use crate::record::{Abnormality, Finding, Status};
 
 /// All findings of one patient, keyed by abnormality. Order of entry does not matter.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct CytogeneticProfile {
     findings: BTreeMap<Abnormality, Finding>,
@@ -64,7 +64,7 @@ impl CytogeneticProfile {
 
 fn validate_finding(f: &Finding, field: &str) -> Result<()> {
     if let Some(p) = f.clonal_fraction_pct {
-        check_range(&format!("{field}.clonal_fraction_pct"), p, "%", 0.0, 100.0)?;
+        super::check_number("cytogenetics[].clonal_fraction_pct", &format!("{field}.clonal_fraction_pct"), p)?;
         if f.status != Status::Detected && p > 0.0 {
             return Err(Error::invalid(
                 format!("{field}.clonal_fraction_pct"),
@@ -74,7 +74,7 @@ fn validate_finding(f: &Finding, field: &str) -> Result<()> {
     }
     match (f.abnormality, f.copies) {
         (Abnormality::Gain1q, Some(c)) => {
-            check_range(&format!("{field}.copies"), f64::from(c), "copies", 3.0, 20.0)?;
+            super::check_number("cytogenetics[].copies", &format!("{field}.copies"), c.into())?;
             if f.status != Status::Detected {
                 return Err(Error::invalid(
                     format!("{field}.copies"),
@@ -89,7 +89,7 @@ fn validate_finding(f: &Finding, field: &str) -> Result<()> {
     }
     match (f.abnormality, f.copies_lost) {
         (Abnormality::Del1p32, Some(c)) => {
-            check_range(&format!("{field}.copies_lost"), f64::from(c), "copies", 1.0, 2.0)?;
+            super::check_number("cytogenetics[].copies_lost", &format!("{field}.copies_lost"), c.into())?;
             if f.status != Status::Detected {
                 return Err(Error::invalid(
                     format!("{field}.copies_lost"),

@@ -186,7 +186,7 @@ impl<A: Analyte> LabValue<A> {
 }
 
 /// A value as understood after unit conversion, with what was entered; part of every basis.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Understood {
     /// Value in the canonical unit.
     pub value: f64,
@@ -201,6 +201,16 @@ pub struct Understood {
 impl<A: Analyte> Serialize for LabValue<A> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         self.understood().serialize(s)
+    }
+}
+
+/// JSON: the [`Understood`] value it serialises as (canonical value and unit, and the entry).
+impl<A: Analyte> schemars::JsonSchema for LabValue<A> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Understood".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Understood::json_schema(generator)
     }
 }
 

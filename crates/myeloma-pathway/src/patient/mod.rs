@@ -23,7 +23,7 @@ use labs::{
 };
 
 /// Validated laboratory values.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Labs {
     /// Serum creatinine.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -81,7 +81,7 @@ impl Labs {
 }
 
 /// A validated patient: what every assessment and the engine read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Patient {
     /// Age in years.
     pub(crate) age_years: Option<u16>,
@@ -121,10 +121,6 @@ fn lab<A: labs::Analyte>(field: &str, raw: &Option<RawQuantity>) -> Result<Optio
     raw.as_ref().map(|r| LabValue::<A>::from_raw(field, r)).transpose()
 }
 
-fn opt_range(field: &str, v: Option<f64>, unit: &str, lo: f64, hi: f64) -> Result<Option<f64>> {
-    v.map(|x| check_range(field, x, unit, lo, hi)).transpose()
-}
-
 /// The integer fields of the patient record with their unit and accepted range: one table, read
 /// by [`PatientRecord::validate`] and by [`check_integer`] (which front ends with wider integer
 /// types, such as the C API, call before narrowing, so that 65 596 is refused and never wraps).
@@ -139,6 +135,41 @@ pub const INTEGER_FIELDS: [(&str, &str, i64, i64); 9] = [
     ("diagnosis.osteolytic_lesions", "lesions", 0, 1000),
     ("diagnosis.mri_focal_lesions", "lesions", 0, 1000),
 ];
+
+/// The other numeric fields of the patient record with their unit and accepted (plausibility)
+/// range: one table, read by [`PatientRecord::validate`] and by the JSON Schema
+/// (`docs/patient.schema.json`). `[]` stands for every entry of a list
+/// (`mrd[].sensitivity_log10` is checked as `mrd[3].sensitivity_log10`).
+pub const NUMBER_FIELDS: [(&str, &str, f64, f64); 11] = [
+    ("weight_kg", "kg", 25.0, 350.0),
+    ("height_cm", "cm", 100.0, 250.0),
+    ("organ_function.lvef_pct", "%", 5.0, 90.0),
+    ("organ_function.dlco_pct", "% predicted", 5.0, 200.0),
+    ("organ_function.bilirubin_x_uln", "x ULN", 0.0, 50.0),
+    ("labs.creatinine_clearance_ml_min", "mL/min", 1.0, 250.0),
+    ("cytogenetics[].clonal_fraction_pct", "%", 0.0, 100.0),
+    ("cytogenetics[].copies", "copies", 3.0, 20.0),
+    ("cytogenetics[].copies_lost", "copies", 1.0, 2.0),
+    ("mrd[].sensitivity_log10", "log10", 4.0, 7.0),
+    ("treatment_history.therapies[].toxicity_grade", "CTCAE grade", 1.0, 5.0),
+];
+
+/// Check `value` of the field `field` (its path with list indices) against the row `listed` of
+/// [`NUMBER_FIELDS`].
+pub(crate) fn check_number(listed: &str, field: &str, value: f64) -> Result<f64> {
+    let Some((_, unit, lo, hi)) = NUMBER_FIELDS.iter().find(|(f, ..)| *f == listed) else {
+        return Err(Error::UnknownIdentifier {
+            field: "field".into(),
+            kind: "number field".into(),
+            id: listed.chars().take(64).collect(),
+        });
+    };
+    check_range(field, value, unit, *lo, *hi)
+}
+
+fn opt_listed_number(field: &str, v: Option<f64>) -> Result<Option<f64>> {
+    v.map(|x| check_number(field, field, x)).transpose()
+}
 
 /// Check one integer field of the record against its accepted range, as
 /// [`PatientRecord::validate`] does, for a value of any width.
@@ -168,14 +199,6 @@ fn opt_listed_int(field: &str, v: Option<impl Into<i64> + Copy>) -> Result<()> {
     }
 }
 
-/// An integer field whose name is built per entry (`history[3].toxicity_grade`).
-fn opt_int(field: &str, v: Option<impl Into<f64> + Copy>, unit: &str, lo: f64, hi: f64) -> Result<()> {
-    if let Some(x) = v {
-        check_range(field, x.into(), unit, lo, hi)?;
-    }
-    Ok(())
-}
-
 impl PatientRecord {
     /// Validate into a [`Patient`].
     ///
@@ -201,28 +224,25 @@ impl PatientRecord {
             }
         }
         opt_listed_int("age_years", self.age_years)?;
-        let weight_kg = opt_range("weight_kg", self.weight_kg, "kg", 25.0, 350.0)?;
-        let height_cm = opt_range("height_cm", self.height_cm, "cm", 100.0, 250.0)?;
+        let weight_kg = opt_listed_number("weight_kg", self.weight_kg)?;
+        let height_cm = opt_listed_number("height_cm", self.height_cm)?;
         opt_listed_int("ecog", self.ecog)?;
         let frailty = self.frailty.clone().unwrap_or_default();
         opt_listed_int("frailty.charlson", frailty.charlson)?;
         opt_listed_int("frailty.katz_adl", frailty.katz_adl)?;
         opt_listed_int("frailty.lawton_iadl", frailty.lawton_iadl)?;
         let organ = self.organ_function.clone().unwrap_or_default();
-        opt_range("organ_function.lvef_pct", organ.lvef_pct, "%", 5.0, 90.0)?;
-        opt_range("organ_function.dlco_pct", organ.dlco_pct, "% predicted", 5.0, 200.0)?;
-        opt_range("organ_function.bilirubin_x_uln", organ.bilirubin_x_uln, "x ULN", 0.0, 50.0)?;
+        opt_listed_number("organ_function.lvef_pct", organ.lvef_pct)?;
+        opt_listed_number("organ_function.dlco_pct", organ.dlco_pct)?;
+        opt_listed_number("organ_function.bilirubin_x_uln", organ.bilirubin_x_uln)?;
         opt_listed_int("organ_function.nyha_class", organ.nyha_class)?;
         opt_listed_int("organ_function.peripheral_neuropathy_grade", organ.peripheral_neuropathy_grade)?;
         let l = self.labs.clone().unwrap_or_default();
         let labs = Labs {
             creatinine: lab("labs.creatinine", &l.creatinine)?,
-            creatinine_clearance_ml_min: opt_range(
+            creatinine_clearance_ml_min: opt_listed_number(
                 "labs.creatinine_clearance_ml_min",
                 l.creatinine_clearance_ml_min,
-                "mL/min",
-                1.0,
-                250.0,
             )?,
             albumin: lab("labs.albumin", &l.albumin)?,
             beta2_microglobulin: lab("labs.beta2_microglobulin", &l.beta2_microglobulin)?,
@@ -414,7 +434,9 @@ fn validate_treatment_history(th: &crate::record::TreatmentHistory) -> Result<()
                 }
             }
         }
-        opt_int(&format!("{f}.toxicity_grade"), t.toxicity_grade, "CTCAE grade", 1.0, 5.0)?;
+        if let Some(g) = t.toxicity_grade {
+            check_number("treatment_history.therapies[].toxicity_grade", &format!("{f}.toxicity_grade"), g.into())?;
+        }
         if t.reason_stopped.is_some() && t.stop.is_none() && t.last_dose.is_none() {
             return Err(Error::invalid(format!("{f}.stop"), "a reason stopped is given without a stop date"));
         }
@@ -456,7 +478,7 @@ fn validate_response_assessment(a: &ResponseAssessmentInput, field: &str) -> Res
 
 fn validate_mrd(m: &MrdResult, field: &str) -> Result<()> {
     {
-        check_range(&format!("{field}.sensitivity_log10"), f64::from(m.sensitivity_log10), "log10", 4.0, 7.0)?;
+        check_number("mrd[].sensitivity_log10", &format!("{field}.sensitivity_log10"), m.sensitivity_log10.into())?;
         Ok(())
     }
 }

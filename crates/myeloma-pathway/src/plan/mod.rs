@@ -24,7 +24,7 @@ use crate::record::{MrdResult, Phase};
 pub const PLAN_SCHEMA_VERSION: &str = "2";
 
 /// A recommended option.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RankedOption {
     /// 1 = first choice. Options that depend on an undetermined input share a rank and carry a
     /// `condition`.
@@ -68,7 +68,7 @@ pub struct RankedOption {
 }
 
 /// An option considered and not offered, with why not.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Exclusion {
     /// Regimen id.
     pub regimen_id: String,
@@ -81,7 +81,7 @@ pub struct Exclusion {
 }
 
 /// A warning tied to a hazard.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Warning {
     /// Stable code, e.g. `lenalidomide_renal_dose`.
     pub code: &'static str,
@@ -92,7 +92,7 @@ pub struct Warning {
 }
 
 /// The next decision point.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NextDecision {
     /// When.
     pub when: String,
@@ -103,7 +103,7 @@ pub struct NextDecision {
 }
 
 /// What would change the recommendation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Counterfactual {
     /// The change, e.g. `if t(4;14) were not detected`.
     pub change: String,
@@ -114,7 +114,7 @@ pub struct Counterfactual {
 }
 
 /// The current position on the pathway.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Position {
     /// Phase.
     pub phase: Phase,
@@ -127,7 +127,7 @@ pub struct Position {
 }
 
 /// MRD summary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MrdSummary {
     /// Latest result.
     pub latest: Option<MrdResult>,
@@ -141,7 +141,7 @@ pub struct MrdSummary {
 }
 
 /// Knowledge-base identity.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct KbIdentity {
     /// Version.
     pub version: String,
@@ -150,7 +150,7 @@ pub struct KbIdentity {
 }
 
 /// The basis of a result: everything needed to reproduce and check it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Basis {
     /// Version of this output's shape ([`PLAN_SCHEMA_VERSION`]); see CHANGELOG.md.
     pub plan_schema_version: &'static str,
@@ -169,7 +169,7 @@ pub struct Basis {
 }
 
 /// Which knowledge-base ranking produced the order of the options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RankingApplied {
     /// The profile (`guideline.profile`).
     pub profile: Profile,
@@ -184,7 +184,7 @@ pub struct RankingApplied {
 }
 
 /// A plan for the current phase.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     /// Where the patient is.
     pub position: Position,

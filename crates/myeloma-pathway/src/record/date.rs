@@ -94,6 +94,22 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// JSON: a string `YYYY-MM-DD` (format `date`, years 1900–2200; the pattern is the shape, the
+/// year range and the day of the month are checked when it is read).
+impl schemars::JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+            "description": "A calendar date YYYY-MM-DD, years 1900-2200.",
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Drug class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DrugClass {
     /// Proteasome inhibitor.
@@ -36,7 +36,7 @@ pub enum DrugClass {
 }
 
 /// Route of administration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Route {
     /// Intravenous.
@@ -61,7 +61,7 @@ impl Route {
 macro_rules! drugs {
     ($($(#[$doc:meta])* $v:ident = $id:literal, $name:literal, $class:ident, [$($route:ident),+], $rxcui:expr, $atc:expr;)+) => {
         /// A drug used on the myeloma pathway.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, schemars::JsonSchema)]
         #[non_exhaustive]
         pub enum Drug {
             $($(#[$doc])* #[serde(rename = $id)] $v,)+

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{Date, Drug, MrdStatus, ResponseCategory};
 
 /// Where a patient is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Diagnosed, not yet treated.
@@ -56,7 +56,7 @@ impl Phase {
 }
 
 /// How consolidation is done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsolidationRoute {
     /// Autologous stem-cell transplant.
@@ -66,7 +66,7 @@ pub enum ConsolidationRoute {
 }
 
 /// Something that happened on the pathway.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Event {
     /// A regimen was started (induction from work-up, or a relapse line).
@@ -161,8 +161,30 @@ impl<'de> Deserialize<'de> for HistoryEntry {
     }
 }
 
+/// JSON: one object per entry, the event's `event` tag and fields with an optional `date` beside
+/// them (serde's flatten, read by the hand-written `Deserialize` above): [`Event`]'s schema with
+/// `date` added to every variant, unknown keys still refused.
+impl schemars::JsonSchema for HistoryEntry {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HistoryEntry".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let date = serde_json::Value::from(generator.subschema_for::<Option<Date>>());
+        let mut schema = Event::json_schema(generator);
+        if let Some(serde_json::Value::Array(variants)) = schema.get_mut("oneOf") {
+            for variant in variants {
+                if let Some(serde_json::Value::Object(props)) = variant.get_mut("properties") {
+                    props.insert("date".into(), date.clone());
+                }
+            }
+        }
+        schema.insert("description".into(), "A pathway event, with its date where known.".into());
+        schema
+    }
+}
+
 /// Why an event was refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Refusal {

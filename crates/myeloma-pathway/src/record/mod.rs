@@ -34,7 +34,7 @@ pub const SCHEMA_VERSION: &str = "1";
 pub const MAX_LIST_LEN: usize = 1000;
 
 /// Sex, as needed by Cockcroft-Gault and ideal body weight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// Female.
@@ -44,7 +44,7 @@ pub enum Sex {
 }
 
 /// Inputs of the IMWG frailty score (Palumbo 2015).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrailtyInputs {
     /// Charlson Comorbidity Index (0–37).
@@ -59,7 +59,7 @@ pub struct FrailtyInputs {
 }
 
 /// Organ function and conditions that gate transplant or exclude drugs.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganFunction {
     /// Left-ventricular ejection fraction, %.
@@ -89,7 +89,7 @@ pub struct OrganFunction {
 }
 
 /// Laboratory values, each with its unit.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabsInput {
     /// Serum creatinine (mg/dL or µmol/L).
@@ -140,7 +140,7 @@ pub struct LabsInput {
 }
 
 /// Clinical findings for the IMWG 2014 diagnosis that are not laboratory values.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DiagnosisInputs {
     /// A biopsy-proven bony or extramedullary plasmacytoma.
@@ -168,7 +168,7 @@ pub struct DiagnosisInputs {
 }
 
 /// The involved light chain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LightChain {
     /// κ.
@@ -181,7 +181,7 @@ pub enum LightChain {
 ///
 /// Absent values are unknown, never normal: every assessment that needs one reports it in its
 /// `missing_inputs` with the test that would supply it.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatientRecord {
     /// Schema version; `"1"` when given.
@@ -234,7 +234,7 @@ pub struct PatientRecord {
 }
 
 /// A value as it appears in the patient record: a number and its unit.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuantity {
     /// The number, in `unit`.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{Date, RawQuantity};
 
 /// IMWG response category, best first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseCategory {
     /// Stringent complete response.
@@ -44,7 +44,7 @@ impl ResponseCategory {
 }
 
 /// Immunofixation result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Immunofixation {
     /// No monoclonal protein detected.
@@ -54,7 +54,7 @@ pub enum Immunofixation {
 }
 
 /// One disease assessment (a row of the response time series).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseAssessmentInput {
     /// Date of the samples.
@@ -93,7 +93,7 @@ pub struct ResponseAssessmentInput {
 }
 
 /// MRD method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MrdMethod {
     /// Next-generation flow (EuroFlow or validated equivalent).
@@ -103,7 +103,7 @@ pub enum MrdMethod {
 }
 
 /// MRD result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MrdStatus {
     /// No clonal plasma cells at the stated sensitivity.
@@ -113,7 +113,7 @@ pub enum MrdStatus {
 }
 
 /// Sample an MRD test was run on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MrdSample {
     /// Bone-marrow aspirate (the IMWG sample).
@@ -123,7 +123,7 @@ pub enum MrdSample {
 }
 
 /// One MRD result: method, sensitivity, sample and date are all part of it.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MrdResult {
     /// Date of the sample.

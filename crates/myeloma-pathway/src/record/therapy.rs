@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{Date, DrugClass};
 
 /// Why a drug was stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StopReason {
     /// Progressive disease on the drug (the stop date is taken as a progression date).
@@ -22,7 +22,7 @@ pub enum StopReason {
 
 /// What a drug was given for. Only anti-myeloma therapy counts towards lines, exposure and
 /// refractoriness.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TherapyRole {
     /// Anti-myeloma therapy (the default).
@@ -35,7 +35,7 @@ pub enum TherapyRole {
 }
 
 /// One drug given over a period.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TherapyExposure {
     /// Drug: a library drug id (`lenalidomide`, `daratumumab_sc`…) or any other name
@@ -71,7 +71,7 @@ pub struct TherapyExposure {
 }
 
 /// A transplant.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransplantRecord {
     /// Date of the stem-cell infusion.
@@ -85,7 +85,7 @@ pub struct TransplantRecord {
 }
 
 /// A fact stated by an outside record ("refractory to lenalidomide"), with its source.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatedFact {
     /// What is stated.
@@ -101,7 +101,7 @@ pub struct StatedFact {
 }
 
 /// Kinds of stated fact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StatedKind {
     /// Exposed to the drug or class.
@@ -111,7 +111,7 @@ pub enum StatedKind {
 }
 
 /// The dated treatment history.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TreatmentHistory {
     /// Drug exposures, in any order.

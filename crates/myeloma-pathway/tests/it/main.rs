@@ -16,6 +16,7 @@ mod pathway;
 mod properties;
 mod relapse_properties;
 mod response;
+mod schema;
 mod thresholds;
 
 use myeloma_pathway::KnowledgeBase;

@@ -78,7 +78,7 @@ pub const SMM_RISK_FLC_RATIO_ABOVE: f64 = 20.0;
 pub const SMM_RISK_BMPC_ABOVE_PCT: f64 = 20.0;
 
 /// The diagnostic class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DiagnosisClass {
     /// Multiple myeloma (active): clonal BMPC ≥ 10% or biopsy-proven plasmacytoma, and ≥ 1
@@ -96,7 +96,7 @@ pub enum DiagnosisClass {
 }
 
 /// The state of one criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemState {
     /// Met.
@@ -154,7 +154,7 @@ impl ItemState {
 }
 
 /// A comparator, exactly as the source publishes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 pub enum Comparator {
     /// Strictly less than.
     #[serde(rename = "<")]
@@ -191,7 +191,7 @@ pub fn compare(value: f64, comparator: Comparator, threshold: f64) -> bool {
 }
 
 /// One comparison of a value with a published threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// What is compared, e.g. `serum calcium`, `serum calcium above the ULN`.
     pub measure: String,
@@ -229,7 +229,7 @@ impl Comparison {
 }
 
 /// One diagnostic item as evaluated.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Item {
     /// Stable identifier, e.g. `mde_c_hypercalcaemia`.
     pub id: &'static str,
@@ -261,7 +261,7 @@ pub struct Item {
 }
 
 /// One class as checked against its criteria.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ClassCheck {
     /// The class.
     pub class: DiagnosisClass,
@@ -274,7 +274,7 @@ pub struct ClassCheck {
 }
 
 /// 20/2/20 risk group of smouldering myeloma.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SmmRiskGroup {
     /// No risk factor.
@@ -286,7 +286,7 @@ pub enum SmmRiskGroup {
 }
 
 /// Smouldering-myeloma risk by 20/2/20 (Lakshman 2018; cut-offs Mateos 2020).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SmmRisk {
     /// The group, `None` when unknown factors could change it.
     pub group: Option<SmmRiskGroup>,
@@ -303,7 +303,7 @@ pub struct SmmRisk {
 }
 
 /// The diagnosis with its full basis.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Diagnosis {
     /// The criteria applied.
     pub criteria_version: &'static str,

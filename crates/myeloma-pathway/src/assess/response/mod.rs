@@ -85,7 +85,7 @@ const FLC_RATIO_HIGH_X100: i64 = 165;
 /// The defaults are the IMWG 2016 values of clinical-reference §4; docs/evidence-checks.md #11
 /// asks that the MRD sensitivity and the "sustained" interval stay caller-supplied until the
 /// primary text is read.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ResponseCriteria {
     /// Serum M-protein counts as measurable from this level, g/dL (`≥`). Default 1.0
@@ -113,7 +113,7 @@ impl Default for ResponseCriteria {
 }
 
 /// A measure response is read from, in the order measurable disease is chosen (§4.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
     /// Serum M-protein (electrophoresis).
@@ -138,7 +138,7 @@ impl Measure {
 }
 
 /// Whether a measure was measurable at baseline, and whether response is read from it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MeasurableDisease {
     /// The measure.
     pub measure: Measure,
@@ -157,7 +157,7 @@ pub struct MeasurableDisease {
 }
 
 /// One criterion checked at one assessment: which value met (or failed) which threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Criterion {
     /// Index of the assessment in `response_assessments`.
     pub assessment: usize,
@@ -178,7 +178,7 @@ pub struct Criterion {
 }
 
 /// The response at one assessment (before confirmation).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TimepointResponse {
     /// Index in `response_assessments`.
     pub assessment: usize,
@@ -191,7 +191,7 @@ pub struct TimepointResponse {
 }
 
 /// The IMWG response over the series, with its basis.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ResponseAssessment {
     /// `"IMWG 2016"` (default) or `"IMWG 2006"`: the caller's `criteria.version`.
     pub criteria_version: &'static str,
@@ -1324,7 +1324,7 @@ pub fn response_events(kb: &KnowledgeBase, p: &Patient) -> Result<Vec<HistoryEnt
 // ---------------------------------------------------------------------------------------------
 
 /// IMWG 2016 MRD category of one result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MrdCategory {
     /// Negative by next-generation flow on marrow at ≥ the required sensitivity.
@@ -1340,7 +1340,7 @@ pub enum MrdCategory {
 }
 
 /// One MRD result with its IMWG reading.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MrdReading {
     /// The result as given.
     #[serde(flatten)]
@@ -1354,7 +1354,7 @@ pub struct MrdReading {
 
 /// Loss of MRD negativity: a positive result after a qualifying negative one. Its own event, not
 /// progression (the IMWG 2016 "relapse from MRD negative" wording was not read: first-line.md §9).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MrdConversion {
     /// The last qualifying negative before the positive.
     pub negative_date: Date,
@@ -1375,7 +1375,7 @@ pub struct MrdConversion {
 }
 
 /// MRD over the record's results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MrdAssessment {
     /// Every result, oldest first, with its reading.
     pub results: Vec<MrdReading>,
