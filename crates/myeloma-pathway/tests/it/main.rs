@@ -2,6 +2,7 @@
 //! states the clinical facts of one area; shared helpers live here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod columns;
 mod dosing;
 mod engine;
 mod engine_rules;
