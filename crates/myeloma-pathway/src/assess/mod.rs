@@ -2,6 +2,7 @@
 //! R2-ISS), cytogenetic risk under each definition, fitness and transplant eligibility, IMWG
 //! response and MRD. Each result lists what was missing, with the test that would decide it.
 
+pub mod columns;
 pub mod diagnosis;
 pub mod fitness;
 pub mod missing;

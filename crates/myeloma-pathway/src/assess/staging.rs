@@ -91,6 +91,52 @@ fn missing_ldh(purpose: &str) -> MissingInput {
     MissingInput::new("labs.ldh", "serum LDH with the laboratory's upper limit of normal", purpose)
 }
 
+/// What the ISS rule concludes from β2-microglobulin (mg/L) and albumin (g/dL): the one rule
+/// both the per-patient [`iss`] and the batch [`crate::assess::columns`] path call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssRule {
+    /// β2M ≥ 5.5 mg/L with albumin known: stage III.
+    III,
+    /// β2M ≥ 5.5 mg/L, albumin missing (cannot change it): stage III.
+    IIIWhateverAlbumin,
+    /// β2M < 3.5 mg/L and albumin ≥ 3.5 g/dL: stage I.
+    I,
+    /// Both known, neither I nor III: stage II.
+    II,
+    /// β2M 3.5–<5.5 mg/L, albumin missing (cannot change it): stage II.
+    IIWhateverAlbumin,
+    /// β2M < 3.5 mg/L and albumin missing: I or II, not computable.
+    NeedAlbumin,
+    /// β2M missing: not computable.
+    NeedB2m,
+}
+
+impl IssRule {
+    /// The stage, when the rule gives one.
+    pub fn stage(self) -> Option<IssStage> {
+        match self {
+            IssRule::III | IssRule::IIIWhateverAlbumin => Some(IssStage::III),
+            IssRule::I => Some(IssStage::I),
+            IssRule::II | IssRule::IIWhateverAlbumin => Some(IssStage::II),
+            IssRule::NeedAlbumin | IssRule::NeedB2m => None,
+        }
+    }
+}
+
+/// The ISS rule (Greipp 2005): β2M in mg/L, albumin in g/dL, each `None` when missing.
+#[inline]
+pub fn iss_rule(b2m: Option<f64>, alb: Option<f64>) -> IssRule {
+    match (b2m, alb) {
+        (Some(b), Some(_)) if b >= ISS_B2M_STAGE_III_AT_LEAST_MG_L => IssRule::III,
+        (Some(b), None) if b >= ISS_B2M_STAGE_III_AT_LEAST_MG_L => IssRule::IIIWhateverAlbumin,
+        (Some(b), Some(a)) if b < ISS_B2M_STAGE_I_BELOW_MG_L && a >= ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL => IssRule::I,
+        (Some(_), Some(_)) => IssRule::II,
+        (Some(b), None) if b >= ISS_B2M_STAGE_I_BELOW_MG_L => IssRule::IIWhateverAlbumin,
+        (Some(_), None) => IssRule::NeedAlbumin,
+        (None, _) => IssRule::NeedB2m,
+    }
+}
+
 /// ISS stage.
 pub fn iss(kb: &KnowledgeBase, p: &Patient) -> Staging<IssStage> {
     let b2m = p.labs.beta2_microglobulin.map(|v| v.canonical());
@@ -103,58 +149,112 @@ pub fn iss(kb: &KnowledgeBase, p: &Patient) -> Staging<IssStage> {
     if let Some(a) = alb {
         breakdown.push(format!("albumin {a} g/dL"));
     }
-    let stage = match (b2m, alb) {
-        (Some(b), _) if b >= ISS_B2M_STAGE_III_AT_LEAST_MG_L => {
-            breakdown.push(if alb.is_some() {
-                format!("β2M ≥ {ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage III")
-            } else {
-                format!("β2M ≥ {ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage III whatever the albumin (albumin missing, cannot change it)")
-            });
-            Some(IssStage::III)
-        }
-        (Some(b), Some(a)) if b < ISS_B2M_STAGE_I_BELOW_MG_L && a >= ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL => {
-            breakdown.push(format!("β2M < {ISS_B2M_STAGE_I_BELOW_MG_L} mg/L and albumin ≥ {ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL} g/dL → stage I"));
-            Some(IssStage::I)
-        }
-        (Some(b), Some(_)) => {
-            breakdown.push(format!(
-                "β2M {b} mg/L is < {ISS_B2M_STAGE_III_AT_LEAST_MG_L}, and stage I criteria are not both met → stage II"
-            ));
-            Some(IssStage::II)
-        }
-        (Some(b), None) if b >= ISS_B2M_STAGE_I_BELOW_MG_L => {
-            breakdown.push(format!("β2M {ISS_B2M_STAGE_I_BELOW_MG_L}–<{ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage II whatever the albumin (albumin missing, cannot change it)"));
-            Some(IssStage::II)
-        }
-        (Some(_), None) => {
-            missing.push(missing_albumin("ISS (stage I vs II)"));
-            None
-        }
-        (None, _) => {
+    let rule = iss_rule(b2m, alb);
+    match rule {
+        IssRule::III => breakdown.push(format!("β2M ≥ {ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage III")),
+        IssRule::IIIWhateverAlbumin => breakdown.push(format!("β2M ≥ {ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage III whatever the albumin (albumin missing, cannot change it)")),
+        IssRule::I => breakdown.push(format!("β2M < {ISS_B2M_STAGE_I_BELOW_MG_L} mg/L and albumin ≥ {ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL} g/dL → stage I")),
+        IssRule::II => breakdown.push(format!(
+            "β2M {} mg/L is < {ISS_B2M_STAGE_III_AT_LEAST_MG_L}, and stage I criteria are not both met → stage II",
+            b2m.unwrap_or_default()
+        )),
+        IssRule::IIWhateverAlbumin => breakdown.push(format!("β2M {ISS_B2M_STAGE_I_BELOW_MG_L}–<{ISS_B2M_STAGE_III_AT_LEAST_MG_L} mg/L → stage II whatever the albumin (albumin missing, cannot change it)")),
+        IssRule::NeedAlbumin => missing.push(missing_albumin("ISS (stage I vs II)")),
+        IssRule::NeedB2m => {
             missing.push(missing_b2m("ISS"));
             if alb.is_none() {
                 missing.push(missing_albumin("ISS"));
             }
-            None
         }
+    }
+    Staging { stage: rule.stage(), breakdown, missing_inputs: missing, citation: kb.cite(CitationId::Iss2005) }
+}
+
+/// The R-ISS high-risk chromosomal abnormalities, in rule order.
+pub const RISS_HIGH_RISK_CA: [Abnormality; 3] = [Abnormality::Del17p, Abnormality::T4_14, Abnormality::T14_16];
+
+/// Three-valued R-ISS high-risk CA from the statuses of [`RISS_HIGH_RISK_CA`]: any detected →
+/// `Some(true)`; all not detected → `Some(false)`; otherwise (one untested) `None`.
+#[inline]
+pub fn riss_high_risk_ca_rule(statuses: [Status; 3]) -> Option<bool> {
+    if statuses.contains(&Status::Detected) {
+        Some(true)
+    } else if statuses.contains(&Status::NotTested) {
+        None
+    } else {
+        Some(false)
+    }
+}
+
+/// The R-ISS rule (Palumbo 2015): I = ISS I and standard-risk CA and normal LDH; III = ISS III
+/// and (high-risk CA or high LDH); II = neither. Each input `None` when unknown; the stage is
+/// given when every value the unknown inputs allow gives the same stage.
+#[inline]
+pub fn r_iss_rule(
+    b2m: Option<f64>,
+    alb: Option<f64>,
+    high_risk_ca: Option<bool>,
+    ldh_high: Option<bool>,
+) -> Option<RIssStage> {
+    // The ISS stages still possible: ISS I needs β2M known (< 3.5 without albumin leaves I or
+    // II); albumin < 3.5 g/dL rules out ISS I whatever the β2M.
+    let (iss_lo, iss_hi) = match iss_rule(b2m, alb).stage() {
+        Some(s) => (s, s),
+        None if b2m.is_some() => (IssStage::I, IssStage::II),
+        None if alb.is_some_and(|a| a < ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL) => (IssStage::II, IssStage::III),
+        None => (IssStage::I, IssStage::III),
     };
-    Staging { stage, breakdown, missing_inputs: missing, citation: kb.cite(CitationId::Iss2005) }
+    let adverse = match (high_risk_ca, ldh_high) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    };
+    let (adv_lo, adv_hi) = match adverse {
+        Some(a) => (a, a),
+        None => (false, true),
+    };
+    let mut seen = [false; 3];
+    for s in [IssStage::I, IssStage::II, IssStage::III] {
+        if s < iss_lo || s > iss_hi {
+            continue;
+        }
+        for adv in [false, true] {
+            if (!adv && adv_lo) || (adv && !adv_hi) {
+                continue;
+            }
+            let k = match (s, adv) {
+                (IssStage::I, false) => 0,
+                (IssStage::III, true) => 2,
+                _ => 1,
+            };
+            if let Some(x) = seen.get_mut(k) {
+                *x = true;
+            }
+        }
+    }
+    match seen {
+        [true, false, false] => Some(RIssStage::I),
+        [false, true, false] => Some(RIssStage::II),
+        [false, false, true] => Some(RIssStage::III),
+        _ => None,
+    }
 }
 
 /// Three-valued "high-risk chromosomal abnormality" for R-ISS: del(17p), t(4;14), t(14;16).
 fn riss_high_risk_ca(p: &Patient, missing: &mut Vec<MissingInput>, breakdown: &mut Vec<String>) -> Option<bool> {
-    let probes = [Abnormality::Del17p, Abnormality::T4_14, Abnormality::T14_16];
+    let probes = RISS_HIGH_RISK_CA;
+    let rule = riss_high_risk_ca_rule(probes.map(|a| p.cytogenetics.status(a)));
     let detected: Vec<&str> =
         probes.iter().filter(|a| p.cytogenetics.status(**a) == Status::Detected).map(|a| a.notation()).collect();
-    if !detected.is_empty() {
+    if rule == Some(true) {
         breakdown.push(format!("high-risk CA: {}", detected.join(", ")));
-        return Some(true);
+        return rule;
     }
     let untested: Vec<&Abnormality> =
         probes.iter().filter(|a| p.cytogenetics.status(**a) == Status::NotTested).collect();
-    if untested.is_empty() {
+    if rule == Some(false) {
         breakdown.push("no high-risk CA (del(17p), t(4;14), t(14;16) not detected)".into());
-        Some(false)
+        rule
     } else {
         for a in untested {
             missing.push(MissingInput::new(
@@ -174,19 +274,9 @@ pub fn r_iss(kb: &KnowledgeBase, p: &Patient) -> Staging<RIssStage> {
     let mut breakdown = Vec::new();
     let mut missing = Vec::new();
     let b2m = p.labs.beta2_microglobulin.map(|v| v.canonical());
-    // ISS I is still possible when the ISS is unknown only for lack of albumin with β2M < 3.5.
-    let iss_candidates: Vec<IssStage> = match iss_r.stage {
-        Some(s) => {
-            breakdown.push(format!("ISS {s:?}"));
-            vec![s]
-        }
-        None if b2m.is_some() => vec![IssStage::I, IssStage::II],
-        // Albumin < 3.5 g/dL rules out ISS I whatever the β2M.
-        None if p.labs.albumin.is_some_and(|a| a.canonical() < ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL) => {
-            vec![IssStage::II, IssStage::III]
-        }
-        None => vec![IssStage::I, IssStage::II, IssStage::III],
-    };
+    if let Some(s) = iss_r.stage {
+        breakdown.push(format!("ISS {s:?}"));
+    }
     let hr = riss_high_risk_ca(p, &mut missing, &mut breakdown);
     let ldh = p.labs.ldh_high();
     match ldh {
@@ -194,28 +284,8 @@ pub fn r_iss(kb: &KnowledgeBase, p: &Patient) -> Staging<RIssStage> {
         Some(false) => breakdown.push("LDH within normal".into()),
         None => {}
     }
-    let adverse = match (hr, ldh) {
-        (Some(true), _) | (_, Some(true)) => Some(true),
-        (Some(false), Some(false)) => Some(false),
-        _ => None,
-    };
-    let stage_for = |s: IssStage, adverse: bool| match (s, adverse) {
-        (IssStage::I, false) => RIssStage::I,
-        (IssStage::III, true) => RIssStage::III,
-        _ => RIssStage::II,
-    };
-    let adverse_candidates: Vec<bool> = match adverse {
-        Some(a) => vec![a],
-        None => vec![false, true],
-    };
-    let mut outcomes: Vec<RIssStage> =
-        iss_candidates.iter().flat_map(|s| adverse_candidates.iter().map(move |a| stage_for(*s, *a))).collect();
-    outcomes.sort();
-    outcomes.dedup();
-    let stage = match outcomes.as_slice() {
-        [only] => Some(*only),
-        _ => None,
-    };
+    let alb = p.labs.albumin.map(|v| v.canonical());
+    let stage = r_iss_rule(b2m, alb, hr, ldh);
     if stage.is_none() {
         missing.extend(iss_r.missing_inputs.iter().cloned());
         if ldh.is_none() {
@@ -262,71 +332,137 @@ fn r2_group(halves: u32) -> R2IssStage {
     }
 }
 
+/// R2-ISS points, in half points, for ISS I, II and III (0, 1, 1.5; clinical-reference §2.3).
+pub const R2ISS_ISS_HALVES: [u32; 3] = [0, 2, 3];
+/// R2-ISS cytogenetic items with their points in halves: del(17p) 1, t(4;14) 1, 1q+ 0.5.
+pub const R2ISS_CYTO_HALVES: [(Abnormality, u32); 3] =
+    [(Abnormality::Del17p, 2), (Abnormality::T4_14, 2), (Abnormality::Gain1q, 1)];
+/// R2-ISS points for LDH above the upper limit of normal, in halves (1 point).
+pub const R2ISS_LDH_HIGH_HALVES: u32 = 2;
+
+fn r2_iss_halves(s: IssStage) -> u32 {
+    let k = match s {
+        IssStage::I => 0,
+        IssStage::II => 1,
+        IssStage::III => 2,
+    };
+    R2ISS_ISS_HALVES.get(k).copied().unwrap_or_default()
+}
+
+/// The lowest and highest R2-ISS points (in halves) that the ISS part can add, with the ISS
+/// stages still possible when it is not computable: β2M known (< 3.5 without albumin) leaves I or
+/// II; albumin < 3.5 without β2M leaves II or III; nothing known leaves I to III.
+fn r2_iss_iss_range(b2m: Option<f64>, alb: Option<f64>) -> (u32, u32) {
+    match iss_rule(b2m, alb).stage() {
+        Some(s) => (r2_iss_halves(s), r2_iss_halves(s)),
+        None => match (b2m, alb) {
+            (Some(_), None) => (r2_iss_halves(IssStage::I), r2_iss_halves(IssStage::II)),
+            (None, Some(a)) if a < ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL => {
+                (r2_iss_halves(IssStage::II), r2_iss_halves(IssStage::III))
+            }
+            _ => (r2_iss_halves(IssStage::I), r2_iss_halves(IssStage::III)),
+        },
+    }
+}
+
+/// What the R2-ISS rule concludes: the lowest and highest total (in half points) that the
+/// missing inputs allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct R2IssRule {
+    /// Lowest total, in half points (the total when nothing is missing).
+    pub halves_min: u32,
+    /// Highest total, in half points.
+    pub halves_max: u32,
+}
+
+impl R2IssRule {
+    /// The group, when every total the missing inputs allow falls in the same one.
+    pub fn stage(self) -> Option<R2IssStage> {
+        let lo = r2_group(self.halves_min);
+        (lo == r2_group(self.halves_max)).then_some(lo)
+    }
+    /// The points, when nothing that could add points is missing.
+    pub fn points(self) -> Option<f64> {
+        (self.halves_min == self.halves_max).then(|| f64::from(self.halves_min) / 2.0)
+    }
+}
+
+/// The R2-ISS rule (D'Agostino 2022): β2M mg/L, albumin g/dL, the statuses of
+/// [`R2ISS_CYTO_HALVES`]'s abnormalities in order, and LDH above the ULN (`None` = unknown).
+#[inline]
+pub fn r2_iss_rule(b2m: Option<f64>, alb: Option<f64>, cyto: [Status; 3], ldh_high: Option<bool>) -> R2IssRule {
+    let (mut lo, mut hi) = r2_iss_iss_range(b2m, alb);
+    for (status, (_, h)) in cyto.into_iter().zip(R2ISS_CYTO_HALVES) {
+        match status {
+            Status::Detected => {
+                lo += h;
+                hi += h;
+            }
+            Status::NotDetected => {}
+            Status::NotTested => hi += h,
+        }
+    }
+    match ldh_high {
+        Some(true) => {
+            lo += R2ISS_LDH_HIGH_HALVES;
+            hi += R2ISS_LDH_HIGH_HALVES;
+        }
+        Some(false) => {}
+        None => hi += R2ISS_LDH_HIGH_HALVES,
+    }
+    R2IssRule { halves_min: lo, halves_max: hi }
+}
+
+fn half_label(h: u32) -> String {
+    format!("+{}", f64::from(h) / 2.0)
+}
+
 /// R2-ISS: additive score, ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1, t(4;14) 1, 1q+ 0.5.
 /// A missing input counts neither as normal nor as zero: each can only add its points, so the
 /// group is given when the lowest and the highest total the missing inputs allow fall in the same
 /// group (3 points without LDH is IV whatever the LDH), and is not computable otherwise.
 pub fn r2_iss(kb: &KnowledgeBase, p: &Patient) -> R2Iss {
-    // Points are counted in halves to keep the arithmetic exact. `extra` is the most the missing
-    // inputs could add.
-    let mut halves: u32 = 0;
-    let mut extra: u32 = 0;
     let mut breakdown = Vec::new();
     let mut missing = Vec::new();
+    let b2m = p.labs.beta2_microglobulin.map(|v| v.canonical());
+    let alb = p.labs.albumin.map(|v| v.canonical());
+    let ldh = p.labs.ldh_high();
+    let cyto = R2ISS_CYTO_HALVES.map(|(a, _)| p.cytogenetics.status(a));
+    let rule = r2_iss_rule(b2m, alb, cyto, ldh);
     let iss_r = iss(kb, p);
     match iss_r.stage {
         Some(IssStage::I) => breakdown.push("ISS I: 0".into()),
-        Some(IssStage::II) => {
-            halves += 2;
-            breakdown.push("ISS II: +1".into());
-        }
-        Some(IssStage::III) => {
-            halves += 3;
-            breakdown.push("ISS III: +1.5".into());
+        Some(s @ (IssStage::II | IssStage::III)) => {
+            breakdown.push(format!("ISS {s:?}: {}", half_label(r2_iss_halves(s))));
         }
         None => {
-            // The ISS stages still possible: β2M known (< 3.5 without albumin) leaves I or II;
-            // albumin < 3.5 without β2M leaves II or III; nothing known leaves I to III.
-            let b2m = p.labs.beta2_microglobulin.map(|v| v.canonical());
-            let alb = p.labs.albumin.map(|v| v.canonical());
-            let (lo, hi, label) = match (b2m, alb) {
-                (Some(_), None) => (0, 2, "ISS I or II (albumin missing): 0 to +1"),
+            let label = match (b2m, alb) {
+                (Some(_), None) => "ISS I or II (albumin missing): 0 to +1",
                 (None, Some(a)) if a < ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL => {
-                    (2, 3, "ISS II or III (β2-microglobulin missing, albumin < 3.5 g/dL): +1 to +1.5")
+                    "ISS II or III (β2-microglobulin missing, albumin < 3.5 g/dL): +1 to +1.5"
                 }
-                _ => (0, 3, "ISS not known: 0 to +1.5"),
+                _ => "ISS not known: 0 to +1.5",
             };
-            halves += lo;
-            extra += hi - lo;
             breakdown.push(label.into());
             missing.extend(iss_r.missing_inputs.iter().cloned());
         }
     }
-    for (a, h, label) in
-        [(Abnormality::Del17p, 2, "+1"), (Abnormality::T4_14, 2, "+1"), (Abnormality::Gain1q, 1, "+0.5")]
-    {
-        match p.cytogenetics.status(a) {
-            Status::Detected => {
-                halves += h;
-                breakdown.push(format!("{}: {label}", a.notation()));
-            }
+    for (status, (a, h)) in cyto.into_iter().zip(R2ISS_CYTO_HALVES) {
+        let label = half_label(h);
+        match status {
+            Status::Detected => breakdown.push(format!("{}: {label}", a.notation())),
             Status::NotDetected => breakdown.push(format!("{} not detected: 0", a.notation())),
             Status::NotTested => {
-                extra += h;
                 breakdown.push(format!("{} not tested: 0 or {label}", a.notation()));
                 missing.push(MissingInput::new(format!("cytogenetics.{}", a.id()), a.deciding_test(), "R2-ISS"))
             }
         }
     }
-    match p.labs.ldh_high() {
-        Some(true) => {
-            halves += 2;
-            breakdown.push("LDH above ULN: +1".into());
-        }
+    match ldh {
+        Some(true) => breakdown.push(format!("LDH above ULN: {}", half_label(R2ISS_LDH_HIGH_HALVES))),
         Some(false) => breakdown.push("LDH within normal: 0".into()),
         None => {
-            extra += 2;
-            breakdown.push("LDH not known: 0 or +1".into());
+            breakdown.push(format!("LDH not known: 0 or {}", half_label(R2ISS_LDH_HIGH_HALVES)));
             missing.push(missing_ldh("R2-ISS"));
         }
     }
@@ -336,29 +472,23 @@ pub fn r2_iss(kb: &KnowledgeBase, p: &Patient) -> R2Iss {
         }
     }
     normalise(&mut missing);
-    let (lo, hi) = (r2_group(halves), r2_group(halves + extra));
-    let (stage, points) = if missing.is_empty() {
-        let pts = f64::from(halves) / 2.0;
+    let (lo, hi) = (r2_group(rule.halves_min), r2_group(rule.halves_max));
+    let (from, to) = (f64::from(rule.halves_min) / 2.0, f64::from(rule.halves_max) / 2.0);
+    let (stage, points) = (rule.stage(), rule.points());
+    if let Some(pts) = points {
         breakdown.push(format!("total {pts} → R2-ISS {lo:?}"));
-        (Some(lo), Some(pts))
-    } else if lo == hi {
+    } else if stage.is_some() {
         breakdown.push(format!(
-            "total {} to {} whatever the missing inputs ({}) → R2-ISS {lo:?} in every case: the missing inputs cannot change the group",
-            f64::from(halves) / 2.0,
-            f64::from(halves + extra) / 2.0,
+            "total {from} to {to} whatever the missing inputs ({}) → R2-ISS {lo:?} in every case: the missing inputs cannot change the group",
             missing.iter().map(|m| m.field.as_str()).collect::<Vec<_>>().join(", ")
         ));
         // Inputs that cannot change the group are not reported as missing for it.
         missing.clear();
-        (Some(lo), None)
     } else {
         breakdown.push(format!(
-            "total {} to {} depending on the missing inputs → R2-ISS {lo:?} to {hi:?}: not computable",
-            f64::from(halves) / 2.0,
-            f64::from(halves + extra) / 2.0
+            "total {from} to {to} depending on the missing inputs → R2-ISS {lo:?} to {hi:?}: not computable"
         ));
-        (None, None)
-    };
+    }
     R2Iss {
         staging: Staging { stage, breakdown, missing_inputs: missing, citation: kb.cite(CitationId::R2Iss2022) },
         points,

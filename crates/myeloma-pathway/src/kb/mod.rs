@@ -75,6 +75,12 @@ impl KnowledgeBase {
     /// assert!(KnowledgeBase::from_json(&renamed).is_err());
     /// ```
     pub fn from_json(json: &str) -> Result<Self> {
+        Self::from_json_hashed(json, None)
+    }
+
+    /// As [`KnowledgeBase::from_json`], with the SHA-256 already known (the embedded file's,
+    /// computed at build time: [`EMBEDDED_SHA256`]) so it is not computed again at run time.
+    fn from_json_hashed(json: &str, sha256: Option<&str>) -> Result<Self> {
         let f: KbFile = crate::json::parse(json).map_err(|e| match e {
             Error::InvalidJson { field, message } => {
                 Error::InvalidJson { field: format!("knowledge_base.{field}"), message }.bounded()
@@ -144,8 +150,10 @@ impl KnowledgeBase {
                 ));
             }
         }
-        let digest = Sha256::digest(json.as_bytes());
-        let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let sha256 = match sha256 {
+            Some(h) => h.to_string(),
+            None => Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
+        };
         Ok(Self {
             version: f.version,
             description: f.description,
@@ -166,7 +174,8 @@ impl KnowledgeBase {
         static KB: OnceLock<KnowledgeBase> = OnceLock::new();
         #[allow(clippy::expect_used)]
         KB.get_or_init(|| {
-            KnowledgeBase::from_json(EMBEDDED_JSON).expect("the embedded knowledge base is checked at build time")
+            KnowledgeBase::from_json_hashed(EMBEDDED_JSON, Some(EMBEDDED_SHA256))
+                .expect("the embedded knowledge base is checked at build time")
         })
     }
 

@@ -135,6 +135,21 @@ impl<A: Analyte> LabValue<A> {
             }
             .bounded());
         };
+        Self::checked(field, value, unit_name, factor)
+    }
+
+    /// Build a value given in the canonical unit ([`Analyte::CANONICAL_UNIT`]) without looking
+    /// the unit up (the batch path's per-cell call; the same range check as [`LabValue::new`]).
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] as [`LabValue::new`].
+    #[inline]
+    pub fn from_canonical(field: &str, value: f64) -> Result<Self> {
+        Self::checked(field, value, A::CANONICAL_UNIT, 1.0)
+    }
+
+    #[inline]
+    fn checked(field: &str, value: f64, unit_name: &'static str, factor: f64) -> Result<Self> {
         let (lo, hi) = A::RANGE;
         // `+ 0.0` turns a -0.0 into 0.0. A negative entry is refused before rounding, so a tiny
         // negative value cannot round to zero and pass.

@@ -74,10 +74,36 @@ pub struct Labs {
 
 impl Labs {
     /// Whether LDH is above the laboratory's upper limit of normal: `None` when either is missing.
+    /// The error for an LDH given without the laboratory's upper limit of normal (shared with the
+    /// batch path).
+    pub fn ldh_without_uln() -> Error {
+        Error::MissingField {
+            field: "labs.ldh_upper_limit_of_normal".into(),
+            message: "LDH is read against the laboratory's own upper limit of normal; give it with the LDH value"
+                .into(),
+        }
+    }
+
     /// "High LDH" = above the ULN (R-ISS, clinical-reference §2.2).
     pub fn ldh_high(&self) -> Option<bool> {
-        Some(self.ldh?.canonical() > self.ldh_upper_limit_of_normal?.canonical())
+        Some(ldh_above_uln(self.ldh?.canonical(), self.ldh_upper_limit_of_normal?.canonical()))
     }
+}
+
+/// The error for an LDH given without the laboratory's upper limit of normal (shared with the
+/// batch path).
+pub fn ldh_without_uln() -> Error {
+    Error::MissingField {
+        field: "labs.ldh_upper_limit_of_normal".into(),
+        message: "LDH is read against the laboratory's own upper limit of normal; give it with the LDH value".into(),
+    }
+}
+
+/// "High LDH" = above the laboratory's upper limit of normal (R-ISS, R2-ISS; clinical-reference
+/// §2.2), both in U/L: the one comparison the per-patient and the batch paths share.
+#[inline]
+pub fn ldh_above_uln(ldh_u_l: f64, uln_u_l: f64) -> bool {
+    ldh_u_l > uln_u_l
 }
 
 /// A validated patient: what every assessment and the engine read.
@@ -262,11 +288,7 @@ impl PatientRecord {
             bone_marrow_plasma_cells: lab("labs.bone_marrow_plasma_cells", &l.bone_marrow_plasma_cells)?,
         };
         if labs.ldh.is_some() && labs.ldh_upper_limit_of_normal.is_none() {
-            return Err(Error::MissingField {
-                field: "labs.ldh_upper_limit_of_normal".into(),
-                message: "LDH is read against the laboratory's own upper limit of normal; give it with the LDH value"
-                    .into(),
-            });
+            return Err(ldh_without_uln());
         }
         let cytogenetics = CytogeneticProfile::from_findings("cytogenetics", &self.cytogenetics)?;
         let diagnosis = self.diagnosis.clone().unwrap_or_default();
