@@ -232,3 +232,13 @@ fn the_reference_date_as_text_is_a_full_date_or_refused() {
     assert_eq!(read_bundle_at(&b, Some("2026-06")).unwrap_err().field(), Some("reference_date"));
     assert!(read_bundle_at(&b, None).is_ok());
 }
+
+#[test]
+fn docs_fhir_md_lists_every_medication_and_procedure_code() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/fhir.md")).unwrap();
+    let codes = mapping::MEDICATION_CODES.iter().map(|m| m.code).chain(mapping::PROCEDURE_CODES.iter().map(|p| p.code));
+    for code in codes {
+        let row = format!("| `{code}` |");
+        assert!(doc.contains(&row), "docs/fhir.md lacks {row}");
+    }
+}
