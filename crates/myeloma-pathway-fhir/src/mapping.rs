@@ -472,8 +472,8 @@ mod tests {
                 assert_eq!(medication(RXNORM, c).map(|m| m.drug), Some(d.id()), "RxNorm {c}");
             }
             if let Some(c) = d.atc() {
-                let m = medication(ATC, c).unwrap_or_else(|| panic!("ATC {c} of {}", d.id()));
-                assert!(m.drug == d.id() || m.class == Some(d.class()), "ATC {c}");
+                let m = medication(ATC, c);
+                assert!(m.is_some_and(|m| m.drug == d.id() || m.class == Some(d.class())), "ATC {c} of {}", d.id());
             }
         }
         for m in MEDICATION_CODES {

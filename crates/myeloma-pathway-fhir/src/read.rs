@@ -630,7 +630,7 @@ impl Reader {
                 // Bundle order is not meaningful: by date (then drug, then resource) for a
                 // deterministic record.
                 items.sort_by(|a, b| {
-                    let k = |v: &Value| (v["start"].to_string(), v["date"].to_string(), v["drug"].to_string());
+                    let k = |v: &Value| ["start", "date", "drug"].map(|f| v.get(f).map(Value::to_string));
                     k(&a.1).cmp(&k(&b.1)).then(a.0.cmp(&b.0))
                 });
                 for (i, (resource, _)) in items.iter().enumerate() {

@@ -50,7 +50,7 @@ fn medication_of(name: &str, concept: Option<&Value>) -> Result<Option<(&'static
         codings(concept).filter_map(|(s, c)| mapping::medication(s, c).map(|m| (m, format!("{s}|{c}")))).collect();
     found.sort_by_key(|(m, _)| m.system != mapping::RXNORM);
     let Some((m, code)) = found.first().cloned() else { return Ok(None) };
-    for (other, other_code) in &found[1..] {
+    for (other, other_code) in found.iter().skip(1) {
         let same = other.drug == m.drug
             || (other.class.is_some() && myeloma_pathway::Drug::from_id(m.drug).map(|d| d.class()) == other.class);
         if !same {
@@ -176,10 +176,14 @@ pub(crate) fn medication_resource(rtype: &str, name: &str, r: &Map<String, Value
     let Some((start, end, text)) = span(name, r, "effective")? else {
         if statement {
             // Unknown is not negative, and not a date either: the drug was taken, when is not said.
-            let mut fact = json!({"fact": "exposed", "drug": m.drug, "source": format!("{name} (undated)")});
+            let mut fact = Map::new();
+            fact.insert("fact".into(), json!("exposed"));
+            fact.insert("drug".into(), json!(m.drug));
             if let Some(c) = m.class {
-                fact["class"] = json!(c);
+                fact.insert("class".into(), json!(c));
             }
+            fact.insert("source".into(), json!(format!("{name} (undated)")));
+            let fact = Value::Object(fact);
             return Ok(Outcome::StatedExposure { fact, code });
         }
         return Err(Error::MissingField {
@@ -233,10 +237,12 @@ pub(crate) fn procedure_resource(name: &str, r: &Map<String, Value>) -> Result<O
     })?;
     match p.kind {
         ProcedureKind::Transplant { allogeneic } => {
-            let mut t = json!({"date": date});
+            let mut t = Map::new();
+            t.insert("date".into(), json!(date));
             if allogeneic {
-                t["allogeneic"] = json!(true);
+                t.insert("allogeneic".into(), json!(true));
             }
+            let t = Value::Object(t);
             Ok(Outcome::Transplant { transplant: t, code, effective: text })
         }
         ProcedureKind::CarTInfusion => {
