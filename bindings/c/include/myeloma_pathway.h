@@ -701,6 +701,47 @@ mp_status mp_patient_from_json_len(const char *json,
                                    mp_patient **patient_out);
 
 /**
+ * Read a FHIR R4 `Bundle` (JSON) into a patient, by the FHIR mapping of `docs/fhir.md`
+ * (Patient, Observations by LOINC with UCUM units, mCODE ECOG, cytogenetic findings,
+ * Conditions, and the dated treatment history from MedicationAdministration /
+ * MedicationStatement / Procedure).
+ *
+ * `json` is NUL-terminated UTF-8 of at most `MP_MAX_JSON_BYTES` bytes. `reference_date` is the
+ * date age is computed at, `YYYY-MM-DD`, or NULL for today's UTC date. On `MP_STATUS_OK`,
+ * `*patient_out` is a new patient owned by the caller (free with `mp_patient_free`) and, when
+ * `report_json_out` is not NULL, `*report_json_out` points to the import report as JSON
+ * (`used`, `superseded`, `ignored`, `diagnosis_codes`, `reference_date`), a NUL-terminated
+ * string owned by the patient: do not free it; it stays valid until the patient is changed by
+ * a setter or freed. Resources the mapping does not read are listed in `ignored`, never
+ * dropped. On error nothing is written and `mp_last_error()` names the resource, the code and
+ * the unit (as for records: `MP_STATUS_UNSUPPORTED_UNIT`, `MP_STATUS_INVALID_JSON`, …).
+ *
+ * # Safety
+ * `json` and `reference_date` are NULL or NUL-terminated strings; `patient_out` and
+ * `report_json_out` are NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_patient_from_fhir_json(const char *json,
+                                    const char *reference_date,
+                                    mp_patient **patient_out,
+                                    const char **report_json_out);
+
+/**
+ * As `mp_patient_from_fhir_json`, with the Bundle given as `len` bytes (no terminating NUL
+ * needed; never read past `len`; a NUL byte inside is refused with `MP_STATUS_INVALID_UTF8`).
+ *
+ * # Safety
+ * `json` is NULL or points to `len` readable bytes; `reference_date` is NULL or a
+ * NUL-terminated string; `patient_out` and `report_json_out` are NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_patient_from_fhir_json_len(const char *json,
+                                        size_t len,
+                                        const char *reference_date,
+                                        mp_patient **patient_out,
+                                        const char **report_json_out);
+
+/**
  * Free a patient. NULL is accepted and ignored. The patient and every string borrowed from it
  * are invalid afterwards; freeing twice is undefined behaviour.
  *

@@ -21,11 +21,13 @@ pub struct mp_patient {
     record: PatientRecord,
     patient: Patient,
     json: OnceLock<CString>,
+    /// The FHIR import report, for a patient read by `mp_patient_from_fhir_json`.
+    fhir_report: Option<CString>,
 }
 
 impl mp_patient {
     fn new(record: PatientRecord, patient: Patient) -> Self {
-        Self { record, patient, json: OnceLock::new() }
+        Self { record, patient, json: OnceLock::new(), fhir_report: None }
     }
 
     /// The validated patient (for `mp_recommend` and `mp_assess`).
@@ -138,6 +140,85 @@ pub unsafe extern "C" fn mp_patient_from_json_len(
     patient_out: *mut *mut mp_patient,
 ) -> mp_status {
     from_json(Text::Len(json, len), patient_out)
+}
+
+fn from_fhir(
+    json: Text,
+    reference_date: *const c_char,
+    patient_out: *mut *mut mp_patient,
+    report_json_out: *mut *const c_char,
+) -> mp_status {
+    ffi_status(|| {
+        // SAFETY: the caller's contract on `json` (forwarded by the exports).
+        let json = unsafe { json.read("json", MP_MAX_JSON_BYTES) }?;
+        let date = if reference_date.is_null() {
+            None
+        } else {
+            // SAFETY: the caller's contract on `reference_date`.
+            Some(unsafe { Text::Nul(reference_date).read("reference_date", MP_MAX_NAME_BYTES) }?)
+        };
+        let out = Out::new(patient_out, "patient_out")?;
+        // The mapping is the FHIR crate's; this only translates.
+        let import = mp_fhir::read_bundle_at(json, date)?;
+        let patient = import.record.validate()?;
+        let mut handle = mp_patient::new(import.record, patient);
+        handle.fhir_report = Some(cstring(import.report.to_json_value().to_string()));
+        let report = handle.fhir_report.as_ref().map_or(std::ptr::null(), |c| c.as_ptr());
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { out.write(into_handle(handle)) };
+        if !report_json_out.is_null() {
+            // SAFETY: non-NULL and writable per the contract; the string lives in the handle.
+            unsafe { report_json_out.write(report) };
+        }
+        Ok(())
+    })
+}
+
+/// Read a FHIR R4 `Bundle` (JSON) into a patient, by the FHIR mapping of `docs/fhir.md`
+/// (Patient, Observations by LOINC with UCUM units, mCODE ECOG, cytogenetic findings,
+/// Conditions, and the dated treatment history from MedicationAdministration /
+/// MedicationStatement / Procedure).
+///
+/// `json` is NUL-terminated UTF-8 of at most `MP_MAX_JSON_BYTES` bytes. `reference_date` is the
+/// date age is computed at, `YYYY-MM-DD`, or NULL for today's UTC date. On `MP_STATUS_OK`,
+/// `*patient_out` is a new patient owned by the caller (free with `mp_patient_free`) and, when
+/// `report_json_out` is not NULL, `*report_json_out` points to the import report as JSON
+/// (`used`, `superseded`, `ignored`, `diagnosis_codes`, `reference_date`), a NUL-terminated
+/// string owned by the patient: do not free it; it stays valid until the patient is changed by
+/// a setter or freed. Resources the mapping does not read are listed in `ignored`, never
+/// dropped. On error nothing is written and `mp_last_error()` names the resource, the code and
+/// the unit (as for records: `MP_STATUS_UNSUPPORTED_UNIT`, `MP_STATUS_INVALID_JSON`, …).
+///
+/// # Safety
+/// `json` and `reference_date` are NULL or NUL-terminated strings; `patient_out` and
+/// `report_json_out` are NULL or writable.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_patient_from_fhir_json(
+    json: *const c_char,
+    reference_date: *const c_char,
+    patient_out: *mut *mut mp_patient,
+    report_json_out: *mut *const c_char,
+) -> mp_status {
+    from_fhir(Text::Nul(json), reference_date, patient_out, report_json_out)
+}
+
+/// As `mp_patient_from_fhir_json`, with the Bundle given as `len` bytes (no terminating NUL
+/// needed; never read past `len`; a NUL byte inside is refused with `MP_STATUS_INVALID_UTF8`).
+///
+/// # Safety
+/// `json` is NULL or points to `len` readable bytes; `reference_date` is NULL or a
+/// NUL-terminated string; `patient_out` and `report_json_out` are NULL or writable.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_patient_from_fhir_json_len(
+    json: *const c_char,
+    len: usize,
+    reference_date: *const c_char,
+    patient_out: *mut *mut mp_patient,
+    report_json_out: *mut *const c_char,
+) -> mp_status {
+    from_fhir(Text::Len(json, len), reference_date, patient_out, report_json_out)
 }
 
 /// Free a patient. NULL is accepted and ignored. The patient and every string borrowed from it

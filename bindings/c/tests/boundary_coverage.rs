@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// Helpers that wrap their whole work in `ffi_status`.
 /// (`mp_plan_new` and `mp_assessment_new` delegate to exports that do.)
-const WRAPPERS: [&str; 12] = [
+const WRAPPERS: [&str; 13] = [
     "ffi(",
     "ffi_status(",
     "get(",
@@ -17,6 +17,7 @@ const WRAPPERS: [&str; 12] = [
     "mp_recommend_with_kb(",
     "mp_assess_with_kb(",
     "from_json(",
+    "from_fhir(",
     "assess_json(",
     "kb_get(",
     "get(",

@@ -160,6 +160,18 @@ fn validate_patient(py: Python<'_>, patient_json: &str) -> PyResult<String> {
     })
 }
 
+/// Read a FHIR R4 `Bundle` (JSON) into a patient record with the FHIR crate; returns the
+/// record JSON and the import report JSON (used, superseded, ignored, diagnosis codes).
+/// `reference_date` (`YYYY-MM-DD`, default today's UTC date) is the date age is computed at.
+#[pyfunction]
+#[pyo3(signature = (bundle_json, reference_date=None))]
+fn patient_from_fhir(py: Python<'_>, bundle_json: &str, reference_date: Option<&str>) -> PyResult<(String, String)> {
+    guarded(py, || {
+        let import = myeloma_pathway_fhir::read_bundle_at(bundle_json, reference_date)?;
+        Ok((import.record.to_json(), import.report.to_json_value().to_string()))
+    })
+}
+
 /// Validate a guideline profile (empty = default); returns it in full as JSON.
 #[pyfunction]
 #[pyo3(signature = (guideline_json=None))]
@@ -281,6 +293,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan_text, m)?)?;
     m.add_function(wrap_pyfunction!(_boundary_self_test, m)?)?;
     m.add_function(wrap_pyfunction!(validate_patient, m)?)?;
+    m.add_function(wrap_pyfunction!(patient_from_fhir, m)?)?;
     m.add_function(wrap_pyfunction!(validate_guideline, m)?)?;
     m.add_function(wrap_pyfunction!(kb_identity, m)?)?;
     m.add_function(wrap_pyfunction!(regimen, m)?)?;

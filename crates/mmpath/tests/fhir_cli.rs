@@ -35,7 +35,7 @@ fn plan_reads_a_fhir_bundle_and_lists_what_it_ignored_on_stderr() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["basis"]["inputs"]["age_years"], 60);
     assert!(err.contains("fhir: ignored MedicationStatement/len"), "{err}");
-    assert!(err.contains("treatment history mapping pending the dated-history record"), "{err}");
+    assert!(err.contains("medication code not in the mapping table"), "{err}");
 }
 
 #[test]

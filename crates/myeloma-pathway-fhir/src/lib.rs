@@ -4,7 +4,8 @@
 //!
 //! - **In**: [`read_bundle`] reads a `Bundle` (Patient, Observations by LOINC with UCUM units,
 //!   mCODE ECOG, Genomics Reporting variant observations for the cytogenetic findings,
-//!   Conditions) into a [`PatientRecord`](myeloma_pathway::PatientRecord), with a report of what
+//!   Conditions, and the dated treatment history from MedicationAdministration /
+//!   MedicationStatement / Procedure) into a [`PatientRecord`](myeloma_pathway::PatientRecord), with a report of what
 //!   was used, superseded and ignored. Every code read is one row of [`mapping::TABLE`].
 //! - **Out**: [`plan_to_fhir`] writes a plan as a CPG-on-FHIR `RequestGroup` with a
 //!   `GuidanceResponse`; [`kb_to_fhir`] writes the knowledge base's regimens as
@@ -22,10 +23,13 @@ pub mod cds;
 mod json;
 pub mod mapping;
 mod read;
+mod treatment;
 mod write;
 
 pub use json::{parse_json_value, MAX_JSON_BYTES, MAX_JSON_DEPTH};
-pub use read::{read_bundle, read_bundle_value, DiagnosisCode, FhirImport, Ignored, ImportReport, Superseded, Used};
+pub use read::{
+    read_bundle, read_bundle_at, read_bundle_value, DiagnosisCode, FhirImport, Ignored, ImportReport, Superseded, Used,
+};
 pub use write::{
     kb_to_fhir, plan_definition_url, plan_to_fhir, record_to_bundle, ACTION_SYSTEM, EXT_DECIDING_TEST, EXT_NEEDED_FOR,
     EXT_RANK, ID_KB_SHA256, ID_KB_VERSION, ID_LIBRARY_VERSION, WARNING_SYSTEM,

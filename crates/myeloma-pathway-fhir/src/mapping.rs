@@ -226,12 +226,173 @@ pub static DIAGNOSIS_CODES: &[(&str, &str, &str, &str, &str)] = &[
     (ICDO3, "9732/3", "Plasma cell myeloma", "clinical-reference §8.4 (S139, SEER haematopoietic database)", "[V1]"),
 ];
 
-/// Resource types that carry treatment history: listed as ignored until the record's dated
-/// history lands.
-pub static TREATMENT_RESOURCES: &[&str] = &["MedicationAdministration", "MedicationStatement", "Procedure"];
+/// WHO ATC as named in FHIR (HL7 terminology registry) \[V2\]: seen in many third-party FHIR
+/// profiles and examples (Norwegian, Czech, Dutch IGs), not read in the HL7 registry here.
+pub const ATC: &str = "http://www.whocc.no/atc";
+/// SNOMED CT.
+pub const SNOMED: &str = "http://snomed.info/sct";
 
-/// The reason given for every treatment-history resource.
-pub const TREATMENT_PENDING: &str = "treatment history mapping pending the dated-history record";
+/// Where an ATC code was checked.
+const CR8_2: &str = "clinical-reference §8.2 (S131)";
+
+/// One medication code and the record's drug it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MedicationCode {
+    /// [`RXNORM`] or [`ATC`].
+    pub system: &'static str,
+    /// Code.
+    pub code: &'static str,
+    /// The record's `treatment_history.therapies[].drug`: a library drug id, or (for a code that
+    /// does not tell the library's drugs apart) a plain name with `class`.
+    pub drug: &'static str,
+    /// The class, for a plain name (ignored by the core for library ids).
+    pub class: Option<myeloma_pathway::DrugClass>,
+    /// Where the code was checked.
+    pub source: &'static str,
+    /// `\[V1\]` or `\[V2\]`.
+    pub tag: &'static str,
+}
+
+const fn rx(code: &'static str, drug: &'static str, source: &'static str, tag: &'static str) -> MedicationCode {
+    MedicationCode { system: RXNORM, code, drug, class: None, source, tag }
+}
+
+const fn atc(code: &'static str, drug: &'static str) -> MedicationCode {
+    MedicationCode { system: ATC, code, drug, class: None, source: CR8_2, tag: "[V2]" }
+}
+
+/// Medication codes read from `MedicationAdministration` / `MedicationStatement`
+/// (`medicationCodeableConcept`): RxNorm ingredient codes tagged \[V1\]/\[V2\] in
+/// clinical-reference §8.1 and ATC codes tagged \[V2\] in §8.2, nothing else (dexamethasone and
+/// prednisone RXCUIs and elranatamab's ATC are \[M\] there; the newer antibodies' RXCUIs were not
+/// found). A test checks this table against the core's `Drug::rxcui()` / `Drug::atc()`.
+pub static MEDICATION_CODES: &[MedicationCode] = &[
+    rx("358258", "bortezomib", "clinical-reference §8.1 (S121, S122)", "[V1]"),
+    rx("1302966", "carfilzomib", "clinical-reference §8.1 (S122)", "[V1]"),
+    rx("1723735", "ixazomib", "clinical-reference §8.1 (S122)", "[V1]"),
+    rx("342369", "lenalidomide", "clinical-reference §8.1 (S122)", "[V1]"),
+    rx("1369713", "pomalidomide", "clinical-reference §8.1 (S123)", "[V2]"),
+    rx("10432", "thalidomide", "clinical-reference §8.1 (S122)", "[V1]"),
+    rx("6718", "melphalan", "clinical-reference §8.1 (S124)", "[V1]"),
+    rx("3002", "cyclophosphamide", "clinical-reference §8.1 (S125, S126)", "[V1]"),
+    rx("24698", "fludarabine", "clinical-reference §8.1 (S127)", "[V1]"),
+    rx("1721947", "daratumumab_iv", "clinical-reference §8.1 (S122)", "[V1]"),
+    rx("2372199", "daratumumab_sc", "clinical-reference §8.1 (S122; MIN daratumumab / hyaluronidase)", "[V1]"),
+    rx("2375130", "daratumumab_sc", "clinical-reference §8.1 (S122; ingredient daratumumab-fihj)", "[V1]"),
+    rx("1726104", "elotuzumab", "clinical-reference §8.1 (S122)", "[V1]"),
+    atc("L01XG01", "bortezomib"),
+    atc("L01XG02", "carfilzomib"),
+    atc("L01XG03", "ixazomib"),
+    atc("L04AX02", "thalidomide"),
+    atc("L04AX04", "lenalidomide"),
+    atc("L04AX06", "pomalidomide"),
+    atc("H02AB02", "dexamethasone"),
+    atc("H02AB07", "prednisone"),
+    atc("L01AA03", "melphalan"),
+    atc("L01AA01", "cyclophosphamide"),
+    atc("L01BB05", "fludarabine"),
+    // ATC gives IV and SC daratumumab one code (hyaluronidase rule, S132): the formulation is
+    // not known, so the drug is written as plain `daratumumab` with its class.
+    MedicationCode {
+        system: ATC,
+        code: "L01FC01",
+        drug: "daratumumab",
+        class: Some(myeloma_pathway::DrugClass::AntiCd38),
+        source: "clinical-reference §8.2 (S131; IV and SC share the code, S132)",
+        tag: "[V2]",
+    },
+    atc("L01FC02", "isatuximab"),
+    atc("L01FX08", "elotuzumab"),
+    atc("L01FX15", "belantamab_mafodotin"),
+    atc("L01FX24", "teclistamab"),
+    atc("L01FX29", "talquetamab"),
+    atc("L01XX66", "selinexor"),
+    atc("L01XL05", "ciltacabtagene_autoleucel"),
+    atc("L01XL07", "idecabtagene_vicleucel"),
+];
+
+/// What a procedure code records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcedureKind {
+    /// A stem-cell transplant (`treatment_history.transplants[]`).
+    Transplant {
+        /// Allogeneic.
+        allogeneic: bool,
+    },
+    /// A CAR-T infusion: the product is read from `Procedure.usedCode` through
+    /// [`MEDICATION_CODES`] and recorded as a one-day exposure.
+    CarTInfusion,
+}
+
+/// One procedure code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProcedureCode {
+    /// Code system.
+    pub system: &'static str,
+    /// Code.
+    pub code: &'static str,
+    /// Meaning.
+    pub display: &'static str,
+    /// What it records.
+    pub kind: ProcedureKind,
+    /// Where the code was checked.
+    pub source: &'static str,
+    /// `\[V2\]` or `local`.
+    pub tag: &'static str,
+}
+
+/// Procedure codes. No SNOMED CT code for an *autologous* (or allogeneic) transplant was
+/// verified (234336002 *Hemopoietic stem cell transplant* is seen in third-party value sets but
+/// does not say which), so transplants use local codes an integrator maps to.
+pub static PROCEDURE_CODES: &[ProcedureCode] = &[
+    ProcedureCode {
+        system: SNOMED,
+        code: "1156961008",
+        display: "Chimeric antigen receptor T-cell immunotherapy (procedure)",
+        kind: ProcedureKind::CarTInfusion,
+        source: "third-party value set and concept map (fhir-fli/cicada) and a third-party OMOP mapping; not read in a SNOMED CT browser here",
+        tag: "[V2]",
+    },
+    ProcedureCode {
+        system: RECORD_FIELD_SYSTEM,
+        code: "treatment_history.transplants.autologous",
+        display: "Autologous stem-cell transplant (date of infusion)",
+        kind: ProcedureKind::Transplant { allogeneic: false },
+        source: "this project's code system (no standard code verified)",
+        tag: "local",
+    },
+    ProcedureCode {
+        system: RECORD_FIELD_SYSTEM,
+        code: "treatment_history.transplants.allogeneic",
+        display: "Allogeneic stem-cell transplant (date of infusion)",
+        kind: ProcedureKind::Transplant { allogeneic: true },
+        source: "this project's code system (no standard code verified)",
+        tag: "local",
+    },
+];
+
+/// Extension on a `MedicationAdministration` / `MedicationStatement` giving the record's
+/// `role` (`anti_myeloma`, `lymphodepletion`, `conditioning`); without it the role is
+/// `anti_myeloma`. FHIR has no standard element that says a drug was lymphodepletion.
+pub const EXT_THERAPY_ROLE: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/therapy-role";
+
+/// The medication row for a coding.
+pub fn medication(system: &str, code: &str) -> Option<&'static MedicationCode> {
+    MEDICATION_CODES.iter().find(|m| m.system == system && m.code == code)
+}
+
+/// The procedure row for a coding.
+pub fn procedure(system: &str, code: &str) -> Option<&'static ProcedureCode> {
+    PROCEDURE_CODES.iter().find(|m| m.system == system && m.code == code)
+}
+
+/// `MedicationAdministration` statuses read (a dose was given); others are listed as ignored.
+pub static ADMINISTRATION_STATUSES: &[&str] = &["completed", "in-progress", "stopped"];
+/// `MedicationStatement` statuses read; others (intended, not-taken, entered-in-error,
+/// unknown) are listed as ignored.
+pub static STATEMENT_STATUSES: &[&str] = &["active", "completed", "stopped", "on-hold"];
+/// `Procedure` statuses read.
+pub static PROCEDURE_STATUSES: &[&str] = &["completed"];
 
 /// Observation statuses that are read; others are listed as ignored.
 pub static READ_STATUSES: &[&str] = &["final", "amended", "corrected"];
@@ -301,6 +462,32 @@ mod tests {
             assert!(matches!(m.tag, "[V1]" | "[V2]" | "local"), "{}: {}", m.code, m.tag);
             assert_eq!(m.tag == "local", m.system == RECORD_FIELD_SYSTEM, "{}", m.code);
         }
+    }
+
+    #[test]
+    fn medication_codes_agree_with_the_cores_drug_table() {
+        use myeloma_pathway::Drug;
+        for d in Drug::ALL {
+            if let Some(c) = d.rxcui() {
+                assert_eq!(medication(RXNORM, c).map(|m| m.drug), Some(d.id()), "RxNorm {c}");
+            }
+            if let Some(c) = d.atc() {
+                let m = medication(ATC, c);
+                assert!(m.is_some_and(|m| m.drug == d.id() || m.class == Some(d.class())), "ATC {c} of {}", d.id());
+            }
+        }
+        for m in MEDICATION_CODES {
+            match Drug::from_id(m.drug) {
+                Some(d) => {
+                    let own = if m.system == RXNORM { d.rxcui() } else { d.atc() };
+                    assert!(own == Some(m.code) || m.code == "2375130", "{} {}", m.system, m.code);
+                }
+                None => assert!(m.class.is_some(), "{}: a plain name needs its class", m.code),
+            }
+            assert!(matches!(m.tag, "[V1]" | "[V2]"), "{}", m.code);
+        }
+        // dexamethasone's and prednisone's RXCUIs are [M] in the reference: not read.
+        assert!(MEDICATION_CODES.iter().all(|m| m.code != "3264" && m.code != "8640"));
     }
 
     #[test]

@@ -11,9 +11,9 @@ use serde_json::{json, Map, Value};
 use crate::json::parse_json_value;
 use crate::mapping::{
     self, FindingPart, Mapping, Target, ABNORMALITY_SYSTEM, DIAGNOSIS_CODES, FINDING_COMPONENTS, FINDING_VALUES,
-    LIGHT_CHAIN_SYSTEM, METHOD_SYSTEM, READ_STATUSES, RECORD_FIELD_SYSTEM, TREATMENT_PENDING, TREATMENT_RESOURCES,
-    UCUM,
+    LIGHT_CHAIN_SYSTEM, METHOD_SYSTEM, READ_STATUSES, RECORD_FIELD_SYSTEM, UCUM,
 };
+use crate::treatment::{self, Outcome};
 
 /// A resource (or part of one) that was not read, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,12 +146,35 @@ pub fn read_bundle(bundle_json: &str, reference_date: Date) -> Result<FhirImport
 /// As [`read_bundle`].
 pub fn read_bundle_value(bundle: &Value, reference_date: Date) -> Result<FhirImport, Error> {
     let resources = bundle_resources(bundle)?;
-    let mut reader = Reader { report: ImportReport::default(), candidates: BTreeMap::new(), patient: None };
+    let mut reader = Reader {
+        report: ImportReport::default(),
+        candidates: BTreeMap::new(),
+        patient: None,
+        history: History::default(),
+    };
     reader.report.reference_date = reference_date.to_string();
     for (path, r) in &resources {
         reader.resource(path, r, reference_date)?;
     }
     reader.finish()
+}
+
+/// As [`read_bundle`], with the reference date as text (`YYYY-MM-DD`; `None` = today's UTC
+/// date): the entry point of the Python and C bindings.
+///
+/// # Errors
+/// A reference date that is not a full date ([`Error::InvalidJson`] naming `reference_date`);
+/// otherwise as [`read_bundle`].
+pub fn read_bundle_at(bundle_json: &str, reference_date: Option<&str>) -> Result<FhirImport, Error> {
+    let date = match reference_date {
+        Some(text) => text
+            .parse::<Date>()
+            .ok()
+            .filter(|_| text.len() == 10)
+            .ok_or_else(|| invalid("reference_date", format!("`{text}`: expected a full date YYYY-MM-DD")))?,
+        None => Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date(),
+    };
+    read_bundle(bundle_json, date)
 }
 
 /// A bundle entry's resource with its JSON path.
@@ -194,7 +217,16 @@ struct Candidate {
     values: Vec<(String, Value)>,
 }
 
+/// Treatment history read so far, each item with its resource.
+#[derive(Default)]
+struct History {
+    therapies: Vec<(String, Value)>,
+    transplants: Vec<(String, Value)>,
+    stated: Vec<(String, Value)>,
+}
+
 struct Reader {
+    history: History,
     report: ImportReport,
     /// Keyed by record field (`labs.creatinine`, `cytogenetics.del_17p`).
     candidates: BTreeMap<String, Vec<Candidate>>,
@@ -249,9 +281,13 @@ impl Reader {
                 }
                 Ok(())
             }
-            t if TREATMENT_RESOURCES.contains(&t) => {
-                let key = if t == "Procedure" { "code" } else { "medicationCodeableConcept" };
-                self.ignore(t, id, first_code(r, key), TREATMENT_PENDING);
+            t @ ("MedicationAdministration" | "MedicationStatement" | "Procedure") => {
+                let outcome = if t == "Procedure" {
+                    treatment::procedure_resource(&name, r)?
+                } else {
+                    treatment::medication_resource(t, &name, r)?
+                };
+                self.treatment(&name, t, id, outcome);
                 Ok(())
             }
             "" => Err(invalid(&format!("{path}.resourceType"), "every resource needs a resourceType")),
@@ -260,6 +296,25 @@ impl Reader {
                 Ok(())
             }
         }
+    }
+
+    fn treatment(&mut self, name: &str, rtype: &str, id: Option<&str>, outcome: Outcome) {
+        let (field, code, effective) = match outcome {
+            Outcome::Ignored { code, reason } => return self.ignore(rtype, id, code, reason),
+            Outcome::Therapy { exposure, code, effective } => {
+                self.history.therapies.push((name.to_string(), exposure));
+                ("treatment_history.therapies", code, Some(effective))
+            }
+            Outcome::Transplant { transplant, code, effective } => {
+                self.history.transplants.push((name.to_string(), transplant));
+                ("treatment_history.transplants", code, Some(effective))
+            }
+            Outcome::StatedExposure { fact, code } => {
+                self.history.stated.push((name.to_string(), fact));
+                ("treatment_history.stated_facts", code, None)
+            }
+        };
+        self.report.used.push(Used { field: field.into(), resource: name.to_string(), code, effective });
     }
 
     fn patient(
@@ -560,6 +615,30 @@ impl Reader {
                     set_path(&mut record, &path, v);
                 }
             }
+        }
+        let history = std::mem::take(&mut self.history);
+        if !(history.therapies.is_empty() && history.transplants.is_empty() && history.stated.is_empty()) {
+            let mut th = Map::new();
+            for (key, mut items) in [
+                ("therapies", history.therapies),
+                ("transplants", history.transplants),
+                ("stated_facts", history.stated),
+            ] {
+                if items.is_empty() {
+                    continue;
+                }
+                // Bundle order is not meaningful: by date (then drug, then resource) for a
+                // deterministic record.
+                items.sort_by(|a, b| {
+                    let k = |v: &Value| ["start", "date", "drug"].map(|f| v.get(f).map(Value::to_string));
+                    k(&a.1).cmp(&k(&b.1)).then(a.0.cmp(&b.0))
+                });
+                for (i, (resource, _)) in items.iter().enumerate() {
+                    sources.push((format!("treatment_history.{key}[{i}]"), resource.clone()));
+                }
+                th.insert(key.into(), Value::Array(items.into_iter().map(|(_, v)| v).collect()));
+            }
+            record.insert("treatment_history".into(), Value::Object(th));
         }
         let text = Value::Object(record).to_string();
         let named = |e: Error| name_resource(e, &sources);

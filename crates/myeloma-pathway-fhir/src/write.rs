@@ -437,7 +437,7 @@ fn no_mapping(field: &str) -> Error {
 /// status `not_tested` are left out (absent is not tested).
 ///
 /// # Errors
-/// [`Error::Inconsistent`] for a record with treatment history, response assessments or MRD
+/// [`Error::Inconsistent`] for a record with (pathway or dated) treatment history, response assessments or MRD
 /// (not mapped yet) or a field without a mapping (a limit without its value).
 pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<Value, Error> {
     let rec: Value = serde_json::from_str(&record.to_json())
@@ -481,7 +481,7 @@ pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<
                     }
                 }
             }
-            "history" | "response_assessments" | "mrd" => return Err(no_mapping(key)),
+            "history" | "treatment_history" | "response_assessments" | "mrd" => return Err(no_mapping(key)),
             _ => match v {
                 Value::Object(children) => {
                     for (child, cv) in children {

@@ -571,6 +571,91 @@ static void wide_setters_len_strings_and_kb(void) {
   mp_patient_free(p);
 }
 
+/* FHIR in: mp_patient_from_fhir_json(_len) translate the FHIR crate's reader (docs/fhir.md). */
+static const char *FHIR_BUNDLE =
+    "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+    "{\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\",\"birthDate\":\"1966-03-01\",\"gender\":\"male\"}},"
+    "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"cr-old\",\"status\":\"final\","
+    "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"2160-0\"}]},\"effectiveDateTime\":\"2026-01-02\","
+    "\"valueQuantity\":{\"value\":1.4,\"system\":\"http://unitsofmeasure.org\",\"code\":\"mg/dL\"}}},"
+    "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"cr\",\"status\":\"final\","
+    "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"14682-9\"}]},\"effectiveDateTime\":\"2026-05-02\","
+    "\"valueQuantity\":{\"value\":88.4,\"system\":\"http://unitsofmeasure.org\",\"code\":\"umol/L\"}}},"
+    "{\"resource\":{\"resourceType\":\"MedicationAdministration\",\"id\":\"bor-1\",\"status\":\"completed\","
+    "\"medicationCodeableConcept\":{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"358258\"}]},"
+    "\"effectiveDateTime\":\"2022-01-10\"}},"
+    "{\"resource\":{\"resourceType\":\"MedicationAdministration\",\"id\":\"asa\",\"status\":\"completed\","
+    "\"medicationCodeableConcept\":{\"coding\":[{\"system\":\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"1191\"}]},"
+    "\"effectiveDateTime\":\"2022-01-10\"}}]}";
+
+static const char *FHIR_RECORD =
+    "{\"age_years\":60,\"sex\":\"male\",\"labs\":{\"creatinine\":{\"value\":88.4,\"unit\":\"µmol/L\"}},"
+    "\"treatment_history\":{\"therapies\":[{\"drug\":\"bortezomib\",\"start\":\"2022-01-10\",\"stop\":\"2022-01-10\"}]}}";
+
+static void fhir_import(void) {
+  mp_patient *p = NULL, *want = NULL, *bad = (mp_patient *)SENTINEL_STR;
+  const char *report = NULL, *rep_out = SENTINEL_STR, *a = NULL, *b = NULL;
+
+  NUL_ARG(mp_patient_from_fhir_json(NULL, "2026-06-15", &p, &report));
+  NUL_ARG(mp_patient_from_fhir_json(FHIR_BUNDLE, "2026-06-15", NULL, &report));
+  NUL_ARG(mp_patient_from_fhir_json_len(NULL, 3, "2026-06-15", &p, &report));
+  NUL_ARG(mp_patient_from_fhir_json_len(FHIR_BUNDLE, strlen(FHIR_BUNDLE), "2026-06-15", NULL, &report));
+
+  check(is(mp_patient_from_fhir_json(FHIR_BUNDLE, "2026-06-15", &p, &report), MP_STATUS_OK) && p != NULL && report != NULL,
+        "a FHIR bundle is read into a patient with its report");
+  check(mp_patient_from_json(FHIR_RECORD, &want) == MP_STATUS_OK, "fixture: the equivalent record");
+  check(mp_patient_json(p, &a) == MP_STATUS_OK && mp_patient_json(want, &b) == MP_STATUS_OK && strcmp(a, b) == 0,
+        "the bundle gives the same record as the JSON (latest creatinine, dated bortezomib)");
+  check(report != NULL && strstr(report, "\"superseded\":[{\"field\":\"labs.creatinine\",\"resource\":\"Observation/cr-old\"") != NULL,
+        "the report names the superseded creatinine");
+  check(report != NULL && strstr(report, "\"id\":\"asa\"") != NULL && strstr(report, "medication code not in the mapping table") != NULL,
+        "an unknown drug code is listed as ignored, never dropped");
+  mp_patient_free(p);
+  p = NULL;
+
+  check(is(mp_patient_from_fhir_json(FHIR_BUNDLE, "2026-06-15", &p, NULL), MP_STATUS_OK) && p != NULL,
+        "the report output is optional (NULL)");
+  mp_patient_free(p);
+  p = NULL;
+  check(is(mp_patient_from_fhir_json(FHIR_BUNDLE, NULL, &p, NULL), MP_STATUS_OK) && p != NULL,
+        "a NULL reference date is today's date");
+  mp_patient_free(p);
+  p = NULL;
+  check(is(mp_patient_from_fhir_json_len(FHIR_BUNDLE, strlen(FHIR_BUNDLE), "2026-06-15", &p, &report), MP_STATUS_OK) &&
+            p != NULL && mp_patient_json(p, &a) == MP_STATUS_OK && strcmp(a, b) == 0,
+        "the _len form reads the same bundle");
+  mp_patient_free(p);
+  p = NULL;
+
+  check(is(mp_patient_from_fhir_json(FHIR_BUNDLE, "2026-06", &bad, &rep_out), MP_STATUS_INVALID_JSON) &&
+            bad == (mp_patient *)SENTINEL_STR && rep_out == SENTINEL_STR && strstr(mp_last_error(), "reference_date") != NULL,
+        "a partial reference date is refused naming it, outputs unwritten");
+  {
+    char *unit = malloc(strlen(FHIR_BUNDLE) + 1);
+    char *at;
+    strcpy(unit, FHIR_BUNDLE);
+    at = strstr(unit, "\"code\":\"mg/dL\"");
+    memcpy(at, "\"code\":\"g/L\"  ", 14);
+    check(is(mp_patient_from_fhir_json(unit, "2026-06-15", &bad, &rep_out), MP_STATUS_UNSUPPORTED_UNIT) &&
+              bad == (mp_patient *)SENTINEL_STR && strstr(mp_last_error(), "Observation/cr-old") != NULL,
+          "a known code with an unknown unit is refused naming the observation");
+    free(unit);
+  }
+  {
+    char *date = malloc(strlen(FHIR_BUNDLE) + 1);
+    char *at;
+    strcpy(date, FHIR_BUNDLE);
+    at = strstr(date, "\"effectiveDateTime\":\"2022-01-10\"");
+    memcpy(at, "\"effectiveDateTime\":\"2022-01-1x\"", 32);
+    check(is(mp_patient_from_fhir_json(date, "2026-06-15", &bad, &rep_out), MP_STATUS_INVALID_JSON) &&
+              strstr(mp_last_error(), "MedicationAdministration/bor-1") != NULL,
+          "a known drug with a bad date is refused naming the resource");
+    free(date);
+  }
+  check(is(mp_patient_from_fhir_json("{\"sex\":\"\xff\"}", NULL, &bad, NULL), MP_STATUS_INVALID_UTF8), "FHIR JSON that is not UTF-8");
+  mp_patient_free(want);
+}
+
 int main(void) {
   null_arguments();
   invalid_strings_enums_and_indices();
@@ -578,6 +663,7 @@ int main(void) {
   last_error_is_per_thread();
   shared_handles_across_threads();
   wide_setters_len_strings_and_kb();
+  fhir_import();
   printf("# boundary (C11): %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

@@ -7,10 +7,11 @@ threshold or default lives in Python. ``to_json()`` on a result returns the core
 from __future__ import annotations
 
 import copy
+import datetime
 import enum
 import html
 import json
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, TypeVar, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, TypeVar, Union
 
 from . import _native
 from ._native import KnowledgeBase
@@ -257,6 +258,15 @@ def _coerce_record(record: Union[Mapping[str, Any], str, bytes, None], fields: M
 # Patient and guideline
 
 
+class FhirImport(NamedTuple):
+    """A patient read from FHIR (:meth:`Patient.from_fhir`) and the report of how: ``used``
+    (field, resource, code, effective), ``superseded``, ``ignored`` (type, id, code, reason),
+    ``diagnosis_codes`` and ``reference_date``."""
+
+    patient: "Patient"
+    report: Dict[str, Any]
+
+
 class Patient:
     """A validated patient record.
 
@@ -284,6 +294,26 @@ class Patient:
     def from_dict(cls, record: Mapping[str, Any]) -> "Patient":
         """Validate a record given as a dict."""
         return cls(record)
+
+    @classmethod
+    def from_fhir(
+        cls,
+        bundle_json: Union[str, bytes],
+        reference_date: Union[str, datetime.date, None] = None,
+    ) -> "FhirImport":
+        """Read a FHIR R4 ``Bundle`` (JSON text) into a patient, with the import report.
+
+        ``reference_date`` is the date age is computed at (``YYYY-MM-DD`` or a
+        :class:`datetime.date`; default today's UTC date). The mapping is the FHIR crate's
+        (``docs/fhir.md``); resources it does not read are listed in ``report["ignored"]``,
+        never dropped. Bad input raises the same error classes as records, naming the resource.
+        """
+        text = bundle_json.decode("utf-8") if isinstance(bundle_json, bytes) else bundle_json
+        if isinstance(reference_date, datetime.datetime):
+            raise TypeError("reference_date: give a date, not a date-time")
+        date = reference_date.isoformat() if isinstance(reference_date, datetime.date) else reference_date
+        record, report = _native.patient_from_fhir(text, date)
+        return FhirImport(cls(record), json.loads(report))
 
     def to_json(self) -> str:
         """The record as the core re-serialises it (canonical key order)."""

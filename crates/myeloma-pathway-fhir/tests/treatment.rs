@@ -1,0 +1,244 @@
+//! Treatment history in: MedicationAdministration / MedicationStatement (RxNorm, ATC) and
+//! Procedure (transplant, CAR-T infusion) into the record's dated `treatment_history`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use myeloma_pathway::{api, Error};
+use myeloma_pathway_fhir::{mapping, read_bundle, read_bundle_at, FhirImport};
+use serde_json::{json, Value};
+
+const RX: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
+const ATC: &str = "http://www.whocc.no/atc";
+
+fn bundle(resources: Vec<Value>) -> String {
+    json!({"resourceType": "Bundle", "type": "searchset",
+           "entry": resources.into_iter().map(|r| json!({"resource": r})).collect::<Vec<_>>()})
+    .to_string()
+}
+
+fn import(resources: Vec<Value>) -> Result<FhirImport, Error> {
+    read_bundle(&bundle(resources), "2026-06-15".parse().unwrap())
+}
+
+fn history(resources: Vec<Value>) -> Value {
+    let rec: Value = serde_json::from_str(&import(resources).unwrap().record.to_json()).unwrap();
+    rec["treatment_history"].clone()
+}
+
+fn admin(id: &str, system: &str, code: &str, when: &str) -> Value {
+    json!({"resourceType": "MedicationAdministration", "id": id, "status": "completed",
+           "medicationCodeableConcept": {"coding": [{"system": system, "code": code}]},
+           "subject": {"reference": "Patient/p"}, "effectiveDateTime": when})
+}
+
+fn statement(id: &str, system: &str, code: &str, status: &str, period: Value) -> Value {
+    json!({"resourceType": "MedicationStatement", "id": id, "status": status,
+           "medicationCodeableConcept": {"coding": [{"system": system, "code": code}]}, "effectivePeriod": period})
+}
+
+fn procedure(id: &str, system: &str, code: &str, when: &str) -> Value {
+    json!({"resourceType": "Procedure", "id": id, "status": "completed",
+           "code": {"coding": [{"system": system, "code": code}]}, "performedDateTime": when})
+}
+
+#[test]
+fn every_medication_code_of_the_table_gives_its_drug() {
+    for m in mapping::MEDICATION_CODES {
+        let th = history(vec![admin("a", m.system, m.code, "2025-01-10")]);
+        assert_eq!(th["therapies"][0]["drug"], m.drug, "{} {}", m.system, m.code);
+        assert_eq!(th["therapies"][0]["start"], "2025-01-10");
+        assert_eq!(th["therapies"][0]["stop"], "2025-01-10");
+    }
+}
+
+#[test]
+fn atc_daratumumab_is_plain_daratumumab_of_the_anti_cd38_class_and_rxnorm_tells_iv_from_sc() {
+    let th = history(vec![admin("d", ATC, "L01FC01", "2025-01-10")]);
+    assert_eq!(th["therapies"][0]["drug"], "daratumumab");
+    assert_eq!(th["therapies"][0]["class"], "anti_cd38");
+    let both = json!({"resourceType": "MedicationAdministration", "id": "d2", "status": "completed",
+        "medicationCodeableConcept": {"coding": [{"system": ATC, "code": "L01FC01"}, {"system": RX, "code": "2372199"}]},
+        "effectiveDateTime": "2025-01-10"});
+    assert_eq!(history(vec![both])["therapies"][0]["drug"], "daratumumab_sc");
+}
+
+#[test]
+fn two_codings_naming_different_drugs_are_refused() {
+    let r = json!({"resourceType": "MedicationAdministration", "id": "x", "status": "completed",
+        "medicationCodeableConcept": {"coding": [{"system": RX, "code": "342369"}, {"system": ATC, "code": "L01XG01"}]},
+        "effectiveDateTime": "2025-01-10"});
+    let e = import(vec![r]).unwrap_err();
+    assert!(matches!(e, Error::Inconsistent { .. }), "{e}");
+    assert!(e.to_string().contains("MedicationAdministration/x"), "{e}");
+}
+
+#[test]
+fn unknown_drug_codes_and_unread_statuses_are_listed_as_ignored_never_dropped() {
+    let i = import(vec![
+        admin("aspirin", RX, "1191", "2025-01-10"),
+        json!({"resourceType": "MedicationAdministration", "id": "nd", "status": "not-done",
+               "medicationCodeableConcept": {"coding": [{"system": RX, "code": "358258"}]}, "effectiveDateTime": "2025-01-10"}),
+        statement("int", RX, "342369", "intended", json!({"start": "2025-02-01"})),
+        json!({"resourceType": "MedicationAdministration", "id": "ref", "status": "completed",
+               "medicationReference": {"reference": "Medication/m1"}, "effectiveDateTime": "2025-01-10"}),
+        procedure("hsct", "http://snomed.info/sct", "234336002", "2025-03-01"),
+    ])
+    .unwrap();
+    let ig: Vec<&str> = i.report.ignored.iter().map(|x| x.id.as_deref().unwrap()).collect();
+    assert_eq!(ig, ["aspirin", "nd", "int", "ref", "hsct"]);
+    assert_eq!(i.report.ignored[0].code.as_deref(), Some("http://www.nlm.nih.gov/research/umls/rxnorm|1191"));
+    assert!(i.record.treatment_history.is_none());
+}
+
+#[test]
+fn a_known_drug_with_a_bad_date_is_an_error_naming_the_resource() {
+    for bad in ["2025-01", "2025-02-30", "2025-01-10T10:00:00", "yesterday"] {
+        let e = import(vec![admin("len-7", RX, "342369", bad)]).unwrap_err();
+        assert!(matches!(e, Error::InvalidJson { .. }), "{bad}: {e}");
+        assert_eq!(e.field(), Some("MedicationAdministration/len-7.effectiveDateTime"), "{bad}");
+    }
+    // An unknown drug with a bad date is only listed.
+    assert!(import(vec![admin("asp", RX, "1191", "2025-01")]).is_ok());
+    // An administration without a date: missing, naming the resource.
+    let mut a = admin("len-8", RX, "342369", "2025-01-10");
+    a.as_object_mut().unwrap().remove("effectiveDateTime");
+    let e = import(vec![a]).unwrap_err();
+    assert_eq!(e.field(), Some("MedicationAdministration/len-8.effective[x]"), "{e}");
+}
+
+#[test]
+fn a_date_time_with_its_offset_gives_its_calendar_date_as_written() {
+    let th = history(vec![admin("b", RX, "358258", "2025-01-10T23:30:00+01:00")]);
+    assert_eq!(th["therapies"][0]["start"], "2025-01-10");
+}
+
+#[test]
+fn statements_give_periods_ongoing_without_an_end_and_undated_as_a_stated_exposure() {
+    let th = history(vec![
+        statement("len-m", RX, "342369", "active", json!({"start": "2024-08-01"})),
+        statement("vel", ATC, "L01XG01", "completed", json!({"start": "2022-01-10", "end": "2022-05-01"})),
+        json!({"resourceType": "MedicationStatement", "id": "thal", "status": "completed",
+               "medicationCodeableConcept": {"coding": [{"system": RX, "code": "10432"}]}}),
+    ]);
+    let t = &th["therapies"];
+    assert_eq!(
+        (&t[0]["drug"], &t[0]["start"], &t[0]["stop"]),
+        (&json!("bortezomib"), &json!("2022-01-10"), &json!("2022-05-01"))
+    );
+    assert_eq!((&t[1]["drug"], &t[1]["start"], t[1].get("stop")), (&json!("lenalidomide"), &json!("2024-08-01"), None));
+    assert_eq!(
+        th["stated_facts"][0],
+        json!({"fact": "exposed", "drug": "thalidomide", "source": "MedicationStatement/thal (undated)"})
+    );
+    // Completed without its end date: refused, not guessed.
+    let e = import(vec![statement("s", RX, "342369", "completed", json!({"start": "2024-08-01"}))]).unwrap_err();
+    assert_eq!(e.field(), Some("MedicationStatement/s.effectivePeriod.end"), "{e}");
+    // Ongoing with an end date: inconsistent.
+    let e = import(vec![statement("s", RX, "342369", "active", json!({"start": "2024-08-01", "end": "2024-09-01"}))])
+        .unwrap_err();
+    assert_eq!(e.field(), Some("MedicationStatement/s.status"), "{e}");
+}
+
+#[test]
+fn a_stop_before_the_start_is_the_cores_error_naming_the_resource() {
+    let e = import(vec![statement("s", RX, "342369", "stopped", json!({"start": "2024-08-01", "end": "2024-07-01"}))])
+        .unwrap_err();
+    assert!(e.to_string().contains("MedicationStatement/s"), "{e}");
+}
+
+#[test]
+fn transplants_use_local_codes_and_car_t_reads_its_product_from_used_code() {
+    let mut cart = procedure("cilta", "http://snomed.info/sct", "1156961008", "2025-08-06");
+    cart["usedCode"] = json!([{"coding": [{"system": ATC, "code": "L01XL05"}]}]);
+    let th = history(vec![
+        procedure("asct", mapping::RECORD_FIELD_SYSTEM, "treatment_history.transplants.autologous", "2022-06-15"),
+        procedure("allo", mapping::RECORD_FIELD_SYSTEM, "treatment_history.transplants.allogeneic", "2023-06-15"),
+        cart,
+    ]);
+    let tx = &th["transplants"];
+    assert_eq!((&tx[0]["date"], &tx[0]["allogeneic"]), (&json!("2022-06-15"), &json!(false)));
+    assert_eq!((&tx[1]["date"], &tx[1]["allogeneic"]), (&json!("2023-06-15"), &json!(true)));
+    let t = &th["therapies"];
+    assert_eq!(t.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (&t[0]["drug"], &t[0]["start"], &t[0]["stop"]),
+        (&json!("ciltacabtagene_autoleucel"), &json!("2025-08-06"), &json!("2025-08-06"))
+    );
+    let no_product = import(vec![procedure("c", "http://snomed.info/sct", "1156961008", "2025-08-06")]).unwrap();
+    assert_eq!(no_product.report.ignored[0].id.as_deref(), Some("c"));
+    let e = import(vec![procedure(
+        "asct",
+        mapping::RECORD_FIELD_SYSTEM,
+        "treatment_history.transplants.autologous",
+        "2022",
+    )])
+    .unwrap_err();
+    assert_eq!(e.field(), Some("Procedure/asct.performedDateTime"), "{e}");
+}
+
+#[test]
+fn the_therapy_role_extension_sets_lymphodepletion_and_a_bad_role_is_refused() {
+    let mut flu = admin("flu", RX, "24698", "2025-08-01");
+    flu["extension"] = json!([{"url": mapping::EXT_THERAPY_ROLE, "valueCode": "lymphodepletion"}]);
+    assert_eq!(history(vec![flu.clone()])["therapies"][0]["role"], "lymphodepletion");
+    flu["extension"][0]["valueCode"] = json!("supportive");
+    assert!(import(vec![flu]).is_err());
+}
+
+/// A typical EHR export: bortezomib given twice weekly, lenalidomide and dexamethasone over the
+/// same weeks, a transplant, lenalidomide maintenance, then progression and a second line of
+/// daratumumab SC + pomalidomide. Every administration is one dated exposure; the core counts
+/// lines and refractoriness from them.
+#[test]
+fn an_ehr_export_with_many_administrations_of_one_drug_gives_the_dated_history_and_its_lines() {
+    let mut r = vec![json!({"resourceType": "Patient", "id": "p", "birthDate": "1960-02-01", "gender": "female"})];
+    let mut n = 0;
+    for day in ["2022-01-10", "2022-01-13", "2022-01-17", "2022-01-20", "2022-01-31", "2022-02-03"] {
+        n += 1;
+        r.push(admin(&format!("bor-{n}"), RX, "358258", day));
+        r.push(admin(&format!("dex-{n}"), ATC, "H02AB02", day));
+    }
+    r.push(statement("len-ind", RX, "342369", "completed", json!({"start": "2022-01-10", "end": "2022-04-20"})));
+    r.push(procedure("asct", mapping::RECORD_FIELD_SYSTEM, "treatment_history.transplants.autologous", "2022-06-15"));
+    r.push(statement("len-maint", RX, "342369", "stopped", json!({"start": "2022-08-01", "end": "2024-03-01"})));
+    for day in ["2024-03-20", "2024-03-27", "2024-04-03"] {
+        n += 1;
+        r.push(admin(&format!("dara-{n}"), RX, "2372199", day));
+    }
+    r.push(statement("pom", RX, "1369713", "active", json!({"start": "2024-03-20"})));
+    let i = import(r).unwrap();
+    let th = i.record.treatment_history.as_ref().unwrap();
+    assert_eq!(th.therapies.len(), 6 + 6 + 1 + 1 + 3 + 1);
+    assert_eq!(th.transplants.len(), 1);
+    // Deterministic order: by start date, then drug.
+    let starts: Vec<String> = th.therapies.iter().map(|t| format!("{} {}", t.start, t.drug)).collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted);
+    assert_eq!(i.report.used.iter().filter(|u| u.field == "treatment_history.therapies").count(), 18);
+    assert!(i.report.ignored.is_empty(), "{:?}", i.report.ignored);
+    // The core reads two lines (VRd + ASCT + planned... lenalidomide restarted without a
+    // progression is the same line; the daratumumab line is a second one).
+    let plan: Value =
+        serde_json::from_str(&api::run_json(api::Assessment::Plan, &i.record.to_json(), None).unwrap()).unwrap();
+    let text = plan["treatment_history"].to_string();
+    assert!(text.contains("line 2 began on 2024-03-20"), "{text}");
+    assert!(!text.contains("line 3"), "{text}");
+}
+
+#[test]
+fn the_reference_date_as_text_is_a_full_date_or_refused() {
+    let b = bundle(vec![json!({"resourceType": "Patient", "id": "p", "birthDate": "1960-06-15"})]);
+    assert_eq!(read_bundle_at(&b, Some("2026-06-15")).unwrap().record.age_years, Some(66));
+    assert_eq!(read_bundle_at(&b, Some("2026-06")).unwrap_err().field(), Some("reference_date"));
+    assert!(read_bundle_at(&b, None).is_ok());
+}
+
+#[test]
+fn docs_fhir_md_lists_every_medication_and_procedure_code() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/fhir.md")).unwrap();
+    let codes = mapping::MEDICATION_CODES.iter().map(|m| m.code).chain(mapping::PROCEDURE_CODES.iter().map(|p| p.code));
+    for code in codes {
+        let row = format!("| `{code}` |");
+        assert!(doc.contains(&row), "docs/fhir.md lacks {row}");
+    }
+}
