@@ -165,8 +165,7 @@ fn calendar_prints_text_json_and_ics_from_a_start_date() {
 #[test]
 fn calendar_follows_the_setting_course_vrd_3_cycles_before_transplant_8_without() {
     let eligible = example("fit-60-standard-risk.json");
-    let (code, out, _) =
-        run(&["calendar", &eligible, "--start", "2026-12-07", "--regimen", "vrd", "--json"], None);
+    let (code, out, _) = run(&["calendar", &eligible, "--start", "2026-12-07", "--regimen", "vrd", "--json"], None);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["cycles"], 3, "{out}");
@@ -176,8 +175,7 @@ fn calendar_follows_the_setting_course_vrd_3_cycles_before_transplant_8_without(
     assert!(adm.iter().any(|a| a["cycle"] == 3 && a["day"] == 1 && a["date"] == "2027-01-18"), "{out}");
     assert!(adm.iter().all(|a| a["cycle"].as_u64().unwrap() <= 3));
     let ineligible = example("78-year-old-transplant-ineligible.json");
-    let (code, out, _) =
-        run(&["calendar", &ineligible, "--start", "2026-12-07", "--regimen", "vrd", "--json"], None);
+    let (code, out, _) = run(&["calendar", &ineligible, "--start", "2026-12-07", "--regimen", "vrd", "--json"], None);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["cycles"], 8, "{out}");

@@ -220,15 +220,17 @@ pub fn calendar(
     let start: jiff::civil::Date =
         start.parse().map_err(|e| Error::invalid("start", format!("expected a date YYYY-MM-DD: {e}")))?;
     let plan = engine::recommend_with(kb, p, g)?;
-    let id = match regimen {
-        Some(id) => id.to_string(),
-        None => plan.options.first().map(|o| o.regimen_id.clone()).ok_or_else(|| {
-            Error::invalid("regimen", "the plan offers no regimen: give the regimen id to expand")
-        })?,
-    };
-    let r = kb.regimen(&id).ok_or_else(|| Error::invalid("regimen", format!("unknown regimen `{}`", crate::error::echo(&id))))?;
-    let setting =
-        crate::dosing::calendar::setting_of(plan.position.phase, plan.position.state.transplant_eligibility);
+    let id =
+        match regimen {
+            Some(id) => id.to_string(),
+            None => plan.options.first().map(|o| o.regimen_id.clone()).ok_or_else(|| {
+                Error::invalid("regimen", "the plan offers no regimen: give the regimen id to expand")
+            })?,
+        };
+    let r = kb
+        .regimen(&id)
+        .ok_or_else(|| Error::invalid("regimen", format!("unknown regimen `{}`", crate::error::echo(&id))))?;
+    let setting = crate::dosing::calendar::setting_of(plan.position.phase, plan.position.state.transplant_eligibility);
     crate::dosing::calendar::expand_in(kb, p, g, r, Some(setting), start, cycles)
 }
 

@@ -11,10 +11,10 @@ use serde::Serialize;
 
 use super::doses::{component_doses, ComponentDose};
 use super::formulas::{num, round_dp, sci};
+use crate::assess::fitness::Eligibility;
 use crate::assess::missing::MissingInput;
 use crate::error::{Error, Result};
 use crate::guideline::Guideline;
-use crate::assess::fitness::Eligibility;
 use crate::kb::regimen::{Course, Duration, Regimen, Setting};
 use crate::kb::KnowledgeBase;
 use crate::patient::Patient;
