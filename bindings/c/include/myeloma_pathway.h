@@ -520,6 +520,53 @@ MP_MUST_USE mp_status mp_assessment_json(const mp_assessment *assessment, const 
 void mp_assessment_free(mp_assessment *assessment);
 
 /**
+ * The treatment calendar for a patient given as JSON (docs/dosing.md), with the embedded
+ * knowledge base: `regimen` (NULL: the plan's first option) expanded day by day from `start`
+ * (`YYYY-MM-DD`, cycle 1 day 1) with this patient's doses, in the course of the patient's
+ * setting as the plan offers it. `cycles` 0 = the course's length; 1-200 overrides it (an
+ * until-progression regimen needs it); anything else is `MP_STATUS_INVALID_ARGUMENT`.
+ * `guideline_json` NULL or empty: the default guideline. The same JSON as
+ * `mmpath calendar --json` and Python's `calendar`.
+ *
+ * On `MP_STATUS_OK`, `*calendar_out` is a new `mp_assessment` holding the calendar: read it
+ * with `mp_assessment_json`, free it with `mp_assessment_free`. Every string is only read
+ * during the call.
+ *
+ * # Safety
+ * `patient_json` and `start` are NULL or NUL-terminated; `guideline_json` and `regimen` are
+ * NULL or NUL-terminated; `calendar_out` is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_calendar_json(const char *patient_json,
+                           const char *guideline_json,
+                           const char *regimen,
+                           const char *start,
+                           uint32_t cycles,
+                           mp_assessment **calendar_out);
+
+/**
+ * As `mp_calendar_json`, with a knowledge base (NULL: the embedded one) and every string given
+ * as pointer + length (no terminating NUL needed, never read past the length; a NULL
+ * `guideline_json` is the default guideline, a NULL `regimen` the plan's first option).
+ *
+ * # Safety
+ * `kb` is NULL or live; each string is NULL or its length in readable bytes; `calendar_out`
+ * is NULL or writable.
+ */
+MP_MUST_USE
+mp_status mp_calendar_json_len(const mp_kb *kb,
+                               const char *patient_json,
+                               size_t patient_len,
+                               const char *guideline_json,
+                               size_t guideline_len,
+                               const char *regimen,
+                               size_t regimen_len,
+                               const char *start,
+                               size_t start_len,
+                               uint32_t cycles,
+                               mp_assessment **calendar_out);
+
+/**
  * Install (or, with NULL, remove) the host's log callback. The library logs only panics it
  * caught (bugs, never input errors: those are in `mp_last_error`), at `MP_LOG_LEVEL_ERROR`.
  * Without a callback (the default) the library writes nothing to stdout or stderr.

@@ -248,6 +248,123 @@ pub unsafe extern "C" fn mp_assessment_free(assessment: *mut mp_assessment) {
     ffi(|| unsafe { free_handle(assessment) })
 }
 
+/// The calendar's work, inside the caller's `ffi_status`.
+///
+/// # Safety
+/// As the exports: every text is NULL (regimen, guideline: absent) or readable; `kb` NULL or live.
+unsafe fn calendar_inner(
+    kb: *const mp_kb,
+    patient_json: Text,
+    guideline_json: Text,
+    regimen: Text,
+    start: Text,
+    cycles: u32,
+    calendar_out: *mut *mut mp_assessment,
+) -> Result<(), FfiError> {
+    // SAFETY: the caller's contract (forwarded by the exports).
+    let patient_json = unsafe { patient_json.read("patient_json", MP_MAX_JSON_BYTES) }?;
+    // SAFETY: as above.
+    let start = unsafe { start.read("start", MP_MAX_JSON_BYTES) }?;
+    let guideline_json = if guideline_json.is_null() {
+        None
+    } else {
+        // SAFETY: the caller's contract (non-NULL here).
+        Some(unsafe { guideline_json.read("guideline_json", MP_MAX_JSON_BYTES) }?)
+    };
+    let regimen = if regimen.is_null() {
+        None
+    } else {
+        // SAFETY: the caller's contract (non-NULL here).
+        Some(unsafe { regimen.read("regimen", MP_MAX_JSON_BYTES) }?)
+    };
+    let cycles = match cycles {
+        0 => None,
+        1..=200 => u16::try_from(cycles).ok(),
+        v => return Err(FfiError::invalid_argument("cycles", v, "0 (the course's length) or 1-200")),
+    };
+    let out = Out::new(calendar_out, "calendar_out")?;
+    // SAFETY: the caller's contract; NULL means the embedded knowledge base.
+    let kb = unsafe { kb_or_embedded(kb) };
+    make(api::calendar_json(kb, patient_json, guideline_json, regimen, start, cycles)?, out);
+    Ok(())
+}
+
+/// The treatment calendar for a patient given as JSON (docs/dosing.md), with the embedded
+/// knowledge base: `regimen` (NULL: the plan's first option) expanded day by day from `start`
+/// (`YYYY-MM-DD`, cycle 1 day 1) with this patient's doses, in the course of the patient's
+/// setting as the plan offers it. `cycles` 0 = the course's length; 1-200 overrides it (an
+/// until-progression regimen needs it); anything else is `MP_STATUS_INVALID_ARGUMENT`.
+/// `guideline_json` NULL or empty: the default guideline. The same JSON as
+/// `mmpath calendar --json` and Python's `calendar`.
+///
+/// On `MP_STATUS_OK`, `*calendar_out` is a new `mp_assessment` holding the calendar: read it
+/// with `mp_assessment_json`, free it with `mp_assessment_free`. Every string is only read
+/// during the call.
+///
+/// # Safety
+/// `patient_json` and `start` are NULL or NUL-terminated; `guideline_json` and `regimen` are
+/// NULL or NUL-terminated; `calendar_out` is NULL or writable.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_calendar_json(
+    patient_json: *const c_char,
+    guideline_json: *const c_char,
+    regimen: *const c_char,
+    start: *const c_char,
+    cycles: u32,
+    calendar_out: *mut *mut mp_assessment,
+) -> mp_status {
+    // SAFETY: the caller's contract.
+    ffi_status(|| unsafe {
+        calendar_inner(
+            std::ptr::null(),
+            Text::Nul(patient_json),
+            Text::Nul(guideline_json),
+            Text::Nul(regimen),
+            Text::Nul(start),
+            cycles,
+            calendar_out,
+        )
+    })
+}
+
+/// As `mp_calendar_json`, with a knowledge base (NULL: the embedded one) and every string given
+/// as pointer + length (no terminating NUL needed, never read past the length; a NULL
+/// `guideline_json` is the default guideline, a NULL `regimen` the plan's first option).
+///
+/// # Safety
+/// `kb` is NULL or live; each string is NULL or its length in readable bytes; `calendar_out`
+/// is NULL or writable.
+#[must_use]
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn mp_calendar_json_len(
+    kb: *const mp_kb,
+    patient_json: *const c_char,
+    patient_len: usize,
+    guideline_json: *const c_char,
+    guideline_len: usize,
+    regimen: *const c_char,
+    regimen_len: usize,
+    start: *const c_char,
+    start_len: usize,
+    cycles: u32,
+    calendar_out: *mut *mut mp_assessment,
+) -> mp_status {
+    // SAFETY: the caller's contract.
+    ffi_status(|| unsafe {
+        calendar_inner(
+            kb,
+            Text::Len(patient_json, patient_len),
+            Text::Len(guideline_json, guideline_len),
+            Text::Len(regimen, regimen_len),
+            Text::Len(start, start_len),
+            cycles,
+            calendar_out,
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -137,6 +137,23 @@ fn plan_text(
     })
 }
 
+/// The treatment calendar as the core's JSON (`api::calendar_json`): `regimen` (default: the
+/// plan's first option) from `start` (`YYYY-MM-DD`) in the course of the patient's setting.
+#[pyfunction]
+#[pyo3(signature = (patient_json, start, regimen=None, cycles=None, guideline_json=None, kb=None))]
+fn calendar_json(
+    py: Python<'_>,
+    patient_json: &str,
+    start: &str,
+    regimen: Option<&str>,
+    cycles: Option<u16>,
+    guideline_json: Option<&str>,
+    kb: Option<&Bound<'_, PyKnowledgeBase>>,
+) -> PyResult<String> {
+    let kb = kb_of(kb);
+    guarded(py, || api::calendar_json(kb.get(), patient_json, guideline_json, regimen, start, cycles))
+}
+
 /// Panics inside the boundary that every call into the core goes through; the tests call it to
 /// show that a panic reaches Python as `MyelomaPathwayError`, never as `PanicException`.
 #[pyfunction]
@@ -291,6 +308,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run_or_error_json, m)?)?;
     m.add_function(wrap_pyfunction!(assessment_names, m)?)?;
     m.add_function(wrap_pyfunction!(plan_text, m)?)?;
+    m.add_function(wrap_pyfunction!(calendar_json, m)?)?;
     m.add_function(wrap_pyfunction!(_boundary_self_test, m)?)?;
     m.add_function(wrap_pyfunction!(validate_patient, m)?)?;
     m.add_function(wrap_pyfunction!(patient_from_fhir, m)?)?;

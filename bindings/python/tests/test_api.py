@@ -306,3 +306,33 @@ def test_package_docstring_examples_run() -> None:
 
     failures, tried = doctest.testmod(mp, verbose=False)
     assert tried > 0 and failures == 0
+
+
+def test_calendar_rows_follow_the_transplant_eligible_course_and_match_the_cli(fit_60: Dict[str, Any], mmpath: Path, tmp_path: Path) -> None:
+    import datetime
+
+    rows = mp.calendar(fit_60, "vrd", start=datetime.date(2026, 12, 7))
+    assert rows and list(rows[0]) == list(mp.CALENDAR_COLUMNS)
+    # Transplant-eligible: VRd's course before the transplant is 3 cycles (DETERMINATION), not 8.
+    assert max(r["cycle"] for r in rows) == 3
+    first = rows[0]
+    assert (first["cycle"], first["day"], first["date"]) == (1, 1, "2026-12-07")
+    assert any(r["drug"] == "bortezomib" and r["dose"].endswith(" mg") for r in rows)
+    # The same calendar as `mmpath calendar --json`, row for row.
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps(fit_60), encoding="utf-8")
+    cli = json.loads(run_mmpath(mmpath, "calendar", str(f), "--start", "2026-12-07", "--regimen", "vrd", "--json"))
+    assert [{c: a.get(c, "") for c in mp.CALENDAR_COLUMNS} for a in cli["administrations"]] == rows
+    assert mp.calendar(fit_60, "vrd", start="2026-12-07", cycles=2)[-1]["cycle"] == 2
+
+
+def test_calendar_as_a_dataframe_and_its_refusals(fit_60: Dict[str, Any]) -> None:
+    pd = pytest.importorskip("pandas")
+    df = mp.calendar(fit_60, "vrd", start="2026-12-07", frame=True)
+    assert isinstance(df, pd.DataFrame) and list(df.columns) == list(mp.CALENDAR_COLUMNS)
+    with pytest.raises(mp.MyelomaPathwayError):
+        mp.calendar(fit_60, "rd", start="2026-12-07")  # until progression needs cycles
+    with pytest.raises(mp.MyelomaPathwayError):
+        mp.calendar(fit_60, "vrd", start="2026-13-07")
+    with pytest.raises(mp.MyelomaPathwayError):
+        mp.calendar(fit_60, "vrd", start="2026-12-07", cycles=0)

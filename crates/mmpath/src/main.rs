@@ -273,18 +273,9 @@ fn calendar(
     let kb = knowledge_base(&input.common)?;
     let text = record_json("calendar", input)?;
     let patient = Patient::from_json(&text).map_err(bad)?;
-    let id = match regimen {
-        Some(id) => id,
-        None => {
-            let plan = myeloma_pathway::recommend_with(&kb, &patient, &g).map_err(bad)?;
-            plan.options
-                .first()
-                .map(|o| o.regimen_id.clone())
-                .ok_or_else(|| (2, "error: the plan offers no regimen: give --regimen ID".to_string()))?
-        }
-    };
-    let r = kb.regimen(&id).ok_or_else(|| (2, format!("error: regimen: unknown regimen `{id}`")))?;
-    let cal = myeloma_pathway::dosing::calendar::expand(&kb, &patient, &g, r, start, cycles).map_err(bad)?;
+    // The course of the patient's setting, as the plan offers it (api::calendar).
+    let cal = myeloma_pathway::api::calendar(&kb, &patient, &g, regimen.as_deref(), &start.to_string(), cycles)
+        .map_err(bad)?;
     Ok(if ics {
         cal.to_ics()
     } else if input.common.json {

@@ -139,8 +139,12 @@ fn calendar_prints_text_json_and_ics_from_a_start_date() {
     assert!(out.starts_with("D-VRd (PERSEUS) (d-vrd-perseus) from 2026-12-07: 4 cycles"), "{out}");
     let (code, out, _) = run(&["calendar", &f, "--start", "2026-12-07", "--profile", "article"], None);
     assert_eq!(code, 0);
-    assert!(out.starts_with("VRd (vrd) from 2026-12-07: 8 cycles"));
+    // Transplant-eligible: VRd's course before the transplant is 3 cycles (DETERMINATION), not the
+    // 8 of SWOG S0777 (transplant-ineligible).
+    assert!(out.starts_with("VRd (vrd) from 2026-12-07: 3 cycles: the transplant-eligible course"), "{out}");
+    assert!(out.contains("[determination-2022]"), "{out}");
     assert!(out.contains("2026-12-07  C1 D1  bortezomib"));
+    assert!(out.contains("C3 D1") && !out.contains("C4 D1"), "{out}");
     assert!(out.contains("mg/m² × "));
     let (code, out, _) =
         run(&["calendar", &f, "--start", "2026-12-07", "--regimen", "drd", "--cycles", "2", "--json"], None);
@@ -156,4 +160,31 @@ fn calendar_prints_text_json_and_ics_from_a_start_date() {
     assert_eq!(code, 2, "{err}");
     let (code, _, _) = run(&["calendar", &f, "--start", "2026-13-07"], None);
     assert_eq!(code, 64);
+}
+
+#[test]
+fn calendar_follows_the_setting_course_vrd_3_cycles_before_transplant_8_without() {
+    let eligible = example("fit-60-standard-risk.json");
+    let (code, out, _) = run(&["calendar", &eligible, "--start", "2026-12-07", "--regimen", "vrd", "--json"], None);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["cycles"], 3, "{out}");
+    assert_eq!(v["setting"], "transplant_eligible");
+    // 21-day cycles: cycle 3 day 1 is 42 days after the start.
+    let adm = v["administrations"].as_array().unwrap();
+    assert!(adm.iter().any(|a| a["cycle"] == 3 && a["day"] == 1 && a["date"] == "2027-01-18"), "{out}");
+    assert!(adm.iter().all(|a| a["cycle"].as_u64().unwrap() <= 3));
+    let ineligible = example("78-year-old-transplant-ineligible.json");
+    let (code, out, _) = run(&["calendar", &ineligible, "--start", "2026-12-07", "--regimen", "vrd", "--json"], None);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["cycles"], 8, "{out}");
+    assert_eq!(v["setting"], "transplant_ineligible");
+    // --cycles overrides the course and says so.
+    let (code, out, _) =
+        run(&["calendar", &eligible, "--start", "2026-12-07", "--regimen", "vrd", "--cycles", "2", "--json"], None);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["cycles"], 2);
+    assert_eq!(v["cycles_basis"], "2 cycles as requested");
 }

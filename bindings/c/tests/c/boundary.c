@@ -656,6 +656,37 @@ static void fhir_import(void) {
   mp_patient_free(want);
 }
 
+/* The calendar: JSON through an mp_assessment handle, NULL checks, the course of the setting. */
+static void calendar_json(void) {
+  mp_assessment *a = (mp_assessment *)SENTINEL_STR;
+  const char *j = NULL;
+  check(is(mp_calendar_json(NULL, NULL, "vrd", "2026-12-07", 0, &a), MP_STATUS_NULL_ARGUMENT) && a == (mp_assessment *)SENTINEL_STR,
+        "mp_calendar_json: NULL patient_json refused, nothing written");
+  check(is(mp_calendar_json(PATIENT_JSON, NULL, "vrd", NULL, 0, &a), MP_STATUS_NULL_ARGUMENT), "mp_calendar_json: NULL start refused");
+  check(is(mp_calendar_json(PATIENT_JSON, NULL, "vrd", "2026-12-07", 0, NULL), MP_STATUS_NULL_ARGUMENT),
+        "mp_calendar_json: NULL calendar_out refused");
+  check(is(mp_calendar_json(PATIENT_JSON, NULL, "vrd", "2026-12-07", 201, &a), MP_STATUS_INVALID_ARGUMENT),
+        "mp_calendar_json: cycles 201 refused");
+  check(mp_calendar_json(PATIENT_JSON, NULL, "no-such-regimen", "2026-12-07", 0, &a) != MP_STATUS_OK, "unknown regimen refused");
+  check(mp_calendar_json(PATIENT_JSON, NULL, "vrd", "2026-13-07", 0, &a) != MP_STATUS_OK, "a bad start date refused");
+  a = NULL;
+  check(is(mp_calendar_json(PATIENT_JSON, NULL, "vrd", "2026-12-07", 2, &a), MP_STATUS_OK) && mp_assessment_json(a, &j) == MP_STATUS_OK &&
+            strstr(j, "\"regimen_id\":\"vrd\"") != NULL && strstr(j, "\"cycles\":2,") != NULL &&
+            strstr(j, "\"date\":\"2026-12-07\"") != NULL,
+        "mp_calendar_json: VRd for 2 cycles from 2026-12-07");
+  {
+    mp_assessment *b = NULL;
+    const char *k = NULL;
+    const char *start = "2026-12-07", *reg = "vrd";
+    check(is(mp_calendar_json_len(NULL, PATIENT_JSON, strlen(PATIENT_JSON), NULL, 0, reg, strlen(reg), start, strlen(start), 2, &b),
+             MP_STATUS_OK) &&
+              mp_assessment_json(b, &k) == MP_STATUS_OK && strcmp(j, k) == 0,
+          "mp_calendar_json_len gives the same bytes as mp_calendar_json");
+    mp_assessment_free(b);
+  }
+  mp_assessment_free(a);
+}
+
 int main(void) {
   null_arguments();
   invalid_strings_enums_and_indices();
@@ -664,6 +695,7 @@ int main(void) {
   shared_handles_across_threads();
   wide_setters_len_strings_and_kb();
   fhir_import();
+  calendar_json();
   printf("# boundary (C11): %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

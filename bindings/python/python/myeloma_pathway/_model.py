@@ -1399,6 +1399,49 @@ def recommend(patient: PatientLike, guideline: GuidelineLike = None, *, kb: Opti
     return Plan(_native.run("plan", p, g, k), (p, g, k))
 
 
+CALENDAR_COLUMNS = ("cycle", "day", "date", "drug", "dose", "route", "note")
+"""The columns of :func:`calendar`'s rows, in order."""
+
+
+def calendar(
+    patient: PatientLike,
+    regimen: Optional[str] = None,
+    *,
+    start: Union[str, "datetime.date"],
+    guideline: GuidelineLike = None,
+    cycles: Optional[int] = None,
+    kb: Optional[KnowledgeBase] = None,
+    frame: bool = False,
+) -> Any:
+    """The treatment calendar: one row per administration, with this patient's dose.
+
+    ``regimen`` (default: the plan's first option) is expanded from ``start`` (cycle 1 day 1, a
+    ``datetime.date`` or ``"YYYY-MM-DD"``) in the course of the patient's setting, as the plan
+    offers it (VRd before a transplant: 3 cycles). ``cycles`` overrides the course length (needed
+    for until-progression regimens; 1-200). Each row is a dict with :data:`CALENDAR_COLUMNS`
+    (``cycle``, ``day``, ``date`` as ``"YYYY-MM-DD"``, ``drug``, ``dose`` for this patient,
+    ``route``, ``note``), ready for ``pandas.DataFrame(rows)``; ``frame=True`` returns that
+    DataFrame (needs pandas). The same calendar as ``mmpath calendar --json``. Decision
+    support, not a prescription: check every line against the protocol and label.
+    """
+    if not isinstance(start, str):
+        isoformat = getattr(start, "isoformat", None)
+        if isoformat is None:
+            raise _invalid(f"start must be a date or 'YYYY-MM-DD', not {type(start).__name__}", "start")
+        start = str(isoformat())
+    if cycles is not None and (isinstance(cycles, bool) or not isinstance(cycles, int) or not 0 <= cycles <= 65535):
+        raise _invalid(f"cycles must be an integer 1-200, not {cycles!r}", "cycles")
+    data = json.loads(
+        _native.calendar_json(_patient_text(patient), start, regimen, cycles, _guideline_text(guideline), _kb_arg(kb))
+    )
+    rows = [{c: a.get(c, "") for c in CALENDAR_COLUMNS} for a in data["administrations"]]
+    if frame:
+        import pandas as pd
+
+        return pd.DataFrame(rows, columns=list(CALENDAR_COLUMNS))
+    return rows
+
+
 def stage(patient: PatientLike, guideline: GuidelineLike = None, *, kb: Optional[KnowledgeBase] = None) -> Staging:
     """ISS, R-ISS and R2-ISS with their breakdown."""
     return Staging(_run("stage", patient, guideline, kb))

@@ -199,3 +199,54 @@ pub fn kb_identity_json_of(kb: &KnowledgeBase) -> String {
     serde_json::json!({"library_version": crate::LIBRARY_VERSION, "version": kb.version(), "sha256": kb.sha256()})
         .to_string()
 }
+
+/// The treatment calendar for a patient (docs/dosing.md): `regimen` (default: the plan's first
+/// option) expanded day by day from `start` (`YYYY-MM-DD`, cycle 1 day 1) with this patient's
+/// doses, in the course of the patient's setting as the plan offers it (VRd before transplant:
+/// 3 cycles). `cycles` overrides the course length (needed for until-progression regimens;
+/// 1–200). Every front end (CLI, Python, C) calls this.
+///
+/// # Errors
+/// Invalid patient or history, no option and no regimen, unknown regimen, bad date or cycles.
+pub fn calendar(
+    kb: &KnowledgeBase,
+    p: &Patient,
+    g: &Guideline,
+    regimen: Option<&str>,
+    start: &str,
+    cycles: Option<u16>,
+) -> Result<crate::dosing::calendar::Calendar> {
+    use crate::error::Error;
+    let start: jiff::civil::Date =
+        start.parse().map_err(|e| Error::invalid("start", format!("expected a date YYYY-MM-DD: {e}")))?;
+    let plan = engine::recommend_with(kb, p, g)?;
+    let id =
+        match regimen {
+            Some(id) => id.to_string(),
+            None => plan.options.first().map(|o| o.regimen_id.clone()).ok_or_else(|| {
+                Error::invalid("regimen", "the plan offers no regimen: give the regimen id to expand")
+            })?,
+        };
+    let r = kb
+        .regimen(&id)
+        .ok_or_else(|| Error::invalid("regimen", format!("unknown regimen `{}`", crate::error::echo(&id))))?;
+    let setting = crate::dosing::calendar::setting_of(plan.position.phase, plan.position.state.transplant_eligibility);
+    crate::dosing::calendar::expand_in(kb, p, g, r, Some(setting), start, cycles)
+}
+
+/// [`calendar`] from JSON to JSON (the Python and C entry point).
+///
+/// # Errors
+/// As [`calendar`], and guideline or patient parse errors.
+pub fn calendar_json(
+    kb: &KnowledgeBase,
+    patient_json: &str,
+    guideline_json: Option<&str>,
+    regimen: Option<&str>,
+    start: &str,
+    cycles: Option<u16>,
+) -> Result<String> {
+    let g = guideline_from(guideline_json)?;
+    let p = Patient::from_json(patient_json)?;
+    Ok(calendar(kb, &p, &g, regimen, start, cycles)?.to_json())
+}

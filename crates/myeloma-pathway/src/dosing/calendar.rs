@@ -11,13 +11,14 @@ use serde::Serialize;
 
 use super::doses::{component_doses, ComponentDose};
 use super::formulas::{num, round_dp, sci};
+use crate::assess::fitness::Eligibility;
 use crate::assess::missing::MissingInput;
 use crate::error::{Error, Result};
 use crate::guideline::Guideline;
-use crate::kb::regimen::{Duration, Regimen};
+use crate::kb::regimen::{Course, Duration, Regimen, Setting};
 use crate::kb::KnowledgeBase;
 use crate::patient::Patient;
-use crate::record::{Drug, Route};
+use crate::record::{Drug, Phase, Route};
 
 /// One administration.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -52,6 +53,9 @@ pub struct Calendar {
     pub cycles: u16,
     /// How the number of cycles was set.
     pub cycles_basis: String,
+    /// The setting whose course was expanded (`None`: the regimen's own course).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setting: Option<Setting>,
     /// Administrations in date order.
     pub administrations: Vec<Administration>,
     /// Per-component doses used.
@@ -109,6 +113,75 @@ fn dose_text(d: Option<&ComponentDose>, cycle: u16, day_of_regimen: i32, fallbac
         s.push_str(" (see adjustment)");
     }
     (s, note)
+}
+
+/// The setting whose course an option is offered with, as the engine chooses it: relapse is
+/// the relapsed setting; before relapse the transplant-eligible course while eligibility is
+/// eligible or undetermined (as the ranking is), else the transplant-ineligible one.
+pub fn setting_of(phase: Phase, eligibility: Eligibility) -> Setting {
+    match phase {
+        Phase::Relapse => Setting::Relapsed,
+        _ => match eligibility {
+            Eligibility::Eligible | Eligibility::Undetermined => Setting::TransplantEligible,
+            Eligibility::Ineligible => Setting::TransplantIneligible,
+        },
+    }
+}
+
+/// The regimen as given in `setting`: the setting's course (cycle length, duration and, where it
+/// has them, its own components) replaces the regimen's own, as the plan's option shows it
+/// (VRd before transplant: 3 cycles, DETERMINATION, not the 8 of SWOG S0777). No course for the
+/// setting → the regimen as written.
+pub fn regimen_in_setting(r: &Regimen, setting: Option<Setting>) -> (std::borrow::Cow<'_, Regimen>, Option<&Course>) {
+    match setting.and_then(|s| r.course(s)) {
+        Some(c) => {
+            let mut r2 = r.clone();
+            if !c.components.is_empty() {
+                r2.components = c.components.clone();
+            }
+            r2.cycle_length_days = c.cycle_length_days;
+            r2.duration = c.duration;
+            (std::borrow::Cow::Owned(r2), Some(c))
+        }
+        None => (std::borrow::Cow::Borrowed(r), None),
+    }
+}
+
+/// [`expand`] with the course of `setting` ([`regimen_in_setting`]); the course basis names the
+/// setting's course and its citations.
+///
+/// # Errors
+/// As [`expand`].
+pub fn expand_in(
+    kb: &KnowledgeBase,
+    p: &Patient,
+    g: &Guideline,
+    r: &Regimen,
+    setting: Option<Setting>,
+    start: Date,
+    cycles: Option<u16>,
+) -> Result<Calendar> {
+    let (rs, course) = regimen_in_setting(r, setting);
+    let mut cal = expand(kb, p, g, &rs, start, cycles)?;
+    if let (Some(c), None) = (course, cycles) {
+        cal.cycles_basis = format!(
+            "{} cycles: the {} course ({}) [{}]",
+            cal.cycles,
+            setting_name(c.setting),
+            c.description,
+            c.citations.join(", ")
+        );
+    }
+    cal.setting = course.map(|c| c.setting);
+    Ok(cal)
+}
+
+fn setting_name(s: Setting) -> &'static str {
+    match s {
+        Setting::TransplantEligible => "transplant-eligible",
+        Setting::TransplantIneligible => "transplant-ineligible",
+        Setting::Relapsed => "relapsed",
+    }
 }
 
 /// Expand `r` for the patient from `start`. `cycles` overrides the course length (needed for
@@ -230,6 +303,7 @@ pub fn expand(
         start: start.to_string(),
         cycles: n,
         cycles_basis: basis,
+        setting: None,
         administrations: out,
         doses,
         missing_inputs: missing,
@@ -336,24 +410,4 @@ impl Calendar {
 
 fn ics_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
-}
-
-/// The calendar as JSON from a patient record JSON, for the Python timeline and C: one call.
-///
-/// # Errors
-/// Invalid patient, unknown regimen, bad date or cycles.
-pub fn calendar_json(
-    kb: &KnowledgeBase,
-    patient_json: &str,
-    g: &Guideline,
-    regimen_id: &str,
-    start: &str,
-    cycles: Option<u16>,
-) -> Result<String> {
-    let p = Patient::from_json(patient_json)?;
-    let r = kb
-        .regimen(regimen_id)
-        .ok_or_else(|| Error::invalid("regimen", format!("unknown regimen `{}`", crate::error::echo(regimen_id))))?;
-    let d: Date = start.parse().map_err(|e| Error::invalid("start", format!("expected YYYY-MM-DD: {e}")))?;
-    Ok(expand(kb, &p, g, r, d, cycles)?.to_json())
 }
