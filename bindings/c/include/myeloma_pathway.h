@@ -710,6 +710,20 @@ MP_MUST_USE mp_status mp_kb_get_version(const mp_kb *kb, const char **version_ou
 MP_MUST_USE mp_status mp_kb_get_sha256(const mp_kb *kb, const char **sha256_out);
 
 /**
+ * A knowledge base's regimens as FHIR R4 (NULL: the embedded one): a `Bundle` of
+ * `PlanDefinition` / `ActivityDefinition` resources, byte for byte what `mmpath kb --fhir`
+ * and Python's `KnowledgeBase.to_fhir_json()` give for the same knowledge base
+ * (`docs/fhir.md`).
+ *
+ * On `MP_STATUS_OK`, `*fhir_out` is a NUL-terminated string owned by the knowledge base (kept
+ * for the life of the process for NULL): do not free it; valid until `mp_kb_free`.
+ *
+ * # Safety
+ * `kb` is NULL or live; `fhir_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_kb_fhir_json(const mp_kb *kb, const char **fhir_out);
+
+/**
  * A new, empty patient: every field unknown.
  *
  * On `MP_STATUS_OK`, `*patient_out` is a new patient that the caller owns and frees with
@@ -1094,6 +1108,18 @@ MP_MUST_USE mp_status mp_plan_json(const mp_plan *plan, const char **json_out);
  * `plan` is NULL or live; `text_out` is NULL or writable.
  */
 MP_MUST_USE mp_status mp_plan_text(const mp_plan *plan, const char **text_out);
+
+/**
+ * The plan as FHIR R4 (`docs/fhir.md`): a `Bundle` with a CPG-on-FHIR `RequestGroup` (one
+ * action per ranked option, each pointing at its regimen's `PlanDefinition`) and a
+ * `GuidanceResponse` carrying the basis (knowledge-base version and SHA-256, citations, missing
+ * inputs as `dataRequirement`). Byte for byte what `mmpath plan --fhir-out` and Python's
+ * `Plan.to_fhir_json()` give for the same input. Ownership as for `mp_plan_json`.
+ *
+ * # Safety
+ * `plan` is NULL or live; `fhir_out` is NULL or writable.
+ */
+MP_MUST_USE mp_status mp_plan_fhir_json(const mp_plan *plan, const char **fhir_out);
 
 /**
  * The phase of care (`position.phase`).

@@ -1,6 +1,7 @@
 //! `mp_kb`: a knowledge base loaded from JSON (a centre's reviewed copy), or the embedded one.
 
 use std::ffi::{c_char, CString};
+use std::sync::OnceLock;
 
 use mp_core::KnowledgeBase;
 
@@ -18,11 +19,12 @@ pub struct mp_kb {
     kb: KnowledgeBase,
     version: CString,
     sha256: CString,
+    fhir: OnceLock<CString>,
 }
 
 impl mp_kb {
     fn new(kb: KnowledgeBase) -> Self {
-        Self { version: cstring(kb.version()), sha256: cstring(kb.sha256()), kb }
+        Self { version: cstring(kb.version()), sha256: cstring(kb.sha256()), fhir: OnceLock::new(), kb }
     }
 }
 
@@ -135,6 +137,42 @@ pub unsafe extern "C" fn mp_kb_get_version(kb: *const mp_kb, version_out: *mut *
 pub unsafe extern "C" fn mp_kb_get_sha256(kb: *const mp_kb, sha256_out: *mut *const c_char) -> mp_status {
     // SAFETY: forwarded contract.
     unsafe { kb_get(kb, sha256_out, |k| k.sha256.as_ptr(), || crate::version::mp_kb_sha256()) }
+}
+
+/// The FHIR JSON of a knowledge base, made once and kept (`cell`).
+fn fhir_of(kb: &KnowledgeBase, cell: &OnceLock<CString>) -> Result<*const c_char, FfiError> {
+    if let Some(c) = cell.get() {
+        return Ok(c.as_ptr());
+    }
+    let text = mp_fhir::knowledge_base_fhir_json(kb)?;
+    Ok(cell.get_or_init(|| cstring(text)).as_ptr())
+}
+
+/// A knowledge base's regimens as FHIR R4 (NULL: the embedded one): a `Bundle` of
+/// `PlanDefinition` / `ActivityDefinition` resources, byte for byte what `mmpath kb --fhir`
+/// and Python's `KnowledgeBase.to_fhir_json()` give for the same knowledge base
+/// (`docs/fhir.md`).
+///
+/// On `MP_STATUS_OK`, `*fhir_out` is a NUL-terminated string owned by the knowledge base (kept
+/// for the life of the process for NULL): do not free it; valid until `mp_kb_free`.
+///
+/// # Safety
+/// `kb` is NULL or live; `fhir_out` is NULL or writable.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_kb_fhir_json(kb: *const mp_kb, fhir_out: *mut *const c_char) -> mp_status {
+    static EMBEDDED: OnceLock<CString> = OnceLock::new();
+    ffi_status(|| {
+        let out = Out::new(fhir_out, "fhir_out")?;
+        // SAFETY: the caller's contract; NULL means the embedded knowledge base.
+        let v = match unsafe { kb.as_ref() } {
+            Some(k) => fhir_of(&k.kb, &k.fhir)?,
+            None => fhir_of(KnowledgeBase::embedded(), &EMBEDDED)?,
+        };
+        // SAFETY: checked non-NULL; writable per the contract.
+        unsafe { out.write(v) };
+        Ok::<(), FfiError>(())
+    })
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub struct mp_plan {
     plan: Plan,
     json: OnceLock<CString>,
     text: OnceLock<CString>,
+    fhir: OnceLock<CString>,
     inputs_json: OnceLock<CString>,
     views: OnceLock<Views>,
 }
@@ -216,6 +217,7 @@ impl mp_plan {
             plan,
             json: OnceLock::new(),
             text: OnceLock::new(),
+            fhir: OnceLock::new(),
             inputs_json: OnceLock::new(),
             views: OnceLock::new(),
         }
@@ -361,6 +363,29 @@ pub unsafe extern "C" fn mp_plan_json(plan: *const mp_plan, json_out: *mut *cons
 pub unsafe extern "C" fn mp_plan_text(plan: *const mp_plan, text_out: *mut *const c_char) -> mp_status {
     // SAFETY: forwarded contract.
     unsafe { get(plan, text_out, "text_out", |p| Ok(p.text.get_or_init(|| cstring(p.plan.to_text())).as_ptr())) }
+}
+
+/// The plan as FHIR R4 (`docs/fhir.md`): a `Bundle` with a CPG-on-FHIR `RequestGroup` (one
+/// action per ranked option, each pointing at its regimen's `PlanDefinition`) and a
+/// `GuidanceResponse` carrying the basis (knowledge-base version and SHA-256, citations, missing
+/// inputs as `dataRequirement`). Byte for byte what `mmpath plan --fhir-out` and Python's
+/// `Plan.to_fhir_json()` give for the same input. Ownership as for `mp_plan_json`.
+///
+/// # Safety
+/// `plan` is NULL or live; `fhir_out` is NULL or writable.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn mp_plan_fhir_json(plan: *const mp_plan, fhir_out: *mut *const c_char) -> mp_status {
+    // SAFETY: forwarded contract.
+    unsafe {
+        get(plan, fhir_out, "fhir_out", |p| {
+            if let Some(c) = p.fhir.get() {
+                return Ok(c.as_ptr());
+            }
+            let text = mp_fhir::plan_fhir_json(&p.plan)?;
+            Ok(p.fhir.get_or_init(|| cstring(text)).as_ptr())
+        })
+    }
 }
 
 /// The phase of care (`position.phase`).

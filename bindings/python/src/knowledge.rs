@@ -92,6 +92,12 @@ impl PyKnowledgeBase {
         api::kb_identity_json_of(self.0.get())
     }
 
+    /// The regimens as FHIR R4 `PlanDefinition` / `ActivityDefinition` resources (a `Bundle`,
+    /// JSON text): the bytes `mmpath kb --fhir` and C's `mp_kb_fhir_json` give.
+    fn to_fhir_json(&self, py: Python<'_>) -> PyResult<String> {
+        guarded(py, || myeloma_pathway_fhir::knowledge_base_fhir_json(self.0.get()))
+    }
+
     /// A regimen as JSON (cycle length, components, days, duration), or `None`.
     fn regimen_json(&self, id: &str) -> Option<String> {
         self.0.get().regimen(id).and_then(|r| serde_json::to_string(r).ok())

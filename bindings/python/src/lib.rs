@@ -189,6 +189,14 @@ fn patient_from_fhir(py: Python<'_>, bundle_json: &str, reference_date: Option<&
     })
 }
 
+/// A plan's JSON (as `recommend` returns it) as FHIR R4: a `Bundle` with a CPG-on-FHIR
+/// `RequestGroup` and a `GuidanceResponse` (JSON text), the bytes `mmpath plan --fhir-out` and
+/// C's `mp_plan_fhir_json` give.
+#[pyfunction]
+fn plan_fhir_json(py: Python<'_>, plan_json: &str) -> PyResult<String> {
+    guarded(py, || myeloma_pathway_fhir::plan_json_to_fhir_json(plan_json))
+}
+
 /// Validate a guideline profile (empty = default); returns it in full as JSON.
 #[pyfunction]
 #[pyo3(signature = (guideline_json=None))]
@@ -312,6 +320,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_boundary_self_test, m)?)?;
     m.add_function(wrap_pyfunction!(validate_patient, m)?)?;
     m.add_function(wrap_pyfunction!(patient_from_fhir, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_fhir_json, m)?)?;
     m.add_function(wrap_pyfunction!(validate_guideline, m)?)?;
     m.add_function(wrap_pyfunction!(kb_identity, m)?)?;
     m.add_function(wrap_pyfunction!(regimen, m)?)?;

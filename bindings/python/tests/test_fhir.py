@@ -11,7 +11,7 @@ import pytest
 
 import myeloma_pathway as mp
 
-from conftest import FIT_60, REPO, run_mmpath
+from conftest import FIT_60, REPO, golden_files, load_case, run_mmpath
 
 BUNDLE = REPO / "tests" / "fhir" / "golden-fit-60-round-trip.json"
 RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -79,3 +79,48 @@ def test_treatment_history_resources_are_read_and_unknown_drugs_listed_as_ignore
 def test_not_a_bundle_raises_invalid_json() -> None:
     with pytest.raises(mp.InvalidJsonError):
         mp.Patient.from_fhir('{"resourceType": "Patient"}')
+
+
+# FHIR out: every golden case whose record is accepted, against the command line's bytes.
+ACCEPTED = [p for p in golden_files() if "error" not in load_case(p)["expect"]]
+
+
+@pytest.mark.parametrize("path", ACCEPTED, ids=[p.stem for p in ACCEPTED])
+def test_plan_to_fhir_json_equals_mmpath_plan_fhir_out(path: Path, mmpath: Path, tmp_path: Path) -> None:
+    case = load_case(path)
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps(case["patient"]), encoding="utf-8")
+    guideline = tmp_path / "guideline.json"
+    guideline.write_text(json.dumps(case.get("guideline") or {}), encoding="utf-8")
+    cli = run_mmpath(mmpath, "plan", "--fhir-out", "--guideline", str(guideline), str(record))
+    plan = mp.recommend(case["patient"], case.get("guideline"))
+    assert plan.to_fhir_json() == cli
+    bundle = plan.to_fhir()
+    assert bundle["resourceType"] == "Bundle"
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert "RequestGroup" in kinds and "GuidanceResponse" in kinds
+
+
+def test_the_plans_fhir_names_its_knowledge_base_version_and_hash() -> None:
+    plan = mp.recommend(FIT_60)
+    bundle = plan.to_fhir()
+    guidance = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "GuidanceResponse")
+    values = {i.get("value") for i in guidance.get("identifier", [])}
+    assert {plan.basis.kb_sha256, plan.basis.kb_version, plan.basis.library_version} <= values
+
+
+def test_a_plan_json_that_is_not_a_plan_is_refused_naming_what_is_missing() -> None:
+    from myeloma_pathway import _native
+
+    with pytest.raises(mp.InvalidJsonError) as e:
+        _native.plan_fhir_json("{}")
+    assert e.value.field == "plan.basis"
+
+
+def test_the_knowledge_base_as_fhir_equals_mmpath_kb_fhir(mmpath: Path) -> None:
+    cli = run_mmpath(mmpath, "kb", "--fhir")
+    assert mp.KnowledgeBase.embedded().to_fhir_json() == cli
+    loaded = mp.KnowledgeBase.from_file(REPO / "crates" / "myeloma-pathway" / "kb" / "knowledge-base.json")
+    assert loaded.to_fhir_json() == cli
+    bundle = json.loads(cli)
+    assert any(e["resource"]["resourceType"] == "PlanDefinition" for e in bundle["entry"])

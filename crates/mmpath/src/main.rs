@@ -234,19 +234,14 @@ fn record_json(name: &str, input: &Input) -> Result<String, (u8, String)> {
     Ok(import.record.to_json())
 }
 
-fn to_compact(v: &serde_json::Value) -> String {
-    v.to_string()
-}
-
 fn assessment(what: Assessment, name: &str, input: &Input, fhir_out: bool) -> Result<String, (u8, String)> {
     let g = guideline(&input.common)?;
     let kb = knowledge_base(&input.common)?;
     let text = record_json(name, input)?;
     let patient = Patient::from_json(&text).map_err(bad)?;
     if what == Assessment::Plan && fhir_out {
-        let plan = myeloma_pathway::recommend_with(&kb, &patient, &g).map_err(bad)?.to_json();
-        let plan: serde_json::Value = serde_json::from_str(&plan).map_err(|e| (70, e.to_string()))?;
-        return myeloma_pathway_fhir::plan_to_fhir(&plan).map(|b| to_compact(&b)).map_err(bad);
+        let plan = myeloma_pathway::recommend_with(&kb, &patient, &g).map_err(bad)?;
+        return myeloma_pathway_fhir::plan_fhir_json(&plan).map_err(bad);
     }
     if what == Assessment::Plan && !input.common.json {
         let plan = myeloma_pathway::recommend_with(&kb, &patient, &g).map_err(bad)?;
@@ -298,15 +293,8 @@ fn run(cli: Cli) -> Result<String, (u8, String)> {
             guideline(&common)?;
             let kb = knowledge_base(&common)?;
             if fhir {
-                match &common.kb {
-                    None => myeloma_pathway_fhir::embedded_kb_to_fhir().map(|b| to_compact(&b)).map_err(bad),
-                    Some(path) => {
-                        let text = read_input(path).map_err(|e| (2, format!("error: {e}")))?;
-                        let v: serde_json::Value =
-                            serde_json::from_str(&text).map_err(|e| (2, format!("error: {e}")))?;
-                        myeloma_pathway_fhir::kb_to_fhir(&v).map(|b| to_compact(&b)).map_err(bad)
-                    }
-                }
+                // The loaded (checked) knowledge base, embedded or --kb FILE: the bytes Python and C give.
+                myeloma_pathway_fhir::knowledge_base_fhir_json(&kb).map_err(bad)
             } else {
                 Ok(api::kb_identity_json_of(&kb))
             }

@@ -131,6 +131,27 @@ fn a_knowledge_base_file_is_used_and_a_broken_one_is_refused_naming_the_entry() 
 }
 
 #[test]
+fn kb_fhir_gives_the_loaded_knowledge_base_so_the_embedded_file_gives_the_embedded_bytes() {
+    let (code, embedded, _) = run(&["kb", "--fhir"], None);
+    assert_eq!(code, 0);
+    assert!(embedded.contains("\"resourceType\":\"PlanDefinition\""), "{embedded}");
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../myeloma-pathway/kb/knowledge-base.json");
+    let (code, loaded, _) = run(&["kb", "--fhir", "--kb", file], None);
+    assert_eq!(code, 0);
+    assert_eq!(loaded, embedded);
+    // A centre's copy under its own version: the PlanDefinitions carry that version.
+    let dir = std::env::temp_dir().join(format!("mmpath-kb-fhir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let centre = dir.join("kb.json");
+    let kb = include_str!("../../myeloma-pathway/kb/knowledge-base.json").replace("\"2026.11.0\"", "\"centre-1\"");
+    std::fs::write(&centre, kb).unwrap();
+    let (code, out, _) = run(&["kb", "--fhir", "--kb", centre.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"version\":\"centre-1\"") && out != embedded, "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn calendar_prints_text_json_and_ics_from_a_start_date() {
     let f = example("fit-60-standard-risk.json");
     // The plan's first option under the default profile (guideline_2026) is D-VRd (PERSEUS).

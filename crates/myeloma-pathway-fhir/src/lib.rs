@@ -40,7 +40,46 @@ pub use write::{
 /// # Errors
 /// As [`kb_to_fhir`].
 pub fn embedded_kb_to_fhir() -> Result<serde_json::Value, myeloma_pathway::Error> {
-    let kb = serde_json::to_value(myeloma_pathway::KnowledgeBase::embedded())
+    knowledge_base_to_fhir(myeloma_pathway::KnowledgeBase::embedded())
+}
+
+/// A loaded knowledge base's regimens as FHIR `PlanDefinition` / `ActivityDefinition`
+/// resources (as [`kb_to_fhir`] on its JSON).
+///
+/// # Errors
+/// As [`kb_to_fhir`].
+pub fn knowledge_base_to_fhir(
+    kb: &myeloma_pathway::KnowledgeBase,
+) -> Result<serde_json::Value, myeloma_pathway::Error> {
+    let kb = serde_json::to_value(kb)
         .map_err(|e| myeloma_pathway::Error::InvalidJson { field: "knowledge-base".into(), message: e.to_string() })?;
     kb_to_fhir(&kb)
+}
+
+/// A loaded knowledge base as FHIR JSON text: the bytes `mmpath kb --fhir`, Python
+/// (`KnowledgeBase.to_fhir_json`) and C (`mp_kb_fhir_json`) all return.
+///
+/// # Errors
+/// As [`kb_to_fhir`].
+pub fn knowledge_base_fhir_json(kb: &myeloma_pathway::KnowledgeBase) -> Result<String, myeloma_pathway::Error> {
+    knowledge_base_to_fhir(kb).map(|v| v.to_string())
+}
+
+/// A plan as FHIR JSON text (the `Bundle` of [`plan_to_fhir`], compact, keys in order): the
+/// bytes `mmpath plan --fhir-out`, Python (`Plan.to_fhir_json`) and C (`mp_plan_fhir_json`)
+/// all return for the same plan.
+///
+/// # Errors
+/// As [`plan_to_fhir`] (a plan the core made always has what it needs).
+pub fn plan_fhir_json(plan: &myeloma_pathway::Plan) -> Result<String, myeloma_pathway::Error> {
+    plan_json_to_fhir_json(&plan.to_json())
+}
+
+/// As [`plan_fhir_json`], from the plan's JSON text (what every front end holds).
+///
+/// # Errors
+/// [`myeloma_pathway::Error::InvalidJson`] if the text is not a plan; as [`plan_to_fhir`].
+pub fn plan_json_to_fhir_json(plan_json: &str) -> Result<String, myeloma_pathway::Error> {
+    let plan = parse_json_value(plan_json)?;
+    plan_to_fhir(&plan).map(|v| v.to_string())
 }

@@ -544,6 +544,8 @@ static void wide_setters_len_strings_and_kb(void) {
   NUL_ARG(mp_recommend_with_kb(NULL, NULL, NULL, &plan));
   NUL_ARG(mp_assess_with_kb(NULL, NULL, NULL, MP_ASSESSMENT_KIND_STAGE, &a));
   mp_kb_free(NULL);
+  NUL_ARG(mp_kb_fhir_json(NULL, NULL));
+  NUL_ARG(mp_plan_fhir_json(NULL, &s));
   if (getenv("MP_KB_JSON") != NULL) {
     size_t n = 0;
     char *json = read_file(getenv("MP_KB_JSON"), &n);
@@ -554,6 +556,23 @@ static void wide_setters_len_strings_and_kb(void) {
     check(kb != NULL && is(mp_recommend_with_kb(kb, p, NULL, &plan), MP_STATUS_OK) && is(mp_recommend(p, NULL, &plan2), MP_STATUS_OK) &&
               mp_plan_json(plan, &j1) == MP_STATUS_OK && mp_plan_json(plan2, &j2) == MP_STATUS_OK && strcmp(j1, j2) == 0,
           "a plan with the loaded knowledge base equals the embedded one");
+    {
+      const char *f1 = NULL, *f2 = NULL;
+      check(kb != NULL && is(mp_kb_fhir_json(kb, &f1), MP_STATUS_OK) && is(mp_kb_fhir_json(NULL, &f2), MP_STATUS_OK) &&
+                strcmp(f1, f2) == 0 && strstr(f1, "\"resourceType\":\"PlanDefinition\"") != NULL,
+            "mp_kb_fhir_json: the loaded copy gives the embedded one's FHIR, with PlanDefinitions");
+      if (getenv("MP_KB_FHIR_EXPECTED") != NULL) {
+        size_t m = 0;
+        char *want = read_file(getenv("MP_KB_FHIR_EXPECTED"), &m);
+        while (want != NULL && m > 0 && want[m - 1] == '\n') m--;
+        check(want != NULL && f2 != NULL && strlen(f2) == m && memcmp(f2, want, m) == 0, "mp_kb_fhir_json equals mmpath kb --fhir");
+        free(want);
+      }
+      check(plan != NULL && is(mp_plan_fhir_json(plan, &f1), MP_STATUS_OK) && strstr(f1, "\"resourceType\":\"RequestGroup\"") != NULL &&
+                strstr(f1, "\"resourceType\":\"GuidanceResponse\"") != NULL,
+            "mp_plan_fhir_json: a RequestGroup and a GuidanceResponse");
+      NUL_ARG(mp_plan_fhir_json(plan, NULL));
+    }
     mp_kb_free(kb);
     check(plan != NULL && mp_plan_json(plan, &j1) == MP_STATUS_OK && j1[0] == '{', "the plan outlives its knowledge base");
     free(json);

@@ -4,7 +4,8 @@
  * Usage: golden EXPECTED_DIR CASE.json...
  * For each case NAME.json, EXPECTED_DIR/NAME.plan holds `mmpath case NAME.json` (the plan
  * JSON, or the error JSON for a refused record); EXPECTED_DIR/NAME.<kind> (kind = stage, risk,
- * risk-compare, eligibility), where present, holds `mmpath <kind> --json`. Prints one TAP-like
+ * risk-compare, eligibility, diagnose, response), where present, holds `mmpath <kind> --json`;
+ * EXPECTED_DIR/NAME.fhir, where present, `mmpath plan --fhir-out`. Prints one TAP-like
  * line per check and exits non-zero if any failed.
  */
 #include <stdio.h>
@@ -201,6 +202,19 @@ static void run_case(const char *dir, const char *path) {
       snprintf(code, sizeof code, "\"code\":%u,", (unsigned)st);
       check(strstr(got, code) != NULL && mp_last_error()[0] != '\0', name, "status equals the error JSON's code", NULL);
     }
+  }
+  {
+    /* The plan as FHIR, where mmpath plan --fhir-out gave one: the same bytes, and kept by the plan. */
+    char *fpath = expected_path(dir, name, "fhir");
+    char *fwant = mpt_read_expected(fpath);
+    if (fwant != NULL) {
+      const char *f1 = NULL, *f2 = NULL;
+      int ok = plan != NULL && mp_plan_fhir_json(plan, &f1) == MP_STATUS_OK && strcmp(f1, fwant) == 0 &&
+               mp_plan_fhir_json(plan, &f2) == MP_STATUS_OK && f1 == f2;
+      check(ok, name, "plan FHIR JSON equals mmpath plan --fhir-out", NULL);
+      free(fwant);
+    }
+    free(fpath);
   }
   for (k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++) {
     char *kpath = expected_path(dir, name, KINDS[k].ext);

@@ -1242,6 +1242,18 @@ class Plan(_Result):
         patient_text, guideline_text, kb = self._inputs
         return _native.plan_text(patient_text, guideline_text, kb)
 
+    def to_fhir_json(self) -> str:
+        """The plan as FHIR R4 JSON text: a ``Bundle`` with a CPG-on-FHIR ``RequestGroup`` (one
+        action per ranked option, each pointing at its regimen's ``PlanDefinition``) and a
+        ``GuidanceResponse`` with the basis; the bytes ``mmpath plan --fhir-out`` and C's
+        ``mp_plan_fhir_json`` give (docs/fhir.md)."""
+        return _native.plan_fhir_json(self._json)
+
+    def to_fhir(self) -> Dict[str, Any]:
+        """The plan as a FHIR R4 ``Bundle``, as plain data (see :meth:`to_fhir_json`)."""
+        out: Dict[str, Any] = json.loads(self.to_fhir_json())
+        return out
+
     @property
     def position(self) -> Position:
         return Position(self._data["position"])
