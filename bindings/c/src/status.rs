@@ -56,7 +56,12 @@ pub enum mp_status {
 impl mp_status {
     /// The status for a core error, by its stable code.
     pub(crate) fn from_core(e: &Error) -> Self {
-        match e.code() {
+        Self::from_code(e.code())
+    }
+
+    /// The status for a core error code (`ErrorKind::code`).
+    pub(crate) fn from_code(code: u32) -> Self {
+        match code {
             10 => Self::InvalidJson,
             11 => Self::MissingField,
             12 => Self::OutOfRange,
@@ -125,22 +130,18 @@ mod tests {
     }
 
     #[test]
-    fn every_core_error_has_its_own_status_with_the_same_code() {
-        let errors = [
-            Error::InvalidJson { field: "f".into(), message: "m".into() },
-            Error::MissingField { field: "f".into(), message: "m".into() },
-            Error::OutOfRange { field: "f".into(), value: 1.0, unit: "u".into(), accepted_range: "r".into() },
-            Error::UnsupportedUnit { field: "f".into(), unit: "u".into(), accepted: "a".into() },
-            Error::Inconsistent { field: "f".into(), message: "m".into() },
-            Error::LimitExceeded { what: "w".into(), limit: 1, actual: 2 },
-            Error::UnknownIdentifier { field: "f".into(), kind: "k".into(), id: "i".into() },
-        ];
-        for e in &errors {
-            let s = mp_status::from_core(e);
-            assert_ne!(s, mp_status::OtherCoreError, "{e:?}");
-            assert_eq!(s as u32, e.code(), "{e:?}");
+    fn every_core_error_kind_has_its_own_status_with_the_same_code_and_name() {
+        // The core's one code table (ErrorKind::ALL): a kind the core adds fails here until
+        // mp_status has a constant for it (OtherCoreError is only for a newer core).
+        for k in mp_core::ErrorKind::ALL {
+            let s = mp_status::from_code(k.code());
+            assert_ne!(s, mp_status::OtherCoreError, "{k}");
+            assert_eq!(s as u32, k.code(), "{k}");
+            let want = format!("MP_STATUS_{}\0", k.as_str().to_ascii_uppercase());
+            assert_eq!(mp_status::name(k.code()), want, "{k}");
         }
-        assert_eq!(mp_status::TransitionRefused as u32, 20);
+        let e = Error::OutOfRange { field: "f".into(), value: 1.0, unit: "u".into(), accepted_range: "r".into() };
+        assert_eq!(mp_status::from_core(&e), mp_status::OutOfRange);
     }
 
     #[test]

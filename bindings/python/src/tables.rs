@@ -152,23 +152,11 @@ pub fn enum_tables() -> Vec<Table> {
     ]
 }
 
-/// Every error kind of the core: `(kind, code)`, read through
-/// `Error::kind` and `Error::code`. (`Error` is `#[non_exhaustive]`, so a variant added in the
-/// core cannot be caught here by the compiler; the core has no table of kinds to read.)
+/// Every error kind of the core: `(kind, code, summary)`, from the core's one code table
+/// (`ErrorKind::ALL`).
 #[pyfunction]
-pub fn error_kinds() -> Vec<(String, u32)> {
-    let s = String::new;
-    let samples = [
-        Error::InvalidJson { field: s(), message: s() },
-        Error::MissingField { field: s(), message: s() },
-        Error::OutOfRange { field: s(), value: 0.0, unit: s(), accepted_range: s() },
-        Error::UnsupportedUnit { field: s(), unit: s(), accepted: s() },
-        Error::Inconsistent { field: s(), message: s() },
-        Error::LimitExceeded { what: s(), limit: 0, actual: 0 },
-        Error::UnknownIdentifier { field: s(), kind: s(), id: s() },
-        Error::TransitionRefused { field: s(), refusal: Refusal::UnknownRegimen { regimen: s() } },
-    ];
-    samples.iter().map(|e| (e.kind().to_string(), e.code())).collect()
+pub fn error_kinds() -> Vec<(String, u32, String)> {
+    myeloma_pathway::ErrorKind::ALL.iter().map(|k| (k.as_str().to_string(), k.code(), k.summary().to_string())).collect()
 }
 
 /// The Python class name of an error kind: `out_of_range` → `OutOfRangeError`.

@@ -38,10 +38,11 @@ def test_every_python_enum_has_the_core_members_in_order() -> None:
 
 
 def test_every_core_error_kind_has_its_class_and_code() -> None:
-    for kind, code in _native.error_kinds():
+    for kind, code, summary in _native.error_kinds():
         cls = getattr(mp, _generator().class_name(kind))
         assert issubclass(cls, mp.MyelomaPathwayError)
         assert cls._KIND == kind and cls._CODE == code
+        assert cls.__doc__ is not None and cls.__doc__.startswith(summary)
         assert mp.ERROR_CODES[kind] == code
         e = cls("m")
         assert (e.kind, e.code) == (kind, code)

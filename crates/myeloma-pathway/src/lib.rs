@@ -84,7 +84,7 @@ pub mod pathway;
 
 pub use assess::{columns, diagnosis, fitness, missing, response, risk, staging};
 pub use engine::{recommend, recommend_with, LIBRARY_VERSION};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use guideline::Guideline;
 pub use kb::KnowledgeBase;
 pub use patient::{check_integer, labs, CytogeneticProfile, Labs, Patient, INTEGER_FIELDS, NUMBER_FIELDS};

@@ -91,33 +91,122 @@ pub enum Error {
     },
 }
 
+/// The kinds of [`Error`]: the one table of error codes and names that every front end's
+/// mirror is generated from or checked against (Python's exception classes by
+/// `scripts/gen-python-tables.py`, C's `MP_STATUS_*` by a test of the C crate, the error JSON's
+/// `error_kind`). A code is never reused; a new kind gets a new number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// See [`Error::InvalidJson`].
+    InvalidJson,
+    /// See [`Error::MissingField`].
+    MissingField,
+    /// See [`Error::OutOfRange`].
+    OutOfRange,
+    /// See [`Error::UnsupportedUnit`].
+    UnsupportedUnit,
+    /// See [`Error::Inconsistent`].
+    Inconsistent,
+    /// See [`Error::LimitExceeded`].
+    LimitExceeded,
+    /// See [`Error::UnknownIdentifier`].
+    UnknownIdentifier,
+    /// See [`Error::TransitionRefused`].
+    TransitionRefused,
+}
+
+impl ErrorKind {
+    /// Every kind, in code order.
+    pub const ALL: [ErrorKind; 8] = [
+        ErrorKind::InvalidJson,
+        ErrorKind::MissingField,
+        ErrorKind::OutOfRange,
+        ErrorKind::UnsupportedUnit,
+        ErrorKind::Inconsistent,
+        ErrorKind::LimitExceeded,
+        ErrorKind::UnknownIdentifier,
+        ErrorKind::TransitionRefused,
+    ];
+
+    /// The stable numeric code (`code` of the error JSON, `MP_STATUS_*` in C).
+    pub const fn code(self) -> u32 {
+        match self {
+            ErrorKind::InvalidJson => 10,
+            ErrorKind::MissingField => 11,
+            ErrorKind::OutOfRange => 12,
+            ErrorKind::UnsupportedUnit => 13,
+            ErrorKind::Inconsistent => 14,
+            ErrorKind::LimitExceeded => 15,
+            ErrorKind::UnknownIdentifier => 16,
+            ErrorKind::TransitionRefused => 20,
+        }
+    }
+
+    /// The stable name (`error_kind` of the error JSON; `out_of_range` → Python's
+    /// `OutOfRangeError`, C's `MP_STATUS_OUT_OF_RANGE`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidJson => "invalid_json",
+            ErrorKind::MissingField => "missing_field",
+            ErrorKind::OutOfRange => "out_of_range",
+            ErrorKind::UnsupportedUnit => "unsupported_unit",
+            ErrorKind::Inconsistent => "inconsistent",
+            ErrorKind::LimitExceeded => "limit_exceeded",
+            ErrorKind::UnknownIdentifier => "unknown_identifier",
+            ErrorKind::TransitionRefused => "transition_refused",
+        }
+    }
+
+    /// One line saying what the kind means (the documentation of every front end's mirror).
+    pub const fn summary(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidJson => "Not valid JSON, a value of the wrong type, or an unknown key",
+            ErrorKind::MissingField => "A value the operation cannot proceed without is absent",
+            ErrorKind::OutOfRange => "A value outside its accepted, plausible range; never clamped",
+            ErrorKind::UnsupportedUnit => "A unit the field does not accept; the error lists the accepted units",
+            ErrorKind::Inconsistent => "A well-formed value that contradicts another",
+            ErrorKind::LimitExceeded => "Input larger or deeper than the documented limits",
+            ErrorKind::UnknownIdentifier => "A regimen, drug or option id the knowledge base does not hold",
+            ErrorKind::TransitionRefused => "A pathway event the state machine refuses in the current phase",
+        }
+    }
+
+    /// The kind with this code, if any.
+    pub fn from_code(code: u32) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Error {
+    /// The kind of this error: its row in the one code table, [`ErrorKind::ALL`].
+    pub fn error_kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidJson { .. } => ErrorKind::InvalidJson,
+            Error::MissingField { .. } => ErrorKind::MissingField,
+            Error::OutOfRange { .. } => ErrorKind::OutOfRange,
+            Error::UnsupportedUnit { .. } => ErrorKind::UnsupportedUnit,
+            Error::Inconsistent { .. } => ErrorKind::Inconsistent,
+            Error::LimitExceeded { .. } => ErrorKind::LimitExceeded,
+            Error::UnknownIdentifier { .. } => ErrorKind::UnknownIdentifier,
+            Error::TransitionRefused { .. } => ErrorKind::TransitionRefused,
+        }
+    }
+
     /// Stable numeric code of this error. The C API returns these values (`MP_STATUS_*`).
     pub fn code(&self) -> u32 {
-        match self {
-            Error::InvalidJson { .. } => 10,
-            Error::MissingField { .. } => 11,
-            Error::OutOfRange { .. } => 12,
-            Error::UnsupportedUnit { .. } => 13,
-            Error::Inconsistent { .. } => 14,
-            Error::LimitExceeded { .. } => 15,
-            Error::UnknownIdentifier { .. } => 16,
-            Error::TransitionRefused { .. } => 20,
-        }
+        self.error_kind().code()
     }
 
     /// Short stable name of the error kind (`out_of_range`, ...), as used in JSON output.
     pub fn kind(&self) -> &'static str {
-        match self {
-            Error::InvalidJson { .. } => "invalid_json",
-            Error::MissingField { .. } => "missing_field",
-            Error::OutOfRange { .. } => "out_of_range",
-            Error::UnsupportedUnit { .. } => "unsupported_unit",
-            Error::Inconsistent { .. } => "inconsistent",
-            Error::LimitExceeded { .. } => "limit_exceeded",
-            Error::UnknownIdentifier { .. } => "unknown_identifier",
-            Error::TransitionRefused { .. } => "transition_refused",
-        }
+        self.error_kind().as_str()
     }
 
     /// The dotted path of the offending field, where the error concerns one.
@@ -277,4 +366,47 @@ pub fn check_range(field: &str, value: f64, unit: &str, lo: f64, hi: f64) -> Res
         });
     }
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn the_code_table_has_one_row_per_kind_with_unique_codes_and_names() {
+        let mut codes: Vec<u32> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        let mut names: Vec<&str> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        codes.dedup();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(codes.len(), ErrorKind::ALL.len(), "codes are in order and never shared");
+        assert_eq!(names.len(), ErrorKind::ALL.len());
+        for k in ErrorKind::ALL {
+            assert_eq!(ErrorKind::from_code(k.code()), Some(k));
+            assert!(!k.summary().is_empty() && !k.summary().ends_with('.'));
+        }
+        assert_eq!(ErrorKind::from_code(99), None);
+    }
+
+    #[test]
+    fn an_errors_kind_is_its_serialised_error_kind() {
+        let s = String::new;
+        let samples = [
+            Error::InvalidJson { field: s(), message: s() },
+            Error::MissingField { field: s(), message: s() },
+            Error::OutOfRange { field: s(), value: 0.0, unit: s(), accepted_range: s() },
+            Error::UnsupportedUnit { field: s(), unit: s(), accepted: s() },
+            Error::Inconsistent { field: s(), message: s() },
+            Error::LimitExceeded { what: s(), limit: 0, actual: 0 },
+            Error::UnknownIdentifier { field: s(), kind: s(), id: s() },
+            Error::TransitionRefused { field: s(), refusal: Refusal::UnknownRegimen { regimen: s() } },
+        ];
+        let kinds: Vec<ErrorKind> = samples.iter().map(Error::error_kind).collect();
+        assert_eq!(kinds, ErrorKind::ALL.to_vec(), "one sample per kind, in table order");
+        for e in &samples {
+            let v = serde_json::to_value(e).unwrap();
+            assert_eq!(v["error_kind"], e.kind());
+        }
+    }
 }
