@@ -156,7 +156,10 @@ pub fn enum_tables() -> Vec<Table> {
 /// (`ErrorKind::ALL`).
 #[pyfunction]
 pub fn error_kinds() -> Vec<(String, u32, String)> {
-    myeloma_pathway::ErrorKind::ALL.iter().map(|k| (k.as_str().to_string(), k.code(), k.summary().to_string())).collect()
+    myeloma_pathway::ErrorKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.code(), k.summary().to_string()))
+        .collect()
 }
 
 /// The Python class name of an error kind: `out_of_range` → `OutOfRangeError`.

@@ -25,6 +25,7 @@ __all__ = [
     "KnowledgeBase",
     "enum_tables",
     "error_kinds",
+    "plan_fhir_json",
 ]
 
 LIBRARY_VERSION: str

@@ -114,7 +114,7 @@ class OutOfRangeError(MyelomaPathwayError, ValueError):
 
 
 class UnsupportedUnitError(MyelomaPathwayError, ValueError):
-    """A unit the field does not accept; ``accepted_range`` lists the accepted units (code 13)."""
+    """A unit the field does not accept; the error lists the accepted units (code 13)."""
 
     _KIND = "unsupported_unit"
     _CODE = 13
