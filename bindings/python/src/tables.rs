@@ -13,8 +13,7 @@ use myeloma_pathway::kb::{Evidence, Jurisdiction, Profile};
 use myeloma_pathway::risk::{CriterionState, RiskDefinition, RiskLevel};
 use myeloma_pathway::staging::{IssStage, R2IssStage, RIssStage};
 use myeloma_pathway::{
-    Abnormality, ConsolidationRoute, Drug, Error, Event, Method, MrdStatus, Phase, Refusal, ResponseCategory, Sex,
-    Status,
+    Abnormality, ConsolidationRoute, Drug, Event, Method, MrdStatus, Phase, ResponseCategory, Sex, Status,
 };
 use pyo3::prelude::*;
 
