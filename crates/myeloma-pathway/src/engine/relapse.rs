@@ -57,6 +57,8 @@ struct Disease {
     exposed: BTreeSet<Drug>,
     progression_on_last: bool,
     prior_bcma: Vec<String>,
+    /// Refractory to at least two PIs, two IMiDs and an anti-CD38 antibody.
+    penta_refractory: bool,
 }
 
 fn disease(cx: &Ctx<'_>, derived: Option<&Derived>) -> Disease {
@@ -79,7 +81,13 @@ fn disease(cx: &Ctx<'_>, derived: Option<&Derived>) -> Disease {
             progression_on_last = d.progression_on_last_line;
         }
     }
+    let refr_count = |c: DrugClass| s.refractory.iter().filter(|d| d.class() == c).count();
+    let penta_refractory = derived.is_some_and(|d| d.penta_refractory)
+        || (refractory_classes.contains(&DrugClass::AntiCd38)
+            && refr_count(DrugClass::ProteasomeInhibitor) >= 2
+            && refr_count(DrugClass::ImmunomodulatoryDrug) >= 2);
     Disease {
+        penta_refractory,
         prior: s.prior_lines(),
         exposed_classes,
         refractory: s.refractory.clone(),
@@ -134,6 +142,13 @@ fn label_misfit(l: &LabelIndication, d: &Disease) -> Option<String> {
     }
     for x in l.refractory_to.iter().filter(|x| !d.refractory.contains(x)) {
         why.push(format!("needs {}-refractory disease; not recorded as refractory", x.name()));
+    }
+    if l.penta_refractory && !d.penta_refractory {
+        let refr: Vec<&str> = d.refractory.iter().map(|x| x.name()).collect();
+        why.push(format!(
+            "needs disease refractory to at least two proteasome inhibitors, two immunomodulatory agents and an anti-CD38 antibody; refractory here to: {}",
+            if refr.is_empty() { "none recorded".to_string() } else { refr.join(", ") }
+        ));
     }
     if l.progression_on_last_therapy && !d.progression_on_last {
         why.push("needs progression on the last therapy; none recorded".into());
@@ -208,6 +223,9 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
             continue;
         }
         let classes: BTreeSet<DrugClass> = r.drugs().iter().map(|d| d.class()).collect();
+        let Some(cd38_note) = anti_cd38_retreatment(cx, r, &classes, &dz, derived.as_ref()) else {
+            continue;
+        };
         let bcma_here = classes.iter().any(|c| history::is_bcma(*c));
         let mut extra_notes = Vec::new();
         if bcma_here && !dz.prior_bcma.is_empty() {
@@ -259,6 +277,7 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         if r.drugs().contains(&Drug::Pomalidomide) && dz.refractory.contains(&Drug::Lenalidomide) {
             extra_notes.push("pomalidomide in lenalidomide-refractory disease: allowed by the EU Darzalex SmPC §4.1 DPd indication (\"were lenalidomide-refractory\") and the APOLLO population; the refractory-class rule is otherwise strict".into());
         }
+        extra_notes.extend(cd38_note);
         extra_notes.extend(safety_notes(cx, &classes, r));
         rank = rank.saturating_add(1);
         let mut why = vec![
@@ -297,6 +316,9 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         }
         opt.label = Some(label.clone());
         options.push(opt);
+    }
+    if let Some(o) = salvage_asct(cx, rank.saturating_add(1)) {
+        options.push(o);
     }
     (
         options,
@@ -398,4 +420,171 @@ fn safety_notes(cx: &Ctx<'_>, classes: &BTreeSet<DrugClass>, r: &Regimen) -> Vec
         n.push("selinexor (Xpovio label): provide prophylactic antiemetics (a 5-HT3 antagonist and other anti-nausea agents before and during treatment); maintain fluid and caloric intake, consider IV hydration; monitor CBC, chemistries, weight, nutritional and volume status, more often in the first 3 months".into());
     }
     n
+}
+
+/// Anti-CD38 retreatment (relapse-labels.md §B5): no label sets an interval, so a prior anti-CD38
+/// exposure gives a trial-population note, and the centre's interval
+/// (`guideline.anti_cd38_retreatment_min_months`, default none) excludes a regimen given within
+/// it. Returns `None` when the regimen is excluded, else the notes to add.
+fn anti_cd38_retreatment(
+    cx: &mut Ctx<'_>,
+    r: &Regimen,
+    classes: &BTreeSet<DrugClass>,
+    dz: &Disease,
+    derived: Option<&Derived>,
+) -> Option<Vec<String>> {
+    if !classes.contains(&DrugClass::AntiCd38) || !dz.exposed_classes.contains(&DrugClass::AntiCd38) {
+        return Some(Vec::new());
+    }
+    let mut prior: Vec<String> =
+        dz.exposed.iter().filter(|d| d.class() == DrugClass::AntiCd38).map(|d| d.name().to_string()).collect();
+    if prior.is_empty() {
+        prior.push("an anti-CD38 antibody (stated)".into());
+    }
+    let last = cx.p.treatment_history.as_ref().and_then(history::last_anti_cd38_dose);
+    let as_of = derived.and_then(|d| d.as_of);
+    let when = match (last, as_of) {
+        (Some(l), Some(a)) => format!("last anti-CD38 dose {l}, {} days before {a}", history_days(&l, &a)),
+        _ => "date of the last anti-CD38 dose not recorded".to_string(),
+    };
+    let mut notes = vec![format!(
+        "anti-CD38 retreatment after prior {} ({when}): no label sets a retreatment interval; trial populations (evidence, not eligibility rules): ICARIA-MM and MajesTEC-3 excluded anti-CD38-refractory disease; a phase 3 RRMM trial (Future Oncol 2023) allowed its daratumumab arm only with no anti-CD38 therapy in the 6 months before enrolment and no daratumumab stopped for toxicity [{}]",
+        prior.join(", "),
+        CitationId::AntiCd38RetreatmentTrials.key()
+    )];
+    let Some(m) = cx.g.anti_cd38_retreatment_min_months else {
+        return Some(notes);
+    };
+    match (last, as_of) {
+        (Some(l), Some(a)) => {
+            let until = history::add_months(&l, i64::from(m)).unwrap_or(l);
+            if a < until {
+                exclude(
+                    cx,
+                    r,
+                    format!(
+                        "anti-CD38 retreatment {} days after the last anti-CD38 dose ({l}), within the centre's interval of {m} months (until {until}): the centre's choice (guideline.anti_cd38_retreatment_min_months), not a label rule",
+                        history_days(&l, &a)
+                    ),
+                    &[CitationId::AntiCd38RetreatmentTrials.key()],
+                );
+                return None;
+            }
+            notes.push(format!(
+                "the centre's anti-CD38 retreatment interval ({m} months, guideline.anti_cd38_retreatment_min_months) has passed (since {until})"
+            ));
+        }
+        _ => {
+            cx.missing.push(MissingInput::new(
+                "treatment_history.therapies[].last_dose",
+                "date of the last anti-CD38 antibody dose",
+                format!("{}: the centre's anti-CD38 retreatment interval ({m} months)", r.name),
+            ));
+            notes.push(format!(
+                "the centre's anti-CD38 retreatment interval ({m} months) could not be checked: the date of the last anti-CD38 dose is not recorded"
+            ));
+        }
+    }
+    Some(notes)
+}
+
+fn history_days(a: &crate::record::Date, b: &crate::record::Date) -> i64 {
+    let (Ok(x), Ok(y)) = (a.to_string().parse::<jiff::civil::Date>(), b.to_string().parse::<jiff::civil::Date>())
+    else {
+        return 0;
+    };
+    x.until(y).map_or(0, |s| i64::from(s.get_days()))
+}
+
+/// Salvage (second) ASCT after reinduction for a patient whose primary therapy included an ASCT:
+/// "should be considered appropriate therapy" when the initial remission lasted **more than 18
+/// months** (ASBMT/EBMT/BMT CTN/IMWG consensus, Giralt et al. 2015, `salvage-hct-2015`, V2).
+/// The remission is the dated ASCT → first progression after it; an unknown date is a missing
+/// input (the option is neither given nor excluded); transplant eligibility still applies.
+fn salvage_asct(cx: &mut Ctx<'_>, rank: u8) -> Option<RankedOption> {
+    use history::AsctRemission as R;
+    let r = cx.kb.regimen_by_id(RegimenId::SalvageAsct)?;
+    let needed = "salvage ASCT (consensus, Giralt 2015: initial remission after the first ASCT more than 18 months)";
+    let dated = cx.p.treatment_history.as_ref().map_or(R::NoTransplant, history::remission_after_first_asct);
+    let (asct, progression, months, days) = match dated {
+        R::NoTransplant => {
+            // An undated transplant in the pathway events: the dates decide, so ask for them.
+            if cx.state.transplants_total > 0 {
+                cx.missing.push(MissingInput::new(
+                    "treatment_history.transplants",
+                    "date of the first-line ASCT (and of the first progression after it)",
+                    needed,
+                ));
+            }
+            return None;
+        }
+        R::NotFirstLineAsct(why) => {
+            exclude(
+                cx,
+                r,
+                format!(
+                    "{why}: the consensus statement covers a second ASCT after primary therapy that included one ASCT"
+                ),
+                &[CitationId::SalvageHct2015.key()],
+            );
+            return None;
+        }
+        R::ProgressionUnknown { asct } => {
+            cx.missing.push(MissingInput::new(
+                "treatment_history.progressions",
+                format!("date of the first progression after the ASCT of {asct} (IMWG)"),
+                needed,
+            ));
+            return None;
+        }
+        R::Known { asct, progression, threshold, months, days } => {
+            if progression <= threshold {
+                exclude(
+                    cx,
+                    r,
+                    format!(
+                        "initial remission after the ASCT of {asct} lasted {months} months and {days} days (progression {progression}): not more than 18 months (consensus statement, Giralt 2015, V2)"
+                    ),
+                    &[CitationId::SalvageHct2015.key()],
+                );
+                return None;
+            }
+            (asct, progression, months, days)
+        }
+    };
+    let e = crate::assess::fitness::transplant_eligibility(cx.kb, cx.p, cx.g);
+    match e.eligibility {
+        Eligibility::Ineligible => {
+            exclude(
+                cx,
+                r,
+                format!("transplant-ineligible now: {}", e.reasons.join("; ")),
+                &[CitationId::SalvageHct2015.key()],
+            );
+            return None;
+        }
+        Eligibility::Undetermined => {
+            cx.missing.extend(e.missing_inputs.iter().cloned());
+            return None;
+        }
+        Eligibility::Eligible => {}
+    }
+    if hard_exclusions(cx, r) {
+        return None;
+    }
+    let why = vec![
+        format!(
+            "salvage ASCT after reinduction: the initial remission after the ASCT of {asct} lasted {months} months and {days} days (first progression {progression}), more than 18 months"
+        ),
+        "consensus statement, evidence V2 (ASBMT/EBMT/BMT CTN/IMWG, Giralt et al. 2015): high-dose therapy and autologous HCT \"should be considered appropriate therapy\" after primary therapy that included an ASCT with an initial remission of more than 18 months; no label decides this option".into(),
+        format!("transplant-eligible now: {}", e.reasons.join("; ")),
+    ];
+    Some(make_option(
+        cx,
+        r,
+        rank,
+        "consolidation by transplant",
+        why,
+        Some("after reinduction with one of the options above".into()),
+    ))
 }

@@ -194,6 +194,12 @@ pub struct Guideline {
     /// Richardson, San Miguel): "switching to a different drug … due to any reason is considered a
     /// new line of therapy" (default `true`); `false` is issue 10's wording, not the source's.
     pub(crate) toxicity_switch_is_new_line: bool,
+    /// The centre's minimum interval, in months, between the last anti-CD38 dose and an
+    /// anti-CD38 regimen at relapse. No label sets one (relapse-labels.md §B5: NOT FOUND), so the
+    /// default `None` applies no rule; when set, anti-CD38 regimens within the interval are
+    /// excluded as the centre's choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) anti_cd38_retreatment_min_months: Option<u16>,
 }
 
 impl Default for Guideline {
@@ -212,6 +218,7 @@ impl Default for Guideline {
             response_criteria_version: ResponseCriteriaVersion::Imwg2016,
             refractory_window_days: 60,
             toxicity_switch_is_new_line: true,
+            anti_cd38_retreatment_min_months: None,
         }
     }
 }
@@ -278,6 +285,19 @@ impl Guideline {
     /// [`crate::Error::OutOfRange`] outside 0–180 days.
     pub fn with_refractory_window_days(mut self, v: u16) -> Result<Self> {
         self.refractory_window_days = v;
+        self.validate().map(|()| self)
+    }
+    /// The centre's minimum months between the last anti-CD38 dose and anti-CD38 retreatment
+    /// (`None`: no rule; no label sets one).
+    pub fn anti_cd38_retreatment_min_months(&self) -> Option<u16> {
+        self.anti_cd38_retreatment_min_months
+    }
+    /// With a centre's anti-CD38 retreatment interval (or none).
+    ///
+    /// # Errors
+    /// [`crate::Error::OutOfRange`] outside 1–60 months.
+    pub fn with_anti_cd38_retreatment_min_months(mut self, v: Option<u16>) -> Result<Self> {
+        self.anti_cd38_retreatment_min_months = v;
         self.validate().map(|()| self)
     }
     /// With the toxicity-switch rule set.
@@ -393,6 +413,9 @@ impl Guideline {
             10.0,
         )?;
         check_range("guideline.refractory_window_days", f64::from(self.refractory_window_days), "days", 0.0, 180.0)?;
+        if let Some(m) = self.anti_cd38_retreatment_min_months {
+            check_range("guideline.anti_cd38_retreatment_min_months", f64::from(m), "months", 1.0, 60.0)?;
+        }
         if let Some(c) = self.melphalan_140_below_crcl_ml_min {
             check_range("guideline.melphalan_140_below_crcl_ml_min", c, "mL/min", 10.0, 90.0)?;
         }

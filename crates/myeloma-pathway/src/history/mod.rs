@@ -373,6 +373,128 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
     }
 }
 
+/// The consensus threshold for salvage ASCT: the initial remission after the first-line ASCT
+/// lasted **more than** 18 months (Giralt et al. 2015, `salvage-hct-2015`, V2).
+pub const SALVAGE_ASCT_REMISSION_MONTHS: i64 = 18;
+
+/// The first remission after a first-line autologous transplant, read from the dated history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AsctRemission {
+    /// No transplant in the dated history.
+    NoTransplant,
+    /// The transplant history is not one first-line ASCT (an allogeneic transplant, a further
+    /// transplant that is not a planned tandem, or an ASCT after a progression): the consensus
+    /// statement on a second ASCT does not cover it.
+    NotFirstLineAsct(String),
+    /// A first-line ASCT on this date, and no progression dated after it.
+    ProgressionUnknown {
+        /// Date of the (last, if a planned tandem) first-line ASCT.
+        asct: Date,
+    },
+    /// The remission, dated.
+    Known {
+        /// Date of the (last, if a planned tandem) first-line ASCT.
+        asct: Date,
+        /// First progression after it.
+        progression: Date,
+        /// The ASCT date plus 18 months (calendar months).
+        threshold: Date,
+        /// Remission in whole months and days, for the rationale.
+        months: i64,
+        /// Days beyond the whole months.
+        days: i64,
+    },
+}
+
+impl AsctRemission {
+    /// The remission lasted more than 18 months (`None` while unknown or not applicable).
+    pub fn more_than_18_months(&self) -> Option<bool> {
+        match self {
+            AsctRemission::Known { progression, threshold, .. } => Some(progression > threshold),
+            _ => None,
+        }
+    }
+}
+
+fn all_progressions(th: &TreatmentHistory) -> Vec<Date> {
+    let mut v: Vec<Date> = th.progressions.clone();
+    for t in &th.therapies {
+        if t.role == TherapyRole::AntiMyeloma && t.reason_stopped == Some(StopReason::Progression) {
+            if let Some(d) = t.stop.or(t.last_dose) {
+                v.push(d);
+            }
+        }
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The remission after the first-line ASCT: ASCT date → first progression after it, in calendar
+/// months (`jiff`). A planned tandem counts from its second transplant.
+pub fn remission_after_first_asct(th: &TreatmentHistory) -> AsctRemission {
+    let mut tx: Vec<_> = th.transplants.iter().collect();
+    tx.sort_by_key(|t| t.date);
+    let Some(first) = tx.first() else {
+        return AsctRemission::NoTransplant;
+    };
+    if tx.iter().any(|t| t.allogeneic) {
+        return AsctRemission::NotFirstLineAsct("an allogeneic transplant is recorded".into());
+    }
+    let progressions = all_progressions(th);
+    if let Some(p) = progressions.iter().find(|p| **p <= first.date) {
+        return AsctRemission::NotFirstLineAsct(format!(
+            "the first ASCT ({}) followed a progression ({p}), so it was not part of primary therapy",
+            first.date
+        ));
+    }
+    let Some(progression) = progressions.iter().copied().find(|p| *p > first.date) else {
+        let last = tx.iter().filter(|t| t.planned_tandem).map(|t| t.date).max().unwrap_or(first.date);
+        return AsctRemission::ProgressionUnknown { asct: last };
+    };
+    let before: Vec<_> = tx.iter().filter(|t| t.date < progression).collect();
+    if tx.len() > before.len() {
+        return AsctRemission::NotFirstLineAsct(format!(
+            "a transplant after the first progression ({progression}) is already recorded"
+        ));
+    }
+    if before.iter().skip(1).any(|t| !t.planned_tandem) {
+        return AsctRemission::NotFirstLineAsct(
+            "more than one first-line transplant that is not a planned tandem".into(),
+        );
+    }
+    let asct = before.last().map_or(first.date, |t| t.date);
+    let a = jd(&asct);
+    let threshold = a
+        .checked_add(jiff::Span::new().months(SALVAGE_ASCT_REMISSION_MONTHS))
+        .ok()
+        .and_then(|d| Date::parse(&d.to_string()))
+        .unwrap_or(asct);
+    let span = a.until((jiff::Unit::Month, jd(&progression))).unwrap_or_default();
+    AsctRemission::Known {
+        asct,
+        progression,
+        threshold,
+        months: i64::from(span.get_months()),
+        days: i64::from(span.get_days()),
+    }
+}
+
+/// The last anti-CD38 dose in the dated history (last dose, else stop; `None` when none or
+/// still running without a date).
+pub fn last_anti_cd38_dose(th: &TreatmentHistory) -> Option<Date> {
+    th.therapies
+        .iter()
+        .filter(|t| t.role == TherapyRole::AntiMyeloma && class_of(&t.drug, t.class) == Some(DrugClass::AntiCd38))
+        .filter_map(|t| t.last_dose.or(t.stop))
+        .max()
+}
+
+/// `date` plus `months` calendar months (`jiff`), for interval rules.
+pub fn add_months(date: &Date, months: i64) -> Option<Date> {
+    jd(date).checked_add(jiff::Span::new().months(months)).ok().and_then(|d| Date::parse(&d.to_string()))
+}
+
 /// A class in words, for clinical text (never Debug formatting).
 pub fn class_words(c: DrugClass) -> &'static str {
     match c {

@@ -394,6 +394,10 @@ pub struct LabelIndication {
     /// "Demonstrated disease progression on (or after) the last therapy".
     #[serde(default)]
     pub progression_on_last_therapy: bool,
+    /// Refractory to at least two proteasome inhibitors, two immunomodulatory agents and an
+    /// anti-CD38 antibody (the Xpovio/Nexpovio Sd wording; "penta-refractory", MAMMOTH).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub penta_refractory: bool,
     /// How the label was read.
     pub evidence: Evidence,
     /// Citation key.

@@ -80,7 +80,15 @@ fn check(plan: &Plan, j: &str, what: &str) -> Result<(), String> {
     let refractory: BTreeSet<Drug> = d.refractory_drugs();
     for o in &plan.options {
         let r = kb().regimen(&o.regimen_id).ok_or("unknown regimen")?;
-        // Every relapse option names its label: jurisdiction, version, citation.
+        // The salvage ASCT rests on a consensus statement (Giralt 2015), not a label: it must
+        // say so and cite it.
+        if o.regimen_id == "salvage-asct" {
+            if o.label.is_some() || !o.citations.iter().any(|c| c.key == "salvage-hct-2015") {
+                return Err(format!("{what}: salvage ASCT must cite its consensus statement, not a label"));
+            }
+            continue;
+        }
+        // Every drug-regimen relapse option names its label: jurisdiction, version, citation.
         let l = o.label.as_ref().ok_or(format!("{what}: {} names no label", o.regimen_id))?;
         if l.jurisdiction.id() != j || l.version.trim().is_empty() || !o.citations.iter().any(|c| c.key == l.citation) {
             return Err(format!("{what}: {} label {:?} not cited or not {j}", o.regimen_id, l.version));
@@ -213,5 +221,146 @@ fn lines_never_decrease_as_the_history_grows() {
             assert_eq!(usize::from(now.0), k);
             last = now;
         }
+    }
+}
+
+/// VRd + ASCT 2022-06-15 + lenalidomide maintenance stopped for progression on `prog`.
+fn asct_then_progression(prog: &str) -> Value {
+    json!({
+        "therapies": [
+            {"drug": "bortezomib", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+            {"drug": "lenalidomide", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+            {"drug": "dexamethasone", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+            {"drug": "lenalidomide", "start": "2022-08-01", "stop": prog, "reason_stopped": "progression",
+             "planned_continuation": true}
+        ],
+        "transplants": [{"date": "2022-06-15"}],
+        "progressions": [prog]
+    })
+}
+
+#[test]
+fn salvage_asct_is_offered_only_when_the_remission_after_the_first_asct_lasted_more_than_18_months() {
+    for j in ["us", "eu"] {
+        // 2022-06-15 + 18 months = 2023-12-15: exactly 18 months is not "more than 18".
+        for (prog, offered) in [("2023-12-14", false), ("2023-12-15", false), ("2023-12-16", true)] {
+            let p = plan(asct_then_progression(prog), &guideline(j));
+            let o = p.options.iter().find(|o| o.regimen_id == "salvage-asct");
+            assert_eq!(o.is_some(), offered, "{j} {prog}");
+            if let Some(o) = o {
+                assert_eq!(o.action, "consolidation by transplant");
+                assert!(o.label.is_none());
+                assert!(
+                    o.rationale.iter().any(|r| r.contains("consensus statement, evidence V2")),
+                    "{:?}",
+                    o.rationale
+                );
+                assert!(o.rationale.iter().any(|r| r.contains("18 months and 1 days")), "{:?}", o.rationale);
+                // After the labelled regimens: rank is last.
+                assert_eq!(o.rank, p.options.iter().map(|x| x.rank).max().unwrap());
+            } else {
+                assert!(p.excluded.iter().any(|e| e.regimen_id == "salvage-asct"), "{j} {prog}: exclusion says why");
+            }
+        }
+    }
+}
+
+#[test]
+fn salvage_asct_with_an_unknown_progression_date_is_a_missing_input_neither_given_nor_excluded() {
+    let mut th = asct_then_progression("2024-03-01");
+    // The progression is known only from a pathway event: drop the dated one.
+    th["therapies"][3]["reason_stopped"] = json!("choice");
+    th["progressions"] = json!([]);
+    let mut p = base();
+    p["treatment_history"] = th;
+    p["history"] = json!([
+        {"event": "therapy_started", "regimen": "vrd"}, {"event": "cycle_completed"},
+        {"event": "response_assessed", "response": "vgpr"}, {"event": "transplant_done"},
+        {"event": "maintenance_started", "regimen": "len-maintenance"}, {"event": "cycle_completed"},
+        {"event": "progression"}
+    ]);
+    let plan = recommend(&Patient::from_json(&p.to_string()).unwrap(), &guideline("us")).unwrap();
+    assert!(!plan.options.iter().any(|o| o.regimen_id == "salvage-asct"));
+    assert!(!plan.excluded.iter().any(|e| e.regimen_id == "salvage-asct"));
+    let m = plan.missing_inputs.iter().find(|m| m.field == "treatment_history.progressions").expect("missing input");
+    assert!(m.needed_for.contains("salvage ASCT"), "{m:?}");
+}
+
+#[test]
+fn salvage_asct_follows_transplant_eligibility() {
+    let mut p = base();
+    p["age_years"] = json!(74);
+    p["treatment_history"] = asct_then_progression("2024-03-01");
+    let plan = recommend(&Patient::from_json(&p.to_string()).unwrap(), &guideline("us")).unwrap();
+    assert!(!plan.options.iter().any(|o| o.regimen_id == "salvage-asct"));
+    let e = plan.excluded.iter().find(|e| e.regimen_id == "salvage-asct").unwrap();
+    assert!(e.reason.contains("transplant-ineligible"), "{}", e.reason);
+}
+
+/// D-VRd (last daratumumab 2022-05-01), ASCT, lenalidomide maintenance, progression 2024-03-01,
+/// read on `as_of`.
+fn prior_daratumumab(as_of: &str) -> Value {
+    json!({
+        "therapies": [
+            {"drug": "daratumumab_sc", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+            {"drug": "bortezomib", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+            {"drug": "lenalidomide", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+            {"drug": "dexamethasone", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+            {"drug": "lenalidomide", "start": "2022-08-01", "stop": "2024-03-01", "reason_stopped": "progression",
+             "planned_continuation": true}
+        ],
+        "transplants": [{"date": "2022-06-15"}],
+        "progressions": ["2024-03-01"],
+        "as_of": as_of
+    })
+}
+
+#[test]
+fn anti_cd38_retreatment_within_the_centres_interval_is_excluded_and_at_the_interval_is_offered() {
+    let g = api::guideline_from(Some(r#"{"jurisdiction": "us", "anti_cd38_retreatment_min_months": 24}"#)).unwrap();
+    // Last dose 2022-05-01 + 24 months = 2024-05-01.
+    for (as_of, offered) in [("2024-04-30", false), ("2024-05-01", true)] {
+        let p = plan(prior_daratumumab(as_of), &g);
+        assert_eq!(p.options.iter().any(|o| o.regimen_id == "dkd"), offered, "{as_of}");
+        if !offered {
+            let e = p.excluded.iter().find(|e| e.regimen_id == "dkd").unwrap();
+            assert!(e.reason.contains("the centre's choice"), "{}", e.reason);
+            assert!(p.options.iter().any(|o| o.regimen_id == "cilta-cel"), "non-anti-CD38 options stay");
+        }
+    }
+}
+
+#[test]
+fn prior_anti_cd38_exposure_adds_the_trial_population_note_and_no_rule_by_default() {
+    let p = plan(prior_daratumumab("2024-03-10"), &guideline("us"));
+    let dkd = p.options.iter().find(|o| o.regimen_id == "dkd").expect("no interval by default");
+    assert!(dkd.notes.iter().any(|n| n.contains("no label sets a retreatment interval") && n.contains("ICARIA-MM")));
+    let cilta = p.options.iter().find(|o| o.regimen_id == "cilta-cel").unwrap();
+    assert!(!cilta.notes.iter().any(|n| n.contains("anti-CD38 retreatment")), "only on anti-CD38 regimens");
+    // Without prior anti-CD38 exposure there is no note.
+    let p = plan(asct_then_progression("2024-03-01"), &guideline("us"));
+    let dkd = p.options.iter().find(|o| o.regimen_id == "dkd").unwrap();
+    assert!(!dkd.notes.iter().any(|n| n.contains("anti-CD38 retreatment")));
+}
+
+#[test]
+fn an_undated_anti_cd38_exposure_under_a_centre_interval_is_a_missing_input_not_an_exclusion() {
+    let g = api::guideline_from(Some(r#"{"jurisdiction": "us", "anti_cd38_retreatment_min_months": 6}"#)).unwrap();
+    let mut th = prior_daratumumab("2024-03-10");
+    th["therapies"] = json!([
+        {"drug": "bortezomib", "start": "2022-01-10", "stop": "2022-05-01", "reason_stopped": "completion"},
+        {"drug": "lenalidomide", "start": "2022-01-10", "stop": "2024-03-01", "reason_stopped": "progression"}
+    ]);
+    th["stated_facts"] = json!([{"fact": "exposed", "class": "anti_cd38", "source": "referral letter"}]);
+    let p = plan(th, &g);
+    assert!(p.options.iter().any(|o| o.regimen_id == "dkd"));
+    assert!(p.missing_inputs.iter().any(|m| m.field == "treatment_history.therapies[].last_dose"));
+}
+
+#[test]
+fn the_anti_cd38_interval_is_refused_out_of_range() {
+    for bad in ["0", "61"] {
+        let e = api::guideline_from(Some(&format!(r#"{{"anti_cd38_retreatment_min_months": {bad}}}"#)));
+        assert!(e.is_err(), "{bad}");
     }
 }
