@@ -370,7 +370,7 @@ pub fn check_range(field: &str, value: f64, unit: &str, lo: f64, hi: f64) -> Res
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
     use super::*;
 
     #[test]

@@ -97,11 +97,26 @@ fn histories() -> Vec<(&'static str, Vec<Value>)> {
         [transplanted.clone(), vec![json!({"event": "maintenance_started", "regimen": "len-maintenance"})], cycles(6)]
             .concat();
     let line2: Vec<Value> = [maintenance.clone(), vec![ev("progression")]].concat();
+    // Line 3 without anti-CD38 exposure (lenalidomide and a PI given): where Isa-Pd's labels apply.
+    let line3: Vec<Value> = [line2.clone(), vec![start("svd")], cycles(4), vec![ev("progression")]].concat();
     let line4: Vec<Value> = [
         line2.clone(),
         vec![start("dkd")],
         cycles(6),
         vec![ev("progression"), start("svd")],
+        cycles(4),
+        vec![ev("progression")],
+    ]
+    .concat();
+    // Line 5, refractory to two PIs, two IMiDs and an anti-CD38 (penta) and never given
+    // selinexor (SVd would make Sd a refractory-drug exclusion): where Sd's labels apply.
+    let line5: Vec<Value> = [
+        line2.clone(),
+        vec![start("dkd")],
+        cycles(6),
+        vec![ev("progression"), start("bvd")],
+        cycles(4),
+        vec![ev("progression"), start("dpd")],
         cycles(4),
         vec![ev("progression")],
     ]
@@ -113,7 +128,9 @@ fn histories() -> Vec<(&'static str, Vec<Value>)> {
         ("after_transplant", transplanted),
         ("maintenance", maintenance),
         ("relapse_line_2", line2),
+        ("relapse_line_3", line3),
         ("relapse_line_4", line4),
+        ("relapse_line_5_penta_refractory", line5),
     ]
 }
 
