@@ -134,7 +134,7 @@ pub fn enum_tables() -> Vec<Table> {
         ("R2IssStage", "R2-ISS group.", closed!(R2IssStage { I, II, III, IV })),
         (
             "Evidence",
-            "How a fact was checked, as tagged in the clinical reference.",
+            "How a fact was checked, as tagged in the knowledge base.",
             closed!(Evidence { V1, V2, M, C }),
         ),
         (
