@@ -220,9 +220,27 @@ pub static FINDING_COMPONENTS: &[(&str, FindingPart)] = &[
 /// Diagnosis codes a `Condition` may carry: recorded in the import report (they do not change
 /// the record: the diagnosis is derived from the findings by the IMWG 2014 criteria).
 pub static DIAGNOSIS_CODES: &[(&str, &str, &str, &str, &str)] = &[
-    (ICD10CM, "C90.00", "Multiple myeloma not having achieved remission", "HCC Buddy ICD-10-CM pages (docs/evidence/terminology.md §4)", "[V2]"),
-    (ICD10CM, "C90.01", "Multiple myeloma in remission", "HCC Buddy ICD-10-CM pages (docs/evidence/terminology.md §4)", "[V2]"),
-    (ICD10CM, "C90.02", "Multiple myeloma in relapse", "HCC Buddy ICD-10-CM pages (docs/evidence/terminology.md §4)", "[V2]"),
+    (
+        ICD10CM,
+        "C90.00",
+        "Multiple myeloma not having achieved remission",
+        "HCC Buddy ICD-10-CM pages (docs/evidence/terminology.md §4)",
+        "[V2]",
+    ),
+    (
+        ICD10CM,
+        "C90.01",
+        "Multiple myeloma in remission",
+        "HCC Buddy ICD-10-CM pages (docs/evidence/terminology.md §4)",
+        "[V2]",
+    ),
+    (
+        ICD10CM,
+        "C90.02",
+        "Multiple myeloma in relapse",
+        "HCC Buddy ICD-10-CM pages (docs/evidence/terminology.md §4)",
+        "[V2]",
+    ),
     (ICDO3, "9732/3", "Plasma cell myeloma", "SEER haematopoietic database (docs/evidence/terminology.md §4)", "[V1]"),
 ];
 

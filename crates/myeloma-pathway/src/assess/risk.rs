@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assess::missing::{normalise, MissingInput};
 pub use crate::guideline::{Del17pCutoff, RiskDefinition};
-use crate::kb::{Citation, KnowledgeBase};
+use crate::kb::{Citation, CitationId, KnowledgeBase};
 use crate::patient::Patient;
 use crate::record::{Abnormality, Status};
 
@@ -427,7 +427,8 @@ fn del17p_on_cutoff(p: &Patient, definition: RiskDefinition, cutoff: Del17pCutof
     Some(match definition {
         RiskDefinition::Ims2025 => format!(
             "del(17p) clonal fraction {c}% is exactly on the IMS/IMWG 2025 cut-off of 20%: with guideline.del17p_cutoff \
-             {applied} the criterion is {reading}; {other} (sources give both comparators, ims-imwg-2025)"
+             {applied} the criterion is {reading}; {other} (sources give both comparators, {key})",
+            key = CitationId::ImsImwg2025.key()
         ),
         _ => format!(
             "del(17p) clonal fraction {c}% is exactly on the IMS/IMWG 2025 cut-off of 20% (guideline.del17p_cutoff \
