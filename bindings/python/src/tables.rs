@@ -132,11 +132,7 @@ pub fn enum_tables() -> Vec<Table> {
         ("IssStage", "ISS stage.", closed!(IssStage { I, II, III })),
         ("RIssStage", "R-ISS stage.", closed!(RIssStage { I, II, III })),
         ("R2IssStage", "R2-ISS group.", closed!(R2IssStage { I, II, III, IV })),
-        (
-            "Evidence",
-            "How a fact was checked, as tagged in the clinical reference.",
-            closed!(Evidence { V1, V2, M, C }),
-        ),
+        ("Evidence", "How a fact was checked, as tagged in the knowledge base.", closed!(Evidence { V1, V2, M, C })),
         (
             "DiagnosisClass",
             "IMWG 2014 diagnostic class.",

@@ -107,14 +107,14 @@ const fn local(
     }
 }
 
-const CR8_3: &str = "clinical-reference §8.3 (S134 third-party LOINC table)";
+const CR8_3: &str = "third-party LOINC table (docs/evidence/terminology.md §3)";
 
 /// The table. Order matters only for `record_to_bundle`, which writes the first row that takes
 /// a field in its unit.
 pub static TABLE: &[Mapping] = &[
     Mapping { system: LOINC, code: "2160-0", display: "Creatinine [Mass/volume] in Serum or Plasma",
         units: &[("mg/dL", "mg/dL")], target: lab("labs.creatinine"),
-        source: "HL7 CPG 1.0.0 ValueSet ckd-valueset-creatinine (LOINC 2.68 expansion); clinical-reference §8.3", tag: "[V1]" },
+        source: "HL7 CPG 1.0.0 ValueSet ckd-valueset-creatinine (LOINC 2.68 expansion); docs/evidence/terminology.md §3", tag: "[V1]" },
     Mapping { system: LOINC, code: "14682-9", display: "Creatinine [Moles/volume] in Serum or Plasma",
         units: &[("umol/L", "µmol/L")], target: lab("labs.creatinine"),
         source: "HL7 CPG 1.0.0 ValueSet ckd-valueset-creatinine (LOINC 2.68 expansion)", tag: "[V1]" },
@@ -129,7 +129,7 @@ pub static TABLE: &[Mapping] = &[
     Mapping { system: LOINC, code: "17861-6", display: "Calcium [Mass/volume] in Serum or Plasma",
         units: &[("mg/dL", "mg/dL")],
         target: Target::Lab { path: "labs.calcium", range_high: Some("labs.calcium_upper_limit_of_normal"), range_low: None },
-        source: "HL7 PDDI CDS 1.0.0 ValueSet valueset-calcium-LOINC; clinical-reference §8.3", tag: "[V1]" },
+        source: "HL7 PDDI CDS 1.0.0 ValueSet valueset-calcium-LOINC; docs/evidence/terminology.md §3", tag: "[V1]" },
     Mapping { system: LOINC, code: "2000-8", display: "Calcium [Moles/volume] in Serum or Plasma",
         units: &[("mmol/L", "mmol/L")],
         target: Target::Lab { path: "labs.calcium", range_high: Some("labs.calcium_upper_limit_of_normal"), range_low: None },
@@ -140,19 +140,19 @@ pub static TABLE: &[Mapping] = &[
         source: CR8_3, tag: "[V2]" },
     Mapping { system: LOINC, code: "33358-3", display: "Protein.monoclonal [Mass/volume] in Serum or Plasma by Electrophoresis",
         units: &[("g/dL", "g/dL"), ("g/L", "g/L")], target: lab("labs.serum_m_protein"),
-        source: "clinical-reference §8.3 (S133 ARUP catalogue, S134)", tag: "[V2]" },
+        source: "ARUP test 3002568 component list; third-party LOINC table (docs/evidence/terminology.md §3)", tag: "[V2]" },
     Mapping { system: LOINC, code: "32730-5", display: "Protein.monoclonal [Mass/time] in 24 hour Urine",
         units: &[("mg/(24.h)", "mg/24h")], target: lab("labs.urine_m_protein"),
-        source: "two third-party code files with this display; clinical-reference §8.3 lists it as [C] (34366-5 found there is Protein/Creatinine [Ratio] in Urine and is NOT mapped); not read on loinc.org", tag: "[V2]" },
+        source: "two third-party code files with this display; docs/evidence/terminology.md §3 lists it as [C] (34366-5 found there is Protein/Creatinine [Ratio] in Urine and is NOT mapped); not read on loinc.org", tag: "[V2]" },
     Mapping { system: LOINC, code: "36916-5", display: "Kappa light chains.free [Mass/volume] in Serum",
         units: &[("mg/L", "mg/L"), ("mg/dL", "mg/dL")], target: lab("labs.serum_flc_kappa"),
-        source: "clinical-reference §8.3 (S134, S135, S136)", tag: "[V2]" },
+        source: "third-party LOINC table and two third-party code files (docs/evidence/terminology.md §3)", tag: "[V2]" },
     Mapping { system: LOINC, code: "33944-0", display: "Lambda light chains.free [Mass/volume] in Serum",
         units: &[("mg/L", "mg/L"), ("mg/dL", "mg/dL")], target: lab("labs.serum_flc_lambda"),
-        source: "clinical-reference §8.3 (S134, S135, S136)", tag: "[V2]" },
+        source: "third-party LOINC table and two third-party code files (docs/evidence/terminology.md §3)", tag: "[V2]" },
     Mapping { system: LOINC, code: "11118-7", display: "Plasma cells/100 cells in Bone marrow",
         units: &[("%", "%")], target: lab("labs.bone_marrow_plasma_cells"),
-        source: "clinical-reference §8.3 S134 and a third-party code comment; 26450-7 (the other candidate there) is Eosinophils/100 leukocytes in Blood and is NOT mapped", tag: "[V2]" },
+        source: "third-party LOINC table and a third-party code comment (docs/evidence/terminology.md §3); 26450-7 (the other candidate there) is Eosinophils/100 leukocytes in Blood and is NOT mapped", tag: "[V2]" },
     Mapping { system: LOINC, code: "89247-1", display: "ECOG Performance Status score",
         units: &[], target: Target::Integer("ecog"),
         source: "HL7 mCODE STU4 (4.0.0) profile mcode-ecog-performance-status", tag: "[V1]" },
@@ -220,10 +220,28 @@ pub static FINDING_COMPONENTS: &[(&str, FindingPart)] = &[
 /// Diagnosis codes a `Condition` may carry: recorded in the import report (they do not change
 /// the record: the diagnosis is derived from the findings by the IMWG 2014 criteria).
 pub static DIAGNOSIS_CODES: &[(&str, &str, &str, &str, &str)] = &[
-    (ICD10CM, "C90.00", "Multiple myeloma not having achieved remission", "clinical-reference §8.4 (S137)", "[V2]"),
-    (ICD10CM, "C90.01", "Multiple myeloma in remission", "clinical-reference §8.4 (S137)", "[V2]"),
-    (ICD10CM, "C90.02", "Multiple myeloma in relapse", "clinical-reference §8.4 (S137)", "[V2]"),
-    (ICDO3, "9732/3", "Plasma cell myeloma", "clinical-reference §8.4 (S139, SEER haematopoietic database)", "[V1]"),
+    (
+        ICD10CM,
+        "C90.00",
+        "Multiple myeloma not having achieved remission",
+        "HCC Buddy ICD-10-CM pages (docs/evidence/terminology.md §4)",
+        "[V2]",
+    ),
+    (
+        ICD10CM,
+        "C90.01",
+        "Multiple myeloma in remission",
+        "HCC Buddy ICD-10-CM pages (docs/evidence/terminology.md §4)",
+        "[V2]",
+    ),
+    (
+        ICD10CM,
+        "C90.02",
+        "Multiple myeloma in relapse",
+        "HCC Buddy ICD-10-CM pages (docs/evidence/terminology.md §4)",
+        "[V2]",
+    ),
+    (ICDO3, "9732/3", "Plasma cell myeloma", "SEER haematopoietic database (docs/evidence/terminology.md §4)", "[V1]"),
 ];
 
 /// WHO ATC as named in FHIR (HL7 terminology registry) \[V2\]: seen in many third-party FHIR
@@ -233,7 +251,7 @@ pub const ATC: &str = "http://www.whocc.no/atc";
 pub const SNOMED: &str = "http://snomed.info/sct";
 
 /// Where an ATC code was checked.
-const CR8_2: &str = "clinical-reference §8.2 (S131)";
+const CR8_2: &str = "Pharmacolibrary ATC tree (docs/evidence/terminology.md §2)";
 
 /// One medication code and the record's drug it names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,23 +281,23 @@ const fn atc(code: &'static str, drug: &'static str) -> MedicationCode {
 
 /// Medication codes read from `MedicationAdministration` / `MedicationStatement`
 /// (`medicationCodeableConcept`): RxNorm ingredient codes tagged \[V1\]/\[V2\] in
-/// clinical-reference §8.1 and ATC codes tagged \[V2\] in §8.2, nothing else (dexamethasone and
+/// docs/evidence/terminology.md §1 and ATC codes tagged \[V2\] in §2, nothing else (dexamethasone and
 /// prednisone RXCUIs and elranatamab's ATC are \[M\] there; the newer antibodies' RXCUIs were not
 /// found). A test checks this table against the core's `Drug::rxcui()` / `Drug::atc()`.
 pub static MEDICATION_CODES: &[MedicationCode] = &[
-    rx("358258", "bortezomib", "clinical-reference §8.1 (S121, S122)", "[V1]"),
-    rx("1302966", "carfilzomib", "clinical-reference §8.1 (S122)", "[V1]"),
-    rx("1723735", "ixazomib", "clinical-reference §8.1 (S122)", "[V1]"),
-    rx("342369", "lenalidomide", "clinical-reference §8.1 (S122)", "[V1]"),
-    rx("1369713", "pomalidomide", "clinical-reference §8.1 (S123)", "[V2]"),
-    rx("10432", "thalidomide", "clinical-reference §8.1 (S122)", "[V1]"),
-    rx("6718", "melphalan", "clinical-reference §8.1 (S124)", "[V1]"),
-    rx("3002", "cyclophosphamide", "clinical-reference §8.1 (S125, S126)", "[V1]"),
-    rx("24698", "fludarabine", "clinical-reference §8.1 (S127)", "[V1]"),
-    rx("1721947", "daratumumab_iv", "clinical-reference §8.1 (S122)", "[V1]"),
-    rx("2372199", "daratumumab_sc", "clinical-reference §8.1 (S122; MIN daratumumab / hyaluronidase)", "[V1]"),
-    rx("2375130", "daratumumab_sc", "clinical-reference §8.1 (S122; ingredient daratumumab-fihj)", "[V1]"),
-    rx("1726104", "elotuzumab", "clinical-reference §8.1 (S122)", "[V1]"),
+    rx("358258", "bortezomib", "CIBMTR reporting IG value sets med-bortezomib, med-form2400 (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("1302966", "carfilzomib", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("1723735", "ixazomib", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("342369", "lenalidomide", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("1369713", "pomalidomide", "third-party substance mapping citing NIH RxNav (docs/evidence/terminology.md §1)", "[V2]"),
+    rx("10432", "thalidomide", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("6718", "melphalan", "CIBMTR reporting IG value set med-melphalan (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("3002", "cyclophosphamide", "CIBMTR reporting IG value set med-cyclophosmamide; CPIC schema drug.sql (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("24698", "fludarabine", "CIBMTR reporting IG value set med-fludarabine (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("1721947", "daratumumab_iv", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("2372199", "daratumumab_sc", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig), MIN daratumumab / hyaluronidase (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("2375130", "daratumumab_sc", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig), ingredient daratumumab-fihj (docs/evidence/terminology.md §1)", "[V1]"),
+    rx("1726104", "elotuzumab", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
     atc("L01XG01", "bortezomib"),
     atc("L01XG02", "carfilzomib"),
     atc("L01XG03", "ixazomib"),
@@ -291,14 +309,14 @@ pub static MEDICATION_CODES: &[MedicationCode] = &[
     atc("L01AA03", "melphalan"),
     atc("L01AA01", "cyclophosphamide"),
     atc("L01BB05", "fludarabine"),
-    // ATC gives IV and SC daratumumab one code (hyaluronidase rule, S132): the formulation is
+    // ATC gives IV and SC daratumumab one code (WHOCC hyaluronidase rule, docs/evidence/terminology.md §2): the formulation is
     // not known, so the drug is written as plain `daratumumab` with its class.
     MedicationCode {
         system: ATC,
         code: "L01FC01",
         drug: "daratumumab",
         class: Some(myeloma_pathway::DrugClass::AntiCd38),
-        source: "clinical-reference §8.2 (S131; IV and SC share the code, S132)",
+        source: "Pharmacolibrary ATC tree; IV and SC share the code (WHOCC ATC index, L01F) (docs/evidence/terminology.md §2)",
         tag: "[V2]",
     },
     atc("L01FC02", "isatuximab"),
@@ -400,21 +418,21 @@ pub static READ_STATUSES: &[&str] = &["final", "amended", "corrected"];
 /// RxNorm.
 pub const RXNORM: &str = "http://www.nlm.nih.gov/research/umls/rxnorm";
 
-/// RxNorm ingredient codes for the knowledge base's drug ids, only where clinical-reference §8.1
+/// RxNorm ingredient codes for the knowledge base's drug ids, only where docs/evidence/terminology.md §1
 /// tags them \[V1\] or \[V2\]; other drugs are written as text only (dexamethasone and prednisone are
 /// \[M\] there, the newer antibodies not found).
 pub static RXNORM_CODES: &[(&str, &str, &str, &str)] = &[
-    ("bortezomib", "358258", "clinical-reference §8.1 (S121, S122)", "[V1]"),
-    ("carfilzomib", "1302966", "clinical-reference §8.1 (S122)", "[V1]"),
-    ("ixazomib", "1723735", "clinical-reference §8.1 (S122)", "[V1]"),
-    ("lenalidomide", "342369", "clinical-reference §8.1 (S122)", "[V1]"),
-    ("pomalidomide", "1369713", "clinical-reference §8.1 (S123)", "[V2]"),
-    ("melphalan", "6718", "clinical-reference §8.1 (S124)", "[V1]"),
-    ("cyclophosphamide", "3002", "clinical-reference §8.1 (S125, S126)", "[V1]"),
-    ("fludarabine", "24698", "clinical-reference §8.1 (S127)", "[V1]"),
-    ("daratumumab_iv", "1721947", "clinical-reference §8.1 (S122)", "[V1]"),
-    ("daratumumab_sc", "2372199", "clinical-reference §8.1 (S122; MIN daratumumab / hyaluronidase)", "[V1]"),
-    ("elotuzumab", "1726104", "clinical-reference §8.1 (S122)", "[V1]"),
+    ("bortezomib", "358258", "CIBMTR reporting IG value sets med-bortezomib, med-form2400 (docs/evidence/terminology.md §1)", "[V1]"),
+    ("carfilzomib", "1302966", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
+    ("ixazomib", "1723735", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
+    ("lenalidomide", "342369", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
+    ("pomalidomide", "1369713", "third-party substance mapping citing NIH RxNav (docs/evidence/terminology.md §1)", "[V2]"),
+    ("melphalan", "6718", "CIBMTR reporting IG value set med-melphalan (docs/evidence/terminology.md §1)", "[V1]"),
+    ("cyclophosphamide", "3002", "CIBMTR reporting IG value set med-cyclophosmamide; CPIC schema drug.sql (docs/evidence/terminology.md §1)", "[V1]"),
+    ("fludarabine", "24698", "CIBMTR reporting IG value set med-fludarabine (docs/evidence/terminology.md §1)", "[V1]"),
+    ("daratumumab_iv", "1721947", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
+    ("daratumumab_sc", "2372199", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig), MIN daratumumab / hyaluronidase (docs/evidence/terminology.md §1)", "[V1]"),
+    ("elotuzumab", "1726104", "CIBMTR reporting IG value set med-form2400-post-hct-disease-therapy (github nmdp-ig/cibmtr-reporting-ig) (docs/evidence/terminology.md §1)", "[V1]"),
 ];
 
 /// The row for a coding, if the table has one.
@@ -486,7 +504,7 @@ mod tests {
             }
             assert!(matches!(m.tag, "[V1]" | "[V2]"), "{}", m.code);
         }
-        // dexamethasone's and prednisone's RXCUIs are [M] in the reference: not read.
+        // dexamethasone's and prednisone's RXCUIs are unchecked [M] (docs/evidence/terminology.md §1): not read.
         assert!(MEDICATION_CODES.iter().all(|m| m.code != "3264" && m.code != "8640"));
     }
 

@@ -235,7 +235,7 @@ class R2IssStage(_Id):
 
 
 class Evidence(_Id):
-    """How a fact was checked, as tagged in the clinical reference."""
+    """How a fact was checked, as tagged in the knowledge base."""
 
     V1 = "V1"
     V2 = "V2"

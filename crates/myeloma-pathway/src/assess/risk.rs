@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assess::missing::{normalise, MissingInput};
 pub use crate::guideline::{Del17pCutoff, RiskDefinition};
-use crate::kb::{Citation, KnowledgeBase};
+use crate::kb::{Citation, CitationId, KnowledgeBase};
 use crate::patient::Patient;
 use crate::record::{Abnormality, Status};
 
@@ -197,7 +197,7 @@ pub fn assess(
             {
                 b.single(a);
             }
-            // The IMWG 2016 abstract also names non-hyperdiploidy (docs/evidence-checks.md #6):
+            // The IMWG 2016 abstract also names non-hyperdiploidy (`imwg-2016-risk`; docs/evidence/checks.md §6):
             // met when hyperdiploidy was looked for and not found; unknown when not tested.
             let state = match p.cytogenetics.status(Abnormality::Hyperdiploidy) {
                 Status::Detected => CriterionState::NotMet,
@@ -406,7 +406,7 @@ fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
     });
 }
 
-/// IMS/IMWG 2025 del(17p) clonal-fraction cut-off, % (clinical-reference §10.2; the comparator
+/// IMS/IMWG 2025 del(17p) clonal-fraction cut-off, % (`ims-imwg-2025`; the comparator
 /// is the caller's [`Del17pCutoff`]).
 pub const IMS2025_DEL17P_CCF_CUTOFF_PCT: f64 = 20.0;
 
@@ -427,7 +427,8 @@ fn del17p_on_cutoff(p: &Patient, definition: RiskDefinition, cutoff: Del17pCutof
     Some(match definition {
         RiskDefinition::Ims2025 => format!(
             "del(17p) clonal fraction {c}% is exactly on the IMS/IMWG 2025 cut-off of 20%: with guideline.del17p_cutoff \
-             {applied} the criterion is {reading}; {other} (sources give both comparators, clinical-reference §10.2)"
+             {applied} the criterion is {reading}; {other} (sources give both comparators, {key})",
+            key = CitationId::ImsImwg2025.key()
         ),
         _ => format!(
             "del(17p) clonal fraction {c}% is exactly on the IMS/IMWG 2025 cut-off of 20% (guideline.del17p_cutoff \

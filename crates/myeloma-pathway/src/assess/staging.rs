@@ -1,7 +1,7 @@
 //! Staging: ISS (Greipp 2005), R-ISS (Palumbo 2015) and R2-ISS (D'Agostino 2022).
 //!
 //! Every stage is decided from explicit comparators, each stage's complement written out (no
-//! gap between "β2M < 5.4" and "≥ 5.5", clinical-reference §12). A missing input never counts as
+//! gap between "β2M < 5.4" and "≥ 5.5", docs/clinical-basis.md, Pitfalls). A missing input never counts as
 //! normal or as zero points: when it could change the stage the result is *not computable* and
 //! the input is named; when it provably cannot (β2M ≥ 5.5 mg/L is ISS III whatever the albumin),
 //! the stage is given.
@@ -13,11 +13,11 @@ use crate::kb::{Citation, CitationId, KnowledgeBase};
 use crate::patient::Patient;
 use crate::record::{Abnormality, Status};
 
-/// ISS β2-microglobulin upper bound for stage I: < 3.5 mg/L (Greipp 2005; clinical-reference §2.1).
+/// ISS β2-microglobulin upper bound for stage I: < 3.5 mg/L (Greipp 2005, `iss-2005`).
 pub const ISS_B2M_STAGE_I_BELOW_MG_L: f64 = 3.5;
-/// ISS albumin lower bound for stage I: ≥ 3.5 g/dL (Greipp 2005; clinical-reference §2.1).
+/// ISS albumin lower bound for stage I: ≥ 3.5 g/dL (Greipp 2005, `iss-2005`).
 pub const ISS_ALBUMIN_STAGE_I_AT_LEAST_G_DL: f64 = 3.5;
-/// ISS β2-microglobulin bound for stage III: ≥ 5.5 mg/L (Greipp 2005; clinical-reference §2.1).
+/// ISS β2-microglobulin bound for stage III: ≥ 5.5 mg/L (Greipp 2005, `iss-2005`).
 pub const ISS_B2M_STAGE_III_AT_LEAST_MG_L: f64 = 5.5;
 
 /// ISS stage.
@@ -322,7 +322,7 @@ pub fn r_iss(kb: &KnowledgeBase, p: &Patient) -> Staging<RIssStage> {
 }
 
 /// R2-ISS group for a total in half points: 0 → I, 0.5–1 → II, 1.5–2.5 → III, 3–5 → IV
-/// (clinical-reference §2.3).
+/// (`r2-iss-2022`).
 fn r2_group(halves: u32) -> R2IssStage {
     match halves {
         0 => R2IssStage::I,
@@ -332,7 +332,7 @@ fn r2_group(halves: u32) -> R2IssStage {
     }
 }
 
-/// R2-ISS points, in half points, for ISS I, II and III (0, 1, 1.5; clinical-reference §2.3).
+/// R2-ISS points, in half points, for ISS I, II and III (0, 1, 1.5; `r2-iss-2022`).
 pub const R2ISS_ISS_HALVES: [u32; 3] = [0, 2, 3];
 /// R2-ISS cytogenetic items with their points in halves: del(17p) 1, t(4;14) 1, 1q+ 0.5.
 pub const R2ISS_CYTO_HALVES: [(Abnormality, u32); 3] =

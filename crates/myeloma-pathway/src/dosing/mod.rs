@@ -15,8 +15,8 @@ pub mod supportive;
 
 pub use doses::{component_doses, ComponentDose, DoseAdjustment};
 
-/// Lenalidomide renal starting dose for the **25 mg** regimens by label (clinical-reference
-/// §7.1). `None` = no adjustment.
+/// Lenalidomide renal starting dose for the **25 mg** regimens by label (`len-renal-us`,
+/// `len-renal-eu`). `None` = no adjustment.
 ///
 /// US: CrCl ≥60 no change; 30–<60 10 mg daily; <30 not on dialysis 15 mg every 48 h; dialysis
 /// 5 mg daily after dialysis. EU: ≥50 no change; 30–<50 10 mg daily; <30 15 mg every other day;
@@ -52,7 +52,7 @@ pub fn lenalidomide_renal_dose(crcl_ml_min: f64, on_dialysis: Option<bool>, j: J
 }
 
 /// Whether dialysis status changes the lenalidomide renal dose: below 30 mL/min, where the labels
-/// give a different dose on dialysis (clinical-reference §7.1).
+/// give a different dose on dialysis (`len-renal-us`, `len-renal-eu`).
 pub fn dialysis_status_decides(crcl_ml_min: f64) -> bool {
     crcl_ml_min < 30.0
 }

@@ -132,14 +132,14 @@ pub(super) fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<S
         notes.push("IMiD: VTE thromboprophylaxis by risk factors (aspirin for 0–1, LMWH or warfarin for ≥2 or therapy-related) [imwg-vte-2008]".into());
     }
     if r.weakest_evidence() == Evidence::M {
-        notes.push("some schedule lines are unchecked in the project's clinical reference ([M]): confirm days and doses against the protocol or label before prescribing".into());
+        notes.push("some schedule lines are unchecked ([M] in the knowledge base): confirm days and doses against the protocol or label before prescribing".into());
     }
     (notes, schedule)
 }
 
-/// Frailty feeds the dose choice: the reference carries no frailty-specific dose rule, so the
+/// Frailty feeds the dose choice: no cited source has a frailty-specific dose rule, so the
 /// plan states the IMWG cohort's toxicity and discontinuation by frailty group (Palumbo 2015,
-/// clinical-reference §5.2, \[V1\]) for the clinician to weigh, without inventing a dose.
+/// `imwg-frailty-2015`, \[V1\]) for the clinician to weigh, without inventing a dose.
 pub(super) fn frailty_dose_note(kb: &KnowledgeBase, p: &Patient) -> Option<String> {
     let f = fitness::imwg_frailty(kb, p);
     let (category, points) = (f.category?, f.points?);

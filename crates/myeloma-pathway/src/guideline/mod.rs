@@ -1,5 +1,5 @@
 //! The guideline profile: every choice the caller makes where sources disagree or leave it to
-//! the centre (clinical-reference §0: "encode the version/jurisdiction of every rule").
+//! the centre (docs/clinical-basis.md: every rule carries its version or jurisdiction).
 //!
 //! The default ranks first-line induction by the current cited guidelines (`guideline_2026`:
 //! NCCN V.1.2025 and ASCO–Ontario Health 2026, quadruplet first for the transplant-eligible, DRd
@@ -74,14 +74,14 @@ impl RiskDefinition {
 }
 
 /// The comparator for the IMS/IMWG 2025 del(17p) clonal-fraction cut-off, which secondary
-/// sources give as both ">20%" and "20% or more" (clinical-reference §10.2). The caller chooses.
+/// sources give as both ">20%" and "20% or more" (`ims-imwg-2025`). The caller chooses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Del17pCutoff {
-    /// CCF strictly above 20% (The Limbic, S15). Default.
+    /// CCF strictly above 20% (The Limbic; `ims-imwg-2025`). Default.
     #[default]
     Above20,
-    /// CCF of 20% or more (HealthTree, S16).
+    /// CCF of 20% or more (HealthTree; `ims-imwg-2025`).
     AtLeast20,
 }
 
@@ -109,7 +109,7 @@ impl ResponseCriteriaVersion {
     }
 }
 
-/// Which body weight Cockcroft-Gault uses (sources differ, clinical-reference §7.6, §10.16).
+/// Which body weight Cockcroft-Gault uses (sources differ, `cockcroft-gault`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WeightBasis {
@@ -133,8 +133,8 @@ pub enum BsaMethod {
     DuBois,
 }
 
-/// Organ-function gates for autologous transplant. The reference tags these \[M\] ("check the
-/// protocol in use", §5.1): they are the centre's choice, defaulting to the values it lists.
+/// Organ-function gates for autologous transplant. They are unchecked \[M\] (`organ-gates`: "check
+/// the protocol in use"): they are the centre's choice, defaulting to the values it lists.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganGates {
@@ -179,7 +179,7 @@ pub struct Guideline {
     /// Body-surface-area formula for mg/m² doses.
     pub(crate) bsa_method: BsaMethod,
     /// Creatinine clearance (mL/min) below which melphalan is reduced to 140 mg/m². No source
-    /// fixes it (30, 50 and 60 are all in use: docs/evidence-checks.md #17); `None` lists both
+    /// fixes it (30, 50 and 60 are all in use: `mel-asct`, docs/evidence/checks.md §17); `None` lists both
     /// doses and leaves the choice to the clinician.
     pub(crate) melphalan_140_below_crcl_ml_min: Option<f64>,
     /// Induction cycles before the response assessment that decides consolidation

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How a fact was checked, as tagged in the project's clinical reference (§0).
+/// How a fact was checked (the tags of `docs/clinical-basis.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 pub enum Evidence {
     /// Verified in a primary or official text.
@@ -30,11 +30,13 @@ pub struct Citation {
     pub source: String,
     /// Year or label version.
     pub version: String,
-    /// Section, table or item of the source (and of the project's clinical reference).
+    /// The source's own section, table or item (e.g. `Panel 1`, `section 2.8, Table 6`), or, where
+    /// the source names none, what the rule comes from in it (e.g. `staging definition (abstract)`).
     pub section: String,
     /// How it was checked.
     pub evidence: Evidence,
-    /// Source numbers in the project's clinical reference (§11), e.g. `S7, S8`.
+    /// Identifiers of the documents read to check it, so a reader can open them: DOI, PMID, PMC id,
+    /// label set id or URL, e.g. `doi:10.1056/NEJMoa2204925; PMID 35660812`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub reference: String,
 }

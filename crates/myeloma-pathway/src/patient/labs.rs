@@ -46,9 +46,9 @@ macro_rules! analyte {
     };
 }
 
-/// Molar-mass factor for creatinine: 1 mg/dL = 88.4 µmol/L (clinical-reference §0).
+/// Molar-mass factor for creatinine: 1 mg/dL = 88.4 µmol/L (docs/clinical-basis.md, Units).
 pub const CREATININE_UMOL_PER_MG_DL: f64 = 88.4;
-/// Calcium: 1 mg/dL = 0.2495 mmol/L (clinical-reference §0; 1/4.008, molar mass 40.08 g/mol).
+/// Calcium: 1 mg/dL = 0.2495 mmol/L (docs/clinical-basis.md, Units; 1/4.008, molar mass 40.08 g/mol).
 pub const CALCIUM_MMOL_PER_MG_DL: f64 = 1.0 / 4.008;
 
 analyte!(
@@ -60,7 +60,7 @@ analyte!(
     Albumin, "serum albumin", "g/dL", [("g/dL", 1.0), ("g/L", 0.1)], (0.5, 7.0));
 analyte!(
     /// Serum β2-microglobulin. mg/L only (µg/mL is numerically equal but is refused to avoid the
-    /// factor-of-1,000 slips seen in other tools, clinical-reference §12).
+    /// factor-of-1,000 slips seen in other tools, docs/clinical-basis.md, Pitfalls).
     Beta2Microglobulin, "serum beta-2 microglobulin", "mg/L", [("mg/L", 1.0)], (0.1, 200.0));
 analyte!(
     /// Serum calcium (total). Canonical mmol/L; mg/dL × 0.2495.

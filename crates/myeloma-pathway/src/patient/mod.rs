@@ -84,7 +84,7 @@ impl Labs {
         }
     }
 
-    /// "High LDH" = above the ULN (R-ISS, clinical-reference §2.2).
+    /// "High LDH" = above the ULN (R-ISS, `r-iss-2015`).
     pub fn ldh_high(&self) -> Option<bool> {
         Some(ldh_above_uln(self.ldh?.canonical(), self.ldh_upper_limit_of_normal?.canonical()))
     }
@@ -99,8 +99,8 @@ pub fn ldh_without_uln() -> Error {
     }
 }
 
-/// "High LDH" = above the laboratory's upper limit of normal (R-ISS, R2-ISS; clinical-reference
-/// §2.2), both in U/L: the one comparison the per-patient and the batch paths share.
+/// "High LDH" = above the laboratory's upper limit of normal (R-ISS, R2-ISS; `r-iss-2015`,
+/// `r2-iss-2022`), both in U/L: the one comparison the per-patient and the batch paths share.
 #[inline]
 pub fn ldh_above_uln(ldh_u_l: f64, uln_u_l: f64) -> bool {
     ldh_u_l > uln_u_l

@@ -3,10 +3,10 @@
 //! A finding is never a bare bool: each abnormality is [`Status::Detected`],
 //! [`Status::NotDetected`] or [`Status::NotTested`], with the clonal fraction (or % of positive
 //! nuclei) and the method where known. An abnormality absent from the record is *not tested*,
-//! never negative (clinical-reference §12: "Missing cytogenetics treated as negative").
+//! never negative (docs/clinical-basis.md, Pitfalls: missing cytogenetics treated as negative).
 //!
 //! FISH positivity cut-offs are laboratory-defined (EMN 2012 guidance: 10% of nuclei for
-//! fusion/break-apart probes, 20% for numerical/deletion probes; clinical-reference §2.2, \[M\]),
+//! fusion/break-apart probes, 20% for numerical/deletion probes; EMN 2012 guidance, unchecked \[M\]),
 //! so the laboratory's call is taken as given and the fraction is stored alongside it.
 
 use std::fmt;

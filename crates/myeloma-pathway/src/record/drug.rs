@@ -1,7 +1,7 @@
 //! Drugs and drug classes.
 //!
-//! Identifiers are given only where the clinical reference verifies them (\[V1\]/\[V2\], §8.1–8.2);
-//! an identifier it could not verify is `None`, never guessed.
+//! Identifiers are given only where a source verifies them (\[V1\]/\[V2\]; the sources are in
+//! docs/evidence/terminology.md); an identifier no source verified is `None`, never guessed.
 
 use serde::{Deserialize, Serialize};
 
@@ -79,9 +79,9 @@ macro_rules! drugs {
             pub fn class(&self) -> DrugClass { match self { $(Drug::$v => DrugClass::$class,)+ } }
             /// Routes it is given by.
             pub fn routes(&self) -> &'static [Route] { match self { $(Drug::$v => &[$(Route::$route),+],)+ } }
-            /// RxNorm ingredient RXCUI, where the reference verifies it (§8.1).
+            /// RxNorm ingredient RXCUI, where a source verifies it (docs/evidence/terminology.md §1).
             pub fn rxcui(&self) -> Option<&'static str> { match self { $(Drug::$v => $rxcui,)+ } }
-            /// WHO ATC code, where the reference verifies it (§8.2).
+            /// WHO ATC code, where a source verifies it (docs/evidence/terminology.md §2).
             pub fn atc(&self) -> Option<&'static str> { match self { $(Drug::$v => $atc,)+ } }
             /// Parse an identifier.
             pub fn from_id(s: &str) -> Option<Drug> { Self::ALL.iter().copied().find(|d| d.id() == s) }
@@ -90,35 +90,35 @@ macro_rules! drugs {
 }
 
 drugs! {
-    /// Bortezomib. RXCUI 358258 \[V1\] S121; ATC L01XG01 \[V2\] S131.
+    /// Bortezomib. RXCUI 358258 \[V1\]; ATC L01XG01 \[V2\].
     Bortezomib = "bortezomib", "bortezomib", ProteasomeInhibitor, [Sc, Iv], Some("358258"), Some("L01XG01");
-    /// Carfilzomib. RXCUI 1302966 \[V1\] S122; ATC L01XG02 \[V2\].
+    /// Carfilzomib. RXCUI 1302966 \[V1\]; ATC L01XG02 \[V2\].
     Carfilzomib = "carfilzomib", "carfilzomib", ProteasomeInhibitor, [Iv], Some("1302966"), Some("L01XG02");
-    /// Ixazomib. RXCUI 1723735 \[V1\] S122; ATC L01XG03 \[V2\].
+    /// Ixazomib. RXCUI 1723735 \[V1\]; ATC L01XG03 \[V2\].
     Ixazomib = "ixazomib", "ixazomib", ProteasomeInhibitor, [Po], Some("1723735"), Some("L01XG03");
-    /// Lenalidomide. RXCUI 342369 \[V1\] S122; ATC L04AX04 \[V2\].
+    /// Lenalidomide. RXCUI 342369 \[V1\]; ATC L04AX04 \[V2\].
     Lenalidomide = "lenalidomide", "lenalidomide", ImmunomodulatoryDrug, [Po], Some("342369"), Some("L04AX04");
-    /// Pomalidomide. RXCUI 1369713 \[V2\] S123; ATC L04AX06 \[V2\].
+    /// Pomalidomide. RXCUI 1369713 \[V2\]; ATC L04AX06 \[V2\].
     Pomalidomide = "pomalidomide", "pomalidomide", ImmunomodulatoryDrug, [Po], Some("1369713"), Some("L04AX06");
-    /// Thalidomide. RXCUI 10432 \[V1\] S122; ATC L04AX02 \[V2\].
+    /// Thalidomide. RXCUI 10432 \[V1\]; ATC L04AX02 \[V2\].
     Thalidomide = "thalidomide", "thalidomide", ImmunomodulatoryDrug, [Po], Some("10432"), Some("L04AX02");
-    /// Dexamethasone. RXCUI is \[M\] in the reference (not given); ATC H02AB02 \[V2\].
+    /// Dexamethasone. RXCUI unchecked \[M\] (not given); ATC H02AB02 \[V2\].
     Dexamethasone = "dexamethasone", "dexamethasone", Corticosteroid, [Po, Iv], None, Some("H02AB02");
-    /// Prednisone. RXCUI is \[M\] in the reference (not given); ATC H02AB07 \[V2\].
+    /// Prednisone. RXCUI unchecked \[M\] (not given); ATC H02AB07 \[V2\].
     Prednisone = "prednisone", "prednisone", Corticosteroid, [Po], None, Some("H02AB07");
-    /// Melphalan. RXCUI 6718 \[V1\] S124; ATC L01AA03 \[V2\].
+    /// Melphalan. RXCUI 6718 \[V1\]; ATC L01AA03 \[V2\].
     Melphalan = "melphalan", "melphalan", AlkylatingAgent, [Iv, Po], Some("6718"), Some("L01AA03");
-    /// Cyclophosphamide. RXCUI 3002 \[V1\] S125; ATC L01AA01 \[V2\].
+    /// Cyclophosphamide. RXCUI 3002 \[V1\]; ATC L01AA01 \[V2\].
     Cyclophosphamide = "cyclophosphamide", "cyclophosphamide", AlkylatingAgent, [Po, Iv], Some("3002"), Some("L01AA01");
-    /// Fludarabine (CAR-T lymphodepletion). RXCUI 24698 \[V1\] S127; ATC L01BB05 \[V2\].
+    /// Fludarabine (CAR-T lymphodepletion). RXCUI 24698 \[V1\]; ATC L01BB05 \[V2\].
     Fludarabine = "fludarabine", "fludarabine", PurineAnalogue, [Iv], Some("24698"), Some("L01BB05");
-    /// Daratumumab IV (16 mg/kg). RXCUI 1721947 \[V1\] S122; ATC L01FC01 \[V2\].
+    /// Daratumumab IV (16 mg/kg). RXCUI 1721947 \[V1\]; ATC L01FC01 \[V2\].
     DaratumumabIv = "daratumumab_iv", "daratumumab", AntiCd38, [Iv], Some("1721947"), Some("L01FC01");
-    /// Daratumumab with hyaluronidase SC (1,800 mg). RXCUI 2372199 (MIN) \[V1\] S122; ATC L01FC01 \[V1\] S132.
+    /// Daratumumab with hyaluronidase SC (1,800 mg). RXCUI 2372199 (MIN) \[V1\]; ATC L01FC01 \[V1\].
     DaratumumabSc = "daratumumab_sc", "daratumumab and hyaluronidase", AntiCd38, [Sc], Some("2372199"), Some("L01FC01");
     /// Isatuximab. RXCUI not verified; ATC L01FC02 \[V2\].
     Isatuximab = "isatuximab", "isatuximab", AntiCd38, [Iv], None, Some("L01FC02");
-    /// Elotuzumab. RXCUI 1726104 \[V1\] S122; ATC L01FX08 \[V2\].
+    /// Elotuzumab. RXCUI 1726104 \[V1\]; ATC L01FX08 \[V2\].
     Elotuzumab = "elotuzumab", "elotuzumab", AntiSlamf7, [Iv], Some("1726104"), Some("L01FX08");
     /// Selinexor. RXCUI not verified; ATC L01XX66 \[V2\].
     Selinexor = "selinexor", "selinexor", Xpo1Inhibitor, [Po], None, Some("L01XX66");
@@ -126,7 +126,7 @@ drugs! {
     BelantamabMafodotin = "belantamab_mafodotin", "belantamab mafodotin", BcmaAntibodyDrugConjugate, [Iv], None, Some("L01FX15");
     /// Teclistamab. RXCUI not verified; ATC L01FX24 \[V2\].
     Teclistamab = "teclistamab", "teclistamab", BispecificBcma, [Sc], None, Some("L01FX24");
-    /// Elranatamab. RXCUI not verified; ATC is \[M\] in the reference (not given).
+    /// Elranatamab. RXCUI not verified; ATC unchecked \[M\] (not given).
     Elranatamab = "elranatamab", "elranatamab", BispecificBcma, [Sc], None, None;
     /// Talquetamab. RXCUI not verified; ATC L01FX29 \[V2\].
     Talquetamab = "talquetamab", "talquetamab", BispecificGprc5d, [Sc], None, Some("L01FX29");

@@ -2,7 +2,7 @@
 //!
 //! Pure data (serde only, a leaf: it imports nothing clinical). [`PatientRecord`] is the record
 //! as written; it rejects unknown keys so that a misspelt field cannot silently send a patient
-//! down the wrong path (clinical-reference §12). Validation into [`crate::Patient`] is the
+//! down the wrong path (docs/clinical-basis.md, Pitfalls). Validation into [`crate::Patient`] is the
 //! `patient` module's job. The schema is `docs/patient.schema.json`.
 //!
 //! No names, record numbers or birth dates: the record carries age in years only.

@@ -1,6 +1,6 @@
 //! IMWG 2016 response over a time series, and MRD: every threshold at, just below and just
 //! above, in every accepted unit; the confirmation rule; progression from the nadir; worked
-//! examples written from the published criteria (clinical-reference §4).
+//! examples written from the published criteria (`imwg-2016-response`, `imwg-2006-response`, `imwg-2016-mrd`).
 
 use crate::kb;
 use myeloma_pathway::api::{self, Assessment};

@@ -84,7 +84,7 @@ fn missing_fields(m: &[myeloma_pathway::missing::MissingInput]) -> Vec<String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Laboratory units and plausibility (clinical-reference §0; issue 3 "Typed laboratory values")
+// Laboratory units and plausibility (docs/clinical-basis.md, Units; issue 3 "Typed laboratory values")
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -171,7 +171,7 @@ fn a_misspelt_lab_key_is_refused_not_ignored() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ISS (clinical-reference §2.1): I = β2M < 3.5 mg/L and albumin ≥ 3.5 g/dL; III = β2M ≥ 5.5 mg/L
+// ISS (`iss-2005`): I = β2M < 3.5 mg/L and albumin ≥ 3.5 g/dL; III = β2M ≥ 5.5 mg/L
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -235,7 +235,7 @@ fn iss_without_beta2m_is_not_computable_and_names_it_never_zero() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// R-ISS (§2.2): I = ISS I and standard-risk CA and normal LDH; III = ISS III and (high-risk CA
+// R-ISS (`r-iss-2015`): I = ISS I and standard-risk CA and normal LDH; III = ISS III and (high-risk CA
 // or high LDH); high-risk CA = del(17p), t(4;14), t(14;16); high LDH = above the ULN.
 // ---------------------------------------------------------------------------------------------
 
@@ -302,7 +302,7 @@ fn r_iss_untested_high_risk_probe_is_reported_by_name() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// R2-ISS (§2.3): ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1, t(4;14) 1, 1q+ 0.5;
+// R2-ISS (`r2-iss-2022`): ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1, t(4;14) 1, 1q+ 0.5;
 // I = 0, II = 0.5–1, III = 1.5–2.5, IV = 3–5.
 // ---------------------------------------------------------------------------------------------
 
@@ -359,7 +359,7 @@ fn r2_iss_needs_every_input_and_names_the_missing_one_never_zero() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Risk definitions (§3)
+// Risk definitions (`imwg-2016-risk`, `msmart-3`, `ims-imwg-2025`)
 // ---------------------------------------------------------------------------------------------
 
 fn level(def: RiskDefinition, v: &Value) -> RiskLevel {
@@ -490,7 +490,7 @@ fn imwg_2016_is_standard_risk_for_a_hyperdiploid_clone_without_the_five_lesions(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Frailty (§5.2, §5.3): age ≤75 0, 76–80 1, >80 2; Charlson ≤1 0, ≥2 1; ADL >4 0, ≤4 1;
+// Frailty (`imwg-frailty-2015`, `simplified-frailty-2020`): age ≤75 0, 76–80 1, >80 2; Charlson ≤1 0, ≥2 1; ADL >4 0, ≤4 1;
 // IADL >5 0, ≤5 1; fit 0, intermediate 1, frail ≥2. Simplified: CCI >1 1; ECOG 0/1/≥2 → 0/1/2.
 // ---------------------------------------------------------------------------------------------
 
@@ -585,7 +585,7 @@ fn simplified_frailty_is_non_frail_at_0_or_1_and_frail_at_2() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Transplant eligibility (§5.1; age limit and organ gates are caller choices, default 70 and
+// Transplant eligibility (`asct-eligibility`, `organ-gates`; age limit and organ gates are caller choices, default 70 and
 // ECOG ≤2, LVEF ≥40%, DLCO ≥50%, bilirubin <2× ULN)
 // ---------------------------------------------------------------------------------------------
 
@@ -651,7 +651,7 @@ fn eligibility_with_a_missing_gate_is_undetermined_and_names_it() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Creatinine clearance (§7.6): Cockcroft-Gault [(140 − age) × weight] / [72 × SCr mg/dL], × 0.85
+// Creatinine clearance (`cockcroft-gault`): Cockcroft-Gault [(140 − age) × weight] / [72 × SCr mg/dL], × 0.85
 // female.
 // ---------------------------------------------------------------------------------------------
 
@@ -674,7 +674,7 @@ fn cockcroft_gault_names_every_missing_input() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// IMWG 2014 diagnosis (§1)
+// IMWG 2014 diagnosis (`imwg-2014-diagnosis`)
 // ---------------------------------------------------------------------------------------------
 
 /// Smouldering myeloma with every item decided: clonal BMPC 15%, M-protein 2 g/dL, no MDE.
@@ -1019,7 +1019,7 @@ fn with_marrow_plasma_cells_below_10_percent_more_than_one_bone_lesion_is_needed
 }
 
 // ---------------------------------------------------------------------------------------------
-// 20/2/20 (§1.2; evidence-checks #13): M-protein > 2 g/dL, FLC ratio > 20, BMPC > 20%;
+// 20/2/20 (`smm-20-2-20`; docs/evidence/checks.md §13): M-protein > 2 g/dL, FLC ratio > 20, BMPC > 20%;
 // 0 low, 1 intermediate, ≥ 2 high.
 // ---------------------------------------------------------------------------------------------
 

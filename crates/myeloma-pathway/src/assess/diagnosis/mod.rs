@@ -4,8 +4,8 @@
 //!
 //! Every item (clonal marrow plasma cells, each CRAB and SLiM myeloma-defining event, the
 //! smouldering and MGUS bounds) is evaluated as **met**, **not met** or **unknown**, with the
-//! value as understood, the published threshold and its comparator, the citation and the
-//! evidence tag of the clinical reference. Unknown is never read as negative: a class is given
+//! value as understood, the published threshold and its comparator, the citation and its
+//! evidence tag. Unknown is never read as negative: a class is given
 //! only when no unknown item could change it; otherwise the result is *not classifiable* and
 //! lists the classes still possible and the inputs (with the test) that would decide.
 //!
@@ -21,7 +21,7 @@
 //! - **Calcium (C)**: the SI figures, **> 2.75 mmol/L** or **> 0.25 mmol/L above the ULN**. The
 //!   paper's "> 11 mg/dL" and "> 1 mg/dL" are rounded conversions (2.75 mmol/L = 11.022 mg/dL).
 //! - Creatinine clearance: the reported value, else Cockcroft-Gault with the guideline's weight
-//!   basis (IMWG accepts validated equations; tagged \[M\] in the reference).
+//!   basis (IMWG accepts validated equations; unchecked, \[M\]).
 //! - **Bone lesions with marrow plasma cells < 10%**: more than one lesion is needed to tell
 //!   myeloma from a solitary plasmacytoma with minimal marrow involvement (\[M\]).
 //! - Precedence when two classes are met: myeloma, then solitary plasmacytoma, then smouldering
@@ -36,37 +36,37 @@ use crate::kb::{Citation, CitationId, Evidence, KnowledgeBase};
 use crate::patient::Patient;
 use crate::record::LightChain;
 
-/// C: serum calcium more than this above the upper limit of normal, mmol/L (IMWG 2014, §1.1).
+/// C: serum calcium more than this above the upper limit of normal, mmol/L (IMWG 2014, `imwg-2014-diagnosis`).
 pub const CALCIUM_ABOVE_ULN_BY_MMOL_L: f64 = 0.25;
-/// C: serum calcium above this, mmol/L (IMWG 2014, §1.1).
+/// C: serum calcium above this, mmol/L (IMWG 2014, `imwg-2014-diagnosis`).
 pub const CALCIUM_ABOVE_MMOL_L: f64 = 2.75;
-/// R: creatinine clearance below this, mL/min (IMWG 2014, §1.1).
+/// R: creatinine clearance below this, mL/min (IMWG 2014, `imwg-2014-diagnosis`).
 pub const CRCL_BELOW_ML_MIN: f64 = 40.0;
-/// R: serum creatinine above this, mg/dL (= 176.8 µmol/L; IMWG 2014, §1.1).
+/// R: serum creatinine above this, mg/dL (= 176.8 µmol/L; IMWG 2014, `imwg-2014-diagnosis`).
 pub const CREATININE_ABOVE_MG_DL: f64 = 2.0;
-/// A: haemoglobin more than this below the lower limit of normal, g/L (IMWG 2014, §1.1).
+/// A: haemoglobin more than this below the lower limit of normal, g/L (IMWG 2014, `imwg-2014-diagnosis`).
 pub const HEMOGLOBIN_BELOW_LLN_BY_G_L: f64 = 20.0;
-/// A: haemoglobin below this, g/L (IMWG 2014, §1.1).
+/// A: haemoglobin below this, g/L (IMWG 2014, `imwg-2014-diagnosis`).
 pub const HEMOGLOBIN_BELOW_G_L: f64 = 100.0;
-/// B: at least this many osteolytic lesions (IMWG 2014, §1.1).
+/// B: at least this many osteolytic lesions (IMWG 2014, `imwg-2014-diagnosis`).
 pub const OSTEOLYTIC_LESIONS_AT_LEAST: u16 = 1;
-/// B when marrow plasma cells are < 10%: more than one lesion (clinical-reference §1.1 footnote, \[M\]).
+/// B when marrow plasma cells are < 10%: more than one lesion (`imwg-2014-diagnosis`; footnote item unchecked, \[M\]).
 pub const OSTEOLYTIC_LESIONS_LOW_MARROW_AT_LEAST: u16 = 2;
-/// S: clonal marrow plasma cells at least this, % (IMWG 2014, §1.1).
+/// S: clonal marrow plasma cells at least this, % (IMWG 2014, `imwg-2014-diagnosis`).
 pub const BMPC_SIXTY_AT_LEAST_PCT: f64 = 60.0;
-/// Li: involved/uninvolved serum FLC ratio at least this (IMWG 2014, §1.1).
+/// Li: involved/uninvolved serum FLC ratio at least this (IMWG 2014, `imwg-2014-diagnosis`).
 pub const FLC_RATIO_AT_LEAST: f64 = 100.0;
-/// Li: involved serum FLC at least this, mg/L (IMWG 2014, §1.1; \[V2\]).
+/// Li: involved serum FLC at least this, mg/L (IMWG 2014, `imwg-2014-diagnosis`; \[V2\]).
 pub const INVOLVED_FLC_AT_LEAST_MG_L: f64 = 100.0;
-/// M: more than this many focal lesions on MRI, each ≥ 5 mm (IMWG 2014, §1.1).
+/// M: more than this many focal lesions on MRI, each ≥ 5 mm (IMWG 2014, `imwg-2014-diagnosis`).
 pub const MRI_FOCAL_LESIONS_ABOVE: u16 = 1;
 /// Myeloma criterion 1 and smouldering lower bound: clonal marrow plasma cells at least this, %.
 pub const BMPC_AT_LEAST_PCT: f64 = 10.0;
-/// Smouldering: serum M-protein at least this, g/dL (= 30 g/L; IMWG 2014, §1.2).
+/// Smouldering: serum M-protein at least this, g/dL (= 30 g/L; IMWG 2014, `imwg-2014-diagnosis`).
 pub const SMM_SERUM_M_PROTEIN_AT_LEAST_G_DL: f64 = 3.0;
-/// Smouldering: urine M-protein at least this, mg/24 h (IMWG 2014, §1.2).
+/// Smouldering: urine M-protein at least this, mg/24 h (IMWG 2014, `imwg-2014-diagnosis`).
 pub const SMM_URINE_M_PROTEIN_AT_LEAST_MG_24H: f64 = 500.0;
-/// MGUS: serum M-protein below this, g/dL (= 30 g/L; IMWG 2010/2014, §1.3).
+/// MGUS: serum M-protein below this, g/dL (= 30 g/L; IMWG 2010/2014, `imwg-2014-diagnosis`).
 pub const MGUS_SERUM_M_PROTEIN_BELOW_G_DL: f64 = 3.0;
 /// MGUS and solitary plasmacytoma with minimal marrow involvement: marrow plasma cells below this, %.
 pub const MGUS_BMPC_BELOW_PCT: f64 = 10.0;
@@ -248,7 +248,7 @@ pub struct Item {
     /// For CRAB items: the clinician's judgement that the feature is attributable to the clone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributable: Option<bool>,
-    /// Evidence tag of the threshold in the clinical reference.
+    /// Evidence tag of the threshold (as in its knowledge-base citation).
     pub evidence: Evidence,
     /// Source.
     pub citation: Citation,
@@ -1126,7 +1126,7 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
     if items.iter().any(|i| i.evidence == Evidence::M && i.state == ItemState::Met)
         || class == DiagnosisClass::SolitaryPlasmacytoma
     {
-        caveats.push("an item tagged [M] decided or supported this result: confirm against the primary text (clinical-reference §1.1 footnotes, §1.4)".to_string());
+        caveats.push("an item tagged [M] decided or supported this result: confirm against the primary text (docs/clinical-basis.md, diagnosis items tagged M)".to_string());
     }
     if class != DiagnosisClass::NotClassifiable {
         caveats

@@ -4,14 +4,14 @@
 //! time series ([`assess_response`]): baseline, measurable disease, nadir tracking, the categories
 //! sCR, CR, VGPR, PR, MR, SD and PD with their published thresholds and comparators, the
 //! two-consecutive-assessments confirmation rule, and MRD ([`assess_mrd`]). Every rule, its source
-//! and its evidence tag are listed in `docs/assessments-response.md` (clinical-reference §4).
+//! and its evidence tag are listed in `docs/assessments-response.md` (`imwg-2016-response`, `imwg-2006-response`, `imwg-2016-mrd`).
 //!
 //! Conventions:
 //! - The **baseline** is the first entry of `response_assessments`: the series is the one for the
 //!   current line of therapy, oldest first, starting before that line began.
 //! - Comparisons are exact: values are converted once to the canonical unit and compared as
 //!   integers of 1e-6 of that unit, so a threshold entered in g/L or g/dL lands on the same side.
-//! - **Progression wins** over any response category (clinical-reference §12).
+//! - **Progression wins** over any response category (docs/clinical-basis.md, Pitfalls).
 //! - Unknown is not negative: a value a category needs and does not have downgrades the response
 //!   and is named in `missing_inputs` with the test that would decide it.
 
@@ -51,45 +51,45 @@ const FLC_RATIO: &str = CitationId::FlcRatioKatzmann2002.key();
 const MICRO: i64 = 1_000_000;
 
 // Thresholds, in micro-units of the canonical unit. A threshold's comment is its citation.
-/// Urine M-protein measurable: ≥200 mg/24 h (clinical-reference §4.1, \[M\]).
+/// Urine M-protein measurable: ≥200 mg/24 h (`imwg-2016-response`, \[M\]).
 const URINE_MEASURABLE: i64 = 200 * MICRO;
-/// Involved FLC measurable: ≥10 mg/dL = 100 mg/L, with an abnormal ratio (§4.1, \[M\]).
+/// Involved FLC measurable: ≥10 mg/dL = 100 mg/L, with an abnormal ratio (`imwg-2016-response`, \[M\]).
 const FLC_MEASURABLE: i64 = 100 * MICRO;
-/// Marrow route for PR: baseline BMPC ≥30% (§4.1, \[V1\] S20 / \[V2\] S21).
+/// Marrow route for PR: baseline BMPC ≥30% (\[V1\] `imwg-2006-response` / \[V2\] `imwg-2016-response`).
 const BMPC_MEASURABLE: i64 = 30 * MICRO;
-/// VGPR: urine M-protein <100 mg/24 h (§4.1, \[V2\] S21).
+/// VGPR: urine M-protein <100 mg/24 h (\[V2\] `imwg-2016-response`).
 const URINE_VGPR: i64 = 100 * MICRO;
-/// PR: urine M-protein <200 mg/24 h (§4.1, \[V1\] S20).
+/// PR: urine M-protein <200 mg/24 h (\[V1\] `imwg-2006-response`).
 const URINE_PR: i64 = 200 * MICRO;
-/// CR: <5% plasma cells in the marrow aspirate (§4.1, \[V1\] S20; "≤5%" in S22 is wrong, §10.7).
+/// CR: <5% plasma cells in the marrow aspirate (\[V1\] `imwg-2006-response`; a secondary table's "≤5%" is wrong).
 const BMPC_CR: i64 = 5 * MICRO;
-/// PD: serum M-protein absolute increase ≥0.5 g/dL (§4.1, \[V2\] S21).
+/// PD: serum M-protein absolute increase ≥0.5 g/dL (\[V2\] `imwg-2016-response`).
 const SERUM_PD_ABS: i64 = MICRO / 2;
-/// PD: ≥1 g/dL when the lowest M component was ≥5 g/dL (§4.1, \[V2\] S21).
+/// PD: ≥1 g/dL when the lowest M component was ≥5 g/dL (\[V2\] `imwg-2016-response`).
 const SERUM_PD_ABS_HIGH: i64 = MICRO;
-/// The nadir from which the 1 g/dL rule applies: 5 g/dL (§4.1, \[V2\] S21).
+/// The nadir from which the 1 g/dL rule applies: 5 g/dL (\[V2\] `imwg-2016-response`).
 const SERUM_PD_HIGH_NADIR: i64 = 5 * MICRO;
-/// PD: urine absolute increase ≥200 mg/24 h (§4.1, \[V2\] S21).
+/// PD: urine absolute increase ≥200 mg/24 h (\[V2\] `imwg-2016-response`).
 const URINE_PD_ABS: i64 = 200 * MICRO;
-/// PD: dFLC absolute increase >10 mg/dL = 100 mg/L (§4.1, \[V2\] S21).
+/// PD: dFLC absolute increase >10 mg/dL = 100 mg/L (\[V2\] `imwg-2016-response`).
 const DFLC_PD_ABS: i64 = 100 * MICRO;
-/// PD: BMPC absolute increase ≥10% (§4.1, \[V2\] S21).
+/// PD: BMPC absolute increase ≥10% (\[V2\] `imwg-2016-response`).
 const BMPC_PD_ABS: i64 = 10 * MICRO;
-/// Normal κ/λ ratio, lower bound ×100: 0.26 (Katzmann 2002, docs/evidence-checks.md #12, \[V1\]).
+/// Normal κ/λ ratio, lower bound ×100: 0.26 (Katzmann 2002, `flc-ratio-katzmann-2002`, \[V1\]).
 const FLC_RATIO_LOW_X100: i64 = 26;
 /// Normal κ/λ ratio, upper bound ×100: 1.65 (Katzmann 2002, \[V1\]).
 const FLC_RATIO_HIGH_X100: i64 = 165;
 
 /// Parameters of the response and MRD assessment that sources leave to the caller.
 ///
-/// The defaults are the IMWG 2016 values of clinical-reference §4; docs/evidence-checks.md #11
+/// The defaults are the IMWG 2016 values (`imwg-2016-response`, `imwg-2016-mrd`); docs/evidence/checks.md §11
 /// asks that the MRD sensitivity and the "sustained" interval stay caller-supplied until the
 /// primary text is read.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ResponseCriteria {
     /// Serum M-protein counts as measurable from this level, g/dL (`≥`). Default 1.0
-    /// (clinical-reference §4.1); many recent trials use 0.5.
+    /// (`imwg-2016-response`); many recent trials use 0.5.
     pub serum_measurable_g_dl: f64,
     /// Lowest MRD sensitivity that counts as IMWG MRD-negative, as the negative power of ten
     /// (5 = 1 in 10⁵, the IMWG 2016 minimum).
@@ -112,7 +112,7 @@ impl Default for ResponseCriteria {
     }
 }
 
-/// A measure response is read from, in the order measurable disease is chosen (§4.1).
+/// A measure response is read from, in the order measurable disease is chosen (`imwg-2016-response`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
@@ -208,7 +208,7 @@ pub struct ResponseAssessment {
     /// The category met at the latest assessment (unconfirmed). Progression wins over any
     /// response. `None` when it cannot be assessed.
     pub category: Option<ResponseCategory>,
-    /// The category met at both of the last two assessments: what counts (§4.1). `None` with
+    /// The category met at both of the last two assessments: what counts (`imwg-2006-response`). `None` with
     /// fewer than two assessments after baseline, or while a progression awaits confirmation.
     pub confirmed_category: Option<ResponseCategory>,
     /// The best category ever confirmed by two consecutive assessments (before any confirmed
@@ -465,7 +465,7 @@ fn progression(cx: &Ctx<'_>, i: usize, out: &mut Vec<Criterion>) -> bool {
         let (met, rule, ev) = if n >= SERUM_PD_HIGH_NADIR {
             // IMWG footnote: "serum M component increases of ≥1 gm/dL are sufficient to define
             // relapse if starting M component is ≥5 g/dL" — the 25% is not also required (it
-            // would make this rule redundant). Clinical-reference §4.1 [V2] S21; footnote [V2].
+            // would make this rule redundant). `imwg-2016-response` [V2]; footnote [V2].
             (
                 c - n >= SERUM_PD_ABS_HIGH,
                 format!("increase ≥1 g/dL from {}, which was ≥5 g/dL", cx.lowest()),
@@ -756,7 +756,7 @@ fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
     let Some(tp) = cx.tps.get(i) else { return Eval { category: None, criteria, missing: vec![] } };
     let base = cx.tps.first().copied().unwrap_or_default();
 
-    // Progression first: it wins over any response category (clinical-reference §12).
+    // Progression first: it wins over any response category (docs/clinical-basis.md, Pitfalls).
     if progression(cx, i, &mut criteria) {
         return Eval { category: Some(Pd), criteria, missing: vec![] };
     }
@@ -1114,7 +1114,7 @@ pub fn assess_response_with(
         }
     };
 
-    // Measurable disease at baseline, in IMWG order (clinical-reference §4.1).
+    // Measurable disease at baseline, in IMWG order (`imwg-2016-response`).
     let serum_meas = base.serum.map(|v| v >= serum_threshold);
     let urine_meas = base.urine.map(|v| v >= URINE_MEASURABLE);
     let involved = chain.and_then(|c| match c {
@@ -1320,7 +1320,7 @@ pub fn response_events(kb: &KnowledgeBase, p: &Patient) -> Result<Vec<HistoryEnt
 }
 
 // ---------------------------------------------------------------------------------------------
-// MRD (IMWG 2016: category names [V2] S25, definitions [M]).
+// MRD (IMWG 2016, `imwg-2016-mrd`: category names [V2], definitions [M]).
 // ---------------------------------------------------------------------------------------------
 
 /// IMWG 2016 MRD category of one result.
