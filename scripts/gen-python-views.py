@@ -84,6 +84,7 @@ RAW: Set[Tuple[str, str]] = {
     ("Basis", "inputs"),
     ("Plan", "mrd"),
     ("EligibilitySummary", "creatinine_clearance"),
+    ("EligibilitySummaryWithBasis", "creatinine_clearance"),  # flattened: no separate definition
 }
 
 # Keys read as Optional although the schema requires them (results of an older core).

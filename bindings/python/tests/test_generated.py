@@ -141,9 +141,12 @@ def _walk(node: Any, seen: Dict[str, int], path: str) -> None:
     gen = _views_generator()
     cls = type(node)
     props = {n for c in cls.__mro__ for n, v in vars(c).items() if isinstance(v, property)}
-    renames = {key: attr for (_, key), attr in gen.RENAMES.items()}
+    renames: Dict[str, set] = {}
+    for (_, key), attr in gen.RENAMES.items():
+        renames.setdefault(key, set()).add(attr)
     for key in node._data:
-        assert renames.get(key, key) in props, f"{path}: {cls.__name__} has no property for key {key!r}"
+        names = {key} | renames.get(key, set())
+        assert names & props, f"{path}: {cls.__name__} has no property for key {key!r}"
     seen[cls.__name__] = seen.get(cls.__name__, 0) + 1
     for name in sorted(props):
         value = getattr(node, name)
