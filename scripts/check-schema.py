@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Validate every example patient and every non-error golden patient against docs/patient.schema.json,
 and check the schema refuses what the library refuses (unknown keys, missing units). Then run every
-golden case through `mmpath case` and validate each plan against docs/plan.schema.json.
+golden case through `mmpath case` and validate each plan against docs/plan.schema.json, and every
+other output (each assessment, the pathway state, the calendar, the knowledge-base summary) of every
+golden case against its definition in docs/outputs.schema.json.
 
-Both schemas are generated from the Rust types (crates/myeloma-pathway/src/schema.rs); a drift test
+The schemas are generated from the Rust types (crates/myeloma-pathway/src/schema.rs); a drift test
 fails when the checked-in files differ. `MMPATH` names a built mmpath (default: built here)."""
 import copy, json, os, pathlib, subprocess, sys
 import jsonschema
@@ -72,5 +74,66 @@ else:
     check("plan without its basis", bad, False)
     bad = copy.deepcopy(some_plan); bad["basis"]["plan_schema_version"] = "1"
     check("plan of another schema version", bad, False)
+
+# Every other output: each golden patient through each assessment, against its branch of
+# docs/outputs.schema.json (the branch titled with the output's name).
+import tempfile
+outputs = json.loads((root / "docs/outputs.schema.json").read_text())
+branch = {b["title"]: b["$ref"] for b in outputs["anyOf"]}
+validators = {}
+for name, ref in branch.items():
+    one = dict(outputs); one.pop("anyOf"); one["$ref"] = ref
+    validators[name] = jsonschema.Draft202012Validator(one)
+def check_output(name, label, doc, want_valid=True):
+    global v
+    v = validators[name]
+    check(label, doc, want_valid)
+kb = json.loads(subprocess.run([mmpath, "kb"], capture_output=True, text=True, check=True).stdout)
+check_output("kb", "kb summary", kb)
+check_output("kb", "kb summary with a key the schema does not list", {**kb, "extra": 1}, False)
+assessments = ["stage", "risk", "risk-compare", "eligibility", "diagnose", "response"]
+counts = {n: 0 for n in assessments + ["plan", "pathway-state", "calendar"]}
+with tempfile.TemporaryDirectory() as tmp:
+    for f in sorted((root / "tests/golden").glob("*.json")):
+        case = json.loads(f.read_text())
+        if case["expect"].get("error") is not None:
+            continue
+        pf = pathlib.Path(tmp) / "patient.json"
+        pf.write_text(json.dumps(case["patient"]))
+        extra = []
+        if case.get("guideline") is not None:
+            gf = pathlib.Path(tmp) / "guideline.json"
+            gf.write_text(json.dumps(case["guideline"]))
+            extra = ["--guideline", str(gf)]
+        for name in assessments:
+            out = subprocess.run([mmpath, name, str(pf), "--json"] + extra, capture_output=True, text=True)
+            doc = json.loads(out.stdout or "null")
+            if not isinstance(doc, dict) or "error" in doc:
+                continue
+            counts[name] += 1
+            check_output(name, f"{name} of {f.name}", doc)
+        out = subprocess.run([mmpath, "case", str(f)], capture_output=True, text=True)
+        plan = json.loads(out.stdout)
+        if "position" in plan:
+            counts["plan"] += 1
+            check_output("plan", f"plan of {f.name} (outputs schema)", plan)
+            counts["pathway-state"] += 1
+            check_output("pathway-state", f"pathway state of {f.name}", plan["position"]["state"])
+            if plan["options"]:
+                out = subprocess.run([mmpath, "calendar", str(pf), "--json", "--start", "2025-01-06",
+                                      "--cycles", "2"] + extra, capture_output=True, text=True)
+                doc = json.loads(out.stdout or "null")
+                if isinstance(doc, dict) and "error" not in doc:
+                    counts["calendar"] += 1
+                    check_output("calendar", f"calendar of {f.name}", doc)
+for name, n in counts.items():
+    if n == 0:
+        failed += 1
+        print(f"FAIL no golden case gave a {name} output to validate")
+for ev in ({"event": "therapy_started", "regimen": "vrd"}, {"event": "cycle_completed"},
+           {"event": "response_assessed", "response": "vgpr"}, {"event": "mrd_assessed", "status": "negative"}):
+    check_output("event", f"event {ev['event']}", ev)
+check_output("event", "event of an unknown kind", {"event": "surgery"}, False)
+check_output("event", "event with a key the schema does not list", {"event": "cycle_completed", "cycles": 2}, False)
 print(f"schema: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -101,7 +101,7 @@ pub use record::{
 pub use record::{
     StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory,
 };
-pub use schema::{patient_record_schema, plan_schema};
+pub use schema::{outputs_schema, patient_record_schema, plan_schema, OUTPUTS};
 
 /// Cytogenetic findings and the per-patient profile (the record's vocabulary and the validated
 /// profile, under one name).

@@ -1,10 +1,11 @@
-//! The JSON Schemas of the patient record and of the plan, derived from the Rust types.
+//! The JSON Schemas of the patient record, of the plan and of every other output the front ends
+//! read (`docs/outputs.schema.json`), derived from the Rust types.
 //!
 //! The shapes come from `schemars` derives on the record and plan types (serde's names, `deny_unknown_fields`
 //! as `additionalProperties: false`), the limits from the core's own tables: integer and number
 //! ranges from [`INTEGER_FIELDS`] and [`NUMBER_FIELDS`], list lengths from [`MAX_LIST_LEN`],
-//! accepted lab units and plausibility ranges from each [`Analyte`]. `docs/patient.schema.json`
-//! and `docs/plan.schema.json` are these functions' output; a test fails when they drift
+//! accepted lab units and plausibility ranges from each [`Analyte`]. `docs/patient.schema.json`,
+//! `docs/plan.schema.json` and `docs/outputs.schema.json` are these functions' output; a test fails when they drift
 //! (regenerate with `MP_BLESS_SCHEMAS=1 cargo test -p myeloma-pathway --test it schema`).
 //!
 //! What a schema cannot say, validation still checks: the day of the month, dates in order,
@@ -117,6 +118,80 @@ pub fn plan_schema() -> Value {
     }
     if let Some(v) = property(&mut root, "basis.plan_schema_version") {
         *v = json!({"description": "Version of this output's shape (see CHANGELOG.md).", "const": PLAN_SCHEMA_VERSION});
+    }
+    root
+}
+
+/// Every JSON output a front end reads, by name: the name is the `title` of its branch in
+/// [`outputs_schema`]'s `anyOf` and the definition its `$ref` names.
+pub const OUTPUTS: [&str; 11] = [
+    "plan",
+    "stage",
+    "risk",
+    "risk-compare",
+    "eligibility",
+    "diagnose",
+    "response",
+    "pathway-state",
+    "event",
+    "calendar",
+    "kb",
+];
+
+/// The JSON Schema (draft 2020-12) of every output the front ends read: the plan, each
+/// assessment of [`crate::api::run_json`] with its basis, the pathway state and event
+/// ([`crate::pathway::transition`]), the treatment calendar ([`crate::api::calendar_json`]) and
+/// the knowledge-base summary ([`crate::api::kb_identity_json`]). One file, one `$defs` pool:
+/// the outputs share most of their parts (citations, missing inputs, risk, eligibility), each
+/// defined once. The root is an `anyOf` with one branch per output, titled with its name
+/// ([`OUTPUTS`]). Every object refuses keys it does not list, as in [`plan_schema`]; the
+/// Python views (`scripts/gen-python-views.py`) are generated from this file.
+pub fn outputs_schema() -> Value {
+    use crate::api::{EligibilityOut, KbSummary, WithBasis};
+    use crate::assess::{diagnosis::Diagnosis, response::ResponseAssessment, risk, staging::StagingSummary};
+    type Out<T> = WithBasis<T>;
+    let mut generator = SchemaSettings::draft2020_12().for_serialize().into_generator();
+    let branches = [
+        generator.subschema_for::<Plan>(),
+        generator.subschema_for::<Out<StagingSummary>>(),
+        generator.subschema_for::<Out<risk::RiskAssessment>>(),
+        generator.subschema_for::<Out<risk::RiskComparison>>(),
+        generator.subschema_for::<Out<EligibilityOut>>(),
+        generator.subschema_for::<Out<Diagnosis>>(),
+        generator.subschema_for::<Out<ResponseAssessment>>(),
+        generator.subschema_for::<crate::pathway::PathwayState>(),
+        generator.subschema_for::<crate::record::Event>(),
+        generator.subschema_for::<crate::dosing::calendar::Calendar>(),
+        generator.subschema_for::<KbSummary<'static>>(),
+    ];
+    let defs = generator.take_definitions(true);
+    let any_of: Vec<Value> = OUTPUTS
+        .iter()
+        .zip(branches)
+        .map(|(name, schema)| {
+            let mut branch = Value::from(schema);
+            if let Value::Object(b) = &mut branch {
+                b.insert("title".into(), (*name).into());
+            }
+            branch
+        })
+        .collect();
+    let mut root = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://myeloma-pathway.invalid/outputs.schema.json",
+        "title": format!("myeloma-pathway outputs, plan schema version {PLAN_SCHEMA_VERSION}"),
+        "description": "Every JSON output the front ends read (plan, assessments with their basis, pathway \
+            state and event, treatment calendar, knowledge-base summary), one branch of `anyOf` per output \
+            titled with its name; generated from the Rust types (do not edit). The plan's definition is the \
+            shape of plan.schema.json.",
+        "anyOf": any_of,
+        "$defs": Value::Object(defs),
+    });
+    close_objects(&mut root);
+    if let Some(Value::Object(v)) = root.pointer_mut("/$defs/Basis/properties/plan_schema_version") {
+        v.clear();
+        v.insert("description".into(), "Version of this output's shape (see CHANGELOG.md).".into());
+        v.insert("const".into(), PLAN_SCHEMA_VERSION.into());
     }
     root
 }

@@ -6,15 +6,42 @@ threshold or default lives in Python. ``to_json()`` on a result returns the core
 
 from __future__ import annotations
 
-import copy
 import datetime
 import enum
 import html
 import json
-from typing import Any, Callable, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, TypeVar, Union
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Union
 
 from . import _native
 from ._native import KnowledgeBase
+from ._views import (
+    BasisView,
+    CitationView,
+    Counterfactual,
+    Criterion,
+    DiagnosisAssessment,
+    DiagnosisResultView,
+    EligibilityAssessment,
+    EligibilityResultView,
+    Exclusion,
+    FrailtyScore,
+    MissingInput,
+    NextDecision,
+    PathwayStateView,
+    PlanView,
+    PlanWarning,
+    Position,
+    RankedOption,
+    ResponseResultView,
+    RiskAssessment,
+    RiskComparisonView,
+    RiskResultView,
+    StageResult,
+    StagingSummaryView,
+    StagingView,
+    _Node,
+    _opt,
+)
 from .enums import (
     Abnormality,
     ConsolidationRoute,
@@ -468,235 +495,20 @@ def _guideline_text(g: GuidelineLike) -> Optional[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Result nodes
+# Result views: the properties are generated from the core's output schema (_views.py, by
+# scripts/gen-python-views.py); the classes here add behaviour only.
 
 
-class _Node:
-    """A read-only view of one object of the core's JSON output."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self._data = dict(data)
-
-    def to_dict(self) -> Dict[str, Any]:
-        """This object as plain data (a deep copy)."""
-        return copy.deepcopy(self._data)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Node) and type(self) is type(other) and self._data == other._data
-
-    def __hash__(self) -> int:
-        return hash(json.dumps(self._data, sort_keys=True))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({json.dumps(self._data, ensure_ascii=False)[:200]})"
-
-
-_T = TypeVar("_T")
-
-
-def _opt(cls: Callable[[Any], _T], v: Any) -> Optional[_T]:
-    return None if v is None else cls(v)
-
-
-class Citation(_Node):
+class Citation(CitationView):
     """A source: publication or label, version, section, and how it was checked."""
 
     __slots__ = ()
-
-    @property
-    def key(self) -> str:
-        return str(self._data["key"])
-
-    @property
-    def source(self) -> str:
-        return str(self._data["source"])
-
-    @property
-    def version(self) -> str:
-        return str(self._data["version"])
-
-    @property
-    def section(self) -> str:
-        return str(self._data["section"])
-
-    @property
-    def evidence(self) -> Evidence:
-        return Evidence(self._data["evidence"])
-
-    @property
-    def reference(self) -> str:
-        return str(self._data.get("reference", ""))
 
     def __str__(self) -> str:
         return f"{self.source} ({self.version}), {self.section} [{self.key}]"
 
 
-def _citations(items: Optional[Iterable[Mapping[str, Any]]]) -> List[Citation]:
-    return [Citation(c) for c in (items or [])]
-
-
-class MissingInput(_Node):
-    """An input that was needed and absent, with the test that would supply it."""
-
-    __slots__ = ()
-
-    @property
-    def field(self) -> str:
-        return str(self._data["field"])
-
-    @property
-    def test(self) -> str:
-        return str(self._data["test"])
-
-    @property
-    def needed_for(self) -> str:
-        return str(self._data["needed_for"])
-
-
-def _missing(items: Optional[Iterable[Mapping[str, Any]]]) -> List[MissingInput]:
-    return [MissingInput(m) for m in (items or [])]
-
-
-class RankedOption(_Node):
-    """A recommended option: rank 1 is first choice."""
-
-    __slots__ = ()
-
-    @property
-    def rank(self) -> int:
-        return int(self._data["rank"])
-
-    @property
-    def action(self) -> str:
-        return str(self._data["action"])
-
-    @property
-    def regimen_id(self) -> str:
-        return str(self._data["regimen_id"])
-
-    @property
-    def name(self) -> str:
-        return str(self._data["name"])
-
-    @property
-    def course(self) -> str:
-        """Cycle length and course in words, e.g. ``21-day cycles, 8 cycles``."""
-        return str(self._data.get("course", ""))
-
-    @property
-    def schedule(self) -> List[str]:
-        return list(self._data.get("schedule", []))
-
-    @property
-    def step_up(self) -> Optional[Dict[str, Any]]:
-        v = self._data.get("step_up")
-        return None if v is None else copy.deepcopy(v)
-
-    @property
-    def rationale(self) -> List[str]:
-        return list(self._data.get("rationale", []))
-
-    @property
-    def condition(self) -> Optional[str]:
-        return self._data.get("condition")
-
-    @property
-    def notes(self) -> List[str]:
-        return list(self._data.get("notes", []))
-
-    @property
-    def evidence(self) -> List[Dict[str, Any]]:
-        return copy.deepcopy(list(self._data.get("evidence", [])))
-
-    @property
-    def schedule_evidence(self) -> Evidence:
-        return Evidence(self._data["schedule_evidence"])
-
-    @property
-    def citations(self) -> List[Citation]:
-        return _citations(self._data.get("citations"))
-
-
-class Exclusion(_Node):
-    """An option considered and not offered, with why not."""
-
-    __slots__ = ()
-
-    @property
-    def regimen_id(self) -> str:
-        return str(self._data["regimen_id"])
-
-    @property
-    def name(self) -> str:
-        return str(self._data["name"])
-
-    @property
-    def reason(self) -> str:
-        return str(self._data["reason"])
-
-    @property
-    def citations(self) -> List[Citation]:
-        return _citations(self._data.get("citations"))
-
-
-class PlanWarning(_Node):
-    """A warning tied to a hazard (the core's `Warning`; renamed so that a star import does not
-    shadow Python's built-in `Warning`)."""
-
-    __slots__ = ()
-
-    @property
-    def code(self) -> str:
-        return str(self._data["code"])
-
-    @property
-    def message(self) -> str:
-        return str(self._data["message"])
-
-    @property
-    def citations(self) -> List[str]:
-        return list(self._data.get("citations", []))
-
-
-class NextDecision(_Node):
-    """The next decision point."""
-
-    __slots__ = ()
-
-    @property
-    def when(self) -> str:
-        return str(self._data["when"])
-
-    @property
-    def action(self) -> str:
-        return str(self._data["action"])
-
-    @property
-    def citations(self) -> List[Citation]:
-        return _citations(self._data.get("citations"))
-
-
-class Counterfactual(_Node):
-    """What would change the first option."""
-
-    __slots__ = ()
-
-    @property
-    def change(self) -> str:
-        return str(self._data["change"])
-
-    @property
-    def first_options(self) -> List[str]:
-        return list(self._data.get("first_options", []))
-
-    @property
-    def effect(self) -> str:
-        return str(self._data["effect"])
-
-
-class PathwayState(_Node):
+class PathwayState(PathwayStateView):
     """The full pathway state: the phase plus what the rules need to know about the past.
 
     Move it with :func:`transition`; ``to_json()`` is the core's serialisation.
@@ -715,54 +527,6 @@ class PathwayState(_Node):
 
     def to_json(self) -> str:
         return json.dumps(self._data, ensure_ascii=False, separators=(",", ":"))
-
-    @property
-    def phase(self) -> Phase:
-        return Phase(self._data["phase"])
-
-    @property
-    def line(self) -> int:
-        return int(self._data["line"])
-
-    @property
-    def transplant_eligibility(self) -> Eligibility:
-        return Eligibility(self._data["transplant_eligibility"])
-
-    @property
-    def current_regimen(self) -> Optional[str]:
-        return self._data.get("current_regimen")
-
-    @property
-    def induction_regimen(self) -> Optional[str]:
-        return self._data.get("induction_regimen")
-
-    @property
-    def cycles_in_phase(self) -> int:
-        return int(self._data["cycles_in_phase"])
-
-    @property
-    def transplants_total(self) -> int:
-        return int(self._data["transplants_total"])
-
-    @property
-    def last_response(self) -> Optional[ResponseCategory]:
-        return _opt(ResponseCategory, self._data.get("last_response"))
-
-    @property
-    def last_mrd(self) -> Optional[MrdStatus]:
-        return _opt(MrdStatus, self._data.get("last_mrd"))
-
-    @property
-    def exposed(self) -> List[str]:
-        return list(self._data.get("exposed", []))
-
-    @property
-    def refractory(self) -> List[str]:
-        return list(self._data.get("refractory", []))
-
-    @property
-    def intolerant(self) -> List[str]:
-        return list(self._data.get("intolerant", []))
 
     def _repr_html_(self) -> str:
         return _dl_html("Pathway state", self._data)
@@ -833,188 +597,23 @@ class Event(_Node):
         return cls(EventKind.MRD_ASSESSED, status=status)
 
 
-class Position(_Node):
-    """Where the patient is on the pathway."""
-
-    __slots__ = ()
-
-    @property
-    def phase(self) -> Phase:
-        return Phase(self._data["phase"])
-
-    @property
-    def line(self) -> int:
-        return int(self._data["line"])
-
-    @property
-    def description(self) -> str:
-        return str(self._data["description"])
-
-    @property
-    def state(self) -> PathwayState:
-        return PathwayState(self._data["state"])
-
-
-class StageResult(_Node):
-    """One staging system's result: the stage (``None`` when not computable) and its basis."""
-
-    __slots__ = ()
-
-    @property
-    def stage(self) -> Optional[str]:
-        return self._data.get("stage")
-
-    @property
-    def points(self) -> Optional[float]:
-        return self._data.get("points")
-
-    @property
-    def breakdown(self) -> List[str]:
-        return list(self._data.get("breakdown", []))
-
-    @property
-    def missing_inputs(self) -> List[MissingInput]:
-        return _missing(self._data.get("missing_inputs"))
-
-    @property
-    def citation(self) -> Citation:
-        return Citation(self._data["citation"])
-
-
-class Criterion(_Node):
-    """One criterion of a risk definition, as evaluated."""
-
-    __slots__ = ()
-
-    @property
-    def description(self) -> str:
-        return str(self._data["description"])
-
-    @property
-    def state(self) -> CriterionState:
-        return CriterionState(self._data["state"])
-
-    @property
-    def evidence(self) -> List[str]:
-        return list(self._data.get("evidence", []))
-
-
-class RiskAssessment(_Node):
-    """Cytogenetic risk under one definition."""
-
-    __slots__ = ()
-
-    @property
-    def definition(self) -> RiskDefinition:
-        return RiskDefinition(self._data["definition"])
-
-    @property
-    def level(self) -> RiskLevel:
-        return RiskLevel(self._data["level"])
-
-    @property
-    def criteria(self) -> List[Criterion]:
-        return [Criterion(c) for c in self._data.get("criteria", [])]
-
-    @property
-    def deciding(self) -> List[str]:
-        return list(self._data.get("deciding", []))
-
-    @property
-    def missing_inputs(self) -> List[MissingInput]:
-        return _missing(self._data.get("missing_inputs"))
-
-    @property
-    def not_assessable(self) -> List[str]:
-        return list(self._data.get("not_assessable", []))
-
-    @property
-    def citation(self) -> Citation:
-        return Citation(self._data["citation"])
-
-
-class FrailtyScore(_Node):
-    """A frailty score (IMWG or simplified) with its breakdown."""
-
-    __slots__ = ()
-
-    @property
-    def score_name(self) -> str:
-        return str(self._data["score_name"])
-
-    @property
-    def points(self) -> Optional[int]:
-        return self._data.get("points")
-
-    @property
-    def category(self) -> Optional[FrailtyCategory]:
-        return _opt(FrailtyCategory, self._data.get("category"))
-
-    @property
-    def breakdown(self) -> List[str]:
-        return list(self._data.get("breakdown", []))
-
-    @property
-    def missing_inputs(self) -> List[MissingInput]:
-        return _missing(self._data.get("missing_inputs"))
-
-    @property
-    def citation(self) -> Citation:
-        return Citation(self._data["citation"])
-
-
-class EligibilityAssessment(_Node):
-    """Transplant eligibility with its reasons."""
-
-    __slots__ = ()
-
-    @property
-    def eligibility(self) -> Eligibility:
-        return Eligibility(self._data["eligibility"])
-
-    @property
-    def reasons(self) -> List[str]:
-        return list(self._data.get("reasons", []))
-
-    @property
-    def missing_inputs(self) -> List[MissingInput]:
-        return _missing(self._data.get("missing_inputs"))
-
-    @property
-    def frailty(self) -> Optional[FrailtyScore]:
-        return _opt(FrailtyScore, self._data.get("frailty"))
-
-    @property
-    def citations(self) -> List[Citation]:
-        return _citations(self._data.get("citations"))
-
-
-class Basis(_Node):
+class Basis(BasisView):
     """What a result rests on: library and knowledge-base identity, the guideline applied and
     (for a plan) the inputs as understood after unit conversion."""
 
     __slots__ = ()
 
     @property
-    def library_version(self) -> str:
-        return str(self._data["library_version"])
-
-    @property
     def kb_version(self) -> str:
-        return str(self._data["knowledge_base"]["version"])
+        return self.knowledge_base.version
 
     @property
     def kb_sha256(self) -> str:
-        return str(self._data["knowledge_base"]["sha256"])
+        return self.knowledge_base.sha256
 
     @property
     def guideline(self) -> Guideline:
         return Guideline(self._data["guideline"])
-
-    @property
-    def inputs(self) -> Optional[Dict[str, Any]]:
-        v = self._data.get("inputs")
-        return None if v is None else copy.deepcopy(v)
 
 
 class _Result(_Node):
@@ -1038,7 +637,7 @@ class _Result(_Node):
         return _dl_html(type(self).__name__, self._data)
 
 
-class StagingSummary(_Node):
+class StagingSummary(StagingSummaryView):
     """ISS, R-ISS and R2-ISS, each with its breakdown, missing inputs and citation.
 
     Attributes ``iss``, ``r_iss``, ``r2_iss``; also indexable by those names.
@@ -1046,25 +645,13 @@ class StagingSummary(_Node):
 
     __slots__ = ()
 
-    @property
-    def iss(self) -> StageResult:
-        return StageResult(self._data["iss"])
-
-    @property
-    def r_iss(self) -> StageResult:
-        return StageResult(self._data["r_iss"])
-
-    @property
-    def r2_iss(self) -> StageResult:
-        return StageResult(self._data["r2_iss"])
-
     def __getitem__(self, name: str) -> StageResult:
         if name not in ("iss", "r_iss", "r2_iss"):
             raise KeyError(name)
         return StageResult(self._data[name])
 
 
-class Staging(_Result, StagingSummary):
+class Staging(StagingView, StagingSummary, _Result):
     """The ``stage`` assessment: ISS, R-ISS and R2-ISS with the basis."""
 
     __slots__ = ()
@@ -1085,31 +672,19 @@ class Staging(_Result, StagingSummary):
         )
 
 
-class RiskResult(_Result, RiskAssessment):
+class RiskResult(RiskResultView, _Result):
     """Cytogenetic risk under the guideline's definition, with its basis."""
 
     __slots__ = ()
 
 
-class RiskComparison(_Result):
+class RiskComparison(RiskComparisonView, _Result):
     """Cytogenetic risk under every definition, side by side."""
 
     __slots__ = ()
 
-    @property
-    def assessments(self) -> List[RiskAssessment]:
-        return [RiskAssessment(a) for a in self._data.get("assessments", [])]
-
     def by_definition(self) -> Dict[RiskDefinition, RiskAssessment]:
         return {a.definition: a for a in self.assessments}
-
-    @property
-    def disagree(self) -> bool:
-        return bool(self._data.get("disagree"))
-
-    @property
-    def explanation(self) -> List[str]:
-        return list(self._data.get("explanation", []))
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -1125,107 +700,29 @@ class RiskComparison(_Result):
         )
 
 
-class EligibilityResult(_Result):
+class EligibilityResult(EligibilityResultView, _Result):
     """Transplant eligibility, both frailty scores and creatinine clearance."""
 
     __slots__ = ()
 
     @property
-    def transplant_eligibility(self) -> EligibilityAssessment:
-        return EligibilityAssessment(self._data["transplant_eligibility"])
-
-    @property
     def eligibility(self) -> Eligibility:
         return self.transplant_eligibility.eligibility
 
-    @property
-    def imwg_frailty(self) -> FrailtyScore:
-        return FrailtyScore(self._data["imwg_frailty"])
 
-    @property
-    def simplified_frailty(self) -> FrailtyScore:
-        return FrailtyScore(self._data["simplified_frailty"])
-
-    @property
-    def creatinine_clearance(self) -> Optional[Dict[str, Any]]:
-        v = self._data.get("creatinine_clearance")
-        return None if v is None else copy.deepcopy(v)
-
-    @property
-    def creatinine_clearance_missing(self) -> List[MissingInput]:
-        return _missing(self._data.get("creatinine_clearance_missing"))
-
-
-class DiagnosisAssessment(_Node):
-    """IMWG 2014 diagnosis (myeloma, smouldering myeloma, MGUS, solitary plasmacytoma) with its
-    items, candidates, missing inputs and citations."""
-
-    __slots__ = ()
-
-    @property
-    def diagnosis_class(self) -> DiagnosisClass:
-        """The class decided (``NOT_CLASSIFIABLE`` when the inputs do not decide one)."""
-        return DiagnosisClass(self._data["class"])
-
-    @property
-    def candidates(self) -> List[DiagnosisClass]:
-        """When not classifiable: the classes the missing inputs leave possible."""
-        return [DiagnosisClass(c) for c in self._data.get("candidates", [])]
-
-    @property
-    def reason(self) -> str:
-        return str(self._data.get("reason", ""))
-
-    @property
-    def caveats(self) -> List[str]:
-        return list(self._data.get("caveats", []))
-
-    @property
-    def missing_inputs(self) -> List[MissingInput]:
-        return _missing(self._data.get("missing_inputs"))
-
-    @property
-    def citations(self) -> List[Citation]:
-        return _citations(self._data.get("citations"))
-
-
-class DiagnosisResult(_Result, DiagnosisAssessment):
+class DiagnosisResult(DiagnosisResultView, _Result):
     """The ``diagnose`` assessment, with its basis."""
 
     __slots__ = ()
 
 
-class ResponseResult(_Result):
+class ResponseResult(ResponseResultView, _Result):
     """IMWG 2016 response over the patient's time series, with MRD."""
 
     __slots__ = ()
 
-    @property
-    def category(self) -> Optional[ResponseCategory]:
-        return _opt(ResponseCategory, self._data.get("category"))
 
-    @property
-    def confirmed_category(self) -> Optional[ResponseCategory]:
-        return _opt(ResponseCategory, self._data.get("confirmed_category"))
-
-    @property
-    def best_confirmed_category(self) -> Optional[ResponseCategory]:
-        return _opt(ResponseCategory, self._data.get("best_confirmed_category"))
-
-    @property
-    def progression_confirmed(self) -> bool:
-        return bool(self._data.get("progression_confirmed"))
-
-    @property
-    def missing_inputs(self) -> List[MissingInput]:
-        return _missing(self._data.get("missing_inputs"))
-
-    @property
-    def citations(self) -> List[Citation]:
-        return _citations(self._data.get("citations"))
-
-
-class Plan(_Result):
+class Plan(PlanView, _Result):
     """A plan for the patient's current phase: options with rationale and citations, what was
     excluded and why, what is missing, the next decision, and the basis."""
 
@@ -1255,66 +752,17 @@ class Plan(_Result):
         return out
 
     @property
-    def position(self) -> Position:
-        return Position(self._data["position"])
-
-    @property
     def phase(self) -> Phase:
-        return Phase(self._data["position"]["phase"])
+        return self.position.phase
 
     @property
     def line(self) -> int:
-        return int(self._data["position"]["line"])
-
-    @property
-    def options(self) -> List[RankedOption]:
-        return [RankedOption(o) for o in self._data.get("options", [])]
+        return self.position.line
 
     @property
     def first_options(self) -> List[RankedOption]:
         """The options of rank 1."""
         return [o for o in self.options if o.rank == 1]
-
-    @property
-    def excluded(self) -> List[Exclusion]:
-        return [Exclusion(x) for x in self._data.get("excluded", [])]
-
-    @property
-    def warnings(self) -> List[PlanWarning]:
-        return [PlanWarning(w) for w in self._data.get("warnings", [])]
-
-    @property
-    def missing_inputs(self) -> List[MissingInput]:
-        return _missing(self._data.get("missing_inputs"))
-
-    @property
-    def next_decision(self) -> NextDecision:
-        return NextDecision(self._data["next_decision"])
-
-    @property
-    def transplant_eligibility(self) -> EligibilityAssessment:
-        return EligibilityAssessment(self._data["transplant_eligibility"])
-
-    @property
-    def risk(self) -> RiskAssessment:
-        return RiskAssessment(self._data["risk"])
-
-    @property
-    def staging(self) -> StagingSummary:
-        return StagingSummary(self._data["staging"])
-
-    @property
-    def mrd(self) -> Dict[str, Any]:
-        return copy.deepcopy(dict(self._data.get("mrd", {})))
-
-    @property
-    def diagnosis(self) -> Optional[DiagnosisAssessment]:
-        """The IMWG 2014 diagnosis the plan rests on (``None`` from a core without it)."""
-        return _opt(DiagnosisAssessment, self._data.get("diagnosis"))
-
-    @property
-    def counterfactuals(self) -> List[Counterfactual]:
-        return [Counterfactual(c) for c in self._data.get("counterfactuals", [])]
 
     def timeline_svg(self, option: Union[int, str, None] = None, cycles: Optional[int] = None) -> str:
         """The treatment timeline of an option as SVG: phases, cycles and drugs on a time axis.

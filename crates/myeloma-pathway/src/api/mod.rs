@@ -51,27 +51,54 @@ impl Assessment {
     }
 }
 
-#[derive(Serialize)]
-struct WithBasis<T: Serialize> {
+/// An assessment's result with the basis it rests on (every assessment but the plan, whose
+/// basis is richer: [`crate::plan::Basis`]).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "{T}WithBasis")]
+pub(crate) struct WithBasis<T: Serialize> {
     #[serde(flatten)]
-    result: T,
-    basis: MiniBasis,
+    pub(crate) result: T,
+    /// What the result rests on.
+    pub(crate) basis: MiniBasis,
 }
 
-#[derive(Serialize)]
-struct MiniBasis {
+/// What an assessment rests on: library and knowledge-base identity and the guideline applied.
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct MiniBasis {
+    /// Version of the Rust core.
     library_version: &'static str,
+    /// The knowledge base decided with.
     knowledge_base: KbIdentity,
+    /// The guideline profile applied, every key present.
     guideline: Guideline,
 }
 
-#[derive(Serialize)]
-struct EligibilityOut {
+/// Transplant eligibility, both frailty scores and creatinine clearance.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "EligibilitySummary")]
+pub(crate) struct EligibilityOut {
+    /// Transplant eligibility with its reasons.
     transplant_eligibility: fitness::EligibilityAssessment,
+    /// The IMWG frailty score.
     imwg_frailty: fitness::FrailtyScore,
+    /// The simplified frailty score.
     simplified_frailty: fitness::FrailtyScore,
+    /// Creatinine clearance, when it can be obtained.
     creatinine_clearance: Option<fitness::CreatinineClearance>,
+    /// What is missing for creatinine clearance (empty when it was obtained).
     creatinine_clearance_missing: Vec<crate::assess::missing::MissingInput>,
+}
+
+/// The knowledge-base summary (`mmpath kb`): library version and the knowledge base's identity.
+/// Keys in alphabetical order (the bytes every front end gives).
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct KbSummary<'a> {
+    /// Version of the Rust core.
+    library_version: &'static str,
+    /// SHA-256 of the knowledge base's JSON.
+    sha256: &'a str,
+    /// Version of the knowledge base.
+    version: &'a str,
 }
 
 /// Parse the guideline argument: `None`/empty = default.
@@ -196,8 +223,7 @@ pub fn kb_identity_json() -> String {
 
 /// The identity of a given knowledge base as JSON.
 pub fn kb_identity_json_of(kb: &KnowledgeBase) -> String {
-    serde_json::json!({"library_version": crate::LIBRARY_VERSION, "version": kb.version(), "sha256": kb.sha256()})
-        .to_string()
+    to_json(&KbSummary { library_version: crate::LIBRARY_VERSION, sha256: kb.sha256(), version: kb.version() })
 }
 
 /// The treatment calendar for a patient (docs/dosing.md): `regimen` (default: the plan's first

@@ -60,6 +60,7 @@ pub enum R2IssStage {
 
 /// A staging result with its breakdown.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "Staging_{S}")]
 pub struct Staging<S> {
     /// The stage, or `None` when not computable.
     pub stage: Option<S>,

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use myeloma_pathway::{patient_record_schema, plan_schema};
+use myeloma_pathway::{outputs_schema, patient_record_schema, plan_schema};
 use serde_json::Value;
 
 fn check_or_bless(file: &str, generated: &Value) {
@@ -36,6 +36,41 @@ fn the_checked_in_patient_schema_is_generated_from_the_record_types() {
 #[test]
 fn the_checked_in_plan_schema_is_generated_from_the_plan_types() {
     check_or_bless("plan.schema.json", &plan_schema());
+}
+
+#[test]
+fn the_checked_in_outputs_schema_is_generated_from_the_output_types() {
+    check_or_bless("outputs.schema.json", &outputs_schema());
+}
+
+#[test]
+fn every_output_the_front_ends_read_has_its_branch_and_every_reference_resolves() {
+    let s = outputs_schema();
+    let branches = s["anyOf"].as_array().unwrap();
+    let titles: Vec<&str> = branches.iter().map(|b| b["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, myeloma_pathway::OUTPUTS);
+    // Every assessment a front end can run by name has its branch.
+    for (_, name) in myeloma_pathway::api::Assessment::ALL {
+        assert!(titles.contains(&name), "{name} has no schema");
+    }
+    let mut refs = Vec::new();
+    all_refs(&s, &mut refs);
+    for r in &refs {
+        assert!(s.pointer(r.trim_start_matches('#')).is_some(), "dangling {r}");
+    }
+    // The plan's definition is the plan schema's shape (the same types, one pool).
+    let plan = plan_schema();
+    let mut in_pool = s["$defs"]["Plan"].clone();
+    let mut root = plan.clone();
+    for k in ["$defs", "$id", "$schema", "title", "description"] {
+        root.as_object_mut().unwrap().remove(k);
+        in_pool.as_object_mut().unwrap().remove(k);
+    }
+    assert_eq!(in_pool, root);
+    // No definition is a numbered duplicate name (two types with one name): each is one view class.
+    for name in s["$defs"].as_object().unwrap().keys() {
+        assert!(!name.ends_with(|c: char| c.is_ascii_digit()), "ambiguous definition name {name}");
+    }
 }
 
 fn all_refs(v: &Value, out: &mut Vec<String>) {

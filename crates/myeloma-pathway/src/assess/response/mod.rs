@@ -158,6 +158,7 @@ pub struct MeasurableDisease {
 
 /// One criterion checked at one assessment: which value met (or failed) which threshold.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ResponseCriterion")]
 pub struct Criterion {
     /// Index of the assessment in `response_assessments`.
     pub assessment: usize,

@@ -1,0 +1,393 @@
+#!/usr/bin/env python3
+"""Write bindings/python/python/myeloma_pathway/_views.py from docs/outputs.schema.json.
+
+The Python result classes are generated, not mirrored: one read-only view class per object
+definition of the outputs schema (itself generated from the Rust types, so the docstrings are the
+Rust doc comments), one typed property per JSON key:
+
+* a required key gives ``T``, an optional or nullable one ``Optional[T]``; a list gives
+  ``List[T]`` (an absent list reads as ``[]``);
+* a reference to an enum the core exports (``enums.py``) gives that enum, to another enum ``str``;
+* a reference to an object gives its view class; tagged unions and maps give plain dicts.
+
+Classes with behaviour (``__str__``, HTML, constructors, shortcuts) are written by hand in
+``_model.py`` as subclasses of the generated ``...View`` classes (``HAND`` below); everything else
+is the generated class itself. The few places where the public API keeps a shape the schema does
+not have (a dict where the schema has an object, a default, a rename) are listed in the tables
+below, so that they are visible and reviewed.
+
+    python3 scripts/gen-python-views.py          # rewrite _views.py
+    python3 scripts/gen-python-views.py --check  # exit 1 if _views.py differs (drift)
+
+Needs only the standard library (no built module). The pytest ``test_generated.py`` runs the
+same comparison, so a drift fails the Python tests.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "docs/outputs.schema.json"
+PACKAGE = ROOT / "bindings/python/python/myeloma_pathway"
+OUT = PACKAGE / "_views.py"
+
+# Python class of each definition whose name is not its definition's. Several definitions may
+# share one class (their properties merged: a key is required only where every one requires it).
+NAMES: Dict[str, str] = {
+    "Warning": "PlanWarning",  # not Python's built-in Warning (a star import would shadow it)
+    "Diagnosis": "DiagnosisAssessment",
+    "Staging_IssStage": "StageResult",  # ISS, R-ISS and R2-ISS: one result class
+    "Staging_RIssStage": "StageResult",
+    "R2Iss": "StageResult",
+    "Basis": "Basis",  # the plan's basis and the assessments' basis: one class
+    "MiniBasis": "Basis",
+    "RiskComparison": "RiskComparisonAssessment",  # `RiskComparison` is the result with its basis
+    "StagingSummaryWithBasis": "Staging",
+    "RiskAssessmentWithBasis": "RiskResult",
+    "RiskComparisonWithBasis": "RiskComparison",
+    "EligibilitySummaryWithBasis": "EligibilityResult",
+    "DiagnosisWithBasis": "DiagnosisResult",
+    "ResponseAssessmentWithBasis": "ResponseResult",
+}
+
+# Public classes with hand-written behaviour in _model.py: the generated class is `<Name>View`
+# and every reference resolves to `_model.<Name>`.
+HAND: Set[str] = {
+    "Citation",  # __str__
+    "PathwayState",  # new(), from_json(), to_json(), HTML
+    "Basis",  # kb_version, kb_sha256, guideline (a Guideline object)
+    "StagingSummary",  # indexable by system name
+    "Plan",  # to_text(), shortcuts, timeline, HTML card
+    "Staging",
+    "RiskResult",
+    "RiskComparison",
+    "EligibilityResult",
+    "DiagnosisResult",
+    "ResponseResult",
+}
+
+# Keys the view does not read: the hand-written subclass gives them another type.
+SKIP: Set[Tuple[str, str]] = {
+    ("Basis", "guideline"),  # a Guideline (validated, with its own properties), not a view
+}
+
+# Keys kept as plain data (a deep copy) where the schema has an object: the public type stays.
+RAW: Set[Tuple[str, str]] = {
+    ("RankedOption", "step_up"),
+    ("RankedOption", "evidence"),
+    ("Basis", "inputs"),
+    ("Plan", "mrd"),
+    ("EligibilitySummary", "creatinine_clearance"),
+    ("EligibilitySummaryWithBasis", "creatinine_clearance"),  # flattened: no separate definition
+}
+
+# Keys read as Optional although the schema requires them (results of an older core).
+OPTIONAL: Set[Tuple[str, str]] = {
+    ("Plan", "diagnosis"),
+}
+
+# Absent optional text read as a default rather than None.
+DEFAULTS: Dict[Tuple[str, str], str] = {
+    ("Citation", "reference"): '""',
+}
+
+# Python attribute names that are not their JSON key.
+RENAMES: Dict[Tuple[str, str], str] = {
+    ("Diagnosis", "class"): "diagnosis_class",
+    ("ClassCheck", "class"): "diagnosis_class",
+    ("DrugStatus", "class"): "drug_class",
+}
+
+CLASS_DOCS: Dict[str, str] = {
+    "StageResult": "One staging system's result (ISS, R-ISS or R2-ISS): the stage (``None`` when not\n"
+    "computable), its breakdown, missing inputs and citation; ``points`` for R2-ISS.",
+    "Basis": "What a result rests on: library and knowledge-base identity, the guideline applied and\n"
+    "(for a plan) the inputs as understood after unit conversion and the ranking applied.",
+}
+
+PRELUDE = '''\
+"""Read-only views of the core's JSON outputs, one class per definition of docs/outputs.schema.json.
+
+GENERATED by scripts/gen-python-views.py from the core's output schema; do not edit by hand.
+Behaviour (text, HTML, constructors) is in ``_model.py``, in subclasses of the ``...View`` classes.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar
+
+from . import _model
+from .enums import {enums}
+
+__all__ = [
+{all_names}]
+
+
+class _Node:
+    """A read-only view of one object of the core's JSON output."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """This object as plain data (a deep copy)."""
+        return copy.deepcopy(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Node) and type(self) is type(other) and self._data == other._data
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self._data, sort_keys=True))
+
+    def __repr__(self) -> str:
+        return f"{{type(self).__name__}}({{json.dumps(self._data, ensure_ascii=False)[:200]}})"
+
+
+_T = TypeVar("_T")
+
+
+def _opt(cls: Callable[[Any], _T], v: Any) -> Optional[_T]:
+    return None if v is None else cls(v)
+'''
+
+
+def python_enums() -> List[str]:
+    text = (PACKAGE / "enums.py").read_text(encoding="utf-8")
+    return re.findall(r"^class (\w+)\(_Id\):", text, flags=re.M)
+
+
+class Gen:
+    def __init__(self, schema: Dict[str, Any], enums: Sequence[str]) -> None:
+        self.defs: Dict[str, Any] = schema["$defs"]
+        self.roots = [b["$ref"].rsplit("/", 1)[1] for b in schema["anyOf"]]
+        self.enums = set(enums)
+        self.used_enums: Set[str] = set()
+
+    # -- what a definition is
+
+    def is_view(self, name: str) -> bool:
+        d = self.defs[name]
+        return d.get("type") == "object" and "properties" in d
+
+    def is_enum(self, name: str) -> bool:
+        d = self.defs[name]
+        if "enum" in d:
+            return True
+        branches = d.get("oneOf")
+        return isinstance(branches, list) and all("const" in b and b.get("type") == "string" for b in branches)
+
+    def cls(self, name: str) -> str:
+        """The Python class of a definition."""
+        return NAMES.get(name, name)
+
+    def view_cls(self, name: str) -> str:
+        """The generated class of a definition."""
+        c = self.cls(name)
+        return f"{c}View" if c in HAND else c
+
+    def ref_cls(self, name: str) -> str:
+        """The class a reference to a definition gives (the public one)."""
+        c = self.cls(name)
+        return f"_model.{c}" if c in HAND else c
+
+    # -- types: (annotation, converter of an expression, nullable)
+
+    def typ(self, s: Dict[str, Any]) -> Tuple[str, Any, bool]:
+        if "$ref" in s:
+            name = s["$ref"].rsplit("/", 1)[1]
+            if self.is_view(name):
+                c = self.ref_cls(name)
+                return c, lambda e, c=c: f"{c}({e})", False
+            if self.is_enum(name) and name in self.enums:
+                self.used_enums.add(name)
+                return name, lambda e, n=name: f"{n}({e})", False
+            d = self.defs[name]
+            if self.is_enum(name) or d.get("type") == "string":
+                return "str", lambda e: f"str({e})", False
+            return "Dict[str, Any]", lambda e: f"copy.deepcopy({e})", False
+        if "anyOf" in s:
+            branches = [b for b in s["anyOf"] if b.get("type") != "null"]
+            nullable = len(branches) < len(s["anyOf"])
+            if len(branches) == 1:
+                a, c, n = self.typ(branches[0])
+                return a, c, nullable or n
+            return "Any", lambda e: f"copy.deepcopy({e})", nullable
+        if "const" in s:
+            return "str", lambda e: f"str({e})", False
+        t = s.get("type")
+        nullable = False
+        if isinstance(t, list):
+            nullable = "null" in t
+            rest = [x for x in t if x != "null"]
+            t = rest[0] if len(rest) == 1 else None
+        if t == "array":
+            a, c, _ = self.typ(s.get("items", {}))
+            return f"List[{a}]", lambda e, c=c: f"[{c('x')} for x in {e}]", nullable
+        scalar = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+        if t in scalar:
+            py = scalar[t]
+            return py, lambda e, py=py: f"{py}({e})", nullable
+        if t == "object":
+            return "Dict[str, Any]", lambda e: f"copy.deepcopy({e})", nullable
+        return "Any", lambda e: f"copy.deepcopy({e})", nullable
+
+    # -- reachability: the definitions a view of an output can lead to
+
+    def reachable(self) -> List[str]:
+        seen: Set[str] = set()
+        todo = [r for r in self.roots if self.is_view(r)]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for key, p in self.defs[name].get("properties", {}).items():
+                if (self.cls(name), key) in SKIP or (name, key) in SKIP or (name, key) in RAW:
+                    continue
+                for ref in re.findall(r'"\$ref": "#/\$defs/([^"]+)"', json.dumps(p)):
+                    if self.is_view(ref):
+                        todo.append(ref)
+        return sorted(seen)
+
+    # -- one property
+
+    def prop(self, def_name: str, key: str, s: Dict[str, Any], required: bool) -> Tuple[str, str, str]:
+        """(attribute, annotation, body) of a key."""
+        attr = RENAMES.get((def_name, key), key)
+        if keyword.iskeyword(attr):
+            raise SystemExit(f"{def_name}.{key}: a Python keyword; add a RENAMES entry")
+        get = f'self._data["{key}"]' if required else f'self._data.get("{key}")'
+        if (def_name, key) in RAW or (self.cls(def_name), key) in RAW:
+            ann, _, nullable = self.typ(s)
+            if ann.startswith("List["):
+                return attr, "List[Dict[str, Any]]", f'return copy.deepcopy(list(self._data.get("{key}", [])))'
+            if nullable or not required:
+                return attr, "Optional[Dict[str, Any]]", f'v = self._data.get("{key}")\n        return None if v is None else copy.deepcopy(v)'
+            return attr, "Dict[str, Any]", f'return copy.deepcopy(dict(self._data.get("{key}", {{}})))'
+        ann, conv, nullable = self.typ(s)
+        if (def_name, key) in OPTIONAL:
+            nullable = True
+        if ann.startswith("List[") and not nullable:
+            return attr, ann, f'return {conv(f"self._data.get({json.dumps(key)}, [])")}'
+        if (def_name, key) in DEFAULTS:
+            return attr, ann, f'return {conv(f"self._data.get({json.dumps(key)}, {DEFAULTS[(def_name, key)]})")}'
+        if nullable or not required:
+            get = f'self._data.get("{key}")'  # absent reads as null
+            if ann.startswith("List["):
+                body = f'v = self._data.get("{key}")\n        return None if v is None else {conv("v")}'
+            else:
+                inner = conv("v")
+                fn = inner[: inner.index("(")] if inner.endswith("(v)") else None
+                body = f"return _opt({fn}, {get})" if fn else f"v = {get}\n        return None if v is None else {inner}"
+            return attr, f"Optional[{ann}]", body
+        return attr, ann, f"return {conv(get)}"
+
+    # -- classes
+
+    def groups(self) -> Dict[str, List[str]]:
+        """Python class → the definitions it views."""
+        out: Dict[str, List[str]] = {}
+        for name in self.reachable():
+            out.setdefault(self.view_cls(name), []).append(name)
+        return out
+
+    def base_of(self, defs: List[str]) -> Optional[str]:
+        name = defs[0]
+        if name.endswith("WithBasis") and name[: -len("WithBasis")] in self.defs:
+            return name[: -len("WithBasis")]
+        return None
+
+    def class_text(self, cls: str, defs: List[str]) -> str:
+        base = self.base_of(defs)
+        inherited: Set[str] = set(self.defs[base]["properties"]) if base else set()
+        props: Dict[str, Tuple[str, str, str, str]] = {}
+        for name in defs:
+            d = self.defs[name]
+            for key, s in d["properties"].items():
+                if key in inherited or (self.cls(name), key) in SKIP:
+                    continue
+                required = all(key in self.defs[n].get("required", []) for n in defs)
+                attr, ann, body = self.prop(name, key, s, required)
+                doc = s.get("description", "")
+                if attr in props and props[attr][1] != ann:
+                    # Merged definitions disagree (e.g. a stage of ISS vs R-ISS): the common type.
+                    a0 = props[attr][1]
+                    opt = a0.startswith("Optional[") or ann.startswith("Optional[")
+                    ann = "Optional[str]" if opt else "str"
+                    g = f'self._data.get("{key}")'
+                    body = f"return _opt(str, {g})" if opt else f'return str(self._data["{key}"])'
+                    doc = props[attr][3] or doc
+                elif attr in props:
+                    continue
+                if len(defs) > 1 and not required and not ann.startswith(("Optional[", "List[")):
+                    ann = f"Optional[{ann}]"
+                    inner = body.removeprefix("return ")
+                    body = f'v = self._data.get("{key}")\n        return None if v is None else {inner.replace(f"self._data[{json.dumps(key)}]", "v")}'
+                props[attr] = (attr, ann, body, doc)
+        bases = self.view_cls(base) if base else "_Node"
+        doc = CLASS_DOCS.get(cls) or self.defs[defs[0]].get("description", "") or f"The `{defs[0]}` of the core's output."
+        out = [f"\n\nclass {cls}({bases}):\n", docstring(doc, 4), "\n    __slots__ = ()\n"]
+        for attr in sorted(props):
+            _, ann, body, pdoc = props[attr]
+            out.append(f"\n    @property\n    def {attr}(self) -> {ann}:\n")
+            if pdoc:
+                out.append(docstring(pdoc, 8))
+            out.append(f"        {body}\n")
+        return "".join(out)
+
+    def module(self) -> str:
+        groups = self.groups()
+        # A class after the class it derives from; otherwise alphabetical.
+        order = sorted(groups, key=lambda c: (self.base_of(groups[c]) is not None, c))
+        classes = "".join(self.class_text(c, groups[c]) for c in order)
+        enums = ", ".join(sorted(self.used_enums))
+        all_names = "".join(f'    "{c}",\n' for c in sorted(groups))
+        return PRELUDE.format(enums=enums, all_names=all_names) + classes
+
+
+def docstring(text: str, indent: int) -> str:
+    pad = " " * indent
+    text = text.strip().replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    lines = text.splitlines()
+    if len(lines) == 1:
+        body = lines[0]
+        if body.endswith('"'):
+            body += " "
+        return f'{pad}"""{body}"""\n'
+    inner = "\n".join((pad + l) if l.strip() else "" for l in lines[1:])
+    return f'{pad}"""{lines[0]}\n{inner}\n{pad}"""\n'
+
+
+def generated() -> Dict[Path, str]:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    return {OUT: Gen(schema, python_enums()).module()}
+
+
+def main(argv: Sequence[str]) -> int:
+    check = "--check" in argv
+    drift = False
+    for path, text in generated().items():
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current == text:
+            continue
+        if check:
+            print(f"{path}: differs from docs/outputs.schema.json (run scripts/gen-python-views.py)", file=sys.stderr)
+            drift = True
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    return 1 if drift else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
