@@ -18,6 +18,7 @@ mod properties;
 mod relapse_properties;
 mod response;
 mod schema;
+mod start_thresholds;
 mod thresholds;
 
 use myeloma_pathway::KnowledgeBase;
