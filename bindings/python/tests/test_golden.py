@@ -34,8 +34,10 @@ KNOWN_EXPECT = {
     "missing_inputs_exclude",
     "max_warnings",
     "counterfactuals_include",
+    "doses_include",
     "error",
 }
+KNOWN_DOSE = {"regimen", "drug", "dose", "adjustment"}
 KNOWN_ERROR = {"kind", "field", "unit", "accepted_range"}
 
 FILES = golden_files()
@@ -117,6 +119,10 @@ def _check_expectations(case: Dict[str, Any]) -> None:
             changes = [c.change for c in plan.counterfactuals]
             for c in want:
                 assert c in changes, f"{c!r} not in {changes}"
+        elif key == "doses_include":
+            out = json.loads(plan.to_json())
+            for d in want:
+                _check_dose(out, d)
         else:  # pragma: no cover - guarded by KNOWN_EXPECT above
             raise AssertionError(f"unhandled expectation {key}")
     for o in plan.options:
@@ -127,6 +133,38 @@ def _check_expectations(case: Dict[str, Any]) -> None:
     assert all(isinstance(c.state, mp.CriterionState) for c in plan.risk.criteria)
     assert all(isinstance(c.evidence, mp.Evidence) for o in plan.options for c in o.citations)
     assert isinstance(plan.position.state.transplant_eligibility, mp.Eligibility)
+
+
+def _check_dose(plan: Dict[str, Any], want: Dict[str, Any]) -> None:
+    """One `doses_include` entry (tests/golden/README.md): option `regimen` has a dose of `drug`
+    whose dose for this patient is `dose` ({amount, unit}, or None = not computed) after the
+    label adjustment `adjustment` (its code; None = no adjustment at all)."""
+    unknown = set(want) - KNOWN_DOSE
+    assert not unknown, f"unknown dose expectation keys {unknown}"
+    options = [o for o in plan["options"] if o["regimen_id"] == want["regimen"]]
+    assert options, f"doses_include: {want['regimen']} is not offered"
+    doses = [d for d in options[0]["doses"] if d["drug"] == want["drug"]]
+    assert doses, f"doses_include: {want['regimen']} has no {want['drug']} dose"
+    seen = []
+    for d in doses:
+        if want["adjustment"] is None:
+            if d["adjustments"]:
+                seen.append(d["adjustments"])
+                continue
+            got = None if d.get("amount") is None else (d["amount"], d["unit"])
+        else:
+            found = [a for a in d["adjustments"] if a["code"] == want["adjustment"]]
+            if not found:
+                seen.append(d["adjustments"])
+                continue
+            got = None if found[0].get("amount_mg") is None else (found[0]["amount_mg"], "mg")
+        exp = want["dose"]
+        if (exp is None and got is None) or (
+            exp is not None and got is not None and abs(exp["amount"] - got[0]) < 1e-9 and exp["unit"] == got[1]
+        ):
+            return
+        seen.append(got)
+    raise AssertionError(f"doses_include: {want} not found; got {seen}")
 
 
 @pytest.mark.parametrize("path", FILES, ids=_ids(FILES))
@@ -144,3 +182,18 @@ def test_runner_fails_on_an_unknown_error_expectation_key() -> None:
     case = {"description": "", "source": "", "patient": {"age": 1}, "expect": {"error": {"kind": "invalid_json", "feild": "age"}}}
     with pytest.raises(AssertionError, match="unknown error expectation keys"):
         _check_expectations(case)
+
+
+def test_runner_fails_on_an_unknown_dose_expectation_key() -> None:
+    with pytest.raises(AssertionError, match="unknown dose expectation keys"):
+        _check_dose({"options": []}, {"regimen": "vrd", "drug": "lenalidomide", "dose": None, "adjustmen": None})
+
+
+def test_runner_fails_on_another_dose() -> None:
+    case = load_case(GOLDEN_DIR / "renal-impairment-lenalidomide-dose.json")
+    # CrCl 31.5 mL/min: the label's 10 mg, not the 25 mg as written.
+    case["expect"] = {"doses_include": [{"regimen": "vrd", "drug": "lenalidomide", "dose": {"amount": 25, "unit": "mg"}, "adjustment": None}]}
+    with pytest.raises(AssertionError, match="doses_include"):
+        _check_expectations(case)
+    case["expect"] = {"doses_include": [{"regimen": "vrd", "drug": "lenalidomide", "dose": {"amount": 10, "unit": "mg"}, "adjustment": "lenalidomide_renal"}]}
+    _check_expectations(case)

@@ -184,6 +184,11 @@ pub static TABLE: &[Mapping] = &[
     local("diagnosis.amyloidosis", "AL amyloidosis", &[], Target::Boolean("diagnosis.amyloidosis")),
     local("diagnosis.involved_light_chain", "Involved light chain", &[], Target::LightChain("diagnosis.involved_light_chain")),
     local("diagnosis.solitary_lesion_only", "Solitary lesion only on MRI/CT", &[], Target::Boolean("diagnosis.solitary_lesion_only")),
+    // No LOINC code for ANC, platelets or pregnancy status is verified in the repository: local
+    // codes only, so a record round-trips and no unverified standard code is claimed.
+    local("labs.anc", "Absolute neutrophil count", &[("10*9/L", "10^9/L"), ("/uL", "/µL"), ("/mm3", "/mm3")], lab("labs.anc")),
+    local("labs.platelets", "Platelet count", &[("10*9/L", "10^9/L"), ("/uL", "/µL"), ("/mm3", "/mm3")], lab("labs.platelets")),
+    local("pregnant", "Currently pregnant", &[], Target::Boolean("pregnant")),
 ];
 
 /// The answers of a cytogenetic finding (`valueCodeableConcept`, LOINC answer list), with the

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use crate::patient::labs::{
     Albumin, Analyte, Beta2Microglobulin, BoneMarrowPlasmaCells, Calcium, Creatinine, FreeLightChain, Hemoglobin, Ldh,
-    SerumMProtein, UrineMProtein,
+    NeutrophilCount, PlateletCount, SerumMProtein, UrineMProtein,
 };
 use crate::patient::{INTEGER_FIELDS, NUMBER_FIELDS};
 use crate::plan::{Plan, PLAN_SCHEMA_VERSION};
@@ -86,6 +86,8 @@ pub fn patient_record_schema() -> Value {
         "labs.serum_flc_kappa" => FreeLightChain,
         "labs.serum_flc_lambda" => FreeLightChain,
         "labs.bone_marrow_plasma_cells" => BoneMarrowPlasmaCells,
+        "labs.anc" => NeutrophilCount,
+        "labs.platelets" => PlateletCount,
         "response_assessments[].serum_m_protein" => SerumMProtein,
         "response_assessments[].urine_m_protein" => UrineMProtein,
         "response_assessments[].serum_flc_kappa" => FreeLightChain,

@@ -216,6 +216,19 @@ static void run_case(const char *dir, const char *path) {
     }
     free(fpath);
   }
+  {
+    /* The case's hand-written dose expectations (`doses_include`), through the C API's plan. */
+    char *dpath = expected_path(dir, name, "doses");
+    char *dwant = mpt_read_file(dpath);
+    if (dwant != NULL) {
+      char *bad = NULL;
+      check(got != NULL && st == MP_STATUS_OK && mpt_check_doses(got, dwant, &bad) == 0, name,
+            "doses_include holds in the plan JSON", bad);
+      free(bad);
+      free(dwant);
+    }
+    free(dpath);
+  }
   for (k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++) {
     char *kpath = expected_path(dir, name, KINDS[k].ext);
     char *kwant = mpt_read_expected(kpath);

@@ -75,6 +75,13 @@ void run_case(const std::string &dir, const char *path) {
   const auto want = read_expected(base + ".plan");
   check(want.has_value() && got == *want, name.get(),
         status == MP_STATUS_OK ? "plan JSON equals mmpath case" : "error JSON equals mmpath case");
+  // The case's hand-written dose expectations (`doses_include`), through the C API's plan.
+  if (auto doses = read_expected(base + ".doses")) {
+    char *bad_raw = nullptr;
+    const bool ok = status == MP_STATUS_OK && mpt_check_doses(got.c_str(), &(*doses)[0], &bad_raw) == 0;
+    Owned<char> bad(bad_raw);
+    check(ok, name.get(), std::string("doses_include holds in the plan JSON") + (bad ? std::string(": ") + bad.get() : ""));
+  }
   static const std::pair<const char *, uint32_t> kinds[] = {
       {"stage", MP_ASSESSMENT_KIND_STAGE},
       {"risk", MP_ASSESSMENT_KIND_RISK},

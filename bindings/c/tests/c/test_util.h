@@ -126,4 +126,131 @@ static inline char *mpt_case_name(const char *path) {
   return out;
 }
 
+/* A copy of element `n` of the JSON array `arr` (caller frees), or NULL past the end. */
+static inline char *mpt_json_element(const char *arr, size_t n) {
+  size_t i = mpt_skip_ws(arr, 0), k = 0;
+  if (arr[i] != '[') return NULL;
+  i = mpt_skip_ws(arr, i + 1);
+  while (arr[i] != '\0' && arr[i] != ']') {
+    size_t end = mpt_skip_value(arr, i);
+    if (end == 0) return NULL;
+    if (k == n) {
+      char *out = (char *)malloc(end - i + 1);
+      if (out == NULL) return NULL;
+      memcpy(out, arr + i, end - i);
+      out[end - i] = '\0';
+      return out;
+    }
+    k++;
+    i = mpt_skip_ws(arr, end);
+    if (arr[i] == ',') i = mpt_skip_ws(arr, i + 1);
+  }
+  return NULL;
+}
+
+/* Member `key` of object `obj` equals the JSON string `value` (no escapes in `value`). */
+static inline int mpt_member_is(const char *obj, const char *key, const char *value) {
+  char *m = mpt_json_member(obj, key);
+  size_t n = strlen(value);
+  int ok = m != NULL && strlen(m) == n + 2 && m[0] == '"' && strncmp(m + 1, value, n) == 0 && m[n + 1] == '"';
+  free(m);
+  return ok;
+}
+
+/* Member `key` of `obj` is a number within 1e-9 of `want`. */
+static inline int mpt_member_number_is(const char *obj, const char *key, double want) {
+  char *m = mpt_json_member(obj, key);
+  char *end = NULL;
+  int ok = 0;
+  if (m != NULL && m[0] != '"' && strcmp(m, "null") != 0) {
+    double d = strtod(m, &end);
+    ok = end != m && d - want < 1e-9 && want - d < 1e-9;
+  }
+  free(m);
+  return ok;
+}
+
+/* One golden `doses_include` entry (tests/golden/README.md) against the plan JSON: option
+ * `regimen` has a dose of `drug` whose dose for this patient is `amount` `unit` (`unit` NULL =
+ * not computed) after the adjustment with code `adjustment` (NULL = no adjustment at all). */
+static inline int mpt_dose_found(const char *plan, const char *regimen, const char *drug, const char *adjustment,
+                                 double amount, const char *unit) {
+  char *options = mpt_json_member(plan, "options");
+  char *option = NULL;
+  int found = 0;
+  size_t i, j, k;
+  for (i = 0; options != NULL && (option = mpt_json_element(options, i)) != NULL; i++) {
+    if (mpt_member_is(option, "regimen_id", regimen)) break;
+    free(option);
+  }
+  if (option != NULL) {
+    char *doses = mpt_json_member(option, "doses");
+    char *dose = NULL;
+    for (j = 0; !found && doses != NULL && (dose = mpt_json_element(doses, j)) != NULL; j++) {
+      if (mpt_member_is(dose, "drug", drug)) {
+        char *adjs = mpt_json_member(dose, "adjustments");
+        char *first = adjs != NULL ? mpt_json_element(adjs, 0) : NULL;
+        if (adjustment == NULL) {
+          if (first == NULL) {
+            char *raw = mpt_json_member(dose, "amount");
+            found = unit == NULL ? raw == NULL : mpt_member_number_is(dose, "amount", amount) && mpt_member_is(dose, "unit", unit);
+            free(raw);
+          }
+        } else {
+          char *a = NULL;
+          for (k = 0; !found && adjs != NULL && (a = mpt_json_element(adjs, k)) != NULL; k++) {
+            if (mpt_member_is(a, "code", adjustment)) {
+              char *raw = mpt_json_member(a, "amount_mg");
+              found = unit == NULL ? raw == NULL : strcmp(unit, "mg") == 0 && mpt_member_number_is(a, "amount_mg", amount);
+              free(raw);
+            }
+            free(a);
+          }
+        }
+        free(first);
+        free(adjs);
+      }
+      free(dose);
+    }
+    free(doses);
+    free(option);
+  }
+  free(options);
+  return found;
+}
+
+/* Check every line of a `.doses` expectation file (written by scripts/test-c from the case's
+ * `doses_include`: regimen, drug, adjustment or "-", amount or "-", unit or "-", tab-separated)
+ * against the plan JSON; returns the number of lines that did not hold, and the first such line
+ * in `bad` (caller frees). */
+static inline int mpt_check_doses(const char *plan, char *lines, char **bad) {
+  int failed = 0;
+  char *line = lines;
+  *bad = NULL;
+  while (line != NULL && *line != '\0') {
+    char *next = strchr(line, '\n');
+    char *f[5];
+    int n = 0;
+    char *p = line;
+    if (next != NULL) *next++ = '\0';
+    while (n < 5) {
+      f[n++] = p;
+      p = strchr(p, '\t');
+      if (p == NULL) break;
+      *p++ = '\0';
+    }
+    if (n != 5 || !mpt_dose_found(plan, f[0], f[1], strcmp(f[2], "-") == 0 ? NULL : f[2],
+                                  strcmp(f[3], "-") == 0 ? 0.0 : strtod(f[3], NULL), strcmp(f[4], "-") == 0 ? NULL : f[4])) {
+      failed++;
+      if (*bad == NULL) {
+        size_t m = strlen(f[0]) + strlen(n > 1 ? f[1] : "") + 2;
+        *bad = (char *)malloc(m);
+        if (*bad != NULL) snprintf(*bad, m, "%s %s", f[0], n > 1 ? f[1] : "");
+      }
+    }
+    line = next;
+  }
+  return failed;
+}
+
 #endif /* MP_TEST_UTIL_H */

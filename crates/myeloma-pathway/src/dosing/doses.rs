@@ -321,7 +321,8 @@ fn component_dose(
             }
         },
     }
-    label_adjustments(kb, p, g, r, c, amount, &mut adjustments, &mut missing, crcl);
+    let bsa_used = basis.as_ref().map(|b| b.value);
+    label_adjustments(kb, p, g, r, c, bsa_used, &mut adjustments, &mut missing, crcl);
     if let (DoseUnit::MgPerM2, Some(b)) = (c.dose.unit, &basis) {
         for a in &mut adjustments {
             if let (Some(v), Some(d)) = (a.amount_mg, &a.dose) {
@@ -360,7 +361,7 @@ fn label_adjustments(
     g: &Guideline,
     r: &Regimen,
     c: &Component,
-    amount: Option<f64>,
+    bsa_m2: Option<f64>,
     out: &mut Vec<DoseAdjustment>,
     missing: &mut Vec<MissingInput>,
     crcl: &Result<fitness::CreatinineClearance, Vec<MissingInput>>,
@@ -485,7 +486,7 @@ fn label_adjustments(
                     kb,
                     "bortezomib_neuropathy",
                     "grade 1 painful or grade 2 neuropathy: reduce to 1.0 mg/m²".into(),
-                    per_m2(amount, c.dose.amount, 1.0),
+                    per_m2(bsa_m2, 1.0),
                     Some("1.0 mg/m²".into()),
                     Scope::All,
                     None,
@@ -502,7 +503,7 @@ fn label_adjustments(
                          then 1.0 mg/m² or 0.5 mg/m² by tolerance",
                         num(b)
                     ),
-                    per_m2(amount, c.dose.amount, 0.7),
+                    per_m2(bsa_m2, 0.7),
                     Some("0.7 mg/m² in cycle 1".into()),
                     Scope::CycleOne,
                     Some(Jurisdiction::Us),
@@ -612,7 +613,9 @@ fn label_adjustments(
     }
 }
 
-/// A per-m² reduction applied to the computed dose: `computed × new / prescribed`.
-fn per_m2(computed: Option<f64>, prescribed: f64, new: f64) -> Option<f64> {
-    computed.map(|v| round_dp(v * new / prescribed, 2))
+/// A reduced per-m² dose for this patient: `new × BSA` (the rounded BSA shown), so that the
+/// arithmetic printed beside it checks by hand (`0.7 mg/m² × 1.82 m² = 1.27 mg`; scaling the
+/// already rounded 2.37 mg by 0.7/1.3 would give 1.28 mg).
+fn per_m2(bsa_m2: Option<f64>, new: f64) -> Option<f64> {
+    bsa_m2.map(|b| round_dp(new * b, 2))
 }

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod doses;
 pub mod formulas;
 pub mod supportive;
+pub mod thresholds;
 
 pub use doses::{component_doses, ComponentDose, DoseAdjustment};
 

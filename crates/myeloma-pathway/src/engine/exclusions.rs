@@ -117,5 +117,43 @@ pub(super) fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
             Some(false) => {}
         }
     }
+    // Pregnancy: lenalidomide and pomalidomide need negative pregnancy tests before they start
+    // (US REMS, EU Pregnancy Prevention Programme); a pregnant patient cannot meet them.
+    if let Some(imid) = drugs.iter().find(|d| matches!(d, Drug::Lenalidomide | Drug::Pomalidomide)) {
+        match (cx.p.pregnant, cx.p.sex) {
+            (Some(true), _) => {
+                let (why, key) = match (imid, cx.g.jurisdiction) {
+                    (Drug::Lenalidomide, Jurisdiction::Us) => (
+                        "\"Females of reproductive potential must have 2 negative pregnancy tests before initiating\" \
+                         and must avoid pregnancy during therapy (Revlimid USPI §8.3, Lenalidomide REMS)",
+                        CitationId::LenRems,
+                    ),
+                    (_, Jurisdiction::Us) => (
+                        "2 negative pregnancy tests before starting and pregnancy avoided during therapy \
+                         (PS-Pomalidomide REMS, US label as summarised)",
+                        CitationId::PomRems,
+                    ),
+                    (Drug::Lenalidomide, Jurisdiction::Eu) => (
+                        "contraindicated in women of childbearing potential unless all conditions of the Pregnancy \
+                         Prevention Programme (negative pregnancy tests) are met (Revlimid SmPC §4.3-4.4)",
+                        CitationId::LenPppEu,
+                    ),
+                    (_, Jurisdiction::Eu) => (
+                        "contraindicated unless all conditions of the Pregnancy Prevention Programme (negative \
+                         pregnancy tests) are met (Imnovid SmPC §4.3-4.4)",
+                        CitationId::PomPppEu,
+                    ),
+                };
+                exclude(cx, r, format!("pregnancy: {} is not given in pregnancy: {why}", imid.name()), &[key.key()]);
+                return true;
+            }
+            (None, sex) if sex != Some(crate::record::Sex::Male) => cx.missing.push(MissingInput::new(
+                "pregnant",
+                "pregnancy status (pregnancy test, or a patient not of reproductive potential)",
+                format!("{}: {} pregnancy exclusion", r.name, imid.name()),
+            )),
+            _ => {}
+        }
+    }
     false
 }

@@ -321,8 +321,26 @@ pub(super) fn make_option(
         }
         None => std::borrow::Cow::Borrowed(r),
     };
-    let (doses, dose_missing) = crate::dosing::component_doses(cx.kb, cx.p, cx.g, &dosed);
+    let (mut doses, dose_missing) = crate::dosing::component_doses(cx.kb, cx.p, cx.g, &dosed);
     cx.missing.extend(dose_missing);
+    // Blood-count thresholds to start (not for a course under way) or to begin a new cycle.
+    let mut notes = notes;
+    let (holds, count_missing) =
+        crate::dosing::thresholds::start_holds(cx.kb, cx.p, cx.g, &dosed, action != "continue");
+    for (i, m) in count_missing {
+        if let Some(d) = doses.get_mut(i) {
+            d.missing_inputs.push(m.clone());
+            normalise(&mut d.missing_inputs);
+        }
+        cx.missing.push(m);
+    }
+    for h in holds {
+        notes.push(format!("hold: {} [{}]", h.warning, h.citation.key()));
+        warn(cx, "start_threshold_not_met", h.warning.clone(), &[h.citation.key()]);
+        if let Some(d) = doses.get_mut(h.component) {
+            d.adjustments.push(h.adjustment);
+        }
+    }
     let step_up = r.step_up.iter().find(|s| s.jurisdiction == cx.g.jurisdiction).cloned();
     if !r.step_up.is_empty() && step_up.is_none() {
         warn(

@@ -85,6 +85,15 @@ analyte!(
     /// Clonal bone-marrow plasma cells, % of nucleated cells.
     BoneMarrowPlasmaCells, "bone-marrow plasma cells", "%", [("%", 1.0)], (0.0, 100.0));
 
+analyte!(
+    /// Absolute neutrophil count. Canonical 10^9/L; per µL (= per mcL, per mm³) × 0.001.
+    NeutrophilCount, "absolute neutrophil count", "10^9/L",
+    [("10^9/L", 1.0), ("/µL", 0.001), ("/mcL", 0.001), ("/mm3", 0.001)], (0.0, 100.0));
+analyte!(
+    /// Platelet count. Canonical 10^9/L; per µL (= per mcL, per mm³) × 0.001.
+    PlateletCount, "platelet count", "10^9/L",
+    [("10^9/L", 1.0), ("/µL", 0.001), ("/mcL", 0.001), ("/mm3", 0.001)], (0.0, 3000.0));
+
 /// Normalise a unit spelling for comparison: ASCII case folded, spaces removed, the micro sign
 /// (U+00B5) and Greek mu (U+03BC) both read as `u`.
 fn normalise_unit(unit: &str) -> String {

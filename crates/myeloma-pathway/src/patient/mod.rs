@@ -19,7 +19,7 @@ pub mod labs;
 pub use cytogenetics::CytogeneticProfile;
 use labs::{
     Albumin, Beta2Microglobulin, BoneMarrowPlasmaCells, Calcium, Creatinine, FreeLightChain, Hemoglobin, LabValue, Ldh,
-    SerumMProtein, UrineMProtein,
+    NeutrophilCount, PlateletCount, SerumMProtein, UrineMProtein,
 };
 
 /// Validated laboratory values.
@@ -70,6 +70,12 @@ pub struct Labs {
     /// Bone-marrow plasma cells.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bone_marrow_plasma_cells: Option<LabValue<BoneMarrowPlasmaCells>>,
+    /// Absolute neutrophil count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anc: Option<LabValue<NeutrophilCount>>,
+    /// Platelet count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platelets: Option<LabValue<PlateletCount>>,
 }
 
 impl Labs {
@@ -113,6 +119,9 @@ pub struct Patient {
     pub(crate) age_years: Option<u16>,
     /// Sex.
     pub(crate) sex: Option<Sex>,
+    /// Currently pregnant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) pregnant: Option<bool>,
     /// Weight, kg.
     pub(crate) weight_kg: Option<f64>,
     /// Height, cm.
@@ -286,7 +295,12 @@ impl PatientRecord {
             serum_flc_kappa: lab("labs.serum_flc_kappa", &l.serum_flc_kappa)?,
             serum_flc_lambda: lab("labs.serum_flc_lambda", &l.serum_flc_lambda)?,
             bone_marrow_plasma_cells: lab("labs.bone_marrow_plasma_cells", &l.bone_marrow_plasma_cells)?,
+            anc: lab("labs.anc", &l.anc)?,
+            platelets: lab("labs.platelets", &l.platelets)?,
         };
+        if self.pregnant == Some(true) && self.sex == Some(Sex::Male) {
+            return Err(Error::invalid("pregnant", "`true` with `sex: male`: check the record"));
+        }
         if labs.ldh.is_some() && labs.ldh_upper_limit_of_normal.is_none() {
             return Err(ldh_without_uln());
         }
@@ -313,6 +327,7 @@ impl PatientRecord {
             mrd: self.mrd.clone(),
             age_years: self.age_years,
             sex: self.sex,
+            pregnant: self.pregnant,
             weight_kg,
             height_cm,
             ecog: self.ecog,
@@ -348,6 +363,10 @@ impl Patient {
     /// Sex.
     pub fn sex(&self) -> Option<Sex> {
         self.sex
+    }
+    /// Currently pregnant, where the record says.
+    pub fn pregnant(&self) -> Option<bool> {
+        self.pregnant
     }
     /// Actual body weight, kg.
     pub fn weight_kg(&self) -> Option<f64> {

@@ -137,6 +137,14 @@ pub struct LabsInput {
     /// Clonal bone-marrow plasma cells (%).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bone_marrow_plasma_cells: Option<RawQuantity>,
+    /// Absolute neutrophil count (10^9/L, or /µL = /mcL = cells per microlitre), for the labels'
+    /// start-of-treatment and new-cycle thresholds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anc: Option<RawQuantity>,
+    /// Platelet count (10^9/L, or /µL = /mcL), for the labels' start-of-treatment and new-cycle
+    /// thresholds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platelets: Option<RawQuantity>,
 }
 
 /// Clinical findings for the IMWG 2014 diagnosis that are not laboratory values.
@@ -193,6 +201,12 @@ pub struct PatientRecord {
     /// Sex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<Sex>,
+    /// Currently pregnant (a positive pregnancy test). Lenalidomide and pomalidomide are not
+    /// offered in pregnancy (US REMS, EU Pregnancy Prevention Programme); for a patient who is
+    /// not male, an unknown value is reported missing where it would exclude an option. `true`
+    /// with `sex: male` is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pregnant: Option<bool>,
     /// Actual body weight, kg (25–350).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_kg: Option<f64>,

@@ -105,6 +105,12 @@ fn check_case(case: &Value) -> Result<(), String> {
                 }
                 continue;
             }
+            "doses_include" => {
+                for d in want.as_array().ok_or("doses_include: a list")? {
+                    check_dose(&out, d)?;
+                }
+                continue;
+            }
             other => return Err(format!("unknown expectation key `{other}`")),
         };
         if got != *want {
@@ -119,6 +125,67 @@ fn check_case(case: &Value) -> Result<(), String> {
     Ok(())
 }
 
+fn renal_case() -> Value {
+    let f =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/renal-impairment-lenalidomide-dose.json");
+    serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap()
+}
+
+/// One `doses_include` entry (tests/golden/README.md): the option `regimen` has a dose of
+/// `drug` whose dose for this patient is `dose` (`{"amount", "unit"}`, or `null` = not computed)
+/// after the label adjustment `adjustment` (its code; `null` = no adjustment at all).
+fn check_dose(plan: &Value, want: &Value) -> Result<(), String> {
+    let w = want.as_object().ok_or("doses_include: entries are objects")?;
+    for k in w.keys() {
+        if !["regimen", "drug", "dose", "adjustment"].contains(&k.as_str()) {
+            return Err(format!("doses_include: unknown key `{k}`"));
+        }
+    }
+    let (regimen, drug) = (&want["regimen"], &want["drug"]);
+    let option = plan["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["regimen_id"] == *regimen)
+        .ok_or_else(|| format!("doses_include: {regimen} is not offered"))?;
+    let doses: Vec<&Value> = option["doses"].as_array().unwrap().iter().filter(|d| d["drug"] == *drug).collect();
+    if doses.is_empty() {
+        return Err(format!("doses_include: {regimen} has no {drug} dose"));
+    }
+    let mut seen = Vec::new();
+    for d in &doses {
+        let adjustments = d["adjustments"].as_array().unwrap();
+        let got = match &want["adjustment"] {
+            Value::Null => {
+                if !adjustments.is_empty() {
+                    seen.push(format!("adjusted: {adjustments:?}"));
+                    continue;
+                }
+                d["amount"].as_f64().map(|a| (a, d["unit"].as_str().unwrap_or_default().to_string()))
+            }
+            code => match adjustments.iter().find(|a| a["code"] == *code) {
+                Some(a) => a["amount_mg"].as_f64().map(|x| (x, "mg".to_string())),
+                None => {
+                    seen.push(format!("no {code} adjustment in {adjustments:?}"));
+                    continue;
+                }
+            },
+        };
+        let ok = match (&want["dose"], &got) {
+            (Value::Null, None) => true,
+            (w, Some((amount, unit))) if !w.is_null() => {
+                (w["amount"].as_f64().unwrap() - amount).abs() < 1e-9 && w["unit"].as_str() == Some(unit.as_str())
+            }
+            _ => false,
+        };
+        if ok {
+            return Ok(());
+        }
+        seen.push(format!("dose {got:?}"));
+    }
+    Err(format!("doses_include: {regimen} {drug}: expected {want}, got {}", seen.join("; ")))
+}
+
 #[test]
 fn every_golden_case_gives_the_expected_answer() {
     let files = golden_files();
@@ -131,6 +198,23 @@ fn every_golden_case_gives_the_expected_answer() {
         }
     }
     assert!(failures.is_empty(), "{} golden case(s) failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn a_golden_runner_refuses_an_unknown_key_in_a_dose_expectation() {
+    let mut case = renal_case();
+    case["expect"] = serde_json::json!({"doses_include": [{"regimen": "vrd", "drug": "lenalidomide", "dose": null, "adjustmen": null}]});
+    assert!(check_case(&case).unwrap_err().contains("unknown key `adjustmen`"));
+}
+
+#[test]
+fn a_golden_dose_expectation_fails_on_another_dose() {
+    let mut case = renal_case();
+    // CrCl 31.5 mL/min: the label's 10 mg, not the 25 mg as written.
+    case["expect"] = serde_json::json!({"doses_include": [{"regimen": "vrd", "drug": "lenalidomide", "dose": {"amount": 25, "unit": "mg"}, "adjustment": null}]});
+    assert!(check_case(&case).unwrap_err().contains("doses_include: \"vrd\" \"lenalidomide\""));
+    case["expect"] = serde_json::json!({"doses_include": [{"regimen": "vrd", "drug": "lenalidomide", "dose": {"amount": 10, "unit": "mg"}, "adjustment": "lenalidomide_renal"}]});
+    assert_eq!(check_case(&case), Ok(()));
 }
 
 #[test]

@@ -19,6 +19,7 @@ mod properties;
 mod relapse_properties;
 mod response;
 mod schema;
+mod start_thresholds;
 mod thresholds;
 
 use myeloma_pathway::KnowledgeBase;
