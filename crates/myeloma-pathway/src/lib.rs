@@ -82,7 +82,7 @@ pub mod json;
 pub mod kb;
 pub mod pathway;
 
-pub use assess::{columns, diagnosis, fitness, missing, response, risk, staging};
+pub use assess::{columns, diagnosis, fitness, logic, missing, response, risk, staging};
 pub use engine::{recommend, recommend_with, LIBRARY_VERSION};
 pub use error::{Error, ErrorKind, Result};
 pub use guideline::Guideline;

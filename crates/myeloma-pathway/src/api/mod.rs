@@ -256,7 +256,8 @@ pub fn calendar(
     let r = kb
         .regimen(&id)
         .ok_or_else(|| Error::invalid("regimen", format!("unknown regimen `{}`", crate::error::echo(&id))))?;
-    let setting = crate::dosing::calendar::setting_of(plan.position.phase, plan.position.state.transplant_eligibility);
+    let setting =
+        crate::dosing::calendar::setting_of(plan.position.phase, plan.position.state.transplant_eligibility());
     crate::dosing::calendar::expand_in(kb, p, g, r, Some(setting), start, cycles)
 }
 

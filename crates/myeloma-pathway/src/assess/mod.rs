@@ -5,6 +5,7 @@
 pub mod columns;
 pub mod diagnosis;
 pub mod fitness;
+pub mod logic;
 pub mod missing;
 pub mod response;
 pub mod risk;

@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::assess::logic::Truth;
 use crate::assess::missing::{normalise, MissingInput};
 pub use crate::guideline::{Del17pCutoff, RiskDefinition};
 use crate::kb::{Citation, CitationId, KnowledgeBase};
@@ -88,37 +89,46 @@ pub struct RiskAssessment {
 }
 
 fn tri(p: &Patient, a: Abnormality) -> CriterionState {
-    match p.cytogenetics.status(a) {
-        Status::Detected => CriterionState::Met,
-        Status::NotDetected => CriterionState::NotMet,
-        Status::NotTested => CriterionState::Unknown,
+    CriterionState::from_truth(Truth::from_status(p.cytogenetics.status(a)))
+}
+
+impl CriterionState {
+    /// A decided or unknown criterion.
+    fn from_truth(t: Truth) -> Self {
+        match t {
+            Truth::Met => CriterionState::Met,
+            Truth::NotMet => CriterionState::NotMet,
+            Truth::Unknown => CriterionState::Unknown,
+        }
+    }
+
+    /// In the shared three-valued logic: not assessable is one kind of unknown.
+    fn truth(self) -> Truth {
+        match self {
+            CriterionState::Met => Truth::Met,
+            CriterionState::NotMet => Truth::NotMet,
+            CriterionState::Unknown | CriterionState::NotAssessable => Truth::Unknown,
+        }
+    }
+
+    /// `t` as computed from `parts`: an unknown result is `Unknown` when a part a standard
+    /// work-up decides is unknown, else `NotAssessable`.
+    fn combined(t: Truth, parts: &[CriterionState]) -> Self {
+        match t {
+            Truth::Unknown if !parts.contains(&CriterionState::Unknown) => CriterionState::NotAssessable,
+            t => CriterionState::from_truth(t),
+        }
     }
 }
 
+/// Kleene disjunction ([`Truth::any`]), keeping which kind of unknown.
 fn any(states: &[CriterionState]) -> CriterionState {
-    use CriterionState::*;
-    if states.contains(&Met) {
-        Met
-    } else if states.contains(&Unknown) {
-        Unknown
-    } else if states.contains(&NotAssessable) {
-        NotAssessable
-    } else {
-        NotMet
-    }
+    CriterionState::combined(Truth::any(states.iter().map(|s| s.truth())), states)
 }
 
+/// Kleene conjunction ([`Truth::all`]), keeping which kind of unknown.
 fn all(states: &[CriterionState]) -> CriterionState {
-    use CriterionState::*;
-    if states.contains(&NotMet) {
-        NotMet
-    } else if states.contains(&Unknown) {
-        Unknown
-    } else if states.contains(&NotAssessable) {
-        NotAssessable
-    } else {
-        Met
-    }
+    CriterionState::combined(Truth::all(states.iter().map(|s| s.truth())), states)
 }
 
 struct Builder<'a> {
@@ -489,4 +499,44 @@ pub fn compare(kb: &KnowledgeBase, p: &Patient, del17p_cutoff: Del17pCutoff) -> 
         }
     }
     RiskComparison { assessments, disagree, explanation }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CriterionState::{self, Met, NotAssessable, NotMet, Unknown};
+    use super::{all, any};
+
+    const ALL: [CriterionState; 4] = [Met, NotMet, Unknown, NotAssessable];
+
+    fn sequences(n: usize) -> Vec<Vec<CriterionState>> {
+        let mut out = vec![vec![]];
+        let mut last = vec![vec![]];
+        for _ in 0..n {
+            last = last.iter().flat_map(|s: &Vec<CriterionState>| ALL.map(|t| [s.clone(), vec![t]].concat())).collect();
+            out.extend(last.iter().cloned());
+        }
+        out
+    }
+
+    /// A criterion is met when any part is (and/or), unknown when a part a standard work-up
+    /// decides is unknown, not assessable when only parts outside a FISH panel are, and not met
+    /// otherwise; a conjunction the same way round.
+    #[test]
+    fn risk_criteria_combine_by_kleene_s_logic_keeping_which_kind_of_unknown() {
+        for s in sequences(4) {
+            let rank = |first: CriterionState, last: CriterionState| {
+                if s.contains(&first) {
+                    first
+                } else if s.contains(&Unknown) {
+                    Unknown
+                } else if s.contains(&NotAssessable) {
+                    NotAssessable
+                } else {
+                    last
+                }
+            };
+            assert_eq!(any(&s), rank(Met, NotMet), "any {s:?}");
+            assert_eq!(all(&s), rank(NotMet, Met), "all {s:?}");
+        }
+    }
 }

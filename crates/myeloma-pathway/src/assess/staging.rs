@@ -178,13 +178,7 @@ pub const RISS_HIGH_RISK_CA: [Abnormality; 3] = [Abnormality::Del17p, Abnormalit
 /// `Some(true)`; all not detected → `Some(false)`; otherwise (one untested) `None`.
 #[inline]
 pub fn riss_high_risk_ca_rule(statuses: [Status; 3]) -> Option<bool> {
-    if statuses.contains(&Status::Detected) {
-        Some(true)
-    } else if statuses.contains(&Status::NotTested) {
-        None
-    } else {
-        Some(false)
-    }
+    crate::assess::logic::Truth::any(statuses.map(crate::assess::logic::Truth::from_status)).to_option()
 }
 
 /// The R-ISS rule (Palumbo 2015): I = ISS I and standard-risk CA and normal LDH; III = ISS III

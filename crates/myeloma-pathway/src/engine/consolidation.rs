@@ -4,15 +4,15 @@ use super::*;
 
 pub(super) fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
-    let induction = s.induction_regimen.clone();
+    let induction = s.induction_regimen();
     let mut options = Vec::new();
-    match s.transplant_eligibility {
+    match s.transplant_eligibility() {
         Eligibility::Ineligible => {
             if let Some(o) = studied_continuation(cx, None) {
                 // Continuous first-line therapy (MAIA, CEPHEUS, IMROZ): no consolidation step.
                 return (vec![o], continuous_next(cx));
             }
-            if let Some(r) = induction.as_deref().and_then(|i| cx.kb.regimen(i)) {
+            if let Some(r) = induction.and_then(|i| cx.kb.regimen(i)) {
                 if !hard_exclusions(cx, r) {
                     let opt = make_option(cx, r, 1, "extend_induction", vec!["transplant-ineligible: 4–6 further cycles of the induction regimen to sustain the response (article, Phase 2)".into()], None);
                     options.push(opt);
@@ -34,9 +34,7 @@ pub(super) fn consolidation_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, Nex
                 // exhaustive rule check: VRd was offered with grade 3 neuropathy).
                 if let Some(o) = studied_continuation(cx, Some("if transplant-ineligible".into())) {
                     options.push(o);
-                } else if let Some(r) =
-                    induction.as_deref().and_then(|i| cx.kb.regimen(i)).filter(|r| !hard_exclusions(cx, r))
-                {
+                } else if let Some(r) = induction.and_then(|i| cx.kb.regimen(i)).filter(|r| !hard_exclusions(cx, r)) {
                     let opt = make_option(
                         cx,
                         r,
@@ -105,7 +103,7 @@ pub(super) fn transplant_options(
 
 pub(super) fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
-    match s.transplants_in_consolidation {
+    match s.transplants_in_consolidation() {
         0 => {
             let opts =
                 transplant_options(cx, vec!["consolidation by autologous transplant (article, Phase 2)".into()], None);
@@ -144,35 +142,35 @@ pub(super) fn during_transplant_consolidation(cx: &mut Ctx<'_>) -> (Vec<RankedOp
 
 pub(super) fn during_extended_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
-    if s.transplant_eligibility == Eligibility::Ineligible {
+    if s.transplant_eligibility() == Eligibility::Ineligible {
         // A regimen studied as continuous therapy continues as studied (MAIA, CEPHEUS, IMROZ).
         if let Some(o) = studied_continuation(cx, None) {
             return (vec![o], continuous_next(cx));
         }
     }
-    if s.cycles_in_phase < 4 {
+    if s.cycles_in_phase() < 4 {
         let opts: Vec<RankedOption> = continue_option(
             cx,
-            s.induction_regimen.as_deref(),
-            format!("extended induction: {} of 4–6 further cycles done (article, Phase 2)", s.cycles_in_phase),
+            s.induction_regimen(),
+            format!("extended induction: {} of 4–6 further cycles done (article, Phase 2)", s.cycles_in_phase()),
         )
         .into_iter()
         .collect();
         return (
             opts,
             NextDecision {
-                when: format!("after {} more cycle(s)", 4 - s.cycles_in_phase),
+                when: format!("after {} more cycle(s)", 4 - s.cycles_in_phase()),
                 action: "assess response and start maintenance by cytogenetic risk".into(),
                 citations: vec![cx.kb.cite(CitationId::ArticlePathway)],
             },
         );
     }
     let mut opts = maintenance_options(cx, false);
-    if s.cycles_in_phase < 6 {
+    if s.cycles_in_phase() < 6 {
         if let Some(mut c) = continue_option(
             cx,
-            s.induction_regimen.as_deref(),
-            format!("up to {} more cycle(s) of the induction regimen (article: 4–6)", 6 - s.cycles_in_phase),
+            s.induction_regimen(),
+            format!("up to {} more cycle(s) of the induction regimen (article: 4–6)", 6 - s.cycles_in_phase()),
         ) {
             c.rank = opts.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
             opts.push(c);
@@ -198,9 +196,9 @@ fn tandem_option(cx: &mut Ctx<'_>, opts: &[RankedOption]) -> Option<RankedOption
     use crate::record::ResponseCategory;
     let r = cx.kb.regimen_by_id(RegimenId::Mel200Asct)?;
     let high = cx.risk.level == RiskLevel::High;
-    let below_cr = cx.state.last_response.map(|x| x > ResponseCategory::Cr);
+    let below_cr = cx.state.last_response().map(|x| x > ResponseCategory::Cr);
     let keys = [CitationId::GmmgHd7.key(), CitationId::AscoCco2019.key()];
-    let response = cx.state.last_response.map_or_else(|| "not assessed".to_string(), |x| x.label().to_string());
+    let response = cx.state.last_response().map_or_else(|| "not assessed".to_string(), |x| x.label().to_string());
     let condition = match (high, below_cr, cx.risk.level) {
         (true, _, _) | (_, Some(true), _) => None,
         (false, Some(false), RiskLevel::Standard) => {
@@ -243,9 +241,9 @@ fn tandem_option(cx: &mut Ctx<'_>, opts: &[RankedOption]) -> Option<RankedOption
 /// are done, or the regimen is now excluded for the patient (then maintenance is chosen).
 fn post_transplant_step(cx: &mut Ctx<'_>) -> Option<(Vec<RankedOption>, NextDecision)> {
     let kb = cx.kb;
-    let r = cx.state.induction_regimen.as_deref().and_then(|i| kb.regimen(i))?;
+    let r = cx.state.induction_regimen().and_then(|i| kb.regimen(i))?;
     let pt = r.post_transplant.as_ref()?;
-    let done = cx.state.cycles_in_phase;
+    let done = cx.state.cycles_in_phase();
     if done >= pt.cycles || hard_exclusions(cx, r) {
         return None;
     }

@@ -28,7 +28,7 @@ pub(super) fn first_line_setting(e: Eligibility, r: &Regimen) -> Setting {
 pub(super) fn decision_cycles(cx: &Ctx<'_>, r: &Regimen) -> (u16, String) {
     let n = u16::from(cx.g.induction_cycles_before_assessment);
     let fallback = (n, format!("{n} cycles before the response assessment (article: 3–4)"));
-    match first_line_setting(cx.state.transplant_eligibility, r) {
+    match first_line_setting(cx.state.transplant_eligibility(), r) {
         Setting::TransplantEligible => match r.course(Setting::TransplantEligible) {
             Some(c) => match c.duration {
                 Duration::Cycles { count } => {
@@ -63,7 +63,7 @@ fn trials(r: &Regimen) -> String {
 /// excluded for this patient (then the caller falls back to the article's path).
 pub(super) fn studied_continuation(cx: &mut Ctx<'_>, condition: Option<String>) -> Option<RankedOption> {
     let kb = cx.kb;
-    let induction = cx.state.induction_regimen.as_deref().and_then(|i| kb.regimen(i))?;
+    let induction = cx.state.induction_regimen().and_then(|i| kb.regimen(i))?;
     if let Some(next) = induction.continuation.as_deref().and_then(|c| kb.regimen(c)) {
         if hard_exclusions(cx, next) {
             return None;

@@ -7,7 +7,7 @@ use super::*;
 pub(super) fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
     let drugs = r.drugs();
     for d in &drugs {
-        if cx.state.intolerant.contains(d) {
+        if cx.state.intolerant().contains(d) {
             exclude(
                 cx,
                 r,
@@ -20,7 +20,7 @@ pub(super) fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
     for d in &drugs {
         let lymphodepletion = r.drugs().iter().any(|x| x.class() == DrugClass::BcmaCarT)
             && matches!(d, Drug::Fludarabine | Drug::Cyclophosphamide);
-        if d.class() != DrugClass::Corticosteroid && !lymphodepletion && cx.state.refractory.contains(d) {
+        if d.class() != DrugClass::Corticosteroid && !lymphodepletion && cx.state.refractory().contains(d) {
             exclude(
                 cx,
                 r,
@@ -30,7 +30,7 @@ pub(super) fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
             return true;
         }
     }
-    let cd38_refractory = cx.state.refractory.iter().any(|d| d.class() == DrugClass::AntiCd38);
+    let cd38_refractory = cx.state.refractory().iter().any(|d| d.class() == DrugClass::AntiCd38);
     if cd38_refractory && drugs.iter().any(|d| d.class() == DrugClass::AntiCd38) {
         exclude(cx, r, "disease is refractory to an anti-CD38 antibody".into(), &[CitationId::Imwg2016Response.key()]);
         return true;

@@ -20,7 +20,7 @@ pub(super) fn is_pi_imid_dex_triplet(r: &Regimen) -> bool {
 }
 
 pub(super) fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
-    let e = cx.state.transplant_eligibility;
+    let e = cx.state.transplant_eligibility();
     let mut options = Vec::new();
     let mut rank = 0u8;
     let kb = cx.kb;
@@ -155,7 +155,7 @@ pub(super) fn not_active_myeloma(
         D::MultipleMyeloma | D::NotClassifiable => "not active myeloma",
     };
     let kb = cx.kb;
-    for r in induction_order(kb, cx.g, cx.state.transplant_eligibility) {
+    for r in induction_order(kb, cx.g, cx.state.transplant_eligibility()) {
         {
             exclude(
                 cx,
@@ -193,7 +193,7 @@ pub(super) fn not_classifiable(
 ) -> (Vec<RankedOption>, NextDecision) {
     use crate::assess::diagnosis::DiagnosisClass as D;
     let kb = cx.kb;
-    for r in induction_order(kb, cx.g, cx.state.transplant_eligibility) {
+    for r in induction_order(kb, cx.g, cx.state.transplant_eligibility()) {
         exclude(
             cx,
             r,
@@ -246,8 +246,8 @@ pub(super) fn not_classifiable(
 pub(super) fn during_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
     let kb = cx.kb;
-    let cur = s.current_regimen.clone();
-    let reg = cur.as_deref().and_then(|i| kb.regimen(i));
+    let cur = s.current_regimen();
+    let reg = cur.and_then(|i| kb.regimen(i));
     let (n, course_words) = match reg {
         Some(r) => decision_cycles(cx, r),
         None => {
@@ -255,28 +255,25 @@ pub(super) fn during_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDeci
             (n, format!("{n} cycles before the response assessment (article: 3–4)"))
         }
     };
-    let ineligible = s.transplant_eligibility == Eligibility::Ineligible;
+    let ineligible = s.transplant_eligibility() == Eligibility::Ineligible;
     let has_continuation = reg.is_some_and(|r| r.continuation.is_some());
-    if ineligible && has_continuation && s.cycles_in_phase >= n {
+    if ineligible && has_continuation && s.cycles_in_phase() >= n {
         // The fixed cycles are done: the regimen's own continuation follows (no consolidation).
         if let Some(o) = studied_continuation(cx, None) {
             return (vec![o], continuous_next(cx));
         }
     }
     let waits_for_response = !(ineligible && has_continuation);
-    if s.cycles_in_phase < n || (waits_for_response && s.last_response.is_none()) {
-        let when = if s.cycles_in_phase < n {
-            format!("after cycle {n} ({} to go)", n - s.cycles_in_phase)
+    if s.cycles_in_phase() < n || (waits_for_response && s.last_response().is_none()) {
+        let when = if s.cycles_in_phase() < n {
+            format!("after cycle {n} ({} to go)", n - s.cycles_in_phase())
         } else {
             "now".to_string()
         };
-        let opts: Vec<RankedOption> = continue_option(
-            cx,
-            cur.as_deref(),
-            format!("induction in progress: {} of {course_words}", s.cycles_in_phase),
-        )
-        .into_iter()
-        .collect();
+        let opts: Vec<RankedOption> =
+            continue_option(cx, cur, format!("induction in progress: {} of {course_words}", s.cycles_in_phase()))
+                .into_iter()
+                .collect();
         if opts.is_empty() {
             if let Some(r) = reg {
                 warn(

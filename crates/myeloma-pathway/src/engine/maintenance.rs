@@ -20,7 +20,7 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
     let mut seconds = Vec::new();
     let mut regimens = ranked(kb, cx.g, RankedPhase::Maintenance, RankingSetting::Any);
     let order_basis = record_ranking(cx, RankedPhase::Maintenance, RankingSetting::Any);
-    if after_transplant && cx.state.induction_regimen.as_deref() == Some(RegimenId::DVrdPerseus.key()) {
+    if after_transplant && cx.state.induction_regimen() == Some(RegimenId::DVrdPerseus.key()) {
         // PERSEUS continues its own programme after transplant (D-R), ahead of the ranking.
         if let Some(dr) = kb.regimen_by_id(RegimenId::DrMaintenance) {
             regimens.insert(0, dr);
@@ -94,25 +94,25 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
 
 pub(super) fn during_maintenance(cx: &mut Ctx<'_>, mrd: &MrdSummary) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
-    let cur = s.current_regimen.clone();
+    let cur = s.current_regimen();
     let mut opts: Vec<RankedOption> =
-        continue_option(cx, cur.as_deref(), "maintenance until progression or the regimen's fixed duration".into())
+        continue_option(cx, cur, "maintenance until progression or the regimen's fixed duration".into())
             .into_iter()
             .collect();
-    if let Some(r) = cur.as_deref().and_then(|i| cx.kb.regimen(i)) {
+    if let Some(r) = cur.and_then(|i| cx.kb.regimen(i)) {
         // The article's maintenance is chosen by risk: say so if the running one does not fit.
         match (r.risk_fit, cx.risk.level) {
             (Some(RiskFit::Standard), RiskLevel::High) => warn(cx, "maintenance_risk_mismatch", format!("{} is the standard-risk choice but cytogenetic risk is high: consider proteasome-inhibitor based maintenance", r.name), &[CitationId::ArticlePathway.key()]),
             (Some(RiskFit::High), RiskLevel::Standard) => warn(cx, "maintenance_risk_mismatch", format!("{} is the high-risk choice but cytogenetic risk is standard: lenalidomide is the article's standard-risk maintenance", r.name), &[CitationId::ArticlePathway.key()]),
             _ => {}
         }
-        if r.id == RegimenId::DrMaintenance.key() && mrd.sustained_negative && s.cycles_in_phase >= 26 {
+        if r.id == RegimenId::DrMaintenance.key() && mrd.sustained_negative && s.cycles_in_phase() >= 26 {
             warn(cx, "daratumumab_may_stop", "sustained MRD negativity (≥12 months) after ≥24 months of D-R: PERSEUS stopped daratumumab here; lenalidomide continues".into(), &[CitationId::Perseus.key()]);
         }
         if let crate::kb::regimen::Duration::Months { count } = r.duration {
             // Calendar months of 365.25/12 days: 24 months = 730 days = 26 × 28-day or 52 × 14-day cycles.
             let cycles_total = u32::from(count) * 36525 / 1200 / u32::from(r.cycle_length_days.max(1));
-            if u32::from(s.cycles_in_phase) >= cycles_total {
+            if u32::from(s.cycles_in_phase()) >= cycles_total {
                 warn(
                     cx,
                     "fixed_duration_reached",

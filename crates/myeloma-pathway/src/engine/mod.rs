@@ -103,7 +103,7 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
         ranking: None,
     };
 
-    let (options, next_decision) = match state.phase {
+    let (options, next_decision) = match state.phase() {
         Phase::WorkUp => {
             use crate::assess::diagnosis::DiagnosisClass as D;
             match diagnosis.class {
@@ -129,7 +129,7 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
 
     if let Some(r) = &response {
         // The measurements say progression; the history must say it too before a line opens.
-        let awaiting_next_line = state.phase == Phase::Relapse && state.current_regimen.is_none();
+        let awaiting_next_line = state.phase() == Phase::Relapse && state.current_regimen().is_none();
         if r.progression_confirmed && !awaiting_next_line {
             warn(
                 &mut cx,
@@ -185,11 +185,15 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
     for flag in &risk.on_cutoff {
         warn(&mut cx, "del17p_on_cutoff", flag.clone(), &[CitationId::ImsImwg2025.key()]);
     }
-    if let (Some(msg), Phase::WorkUp | Phase::Induction) = (&eligibility.age_only, state.phase) {
+    if let (Some(msg), Phase::WorkUp | Phase::Induction) = (&eligibility.age_only, state.phase()) {
         warn(&mut cx, "transplant_age_only", msg.clone(), &[CitationId::AscoCco2019.key()]);
     }
 
-    if cx.ranking.is_none() && state.phase == Phase::Relapse && state.current_regimen.is_none() && !options.is_empty() {
+    if cx.ranking.is_none()
+        && state.phase() == Phase::Relapse
+        && state.current_regimen().is_none()
+        && !options.is_empty()
+    {
         // The relapse options are ordered by the relapse ranking (engine/relapse.rs).
         record_ranking(&mut cx, RankedPhase::Relapse, RankingSetting::Any);
     }
@@ -198,17 +202,17 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
     // Missing inputs that matter for this phase. The eligibility inputs matter until
     // consolidation is decided; risk inputs until maintenance is chosen.
     let mut missing = cx.missing;
-    if matches!(state.phase, Phase::WorkUp | Phase::Induction) {
+    if matches!(state.phase(), Phase::WorkUp | Phase::Induction) {
         missing.extend(eligibility.missing_inputs.iter().cloned());
     }
-    if state.phase == Phase::WorkUp {
+    if state.phase() == Phase::WorkUp {
         // Staging belongs to the diagnostic work-up (ISS, R-ISS, R2-ISS).
         missing.extend(staging.iss.missing_inputs.iter().cloned());
         missing.extend(staging.r_iss.missing_inputs.iter().cloned());
         missing.extend(staging.r2_iss.staging.missing_inputs.iter().cloned());
     }
     if matches!(
-        state.phase,
+        state.phase(),
         Phase::WorkUp | Phase::Induction | Phase::ConsolidationTransplant | Phase::ConsolidationExtendedInduction
     ) {
         missing.extend(risk.missing_inputs.iter().cloned());
@@ -222,8 +226,8 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
     excluded.dedup_by(|a, b| a.regimen_id == b.regimen_id);
 
     let position = Position {
-        phase: state.phase,
-        line: state.line,
+        phase: state.phase(),
+        line: state.line(),
         description: describe_position(&state, kb),
         state: state.clone(),
     };
@@ -253,30 +257,30 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
     })
 }
 
-pub(super) fn regimen_name(kb: &KnowledgeBase, id: &Option<String>) -> String {
-    id.as_deref().and_then(|i| kb.regimen(i)).map_or_else(|| "none".to_string(), |r| r.name.clone())
+pub(super) fn regimen_name(kb: &KnowledgeBase, id: Option<&str>) -> String {
+    id.and_then(|i| kb.regimen(i)).map_or_else(|| "none".to_string(), |r| r.name.clone())
 }
 
 pub(super) fn describe_position(s: &PathwayState, kb: &KnowledgeBase) -> String {
-    let cur = regimen_name(kb, &s.current_regimen);
-    match s.phase {
+    let cur = regimen_name(kb, s.current_regimen());
+    match s.phase() {
         Phase::WorkUp => "newly diagnosed, not yet treated: induction is next".into(),
-        Phase::Induction => format!("first-line induction with {cur}, {} cycle(s) completed", s.cycles_in_phase),
+        Phase::Induction => format!("first-line induction with {cur}, {} cycle(s) completed", s.cycles_in_phase()),
         Phase::ConsolidationTransplant => {
-            format!("consolidation by autologous transplant: {} transplant(s) given", s.transplants_in_consolidation)
+            format!("consolidation by autologous transplant: {} transplant(s) given", s.transplants_in_consolidation())
         }
         Phase::ConsolidationExtendedInduction => format!(
             "consolidation by extended induction with {}: {} further cycle(s) completed of 4–6",
-            regimen_name(kb, &s.induction_regimen),
-            s.cycles_in_phase
+            regimen_name(kb, s.induction_regimen()),
+            s.cycles_in_phase()
         ),
-        Phase::Maintenance => format!("maintenance with {cur}, {} cycle(s) completed", s.cycles_in_phase),
+        Phase::Maintenance => format!("maintenance with {cur}, {} cycle(s) completed", s.cycles_in_phase()),
         Phase::Observation => "off therapy after fixed-duration maintenance, under monitoring".into(),
-        Phase::Relapse => match &s.current_regimen {
+        Phase::Relapse => match s.current_regimen() {
             Some(_) => {
-                format!("relapsed disease, line {} with {cur}, {} cycle(s) completed", s.line, s.cycles_in_phase)
+                format!("relapsed disease, line {} with {cur}, {} cycle(s) completed", s.line(), s.cycles_in_phase())
             }
-            None => format!("relapsed disease: line {} is to be chosen ({} prior line(s))", s.line, s.prior_lines()),
+            None => format!("relapsed disease: line {} is to be chosen ({} prior line(s))", s.line(), s.prior_lines()),
         },
     }
 }
@@ -377,9 +381,9 @@ pub(super) fn make_option(
 /// first-line phases (transplant-eligible while eligibility is undetermined, as the ranking is),
 /// none at relapse (the regimen's own schedule is the relapse one).
 pub(super) fn option_course<'k>(cx: &Ctx<'k>, r: &'k Regimen) -> Option<&'k crate::kb::regimen::Course> {
-    let setting = match cx.state.phase {
+    let setting = match cx.state.phase() {
         Phase::Relapse => Setting::Relapsed,
-        _ => match cx.state.transplant_eligibility {
+        _ => match cx.state.transplant_eligibility() {
             Eligibility::Eligible | Eligibility::Undetermined => Setting::TransplantEligible,
             Eligibility::Ineligible => Setting::TransplantIneligible,
         },

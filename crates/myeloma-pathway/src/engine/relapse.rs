@@ -13,8 +13,10 @@ use crate::kb::regimen::LabelIndication;
 /// events whose last line has progressed is placed in relapse. Lymphodepletion drugs are never
 /// counted as refractory (they are not anti-myeloma therapy).
 pub(super) fn apply_treatment_history(p: &Patient, g: &Guideline, state: &mut PathwayState) -> Option<Derived> {
-    let car_t = state.exposed.iter().any(|d| d.class() == DrugClass::BcmaCarT);
-    state.refractory.retain(|d| d.class() != DrugClass::PurineAnalogue && !(car_t && *d == Drug::Cyclophosphamide));
+    let car_t = state.exposed().iter().any(|d| d.class() == DrugClass::BcmaCarT);
+    state
+        .refractory_mut()
+        .retain(|d| d.class() != DrugClass::PurineAnalogue && !(car_t && *d == Drug::Cyclophosphamide));
     let th = p.treatment_history.as_ref()?;
     if th.therapies.is_empty() && th.stated_facts.is_empty() {
         return None;
@@ -24,24 +26,23 @@ pub(super) fn apply_treatment_history(p: &Patient, g: &Guideline, state: &mut Pa
         toxicity_switch_is_new_line: g.toxicity_switch_is_new_line,
     };
     let d = history::derive(th, rules);
-    state.exposed.extend(d.exposed_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
-    state.refractory.extend(d.refractory_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
+    state.exposed_mut().extend(d.exposed_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
+    state.refractory_mut().extend(d.refractory_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
     // Corticosteroids are left out as for refractoriness: dexamethasone is in every regimen and
     // is stopped with its partners, so a regimen stopped for toxicity would otherwise bar every
     // option (our choice; no source read names steroid intolerance as an exclusion).
-    state.intolerant.extend(d.intolerant_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
+    state.intolerant_mut().extend(d.intolerant_drugs().into_iter().filter(|x| x.class() != DrugClass::Corticosteroid));
     if p.history.is_empty() {
-        state.line = d.line_count().saturating_add(u8::from(d.awaiting_next_line)).max(1);
+        state.set_line(d.line_count().saturating_add(u8::from(d.awaiting_next_line)).max(1));
         if d.awaiting_next_line {
-            state.phase = Phase::Relapse;
-            state.current_regimen = None;
+            state.await_next_line();
         }
     } else {
         // Both given: the dated history counts lines (IMWG 2015); the events place the phase.
         let events_prior = state.prior_lines();
         let dated_prior = d.line_count().saturating_sub(u8::from(!d.awaiting_next_line));
         if dated_prior > events_prior {
-            state.line = dated_prior.saturating_add(1);
+            state.set_line(dated_prior.saturating_add(1));
         }
     }
     Some(d)
@@ -63,11 +64,11 @@ struct Disease {
 
 fn disease(cx: &Ctx<'_>, derived: Option<&Derived>) -> Disease {
     let s = cx.state;
-    let mut exposed_classes: BTreeSet<DrugClass> = s.exposed.iter().map(|d| d.class()).collect();
+    let mut exposed_classes: BTreeSet<DrugClass> = s.exposed().iter().map(|d| d.class()).collect();
     let mut prior_bcma: Vec<String> =
-        s.exposed.iter().filter(|d| history::is_bcma(d.class())).map(|d| d.name().to_string()).collect();
+        s.exposed().iter().filter(|d| history::is_bcma(d.class())).map(|d| d.name().to_string()).collect();
     let mut progression_on_last = true; // reached by a recorded progression event
-    let mut refractory_classes: BTreeSet<DrugClass> = s.refractory.iter().map(|d| d.class()).collect();
+    let mut refractory_classes: BTreeSet<DrugClass> = s.refractory().iter().map(|d| d.class()).collect();
     if let Some(d) = derived {
         exposed_classes.extend(d.exposed_classes.iter().copied());
         refractory_classes.extend(d.refractory_classes.iter().copied());
@@ -81,7 +82,7 @@ fn disease(cx: &Ctx<'_>, derived: Option<&Derived>) -> Disease {
             progression_on_last = d.progression_on_last_line;
         }
     }
-    let refr_count = |c: DrugClass| s.refractory.iter().filter(|d| d.class() == c).count();
+    let refr_count = |c: DrugClass| s.refractory().iter().filter(|d| d.class() == c).count();
     let penta_refractory = derived.is_some_and(|d| d.penta_refractory)
         || (refractory_classes.contains(&DrugClass::AntiCd38)
             && refr_count(DrugClass::ProteasomeInhibitor) >= 2
@@ -90,9 +91,9 @@ fn disease(cx: &Ctx<'_>, derived: Option<&Derived>) -> Disease {
         penta_refractory,
         prior: s.prior_lines(),
         exposed_classes,
-        refractory: s.refractory.clone(),
+        refractory: s.refractory().clone(),
         refractory_classes,
-        exposed: s.exposed.clone(),
+        exposed: s.exposed().clone(),
         progression_on_last,
         prior_bcma,
     }
@@ -166,9 +167,9 @@ fn label_line(l: &LabelIndication) -> String {
 
 pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
-    if let Some(cur) = s.current_regimen.clone() {
+    if let Some(cur) = s.current_regimen() {
         let opts: Vec<RankedOption> =
-            continue_option(cx, Some(&cur), format!("line {} therapy in progress", s.line)).into_iter().collect();
+            continue_option(cx, Some(cur), format!("line {} therapy in progress", s.line())).into_iter().collect();
         return (
             opts,
             NextDecision {
@@ -281,7 +282,7 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         extra_notes.extend(safety_notes(cx, &classes, r));
         rank = rank.saturating_add(1);
         let mut why = vec![
-            format!("relapse line {} ({} prior line(s)); {}", s.line, dz.prior, label_line(label)),
+            format!("relapse line {} ({} prior line(s)); {}", s.line(), dz.prior, label_line(label)),
             format!(
                 "evidence (trial population, not an eligibility rule): {}",
                 r.evidence.iter().map(|e| format!("{} ({})", e.trial, e.population)).collect::<Vec<_>>().join("; ")
@@ -509,7 +510,7 @@ fn salvage_asct(cx: &mut Ctx<'_>, rank: u8) -> Option<RankedOption> {
     let (asct, progression, months, days) = match dated {
         R::NoTransplant => {
             // An undated transplant in the pathway events: the dates decide, so ask for them.
-            if cx.state.transplants_total > 0 {
+            if cx.state.transplants_total() > 0 {
                 cx.missing.push(MissingInput::new(
                     "treatment_history.transplants",
                     "date of the first-line ASCT (and of the first progression after it)",

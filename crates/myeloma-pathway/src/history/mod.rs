@@ -112,8 +112,7 @@ impl Derived {
 }
 
 fn jd(d: &Date) -> jiff::civil::Date {
-    // A record `Date` is always a valid Gregorian date of 1900–2200, which jiff accepts.
-    d.to_string().parse().unwrap_or_default()
+    d.civil()
 }
 
 fn days(a: &Date, b: &Date) -> i64 {

@@ -8,86 +8,16 @@
 //! [`Refusal`], never a panic. A patient's `history` is replayed through it to place the patient
 //! on the pathway. [`typed`] gives Rust users the same path checked at compile time.
 
-use std::collections::BTreeSet;
-
-use serde::{Deserialize, Serialize};
-
 use crate::assess::fitness::Eligibility;
 use crate::error::{Error, Result};
 use crate::kb::regimen::Use;
 use crate::kb::KnowledgeBase;
+use crate::record::ResponseCategory;
 pub use crate::record::{ConsolidationRoute, Event, HistoryEntry, Phase, Refusal};
 use crate::record::{Drug, DrugClass};
-use crate::record::{MrdStatus, ResponseCategory};
-
-/// The full pathway state: the phase plus what the rules need to know about the past.
-///
-/// Deserializable (unknown keys refused) so that a front end can hand a state back to
-/// [`transition`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PathwayState {
-    /// Current phase.
-    pub phase: Phase,
-    /// Line of therapy (1 = first line: induction to maintenance).
-    pub line: u8,
-    /// Transplant eligibility in force.
-    pub transplant_eligibility: Eligibility,
-    /// Regimen running now.
-    pub current_regimen: Option<String>,
-    /// The first-line induction regimen.
-    pub induction_regimen: Option<String>,
-    /// Cycles completed in the current phase.
-    pub cycles_in_phase: u16,
-    /// Transplants given in the current consolidation.
-    pub transplants_in_consolidation: u8,
-    /// Transplants given in all.
-    pub transplants_total: u8,
-    /// Most recent response assessed in the current phase or line.
-    pub last_response: Option<ResponseCategory>,
-    /// Most recent MRD status.
-    pub last_mrd: Option<MrdStatus>,
-    /// Drugs ever given.
-    pub exposed: BTreeSet<Drug>,
-    /// Drugs the disease progressed on.
-    pub refractory: BTreeSet<Drug>,
-    /// Drugs stopped for intolerance.
-    pub intolerant: BTreeSet<Drug>,
-}
+pub use state::{PathwayState, PathwayStateRecord};
 
 impl PathwayState {
-    /// A newly diagnosed patient in work-up.
-    pub fn new(eligibility: Eligibility) -> Self {
-        Self {
-            phase: Phase::WorkUp,
-            line: 1,
-            transplant_eligibility: eligibility,
-            current_regimen: None,
-            induction_regimen: None,
-            cycles_in_phase: 0,
-            transplants_in_consolidation: 0,
-            transplants_total: 0,
-            last_response: None,
-            last_mrd: None,
-            exposed: BTreeSet::new(),
-            refractory: BTreeSet::new(),
-            intolerant: BTreeSet::new(),
-        }
-    }
-
-    /// Prior lines of therapy (for relapse-regimen eligibility): the line number minus one.
-    pub fn prior_lines(&self) -> u8 {
-        self.line.saturating_sub(1)
-    }
-
-    /// Exposed to a PI, an IMiD and an anti-CD38 antibody.
-    pub fn triple_class_exposed(&self) -> bool {
-        let classes: BTreeSet<DrugClass> = self.exposed.iter().map(|d| d.class()).collect();
-        classes.contains(&DrugClass::ProteasomeInhibitor)
-            && classes.contains(&DrugClass::ImmunomodulatoryDrug)
-            && classes.contains(&DrugClass::AntiCd38)
-    }
-
     fn start(&mut self, kb: &KnowledgeBase, regimen: &str, need: Use, phase: Phase) -> Result<(), Refusal> {
         let Some(r) = kb.regimen(regimen) else {
             return Err(Refusal::UnknownRegimen { regimen: regimen.to_string() });
@@ -383,4 +313,5 @@ pub fn replay_with(kb: &KnowledgeBase, history: &[HistoryEntry], eligibility: El
     Ok(s)
 }
 
+mod state;
 pub mod typed;

@@ -677,8 +677,8 @@ fn after_cilta_cel_the_plan_never_says_bcma_naive_and_lymphodepletion_is_not_ref
     let th = plan.treatment_history.as_ref().unwrap();
     assert_eq!(th.lines.len(), 3);
     assert!(th.drugs.iter().all(|d| d.drug != "fludarabine" && d.drug != "cyclophosphamide"));
-    assert!(!plan.position.state.refractory.contains(&Drug::Fludarabine));
-    assert!(!plan.position.state.refractory.contains(&Drug::Cyclophosphamide));
+    assert!(!plan.position.state.refractory().contains(&Drug::Fludarabine));
+    assert!(!plan.position.state.refractory().contains(&Drug::Cyclophosphamide));
     assert!(th.derivation.iter().any(|s| s.starts_with("line 3 began on 2025-08-06")));
 }
 

@@ -52,6 +52,11 @@ fn check_case(case: &Value) -> Result<(), String> {
         return Ok(());
     }
     let plan = parsed.map_err(|e| format!("unexpected error: {e}"))?;
+    // The engine's state (events replayed, then the dated treatment history read) is one the
+    // validating constructor accepts: a front end can hand it back.
+    let state = serde_json::to_string(&plan.position.state).unwrap();
+    myeloma_pathway::json::parse::<myeloma_pathway::pathway::PathwayState>(&state)
+        .map_err(|e| format!("the plan's pathway state does not read back: {e}"))?;
     let out: Value = serde_json::from_str(&plan.to_json()).unwrap();
     let offered: BTreeSet<String> = plan.options.iter().map(|o| o.regimen_id.clone()).collect();
     let excluded: BTreeSet<String> = plan.excluded.iter().map(|o| o.regimen_id.clone()).collect();

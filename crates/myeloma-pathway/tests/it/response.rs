@@ -598,7 +598,7 @@ fn a_confirmed_response_after_induction_allows_consolidation() {
         json!({"history": history}),
     );
     let state = replay(p.history(), Eligibility::Eligible).unwrap();
-    assert_eq!(state.phase, Phase::Induction);
+    assert_eq!(state.phase(), Phase::Induction);
     let consolidate = Event::ConsolidationStarted { route: ConsolidationRoute::Transplant };
     assert!(transition(&state, &consolidate).is_err(), "no assessed response yet");
     let events = response_events(kb(), &p).unwrap();
@@ -610,7 +610,7 @@ fn a_confirmed_response_after_induction_allows_consolidation() {
     for e in &events {
         s = transition(&s, &e.event).unwrap();
     }
-    assert_eq!(transition(&s, &consolidate).unwrap().phase, Phase::ConsolidationTransplant);
+    assert_eq!(transition(&s, &consolidate).unwrap().phase(), Phase::ConsolidationTransplant);
 }
 
 #[test]
@@ -629,13 +629,13 @@ fn confirmed_progression_in_maintenance_opens_the_next_line() {
         json!({"history": history}),
     );
     let mut s = replay(p.history(), Eligibility::Eligible).unwrap();
-    assert_eq!(s.phase, Phase::Maintenance);
+    assert_eq!(s.phase(), Phase::Maintenance);
     let events = response_events(kb(), &p).unwrap();
     assert_eq!(events.last().map(|e| e.event.clone()), Some(Event::Progression));
     for e in &events {
         s = transition(&s, &e.event).unwrap();
     }
-    assert_eq!((s.phase, s.line), (Phase::Relapse, 2));
+    assert_eq!((s.phase(), s.line()), (Phase::Relapse, 2));
     // An unconfirmed progression gives no event.
     let p2 = patient_with(
         &[4.0, 1.0, 1.0, 2.0]

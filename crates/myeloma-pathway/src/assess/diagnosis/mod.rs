@@ -95,63 +95,9 @@ pub enum DiagnosisClass {
     NotClassifiable,
 }
 
-/// The state of one criterion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemState {
-    /// Met.
-    Met,
-    /// Not met.
-    NotMet,
-    /// An input is missing and the item could go either way.
-    Unknown,
-}
-
-impl ItemState {
-    fn from_bool(b: bool) -> Self {
-        if b {
-            ItemState::Met
-        } else {
-            ItemState::NotMet
-        }
-    }
-
-    /// Kleene conjunction.
-    fn and(self, o: Self) -> Self {
-        use ItemState::*;
-        match (self, o) {
-            (NotMet, _) | (_, NotMet) => NotMet,
-            (Met, Met) => Met,
-            _ => Unknown,
-        }
-    }
-
-    /// Kleene disjunction.
-    fn or(self, o: Self) -> Self {
-        use ItemState::*;
-        match (self, o) {
-            (Met, _) | (_, Met) => Met,
-            (NotMet, NotMet) => NotMet,
-            _ => Unknown,
-        }
-    }
-
-    fn not(self) -> Self {
-        match self {
-            ItemState::Met => ItemState::NotMet,
-            ItemState::NotMet => ItemState::Met,
-            ItemState::Unknown => ItemState::Unknown,
-        }
-    }
-
-    fn all(states: impl IntoIterator<Item = Self>) -> Self {
-        states.into_iter().fold(ItemState::Met, Self::and)
-    }
-
-    fn any(states: impl IntoIterator<Item = Self>) -> Self {
-        states.into_iter().fold(ItemState::NotMet, Self::or)
-    }
-}
+/// The state of one criterion: the one three-valued logic of the assessments
+/// ([`crate::assess::logic::Truth`], Kleene's `and`/`or`/`not`, `all`/`any`).
+pub use crate::assess::logic::Truth as ItemState;
 
 /// A comparator, exactly as the source publishes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
@@ -515,10 +461,7 @@ fn crab(mut it: Item, attributable: Option<bool>) -> Item {
 }
 
 fn finding_item(kb: &KnowledgeBase, spec: ItemSpec, finding: Option<bool>, field: &str, test: &str) -> Item {
-    let st = match finding {
-        Some(b) => ItemState::from_bool(b),
-        None => ItemState::Unknown,
-    };
+    let st = ItemState::from_option(finding);
     let mut it = item(kb, spec, st, vec![], vec![need(field, test)]);
     it.finding = finding;
     it
@@ -931,14 +874,9 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
     let mde_any =
         ItemState::any([st(&c_item), st(&r_item), st(&a_item), st(&b_item), st(&s_item), st(&li_item), st(&m_item)]);
     let mm = st(&bmpc10).or(st(&plasmacytoma)).and(mde_myeloma);
-    let sp = ItemState::all([st(&plasmacytoma), st(&solitary), st(&bm_below10), mde_myeloma.not()]);
-    let smm = ItemState::all([
-        ItemState::any([st(&smm_serum), st(&smm_urine), st(&smm_bm)]),
-        mde_any.not(),
-        st(&amyloid).not(),
-    ]);
-    let mgus =
-        ItemState::all([st(&mgus_serum), st(&bm_below10), mde_any.not(), st(&amyloid).not(), st(&plasmacytoma).not()]);
+    let sp = ItemState::all([st(&plasmacytoma), st(&solitary), st(&bm_below10), !mde_myeloma]);
+    let smm = ItemState::all([ItemState::any([st(&smm_serum), st(&smm_urine), st(&smm_bm)]), !mde_any, !st(&amyloid)]);
+    let mgus = ItemState::all([st(&mgus_serum), st(&bm_below10), !mde_any, !st(&amyloid), !st(&plasmacytoma)]);
 
     let items = vec![
         bmpc10,
@@ -1262,6 +1200,6 @@ mod tests {
         assert_eq!(Unknown.and(NotMet), NotMet);
         assert_eq!(Unknown.or(Met), Met);
         assert_eq!(Unknown.or(NotMet), Unknown);
-        assert_eq!(Unknown.not(), Unknown);
+        assert_eq!(!Unknown, Unknown);
     }
 }

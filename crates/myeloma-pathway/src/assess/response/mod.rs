@@ -17,6 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::assess::logic::Truth;
 use crate::assess::missing::{normalise, MissingInput};
 use crate::error::Result;
 use crate::kb::{Citation, CitationId, Evidence, KnowledgeBase};
@@ -406,16 +407,16 @@ const TEST_IMAGING: &str = "imaging of the baseline soft-tissue plasmacytoma(s) 
 
 /// A requirement of a category: met, not met, or unknown with the input that would decide it.
 struct Req {
-    met: Option<bool>,
+    met: Truth,
     missing: Option<(String, &'static str)>,
 }
 
 impl Req {
     fn known(met: bool) -> Self {
-        Self { met: Some(met), missing: None }
+        Self { met: Truth::from_bool(met), missing: None }
     }
     fn unknown(field: String, test: &'static str) -> Self {
-        Self { met: None, missing: Some((field, test)) }
+        Self { met: Truth::Unknown, missing: Some((field, test)) }
     }
 }
 
@@ -830,7 +831,7 @@ fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
                 r: &Req,
                 ev: Evidence,
                 key: &'static str| {
-        criteria.push(crit(i, cat, measure, rule, value, r.met, key, ev));
+        criteria.push(crit(i, cat, measure, rule, value, r.met.to_option(), key, ev));
     };
     let imm = |x: Option<Immunofixation>| x.map_or("not done".to_string(), |v| format!("{v:?}").to_lowercase());
     push(&mut criteria, Cr, "serum immunofixation", "negative", imm(tp.sife), &sife, Evidence::V1, IMWG_2006);
@@ -964,13 +965,13 @@ fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
     ];
     let mut category = Sd;
     for (cat, reqs) in ladder {
-        if reqs.iter().all(|r| r.met == Some(true)) {
+        if Truth::all(reqs.iter().map(|r| r.met)).is_met() {
             category = cat;
             break;
         }
-        if reqs.iter().all(|r| r.met != Some(false)) {
+        if Truth::all(reqs.iter().map(|r| r.met)) != Truth::NotMet {
             for r in &reqs {
-                if let (None, Some((f, t))) = (r.met, &r.missing) {
+                if let (Truth::Unknown, Some((f, t))) = (r.met, &r.missing) {
                     missing_raw.push((f.clone(), t, format!("response category {} (IMWG 2016)", cat.label())));
                 }
             }
@@ -1467,10 +1468,9 @@ pub fn assess_mrd_with(p: &Patient, criteria: &ResponseCriteria, confirmed: Opti
     let sustained = ends.is_some_and(|(a, b)| a.date.add_months(criteria.mrd_sustained_months) <= b.date);
     let span = ends.map(|(a, b)| u32::try_from(a.date.days_until(&b.date) * 12 / 365).unwrap_or(0));
     let with_imaging = if sustained {
-        ends.and_then(|(a, b)| match (a.pet_ct_negative, b.pet_ct_negative) {
-            (Some(x), Some(y)) => Some(x && y),
-            (Some(false), None) | (None, Some(false)) => Some(false),
-            _ => None,
+        // Both ends imaging-negative: Kleene conjunction (one positive decides).
+        ends.and_then(|(a, b)| {
+            Truth::from_option(a.pet_ct_negative).and(Truth::from_option(b.pet_ct_negative)).to_option()
         })
     } else {
         None
