@@ -34,6 +34,10 @@ KNOWN_EXPECT = {
     "missing_inputs_exclude",
     "max_warnings",
     "counterfactuals_include",
+    "smm_risk_group",
+    "mgus_risk_stratum",
+    "option_labels",
+    "next_decision_contains",
     "error",
 }
 KNOWN_ERROR = {"kind", "field", "unit", "accepted_range"}
@@ -117,6 +121,23 @@ def _check_expectations(case: Dict[str, Any]) -> None:
             changes = [c.change for c in plan.counterfactuals]
             for c in want:
                 assert c in changes, f"{c!r} not in {changes}"
+        elif key == "smm_risk_group":
+            got = (plan.to_dict()["diagnosis"].get("smm_risk") or {}).get("group")
+            assert got == want, f"smm_risk_group: {got!r}"
+        elif key == "mgus_risk_stratum":
+            got = (plan.to_dict()["diagnosis"].get("mgus_risk") or {}).get("stratum")
+            assert got == want, f"mgus_risk_stratum: {got!r}"
+        elif key == "option_labels":
+            by_id = {o["regimen_id"]: o for o in plan.to_dict()["options"]}
+            for rid, j in want.items():
+                assert rid in by_id, f"option_labels: {rid} not offered"
+                got = (by_id[rid].get("label") or {}).get("jurisdiction")
+                assert got == j, f"option_labels: {rid} expected {j!r}, got {got!r}"
+        elif key == "next_decision_contains":
+            nd = plan.to_dict()["next_decision"]
+            text = f"{nd['when']} — {nd['action']}"
+            for s in want:
+                assert s in text, f"{s!r} not in {text!r}"
         else:  # pragma: no cover - guarded by KNOWN_EXPECT above
             raise AssertionError(f"unhandled expectation {key}")
     for o in plan.options:

@@ -94,7 +94,7 @@ pub use plan::{
 };
 pub use record::{
     Abnormality, ConsolidationRoute, Date, DiagnosisInputs, Drug, DrugClass, Event, Finding, FrailtyInputs,
-    HistoryEntry, Immunofixation, LabsInput, LightChain, Method, MrdMethod, MrdResult, MrdSample, MrdStatus,
+    HistoryEntry, Immunofixation, LabsInput, HeavyChain, LightChain, Method, MrdMethod, MrdResult, MrdSample, MrdStatus,
     OrganFunction, PatientRecord, Phase, RawQuantity, Refusal, ResponseAssessmentInput, ResponseCategory, Route, Sex,
     Status, MAX_LIST_LEN, SCHEMA_VERSION,
 };
