@@ -105,23 +105,20 @@ fn label_lines(cx: &Ctx<'_>, r: &Regimen) -> (Option<crate::kb::regimen::LabelIn
     match r.labels.iter().find(|l| l.jurisdiction == j) {
         Some(l) => {
             let caveat = match j {
-                Jurisdiction::Us => "the US label is not tied to a risk model (the FDA text describes the AQUILA \
+                Jurisdiction::Us => {
+                    "the US label is not tied to a risk model (the FDA text describes the AQUILA \
                                      population by the 20/2/20 factors) and its verbatim §1 was not read: confirm \
-                                     that this patient's high risk meets the label before prescribing",
-                Jurisdiction::Eu => "the EU label defines high risk in SmPC §5.1, which the project has not read: \
+                                     that this patient's high risk meets the label before prescribing"
+                }
+                Jurisdiction::Eu => {
+                    "the EU label defines high risk in SmPC §5.1, which the project has not read: \
                                      confirm that this patient's 20/2/20 high risk meets the §5.1 definition \
-                                     before prescribing",
+                                     before prescribing"
+                }
             };
             (
                 Some(l.clone()),
-                format!(
-                    "label ({}, {}): \"{}\" — {} [{}]",
-                    j.label(),
-                    l.agency,
-                    l.text,
-                    l.version,
-                    l.citation
-                ),
+                format!("label ({}, {}): \"{}\" — {} [{}]", j.label(), l.agency, l.text, l.version, l.citation),
                 Some(caveat.to_string()),
             )
         }
@@ -161,17 +158,18 @@ pub(super) fn smouldering(cx: &mut Ctx<'_>, d: &Diagnosis) -> (Vec<RankedOption>
                 .unwrap_or_default();
             let mut rank = 0u8;
             for id in order {
-                let mut why = vec![format!("smouldering myeloma (IMWG 2014), {words} [{}]", CitationId::Smm20220.key())];
+                let mut why =
+                    vec![format!("smouldering myeloma (IMWG 2014), {words} [{}]", CitationId::Smm20220.key())];
                 if let Some(l) = &order_line {
                     why.push(l.clone());
                 }
                 if id == OBSERVATION {
                     rank += 1;
-                    why.push(
+                    why.push(format!(
                         "ASCO-Ontario Health 2026 Rec 1.1: high-risk smouldering myeloma \"may be offered active \
-                         monitoring or Daratumumab\" (conditional, moderate quality) [asco-oh-2026-smm]"
-                            .into(),
-                    );
+                         monitoring or Daratumumab\" (conditional, moderate quality) [{}]",
+                        CitationId::AscoOh2026Smm.key()
+                    ));
                     options.push(observation_option(cx, rank, why));
                     continue;
                 }
@@ -182,27 +180,33 @@ pub(super) fn smouldering(cx: &mut Ctx<'_>, d: &Diagnosis) -> (Vec<RankedOption>
                 rank += 1;
                 let (label, label_line, caveat) = label_lines(cx, r);
                 let mut o = if r.id == RegimenId::DaraScAquila.key() {
-                    why.push(
+                    why.push(format!(
                         "EHA-EMN 2025: \"daratumumab monotherapy for 3 years can be considered in patients with \
-                         high-risk SMM\" [I, A] [eha-emn-2025]; ASCO-Ontario Health 2026 Rec 1.1: may be offered, \
-                         for up to 36 months (conditional, moderate quality) [asco-oh-2026-smm]"
-                            .into(),
-                    );
+                         high-risk SMM\" [I, A] [{}]; ASCO-Ontario Health 2026 Rec 1.1: may be offered, \
+                         for up to 36 months (conditional, moderate quality) [{}]",
+                        CitationId::EhaEmn2025.key(),
+                        CitationId::AscoOh2026Smm.key()
+                    ));
                     why.push(label_line);
                     make_option(cx, r, rank, "start", why, None)
                 } else {
-                    why.push(
+                    why.push(format!(
                         "ASCO-Ontario Health 2026 Rec 1.1: \"Lenalidomide is not routinely recommended\" \
-                         [asco-oh-2026-smm]; E3A06 studied it in intermediate- or high-risk smouldering myeloma by \
-                         its own definition [e3a06-2020]"
-                            .into(),
-                    );
+                         [{}]; E3A06 studied it in intermediate- or high-risk smouldering myeloma by \
+                         its own definition [{}]",
+                        CitationId::AscoOh2026Smm.key(),
+                        CitationId::E3a062020.key()
+                    ));
                     why.push(label_line);
                     make_option(cx, r, rank, "start", why, None)
                 };
                 // Only the label of the guideline's jurisdiction is cited (the option rests on it).
-                let other: Vec<&str> =
-                    r.labels.iter().filter(|l| l.jurisdiction != cx.g.jurisdiction).map(|l| l.citation.as_str()).collect();
+                let other: Vec<&str> = r
+                    .labels
+                    .iter()
+                    .filter(|l| l.jurisdiction != cx.g.jurisdiction)
+                    .map(|l| l.citation.as_str())
+                    .collect();
                 o.citations.retain(|c| !other.contains(&c.key.as_str()));
                 o.label = label;
                 if let Some(c) = caveat {
@@ -226,9 +230,11 @@ pub(super) fn smouldering(cx: &mut Ctx<'_>, d: &Diagnosis) -> (Vec<RankedOption>
             }
             let why = vec![
                 format!("smouldering myeloma (IMWG 2014), {words} [{}]", CitationId::Smm20220.key()),
-                "ASCO-Ontario Health 2026 Rec 1.2: therapy is not recommended for smouldering myeloma that is not \
-                 high risk (strong, low quality) [asco-oh-2026-smm]"
-                    .into(),
+                format!(
+                    "ASCO-Ontario Health 2026 Rec 1.2: therapy is not recommended for smouldering myeloma that is \
+                     not high risk (strong, low quality) [{}]",
+                    CitationId::AscoOh2026Smm.key()
+                ),
             ];
             options.push(observation_option(cx, 1, why));
             (options, smm_next(cx, Some(false), &words))
@@ -273,7 +279,9 @@ fn smm_next(cx: &Ctx<'_>, high: Option<bool>, detail: &str) -> NextDecision {
                  monitoring; {monitor}"
             ),
         ),
-        Some(false) => (format!("in {SMM_FIRST_RETEST}"), format!("no treatment; {monitor}; re-stratify 20/2/20 with new values")),
+        Some(false) => {
+            (format!("in {SMM_FIRST_RETEST}"), format!("no treatment; {monitor}; re-stratify 20/2/20 with new values"))
+        }
         None => (
             "now".to_string(),
             format!(
@@ -313,9 +321,7 @@ pub(super) fn mgus(cx: &mut Ctx<'_>, d: &Diagnosis) -> (Vec<RankedOption>, NextD
     let after = match low {
         Some(true) => MGUS_LOW_AFTER.to_string(),
         Some(false) => MGUS_OTHER_AFTER.to_string(),
-        None => format!(
-            "{MGUS_LOW_AFTER} if low risk, {MGUS_OTHER_AFTER} otherwise (the stratum needs: {tests})"
-        ),
+        None => format!("{MGUS_LOW_AFTER} if low risk, {MGUS_OTHER_AFTER} otherwise (the stratum needs: {tests})"),
     };
     let mut why = vec![format!("{words} [{}]", CitationId::MgusMayo2005.key())];
     if low.is_none() {
@@ -332,10 +338,7 @@ pub(super) fn mgus(cx: &mut Ctx<'_>, d: &Diagnosis) -> (Vec<RankedOption>, NextD
             "no treatment; serum protein electrophoresis at {MGUS_FIRST}, then if stable {after} [{}]",
             CitationId::Imwg2010MgusSmm.key()
         ),
-        schedule: vec![
-            format!("serum protein electrophoresis at {MGUS_FIRST}"),
-            format!("if stable: {after}"),
-        ],
+        schedule: vec![format!("serum protein electrophoresis at {MGUS_FIRST}"), format!("if stable: {after}")],
         step_up: None,
         rationale: why,
         condition: None,

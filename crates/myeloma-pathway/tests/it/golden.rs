@@ -101,7 +101,11 @@ fn check_case(case: &Value) -> Result<(), String> {
             "option_labels" => {
                 // regimen id → the jurisdiction of the label the option rests on (null: none).
                 for (id, j) in want.as_object().unwrap() {
-                    let o = plan.options.iter().find(|o| &o.regimen_id == id).ok_or(format!("option_labels: {id} not offered"))?;
+                    let o = plan
+                        .options
+                        .iter()
+                        .find(|o| &o.regimen_id == id)
+                        .ok_or(format!("option_labels: {id} not offered"))?;
                     let got = o.label.as_ref().map(|l| l.jurisdiction.id().to_string());
                     if got.as_deref() != j.as_str() {
                         return Err(format!("option_labels: {id} expected {j}, got {got:?}"));

@@ -88,7 +88,8 @@ impl MgusRisk {
 /// The Mayo 2005 MGUS risk strata. Only meaningful for MGUS ([`super::diagnose`] attaches it then).
 pub fn mgus_risk(kb: &KnowledgeBase, p: &Patient) -> MgusRisk {
     const PURPOSE: &str = "MGUS risk stratum (Mayo 2005) and its follow-up interval";
-    let sp = |id, label| ItemSpec { id, label, rule: "all", evidence: Evidence::V1, key: CitationId::MgusMayo2005.key() };
+    let sp =
+        |id, label| ItemSpec { id, label, rule: "all", evidence: Evidence::V1, key: CitationId::MgusMayo2005.key() };
     let mprot = p.labs.serum_m_protein.map(|v| v.canonical());
     let m = {
         let c = Comparison::new("serum M-protein", mprot, "g/dL", Comparator::Ge, MGUS_RISK_M_PROTEIN_AT_LEAST_G_DL);
