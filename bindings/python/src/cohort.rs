@@ -132,6 +132,7 @@ pub fn columns() -> Vec<Column> {
         col("amyloidosis", Bool, "diagnosis.amyloidosis"),
         col("involved_light_chain", Text, "diagnosis.involved_light_chain"),
         col("solitary_lesion_only", Bool, "diagnosis.solitary_lesion_only"),
+        col("heavy_chain", Text, "diagnosis.heavy_chain"),
     ];
     // (column stem, record path, the units the core's analyte accepts): one column per unit,
     // named from the unit (`mg/dL` → `_mg_dl`), so a unit the core adds or drops moves here too.

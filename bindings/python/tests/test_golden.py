@@ -35,6 +35,10 @@ KNOWN_EXPECT = {
     "max_warnings",
     "counterfactuals_include",
     "doses_include",
+    "smm_risk_group",
+    "mgus_risk_stratum",
+    "option_labels",
+    "next_decision_contains",
     "error",
 }
 KNOWN_DOSE = {"regimen", "drug", "dose", "adjustment"}
@@ -123,6 +127,23 @@ def _check_expectations(case: Dict[str, Any]) -> None:
             out = json.loads(plan.to_json())
             for d in want:
                 _check_dose(out, d)
+        elif key == "smm_risk_group":
+            got = (plan.to_dict()["diagnosis"].get("smm_risk") or {}).get("group")
+            assert got == want, f"smm_risk_group: {got!r}"
+        elif key == "mgus_risk_stratum":
+            got = (plan.to_dict()["diagnosis"].get("mgus_risk") or {}).get("stratum")
+            assert got == want, f"mgus_risk_stratum: {got!r}"
+        elif key == "option_labels":
+            by_id = {o["regimen_id"]: o for o in plan.to_dict()["options"]}
+            for rid, j in want.items():
+                assert rid in by_id, f"option_labels: {rid} not offered"
+                got = (by_id[rid].get("label") or {}).get("jurisdiction")
+                assert got == j, f"option_labels: {rid} expected {j!r}, got {got!r}"
+        elif key == "next_decision_contains":
+            nd = plan.to_dict()["next_decision"]
+            text = f"{nd['when']} — {nd['action']}"
+            for s in want:
+                assert s in text, f"{s!r} not in {text!r}"
         else:  # pragma: no cover - guarded by KNOWN_EXPECT above
             raise AssertionError(f"unhandled expectation {key}")
     for o in plan.options:

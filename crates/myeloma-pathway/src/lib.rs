@@ -93,7 +93,7 @@ pub use plan::{
     PLAN_SCHEMA_VERSION,
 };
 pub use record::{
-    Abnormality, ConsolidationRoute, Date, DiagnosisInputs, Drug, DrugClass, Event, Finding, FrailtyInputs,
+    Abnormality, ConsolidationRoute, Date, DiagnosisInputs, Drug, DrugClass, Event, Finding, FrailtyInputs, HeavyChain,
     HistoryEntry, Immunofixation, LabsInput, LightChain, Method, MrdMethod, MrdResult, MrdSample, MrdStatus,
     OrganFunction, PatientRecord, Phase, RawQuantity, Refusal, ResponseAssessmentInput, ResponseCategory, Route, Sex,
     Status, MAX_LIST_LEN, SCHEMA_VERSION,

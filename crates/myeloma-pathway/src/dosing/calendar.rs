@@ -181,6 +181,7 @@ fn setting_name(s: Setting) -> &'static str {
         Setting::TransplantEligible => "transplant-eligible",
         Setting::TransplantIneligible => "transplant-ineligible",
         Setting::Relapsed => "relapsed",
+        Setting::Smouldering => "smouldering",
     }
 }
 

@@ -44,12 +44,14 @@ pub(super) fn decision_cycles(cx: &Ctx<'_>, r: &Regimen) -> (u16, String) {
             },
             None => fallback,
         },
-        Setting::TransplantIneligible | Setting::Relapsed => match (r.continuation.as_deref(), r.duration) {
-            (Some(_), Duration::Cycles { count }) => {
-                (count, format!("{count} cycles as studied before its continuation ({})", trials(r)))
+        Setting::TransplantIneligible | Setting::Relapsed | Setting::Smouldering => {
+            match (r.continuation.as_deref(), r.duration) {
+                (Some(_), Duration::Cycles { count }) => {
+                    (count, format!("{count} cycles as studied before its continuation ({})", trials(r)))
+                }
+                _ => fallback,
             }
-            _ => fallback,
-        },
+        }
     }
 }
 

@@ -58,6 +58,26 @@ pub(super) fn counterfactuals(kb: &KnowledgeBase, p: &Patient, g: &Guideline, pl
             }
         }
     }
+    // Smouldering myeloma: each decided 20/2/20 factor flipped, where it changes the first option.
+    if let Some(r) = &plan.diagnosis.smm_risk {
+        for f in r.factors.iter().filter(|f| f.state != crate::assess::diagnosis::ItemState::Unknown) {
+            let Ok(alt_plan) = recommend_core_with(kb, p, g, Some(f.id)) else { continue };
+            let ids = first_ids(&alt_plan);
+            if ids != base {
+                let verb = if f.state == crate::assess::diagnosis::ItemState::Met { "not met" } else { "met" };
+                let names = first_names(&alt_plan);
+                out.push(Counterfactual {
+                    change: format!("if 20/2/20 factor \"{}\" were {verb}", f.label),
+                    effect: if names.is_empty() {
+                        "no option would be offered".into()
+                    } else {
+                        format!("first option: {}", names.join(" / "))
+                    },
+                    first_options: ids,
+                });
+            }
+        }
+    }
     // Each other definition that calls the patient high risk while the chosen one does not.
     for other in crate::assess::risk::high_elsewhere(kb, p, &plan.risk, g.del17p_cutoff) {
         let alt_g = g.clone().with_risk_definition(other.definition);

@@ -222,7 +222,7 @@ pub(super) fn not_classifiable(
         .filter_map(|c| match c {
             D::MultipleMyeloma => Some("active multiple myeloma → induction by transplant eligibility"),
             D::SmoulderingMyeloma => {
-                Some("smouldering myeloma → observation stratified by progression risk (20/2/20), no induction")
+                Some("smouldering myeloma → no induction; 20/2/20 high risk: daratumumab SC (AQUILA, where labelled) or active monitoring, otherwise active monitoring")
             }
             D::Mgus => Some("MGUS → follow-up by its risk stratum, no treatment"),
             D::SolitaryPlasmacytoma => Some("solitary plasmacytoma → not the myeloma induction pathway"),

@@ -25,6 +25,7 @@ mod induction;
 mod maintenance;
 mod notes;
 mod relapse;
+mod smouldering;
 
 use consolidation::*;
 use continuation::*;
@@ -34,6 +35,7 @@ use induction::*;
 use maintenance::*;
 use notes::*;
 use relapse::*;
+use smouldering::*;
 
 /// Recommend a plan for the patient's current phase.
 ///
@@ -75,13 +77,22 @@ pub(crate) struct Ctx<'a> {
 }
 
 fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan> {
+    recommend_core_with(kb, p, g, None)
+}
+
+/// [`recommend_core`] with an optional what-if: the 20/2/20 factor of that id flipped
+/// (counterfactuals for smouldering myeloma).
+fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip: Option<&str>) -> Result<Plan> {
     let eligibility = fitness::transplant_eligibility(kb, p, g);
     let risk = risk::assess(kb, p, g.risk_definition, g.del17p_cutoff);
     let staging = staging::stage_all(kb, p);
     let mut state = crate::pathway::replay_with(kb, &p.history, eligibility.eligibility)?;
     let derived = apply_treatment_history(p, g, &mut state);
     let mrd = mrd_summary(kb, p);
-    let diagnosis = crate::assess::diagnosis::diagnose_with(kb, p, g);
+    let mut diagnosis = crate::assess::diagnosis::diagnose_with(kb, p, g);
+    if let Some(id) = smm_flip {
+        flip_smm_factor(&mut diagnosis, id);
+    }
     let response = if p.response_assessments.is_empty() {
         None
     } else {
@@ -109,6 +120,8 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
             match diagnosis.class {
                 D::MultipleMyeloma => induction_options(&mut cx),
                 D::NotClassifiable => not_classifiable(&mut cx, &diagnosis),
+                D::SmoulderingMyeloma => smouldering(&mut cx, &diagnosis),
+                D::Mgus => mgus(&mut cx, &diagnosis),
                 class => not_active_myeloma(&mut cx, class),
             }
         }
@@ -228,7 +241,10 @@ fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan
     let position = Position {
         phase: state.phase(),
         line: state.line(),
-        description: describe_position(&state, kb),
+        description: match state.phase() {
+            Phase::WorkUp => describe_not_active(&diagnosis).unwrap_or_else(|| describe_position(&state, kb)),
+            _ => describe_position(&state, kb),
+        },
         state: state.clone(),
     };
     Ok(Plan {

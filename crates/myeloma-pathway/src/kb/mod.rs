@@ -120,7 +120,7 @@ impl KnowledgeBase {
         }
         for (i, rk) in f.rankings.iter().enumerate() {
             for id in &rk.order {
-                if !seen.contains(id.as_str()) {
+                if !seen.contains(id.as_str()) && id != ranking::OBSERVATION {
                     return Err(unknown(format!("knowledge_base.rankings[{i}].order"), "regimen", id));
                 }
             }

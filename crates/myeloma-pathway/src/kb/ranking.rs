@@ -76,7 +76,14 @@ pub enum RankedPhase {
     Maintenance,
     /// A relapsed/refractory line.
     Relapse,
+    /// Smouldering myeloma at work-up: treatment of high-risk disease or active monitoring.
+    Smouldering,
 }
+
+/// The reserved id of active monitoring (observation without treatment) in a ranking's
+/// `order`: not a regimen, but ranked among them where a guideline offers it as an alternative
+/// (ASCO-Ontario Health 2026 Rec 1.1 for high-risk smouldering myeloma).
+pub const OBSERVATION: &str = "observation";
 
 impl RankedPhase {
     /// Stable identifier (as in JSON).
@@ -85,6 +92,7 @@ impl RankedPhase {
             RankedPhase::Induction => "induction",
             RankedPhase::Maintenance => "maintenance",
             RankedPhase::Relapse => "relapse",
+            RankedPhase::Smouldering => "smouldering",
         }
     }
 }
@@ -138,7 +146,7 @@ impl Ranking {
 }
 
 /// The rankings the engine asks for: every profile needs each of these (checked at load).
-pub const REQUIRED: [(Profile, RankedPhase, RankingSetting); 12] = [
+pub const REQUIRED: [(Profile, RankedPhase, RankingSetting); 15] = [
     (Profile::Guideline2026, RankedPhase::Induction, RankingSetting::TransplantEligible),
     (Profile::Guideline2026, RankedPhase::Induction, RankingSetting::TransplantIneligible),
     (Profile::Guideline2026, RankedPhase::Maintenance, RankingSetting::Any),
@@ -151,4 +159,7 @@ pub const REQUIRED: [(Profile, RankedPhase, RankingSetting); 12] = [
     (Profile::QuadrupletFirst, RankedPhase::Induction, RankingSetting::TransplantIneligible),
     (Profile::QuadrupletFirst, RankedPhase::Maintenance, RankingSetting::Any),
     (Profile::QuadrupletFirst, RankedPhase::Relapse, RankingSetting::Any),
+    (Profile::Guideline2026, RankedPhase::Smouldering, RankingSetting::Any),
+    (Profile::Article, RankedPhase::Smouldering, RankingSetting::Any),
+    (Profile::QuadrupletFirst, RankedPhase::Smouldering, RankingSetting::Any),
 ];

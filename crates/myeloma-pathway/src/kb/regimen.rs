@@ -254,6 +254,8 @@ pub enum Use {
     Maintenance,
     /// Relapsed/refractory line.
     Relapse,
+    /// Treatment of high-risk smouldering myeloma (AQUILA, E3A06).
+    Smouldering,
 }
 
 /// The transplant setting a regimen was studied in.
@@ -266,6 +268,8 @@ pub enum Setting {
     TransplantIneligible,
     /// Relapsed/refractory.
     Relapsed,
+    /// Smouldering myeloma (no myeloma-defining event).
+    Smouldering,
 }
 
 /// Which cytogenetic risk a maintenance regimen is chosen for (article, Phase 3).

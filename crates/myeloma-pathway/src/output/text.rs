@@ -12,6 +12,28 @@ pub fn plan_text(p: &Plan) -> String {
         writeln!(s, "Position: {} [phase {}, line {}]", p.position.description, p.position.phase.id(), p.position.line);
     let class = p.diagnosis.class.label();
     let _ = writeln!(s, "Diagnosis: {class} — {} [{}]", p.diagnosis.reason, p.diagnosis.criteria_version);
+    if let Some(r) = &p.diagnosis.smm_risk {
+        let group = r.group.map_or("undetermined", |g| match g {
+            crate::assess::diagnosis::SmmRiskGroup::Low => "low",
+            crate::assess::diagnosis::SmmRiskGroup::Intermediate => "intermediate",
+            crate::assess::diagnosis::SmmRiskGroup::High => "high",
+        });
+        let _ = writeln!(
+            s,
+            "Smouldering risk (20/2/20): {group} ({} of 3 factors met, {} unknown) [{}]",
+            r.factors_met, r.factors_unknown, r.citation.key
+        );
+    }
+    if let Some(r) = &p.diagnosis.mgus_risk {
+        let _ = writeln!(
+            s,
+            "MGUS risk (Mayo 2005): {} ({} of 3 factors met, {} unknown) [{}]",
+            r.stratum.map_or("undetermined", |x| x.label()),
+            r.factors_met,
+            r.factors_unknown,
+            r.citation.key
+        );
+    }
     let e = &p.transplant_eligibility;
     let _ = writeln!(s, "Transplant eligibility: {} ({})", e.eligibility.label(), e.reasons.join("; "));
     let r = &p.risk;
@@ -60,6 +82,17 @@ pub fn plan_text(p: &Plan) -> String {
         }
         for c in &o.supportive_care {
             let _ = writeln!(s, "       supportive: {} [{}]", c.text, c.citations.join(", "));
+        }
+        if let Some(l) = &o.label {
+            let _ = writeln!(
+                s,
+                "       label: {} ({}), {}: {} [{}]",
+                l.jurisdiction.label(),
+                l.agency,
+                l.version,
+                l.text,
+                l.citation
+            );
         }
         for w in &o.rationale {
             let _ = writeln!(s, "       why: {w}");

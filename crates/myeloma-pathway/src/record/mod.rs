@@ -173,6 +173,39 @@ pub struct DiagnosisInputs {
     /// Whether a solitary plasmacytoma was the only lesion on MRI/CT of spine and pelvis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solitary_lesion_only: Option<bool>,
+    /// The heavy-chain isotype of the serum M-protein on immunofixation (`igg`, `iga`, `igm`,
+    /// `igd`, `ige`): the Mayo 2005 MGUS risk strata count a non-IgG isotype as a risk factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heavy_chain: Option<HeavyChain>,
+}
+
+/// The heavy-chain isotype of the M-protein.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HeavyChain {
+    /// IgG.
+    Igg,
+    /// IgA.
+    Iga,
+    /// IgM.
+    Igm,
+    /// IgD.
+    Igd,
+    /// IgE.
+    Ige,
+}
+
+impl HeavyChain {
+    /// In words, as text output shows it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            HeavyChain::Igg => "IgG",
+            HeavyChain::Iga => "IgA",
+            HeavyChain::Igm => "IgM",
+            HeavyChain::Igd => "IgD",
+            HeavyChain::Ige => "IgE",
+        }
+    }
 }
 
 /// The involved light chain.

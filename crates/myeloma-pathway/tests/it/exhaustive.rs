@@ -210,6 +210,10 @@ fn check(kb: &KnowledgeBase, s: &State) -> Result<(Outcome, BTreeSet<String>, BT
         if o.citations.is_empty() {
             return Err(format!("{}: {} carries no citation", s.name, o.regimen_id));
         }
+        if o.action == "observe" {
+            // Active monitoring: no drug, nothing to contraindicate.
+            continue;
+        }
         let r = kb.regimen(&o.regimen_id).ok_or(format!("{}: unknown regimen {}", s.name, o.regimen_id))?;
         let classes: BTreeSet<DrugClass> = r.drugs().iter().map(|d| d.class()).collect();
         let drugs = r.drugs();
@@ -275,7 +279,25 @@ fn every_partitioned_state_gets_one_outcome_without_conflict_or_contraindicated_
     for (k, v) in rb.0 {
         *outcomes.entry(k).or_default() += v;
     }
-    let offered: BTreeSet<String> = ra.1.union(&rb.1).cloned().collect();
+    let mut offered: BTreeSet<String> = ra.1.union(&rb.1).cloned().collect();
+    // Smouldering myeloma (its own ranking): high risk by 20/2/20 in each jurisdiction and profile.
+    let smm: Value = serde_json::from_str(include_str!(
+        "../../../../tests/golden/smm-high-risk-us-daratumumab-sc-first-on-the-us-label.json"
+    ))
+    .unwrap();
+    for j in ["us", "eu"] {
+        for profile in ["article", "quadruplet_first", "guideline_2026"] {
+            let s = State {
+                name: format!("high-risk smouldering, {j}, {profile}"),
+                record: smm["patient"].clone(),
+                guideline: Guideline::from_json(&json!({"jurisdiction": j, "profile": profile}).to_string()).unwrap(),
+                history: "none",
+                organ: "normal",
+            };
+            let (_, ids, _) = check(kb, &s).unwrap();
+            offered.extend(ids);
+        }
+    }
     let mut warnings = ra.2;
     for (k, v) in rb.2 {
         *warnings.entry(k).or_default() += v;

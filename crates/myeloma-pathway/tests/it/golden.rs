@@ -101,6 +101,32 @@ fn check_case(case: &Value) -> Result<(), String> {
                 }
                 continue;
             }
+            "smm_risk_group" => out["diagnosis"]["smm_risk"]["group"].clone(),
+            "mgus_risk_stratum" => out["diagnosis"]["mgus_risk"]["stratum"].clone(),
+            "option_labels" => {
+                // regimen id → the jurisdiction of the label the option rests on (null: none).
+                for (id, j) in want.as_object().unwrap() {
+                    let o = plan
+                        .options
+                        .iter()
+                        .find(|o| &o.regimen_id == id)
+                        .ok_or(format!("option_labels: {id} not offered"))?;
+                    let got = o.label.as_ref().map(|l| l.jurisdiction.id().to_string());
+                    if got.as_deref() != j.as_str() {
+                        return Err(format!("option_labels: {id} expected {j}, got {got:?}"));
+                    }
+                }
+                continue;
+            }
+            "next_decision_contains" => {
+                let text = format!("{} — {}", plan.next_decision.when, plan.next_decision.action);
+                for s in strs(want) {
+                    if !text.contains(&s) {
+                        return Err(format!("next_decision_contains: `{s}` not in `{text}`"));
+                    }
+                }
+                continue;
+            }
             "counterfactuals_include" => {
                 let got: Vec<String> = plan.counterfactuals.iter().map(|c| c.change.clone()).collect();
                 for c in strs(want) {

@@ -36,6 +36,12 @@ use crate::kb::{Citation, CitationId, Evidence, KnowledgeBase};
 use crate::patient::Patient;
 use crate::record::LightChain;
 
+mod mgus_risk;
+pub use mgus_risk::{
+    mgus_risk, MgusRisk, MgusStratum, MGUS_RISK_FLC_RATIO_ABOVE, MGUS_RISK_FLC_RATIO_BELOW,
+    MGUS_RISK_M_PROTEIN_AT_LEAST_G_DL,
+};
+
 /// C: serum calcium more than this above the upper limit of normal, mmol/L (IMWG 2014, `imwg-2014-diagnosis`).
 pub const CALCIUM_ABOVE_ULN_BY_MMOL_L: f64 = 0.25;
 /// C: serum calcium above this, mmol/L (IMWG 2014, `imwg-2014-diagnosis`).
@@ -269,6 +275,9 @@ pub struct Diagnosis {
     /// 20/2/20 risk, for smouldering myeloma.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub smm_risk: Option<SmmRisk>,
+    /// Mayo 2005 risk strata, for MGUS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mgus_risk: Option<MgusRisk>,
     /// Inputs that could change the class (or the SMM risk group), with the deciding test.
     pub missing_inputs: Vec<MissingInput>,
     /// What the reader must know before relying on the result.
@@ -1060,6 +1069,10 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
     if let Some(r) = &smm_risk {
         missing.extend(r.missing_inputs.iter().cloned());
     }
+    let mgus_risk = if class == DiagnosisClass::Mgus { Some(mgus_risk(kb, p)) } else { None };
+    if let Some(r) = &mgus_risk {
+        missing.extend(r.missing_inputs.iter().cloned());
+    }
     normalise(&mut missing);
     if items.iter().any(|i| i.evidence == Evidence::M && i.state == ItemState::Met)
         || class == DiagnosisClass::SolitaryPlasmacytoma
@@ -1074,6 +1087,9 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
     if smm_risk.is_some() {
         citations.push(kb.cite(CitationId::Smm20220));
     }
+    if mgus_risk.is_some() {
+        citations.push(kb.cite(CitationId::MgusMayo2005));
+    }
     Diagnosis {
         criteria_version: "IMWG 2014 (Rajkumar, Lancet Oncol 2014)",
         class,
@@ -1083,6 +1099,7 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
         items,
         classes,
         smm_risk,
+        mgus_risk,
         missing_inputs: missing,
         caveats,
         citations,
