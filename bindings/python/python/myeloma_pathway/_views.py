@@ -39,6 +39,7 @@ __all__ = [
     "Line",
     "MeasurableDisease",
     "Measured",
+    "MgusRisk",
     "MissingInput",
     "MrdAssessment",
     "MrdConversion",
@@ -239,12 +240,16 @@ class CitationView(_Node):
 
     @property
     def reference(self) -> str:
-        """Source numbers in the project's clinical reference (§11), e.g. `S7, S8`."""
+        """Identifiers of the documents read to check it, so a reader can open them: DOI, PMID, PMC id,
+        label set id or URL, e.g. `doi:10.1056/NEJMoa2204925; PMID 35660812`.
+        """
         return str(self._data.get("reference", ""))
 
     @property
     def section(self) -> str:
-        """Section, table or item of the source (and of the project's clinical reference)."""
+        """The source's own section, table or item (e.g. `Panel 1`, `section 2.8, Table 6`), or, where
+        the source names none, what the rule comes from in it (e.g. `staging definition (abstract)`).
+        """
         return str(self._data["section"])
 
     @property
@@ -565,6 +570,11 @@ class DiagnosisAssessment(_Node):
         return [Item(x) for x in self._data.get("items", [])]
 
     @property
+    def mgus_risk(self) -> Optional[MgusRisk]:
+        """Mayo 2005 risk strata, for MGUS."""
+        return _opt(MgusRisk, self._data.get("mgus_risk"))
+
+    @property
     def missing_inputs(self) -> List[MissingInput]:
         """Inputs that could change the class (or the SMM risk group), with the deciding test."""
         return [MissingInput(x) for x in self._data.get("missing_inputs", [])]
@@ -835,7 +845,7 @@ class Item(_Node):
 
     @property
     def evidence(self) -> Evidence:
-        """Evidence tag of the threshold in the clinical reference."""
+        """Evidence tag of the threshold (as in its knowledge-base citation)."""
         return Evidence(self._data["evidence"])
 
     @property
@@ -956,6 +966,13 @@ class LabelIndication(_Node):
         return int(self._data["min_prior_lines"])
 
     @property
+    def penta_refractory(self) -> Optional[bool]:
+        """Refractory to at least two proteasome inhibitors, two immunomodulatory agents and an
+        anti-CD38 antibody (the Xpovio/Nexpovio Sd wording; "penta-refractory", MAMMOTH).
+        """
+        return _opt(bool, self._data.get("penta_refractory"))
+
+    @property
     def progression_on_last_therapy(self) -> bool:
         """"Demonstrated disease progression on (or after) the last therapy"."""
         return bool(self._data["progression_on_last_therapy"])
@@ -1067,6 +1084,42 @@ class Measured(_Node):
     def value(self) -> float:
         """Value, rounded as stated in `method`."""
         return float(self._data["value"])
+
+
+class MgusRisk(_Node):
+    """MGUS risk by the Mayo 2005 model."""
+
+    __slots__ = ()
+
+    @property
+    def citation(self) -> _model.Citation:
+        """Source."""
+        return _model.Citation(self._data["citation"])
+
+    @property
+    def factors(self) -> List[Item]:
+        """The three factors."""
+        return [Item(x) for x in self._data.get("factors", [])]
+
+    @property
+    def factors_met(self) -> int:
+        """Factors met."""
+        return int(self._data["factors_met"])
+
+    @property
+    def factors_unknown(self) -> int:
+        """Factors unknown."""
+        return int(self._data["factors_unknown"])
+
+    @property
+    def missing_inputs(self) -> List[MissingInput]:
+        """Inputs that would decide the stratum."""
+        return [MissingInput(x) for x in self._data.get("missing_inputs", [])]
+
+    @property
+    def stratum(self) -> Optional[str]:
+        """The stratum, `None` when unknown factors could change it."""
+        return _opt(str, self._data.get("stratum"))
 
 
 class MissingInput(_Node):
@@ -1681,7 +1734,7 @@ class ResponseAssessment(_Node):
 
     @property
     def confirmed_category(self) -> Optional[ResponseCategory]:
-        """The category met at both of the last two assessments: what counts (§4.1). `None` with
+        """The category met at both of the last two assessments: what counts (`imwg-2006-response`). `None` with
         fewer than two assessments after baseline, or while a progression awaits confirmation.
         """
         return _opt(ResponseCategory, self._data.get("confirmed_category"))
@@ -1740,7 +1793,7 @@ class ResponseAssessment(_Node):
 class ResponseCriteria(_Node):
     """Parameters of the response and MRD assessment that sources leave to the caller.
 
-    The defaults are the IMWG 2016 values of clinical-reference §4; docs/evidence-checks.md #11
+    The defaults are the IMWG 2016 values (`imwg-2016-response`, `imwg-2016-mrd`); docs/evidence/checks.md §11
     asks that the MRD sensitivity and the "sustained" interval stay caller-supplied until the
     primary text is read.
     """
@@ -1762,7 +1815,7 @@ class ResponseCriteria(_Node):
     @property
     def serum_measurable_g_dl(self) -> float:
         """Serum M-protein counts as measurable from this level, g/dL (`≥`). Default 1.0
-        (clinical-reference §4.1); many recent trials use 0.5.
+        (`imwg-2016-response`); many recent trials use 0.5.
         """
         return float(self._data["serum_measurable_g_dl"])
 
