@@ -26,6 +26,11 @@ pub const ABNORMALITY_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fh
 pub const METHOD_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/cytogenetic-method";
 /// This project's code system for the involved light chain (`kappa`, `lambda`).
 pub const LIGHT_CHAIN_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/light-chain";
+/// The project's code system for the M-protein heavy-chain isotype (`igg`, `iga`, `igm`, `igd`,
+/// `ige`: the record's spelling of `diagnosis.heavy_chain`).
+pub const HEAVY_CHAIN_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/heavy-chain";
+/// The codes of [`HEAVY_CHAIN_SYSTEM`].
+pub const HEAVY_CHAIN_CODES: [&str; 5] = ["igg", "iga", "igm", "igd", "ige"];
 
 /// What a row fills in the record, and which `value[x]` it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +53,8 @@ pub enum Target {
     Boolean(&'static str),
     /// The involved light chain, from `valueCodeableConcept` in [`LIGHT_CHAIN_SYSTEM`].
     LightChain(&'static str),
+    /// The M-protein heavy-chain isotype, from `valueCodeableConcept` in [`HEAVY_CHAIN_SYSTEM`].
+    HeavyChain(&'static str),
     /// A cytogenetic finding (Genomics Reporting variant observation), see [`FINDING_VALUES`]
     /// and [`FINDING_COMPONENTS`].
     Finding,
@@ -61,7 +68,8 @@ impl Target {
             | Target::Number(path)
             | Target::Integer(path)
             | Target::Boolean(path)
-            | Target::LightChain(path) => path,
+            | Target::LightChain(path)
+            | Target::HeavyChain(path) => path,
             Target::Finding => "cytogenetics",
         }
     }
@@ -183,6 +191,7 @@ pub static TABLE: &[Mapping] = &[
     local("diagnosis.crab_attributable", "CRAB features attributable to the plasma-cell disorder", &[], Target::Boolean("diagnosis.crab_attributable")),
     local("diagnosis.amyloidosis", "AL amyloidosis", &[], Target::Boolean("diagnosis.amyloidosis")),
     local("diagnosis.involved_light_chain", "Involved light chain", &[], Target::LightChain("diagnosis.involved_light_chain")),
+    local("diagnosis.heavy_chain", "M-protein heavy-chain isotype (IgG, IgA, IgM, IgD, IgE)", &[], Target::HeavyChain("diagnosis.heavy_chain")),
     local("diagnosis.solitary_lesion_only", "Solitary lesion only on MRI/CT", &[], Target::Boolean("diagnosis.solitary_lesion_only")),
     // No LOINC code for ANC, platelets or pregnancy status is verified in the repository: local
     // codes only, so a record round-trips and no unverified standard code is claimed.

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::json::parse_json_value;
 use crate::mapping::{
     self, FindingPart, Mapping, Target, ABNORMALITY_SYSTEM, DIAGNOSIS_CODES, FINDING_COMPONENTS, FINDING_VALUES,
-    LIGHT_CHAIN_SYSTEM, METHOD_SYSTEM, READ_STATUSES, RECORD_FIELD_SYSTEM, UCUM,
+    HEAVY_CHAIN_CODES, HEAVY_CHAIN_SYSTEM, LIGHT_CHAIN_SYSTEM, METHOD_SYSTEM, READ_STATUSES, RECORD_FIELD_SYSTEM, UCUM,
 };
 use crate::treatment::{self, Outcome};
 
@@ -452,6 +452,18 @@ impl Reader {
                         invalid(
                             &field_of("valueCodeableConcept"),
                             format!("expected kappa or lambda in {LIGHT_CHAIN_SYSTEM}"),
+                        )
+                    })?;
+                (path.to_string(), vec![(path.to_string(), json!(v))])
+            }
+            Target::HeavyChain(path) => {
+                let v = codings(r.get("valueCodeableConcept"))
+                    .find(|(s, c)| *s == HEAVY_CHAIN_SYSTEM && HEAVY_CHAIN_CODES.contains(c))
+                    .map(|(_, c)| c)
+                    .ok_or_else(|| {
+                        invalid(
+                            &field_of("valueCodeableConcept"),
+                            format!("expected one of {} in {HEAVY_CHAIN_SYSTEM}", HEAVY_CHAIN_CODES.join(", ")),
                         )
                     })?;
                 (path.to_string(), vec![(path.to_string(), json!(v))])

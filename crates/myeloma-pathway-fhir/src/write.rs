@@ -12,8 +12,8 @@ use myeloma_pathway::{Error, PatientRecord};
 use serde_json::{json, Map, Value};
 
 use crate::mapping::{
-    self, Mapping, Target, ABNORMALITY_SYSTEM, CANONICAL_BASE, FINDING_VALUES, LIGHT_CHAIN_SYSTEM, LOINC,
-    METHOD_SYSTEM, RECORD_FIELD_SYSTEM, RXNORM, RXNORM_CODES, UCUM,
+    self, Mapping, Target, ABNORMALITY_SYSTEM, CANONICAL_BASE, FINDING_VALUES, HEAVY_CHAIN_SYSTEM, LIGHT_CHAIN_SYSTEM,
+    LOINC, METHOD_SYSTEM, RECORD_FIELD_SYSTEM, RXNORM, RXNORM_CODES, UCUM,
 };
 
 /// Extension: the rank of an option (1 = first), as the engine ranked it.
@@ -576,6 +576,9 @@ fn field_observation(path: &str, v: &Value, siblings: &Map<String, Value>) -> Re
         }
         Target::LightChain(_) => {
             out.insert("valueCodeableConcept".into(), json!({"coding": [{"system": LIGHT_CHAIN_SYSTEM, "code": v}]}));
+        }
+        Target::HeavyChain(_) => {
+            out.insert("valueCodeableConcept".into(), json!({"coding": [{"system": HEAVY_CHAIN_SYSTEM, "code": v}]}));
         }
         Target::Lab { .. } | Target::Finding => return Err(no_mapping(path)),
     }
