@@ -171,6 +171,17 @@ fn the_knowledge_base_hash_is_the_sha256_of_the_embedded_file() {
     assert_eq!(plan.basis.knowledge_base.sha256, want);
 }
 
+/// `KnowledgeBase::embedded()` reads its fixed text without the strict reader's duplicate-key
+/// and path tracking (start-up cost); the strict reader must accept the same text and give the
+/// same knowledge base, byte for byte once serialised.
+#[test]
+fn embedded_knowledge_base_fast_read_equals_the_strict_read() {
+    let strict = myeloma_pathway::KnowledgeBase::from_json(myeloma_pathway::kb::EMBEDDED_JSON)
+        .expect("the strict reader accepts the embedded knowledge base");
+    let fast = myeloma_pathway::KnowledgeBase::embedded();
+    assert_eq!(serde_json::to_string(&strict).unwrap(), serde_json::to_string(fast).unwrap());
+}
+
 #[test]
 fn the_rules_name_citations_and_regimens_only_by_typed_id() {
     // Rules cite by `CitationId` (generated from the knowledge base at build time, so a rename is
