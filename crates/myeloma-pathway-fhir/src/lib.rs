@@ -28,7 +28,8 @@ mod write;
 
 pub use json::{parse_json_value, MAX_JSON_BYTES, MAX_JSON_DEPTH};
 pub use read::{
-    read_bundle, read_bundle_at, read_bundle_value, DiagnosisCode, FhirImport, Ignored, ImportReport, Superseded, Used,
+    history_order, read_bundle, read_bundle_at, read_bundle_value, DiagnosisCode, FhirImport, Ignored, ImportReport,
+    Superseded, Used,
 };
 pub use write::{
     kb_to_fhir, plan_definition_url, plan_to_fhir, record_to_bundle, ACTION_SYSTEM, EXT_DECIDING_TEST, EXT_NEEDED_FOR,

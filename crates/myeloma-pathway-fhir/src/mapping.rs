@@ -408,6 +408,67 @@ pub static PROCEDURE_CODES: &[ProcedureCode] = &[
 /// `anti_myeloma`. FHIR has no standard element that says a drug was lymphodepletion.
 pub const EXT_THERAPY_ROLE: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/therapy-role";
 
+/// Extension (`valueCode`): the record's `reason_stopped` is not an extension but
+/// `statusReason` in [`STOP_REASON_SYSTEM`]; these are the extensions for the fields FHIR has
+/// no element for, on a `MedicationStatement` / `MedicationAdministration` / CAR-T `Procedure`.
+/// `toxicity_grade` (`valueInteger`, CTCAE 1–5).
+pub const EXT_TOXICITY_GRADE: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/toxicity-grade";
+/// `planned_continuation` (`valueBoolean`; written only when true).
+pub const EXT_PLANNED_CONTINUATION: &str =
+    "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/planned-continuation";
+/// `last_dose` (`valueDate`): the last dose given, where it differs from the stop date.
+pub const EXT_LAST_DOSE: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/last-dose";
+/// `class` of the drug (`valueCode`, the record's class ids such as `anti_cd38`), for a drug the
+/// library does not know or where the record gives it.
+pub const EXT_DRUG_CLASS: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/drug-class";
+/// On a `Procedure` of a transplant: `planned_tandem` (`valueBoolean`; written only when true).
+pub const EXT_PLANNED_TANDEM: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/planned-tandem";
+/// On an undated `MedicationStatement` that is a stated fact: the record's `source`
+/// (`valueString`: the letter, registry or referral). Without it the source is the resource.
+pub const EXT_STATED_SOURCE: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/stated-source";
+/// On an undated `MedicationStatement` that is a stated fact: `refractory` (`valueCode`;
+/// without it the fact is `exposed`). FHIR has no element that says a disease is refractory to
+/// a drug.
+pub const EXT_STATED_FACT: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/stated-fact";
+/// On the `Patient`: `treatment_history.as_of` (`valueDate`), the date the history is read at.
+pub const EXT_HISTORY_AS_OF: &str =
+    "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/treatment-history-as-of";
+/// The project's code system for `statusReason` = the record's `reason_stopped`
+/// (`progression`, `toxicity`, `completion`, `choice`): no standard code verified.
+pub const STOP_REASON_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/stop-reason";
+/// The codes of [`STOP_REASON_SYSTEM`].
+pub const STOP_REASON_CODES: [&str; 4] = ["progression", "toxicity", "completion", "choice"];
+/// The project's code system for a drug without a verified RxNorm or ATC code (venetoclax,
+/// elranatamab, a trial drug): code = the record's drug name, as the record spells it.
+pub const DRUG_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/drug";
+/// The project's code system for a drug class (codes = the record's class ids), used as the
+/// medication of a stated fact about a whole class.
+pub const DRUG_CLASS_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/drug-class";
+
+/// The mCODE CancerDiseaseStatus observation: its code and the answer that is a progression.
+/// HL7 mCODE STU4 (4.0.0), profile `mcode-cancer-disease-status`: "Observation resources ...
+/// with Observation.code LOINC 97509-4 SHALL conform to this profile"; `value[x]` from
+/// ConditionStatusTrendVS (required binding).
+pub const DISEASE_STATUS_CODE: &str = "97509-4";
+/// Display of [`DISEASE_STATUS_CODE`] as the mCODE 4.0.0 examples give it.
+pub const DISEASE_STATUS_DISPLAY: &str = "Cancer disease progression";
+/// The mCODE profile's canonical URL (written in `meta.profile`).
+pub const DISEASE_STATUS_PROFILE: &str = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-disease-status";
+/// SNOMED CT 271299001 *Patient's condition worsened (finding)*, the ConditionStatusTrendVS
+/// answer read as a progression date (`treatment_history.progressions[]`).
+pub const DISEASE_WORSENED: (&str, &str) = ("271299001", "Patient's condition worsened (finding)");
+/// The other answers of ConditionStatusTrendVS (mCODE 4.0.0 and the 2.x expansions): not a
+/// progression, and the record has no field for them, so the observation is listed as ignored.
+pub static DISEASE_STATUS_OTHER: &[(&str, &str)] = &[
+    ("268910001", "Patient's condition improved (finding)"),
+    ("359746009", "Patient's condition stable (finding)"),
+    ("709137006", "Patient condition undetermined (finding)"),
+    ("550991000124107", "Malignant neoplasm in full remission (disorder)"),
+    ("551001000124108", "Malignant neoplasm in partial remission (disorder)"),
+];
+/// Where the disease-status codes were checked.
+pub const DISEASE_STATUS_SOURCE: &str = "HL7 mCODE STU4 (4.0.0) StructureDefinition mcode-cancer-disease-status and ValueSet mcode-condition-status-trend-vs (hl7.org/fhir/us/mcode; STU2.1 expansion SNOMED CT US 2022-09)";
+
 /// The medication row for a coding.
 pub fn medication(system: &str, code: &str) -> Option<&'static MedicationCode> {
     MEDICATION_CODES.iter().find(|m| m.system == system && m.code == code)

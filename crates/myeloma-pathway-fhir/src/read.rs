@@ -13,6 +13,7 @@ use crate::mapping::{
     self, FindingPart, Mapping, Target, ABNORMALITY_SYSTEM, DIAGNOSIS_CODES, FINDING_COMPONENTS, FINDING_VALUES,
     HEAVY_CHAIN_CODES, HEAVY_CHAIN_SYSTEM, LIGHT_CHAIN_SYSTEM, METHOD_SYSTEM, READ_STATUSES, RECORD_FIELD_SYSTEM, UCUM,
 };
+use crate::mapping::{DISEASE_STATUS_CODE, DISEASE_STATUS_OTHER, DISEASE_WORSENED, EXT_HISTORY_AS_OF, LOINC, SNOMED};
 use crate::treatment::{self, Outcome};
 
 /// A resource (or part of one) that was not read, and why.
@@ -221,8 +222,11 @@ struct Candidate {
 #[derive(Default)]
 struct History {
     therapies: Vec<(String, Value)>,
+    progressions: Vec<(String, Value)>,
     transplants: Vec<(String, Value)>,
     stated: Vec<(String, Value)>,
+    /// `treatment_history.as_of`, from the Patient's extension.
+    as_of: Option<String>,
 }
 
 struct Reader {
@@ -360,12 +364,26 @@ impl Reader {
             ),
             None => {}
         }
+        let as_of = r
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|e| e.get("url").and_then(Value::as_str) == Some(EXT_HISTORY_AS_OF));
+        if let Some(e) = as_of {
+            let field = format!("{name}.extension({EXT_HISTORY_AS_OF}).valueDate");
+            let v = e.get("valueDate").ok_or_else(|| invalid(&field, "expected valueDate"))?;
+            self.history.as_of = Some(treatment::day(&field, v)?.0);
+        }
         // Names, identifiers, addresses and the rest are not read: the record keeps no identity.
         self.patient = Some((name.to_string(), values));
         Ok(())
     }
 
     fn observation(&mut self, name: &str, id: Option<&str>, r: &Map<String, Value>) -> Result<(), Error> {
+        if codings(r.get("code")).any(|(s, c)| s == LOINC && c == DISEASE_STATUS_CODE) {
+            return self.disease_status(name, id, r);
+        }
         let mut found: Option<(&'static Mapping, String)> = None;
         for (s, c) in codings(r.get("code")) {
             if let Some(m) = mapping::lookup(s, c) {
@@ -479,6 +497,56 @@ impl Reader {
             effective_text,
             effective,
             values,
+        });
+        Ok(())
+    }
+
+    /// An mCODE CancerDiseaseStatus observation (LOINC 97509-4): *Patient's condition worsened*
+    /// is a progression on its date; the other answers of ConditionStatusTrendVS are listed as
+    /// ignored (the record has no field for them); any other answer is refused (the binding is
+    /// required).
+    fn disease_status(&mut self, name: &str, id: Option<&str>, r: &Map<String, Value>) -> Result<(), Error> {
+        let code = format!("{LOINC}|{DISEASE_STATUS_CODE}");
+        let status = r.get("status").and_then(Value::as_str).unwrap_or("");
+        if !READ_STATUSES.contains(&status) {
+            let why = format!("status `{status}`: only final, amended and corrected results are read");
+            self.ignore("Observation", id, Some(code), why);
+            return Ok(());
+        }
+        let Some(value) = r.get("valueCodeableConcept") else {
+            self.ignore("Observation", id, Some(code), "no valueCodeableConcept (disease status not given)");
+            return Ok(());
+        };
+        let answers: Vec<&str> = codings(Some(value)).filter(|(s, _)| *s == SNOMED).map(|(_, c)| c).collect();
+        if !answers.contains(&DISEASE_WORSENED.0) {
+            if let Some(other) = answers.iter().find_map(|c| DISEASE_STATUS_OTHER.iter().find(|o| o.0 == *c)) {
+                let why = format!(
+                    "disease status {} ({}): not a progression; the record has no field for it",
+                    other.0, other.1
+                );
+                self.ignore("Observation", id, Some(code), why);
+                return Ok(());
+            }
+            return Err(invalid(
+                &format!("{name} ({code}).valueCodeableConcept"),
+                format!(
+                    "expected a SNOMED CT code of the mCODE ConditionStatusTrendVS ({} {} is a progression)",
+                    DISEASE_WORSENED.0, DISEASE_WORSENED.1
+                ),
+            ));
+        }
+        let field = format!("{name}.effectiveDateTime");
+        let when = r.get("effectiveDateTime").ok_or_else(|| Error::MissingField {
+            field: field.clone(),
+            message: format!("{code}: a progression needs its date"),
+        })?;
+        let (date, text) = treatment::day(&field, when)?;
+        self.history.progressions.push((name.to_string(), json!(date)));
+        self.report.used.push(Used {
+            field: "treatment_history.progressions".into(),
+            resource: name.to_string(),
+            code: format!("{SNOMED}|{}", DISEASE_WORSENED.0),
+            effective: Some(text),
         });
         Ok(())
     }
@@ -629,26 +697,32 @@ impl Reader {
             }
         }
         let history = std::mem::take(&mut self.history);
-        if !(history.therapies.is_empty() && history.transplants.is_empty() && history.stated.is_empty()) {
+        let empty = history.therapies.is_empty()
+            && history.progressions.is_empty()
+            && history.transplants.is_empty()
+            && history.stated.is_empty();
+        if !empty || history.as_of.is_some() {
             let mut th = Map::new();
             for (key, mut items) in [
                 ("therapies", history.therapies),
+                ("progressions", history.progressions),
                 ("transplants", history.transplants),
                 ("stated_facts", history.stated),
             ] {
                 if items.is_empty() {
                     continue;
                 }
-                // Bundle order is not meaningful: by date (then drug, then resource) for a
-                // deterministic record.
-                items.sort_by(|a, b| {
-                    let k = |v: &Value| ["start", "date", "drug"].map(|f| v.get(f).map(Value::to_string));
-                    k(&a.1).cmp(&k(&b.1)).then(a.0.cmp(&b.0))
-                });
+                // Bundle order is not meaningful: by date, then drug, then the whole entry (so
+                // same-day entries are ordered by their content, never by the bundle), then
+                // resource, for a deterministic record.
+                items.sort_by(|a, b| history_order(&a.1, &b.1).then(a.0.cmp(&b.0)));
                 for (i, (resource, _)) in items.iter().enumerate() {
                     sources.push((format!("treatment_history.{key}[{i}]"), resource.clone()));
                 }
                 th.insert(key.into(), Value::Array(items.into_iter().map(|(_, v)| v).collect()));
+            }
+            if let Some(d) = history.as_of {
+                th.insert("as_of".into(), json!(d));
             }
             record.insert("treatment_history".into(), Value::Object(th));
         }
@@ -658,6 +732,17 @@ impl Reader {
         Patient::from_json(&record.to_json()).map_err(named)?;
         Ok(FhirImport { record, report: self.report })
     }
+}
+
+/// The order of the entries of one `treatment_history` list as read from FHIR: by date
+/// (`start`, `date`, or the progression date itself), then drug, then the entry's whole JSON.
+/// Total over the entries' content, so the record does not depend on the bundle's order.
+pub fn history_order(a: &Value, b: &Value) -> std::cmp::Ordering {
+    let key = |v: &Value| {
+        let date = v.get("start").or_else(|| v.get("date")).unwrap_or(v).to_string();
+        (date, v.get("drug").map(Value::to_string), v.to_string())
+    };
+    key(a).cmp(&key(b))
 }
 
 /// Put the resource that supplied a field in front of the field of a core error, so the caller

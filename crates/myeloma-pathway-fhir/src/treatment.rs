@@ -5,13 +5,21 @@
 //! recorded it; the core derives lines and refractoriness from them (`docs/relapse.md`). Several
 //! administrations of one drug are several exposures: the core counts a restart without a
 //! progression in between as the same line, so no gap between doses is guessed to be a "course".
+//!
+//! Out ([`history_to_fhir`], for `record_to_bundle`): every exposure as a `MedicationStatement`
+//! (a one-day CAR-T infusion as a `Procedure`), every transplant as a `Procedure`, every
+//! progression as an mCODE CancerDiseaseStatus `Observation`, every stated fact as an undated
+//! `MedicationStatement`; the fields FHIR has no element for in the project's extensions.
 
 use myeloma_pathway::Error;
 use serde_json::{json, Map, Value};
 
+use myeloma_pathway::{Drug, DrugClass};
+
 use crate::mapping::{
-    self, MedicationCode, ProcedureKind, ADMINISTRATION_STATUSES, EXT_THERAPY_ROLE, PROCEDURE_STATUSES,
-    STATEMENT_STATUSES,
+    self, ProcedureKind, ADMINISTRATION_STATUSES, DRUG_CLASS_SYSTEM, DRUG_SYSTEM, EXT_DRUG_CLASS, EXT_LAST_DOSE,
+    EXT_PLANNED_CONTINUATION, EXT_PLANNED_TANDEM, EXT_STATED_FACT, EXT_STATED_SOURCE, EXT_THERAPY_ROLE,
+    EXT_TOXICITY_GRADE, PROCEDURE_STATUSES, STATEMENT_STATUSES, STOP_REASON_CODES, STOP_REASON_SYSTEM,
 };
 
 /// What one treatment resource gave.
@@ -43,30 +51,159 @@ fn first(concept: Option<&Value>) -> Option<String> {
     codings(concept).next().map(|(s, c)| format!("{s}|{c}"))
 }
 
-/// The medication row of a concept: RxNorm before ATC (RxNorm tells IV from SC daratumumab);
-/// two codings naming different drugs are refused.
-fn medication_of(name: &str, concept: Option<&Value>) -> Result<Option<(&'static MedicationCode, String)>, Error> {
-    let mut found: Vec<(&'static MedicationCode, String)> =
-        codings(concept).filter_map(|(s, c)| mapping::medication(s, c).map(|m| (m, format!("{s}|{c}")))).collect();
-    found.sort_by_key(|(m, _)| m.system != mapping::RXNORM);
-    let Some((m, code)) = found.first().cloned() else { return Ok(None) };
-    for (other, other_code) in found.iter().skip(1) {
-        let same = other.drug == m.drug
-            || (other.class.is_some() && myeloma_pathway::Drug::from_id(m.drug).map(|d| d.class()) == other.class);
-        if !same {
+/// A medication as read: the record's drug name (absent for a stated fact about a whole class)
+/// and its class.
+#[derive(Clone)]
+struct Med {
+    drug: Option<String>,
+    class: Option<DrugClass>,
+}
+
+impl Med {
+    fn same_as(&self, other: &Med) -> bool {
+        let class_of = |m: &Med| m.class.or_else(|| m.drug.as_deref().and_then(Drug::from_id).map(|d| d.class()));
+        self.drug == other.drug
+            || (other.drug.is_some() && other.class.is_some() && class_of(self) == other.class)
+            || (self.drug.is_some() && self.class.is_some() && class_of(other) == self.class)
+    }
+}
+
+fn class_code(field: &str, code: &str) -> Result<DrugClass, Error> {
+    serde_json::from_value(json!(code))
+        .map_err(|_| invalid(field, format!("`{code}` is not a drug class of the record")))
+}
+
+/// The medication of a concept: RxNorm before ATC (RxNorm tells IV from SC daratumumab), then
+/// the project's drug and drug-class code systems; two codings naming different drugs are
+/// refused.
+fn medication_of(name: &str, concept: Option<&Value>) -> Result<Option<(Med, String)>, Error> {
+    let field = format!("{name}.medicationCodeableConcept");
+    let mut found: Vec<(u8, Med, String)> = Vec::new();
+    for (s, c) in codings(concept) {
+        let code = format!("{s}|{c}");
+        if let Some(m) = mapping::medication(s, c) {
+            let rank = if m.system == mapping::RXNORM { 0 } else { 1 };
+            found.push((rank, Med { drug: Some(m.drug.to_string()), class: m.class }, code));
+        } else if s == DRUG_SYSTEM {
+            found.push((2, Med { drug: Some(c.to_string()), class: None }, code));
+        } else if s == DRUG_CLASS_SYSTEM {
+            found.push((3, Med { drug: None, class: Some(class_code(&field, c)?) }, code));
+        }
+    }
+    found.sort_by_key(|(rank, ..)| *rank);
+    let Some((_, m, code)) = found.first().cloned() else { return Ok(None) };
+    for (_, other, other_code) in found.iter().skip(1) {
+        if !m.same_as(other) {
+            let show = |m: &Med| m.drug.clone().unwrap_or_else(|| "a class".into());
             return Err(Error::Inconsistent {
-                field: format!("{name}.medicationCodeableConcept"),
-                message: format!("{code} is {} but {other_code} is {}", m.drug, other.drug),
+                field,
+                message: format!("{code} is {} but {other_code} is {}", show(&m), show(other)),
             });
         }
     }
     Ok(Some((m, code)))
 }
 
+/// The record fields FHIR has no element for, and `reason_stopped` from `statusReason`, read
+/// from any treatment resource (see `mapping::EXT_*`).
+#[derive(Default)]
+struct Extras {
+    role: Option<String>,
+    class: Option<DrugClass>,
+    reason_stopped: Option<String>,
+    toxicity_grade: Option<i64>,
+    planned_continuation: bool,
+    last_dose: Option<String>,
+    dose_level: Option<String>,
+    stated_fact: Option<String>,
+    stated_source: Option<String>,
+}
+
+fn extension<'a>(r: &'a Map<String, Value>, url: &str) -> Option<&'a Value> {
+    r.get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|e| e.get("url").and_then(Value::as_str) == Some(url))
+}
+
+fn extras(name: &str, r: &Map<String, Value>) -> Result<Extras, Error> {
+    let at = |url: &str| format!("{name}.extension({url})");
+    let mut x = Extras { role: role(name, r)?, ..Extras::default() };
+    if let Some(e) = extension(r, EXT_DRUG_CLASS) {
+        let c = e
+            .get("valueCode")
+            .and_then(Value::as_str)
+            .ok_or_else(|| invalid(&at(EXT_DRUG_CLASS), "expected valueCode"))?;
+        x.class = Some(class_code(&at(EXT_DRUG_CLASS), c)?);
+    }
+    if let Some(e) = extension(r, EXT_TOXICITY_GRADE) {
+        let g = e.get("valueInteger").and_then(Value::as_i64);
+        x.toxicity_grade = Some(g.ok_or_else(|| invalid(&at(EXT_TOXICITY_GRADE), "expected valueInteger"))?);
+    }
+    if let Some(e) = extension(r, EXT_PLANNED_CONTINUATION) {
+        let b = e.get("valueBoolean").and_then(Value::as_bool);
+        x.planned_continuation = b.ok_or_else(|| invalid(&at(EXT_PLANNED_CONTINUATION), "expected valueBoolean"))?;
+    }
+    if let Some(e) = extension(r, EXT_LAST_DOSE) {
+        let v = e.get("valueDate").ok_or_else(|| invalid(&at(EXT_LAST_DOSE), "expected valueDate"))?;
+        x.last_dose = Some(day(&format!("{}.valueDate", at(EXT_LAST_DOSE)), v)?.0);
+    }
+    if let Some(e) = extension(r, EXT_STATED_FACT) {
+        match e.get("valueCode").and_then(Value::as_str) {
+            Some(c @ ("exposed" | "refractory")) => x.stated_fact = Some(c.to_string()),
+            _ => return Err(invalid(&at(EXT_STATED_FACT), "expected valueCode exposed or refractory")),
+        }
+    }
+    if let Some(e) = extension(r, EXT_STATED_SOURCE) {
+        let v = e.get("valueString").and_then(Value::as_str);
+        x.stated_source = Some(v.ok_or_else(|| invalid(&at(EXT_STATED_SOURCE), "expected valueString"))?.to_string());
+    }
+    // statusReason is 0..* on the medication resources and 0..1 on Procedure.
+    let reasons: Vec<&Value> = match r.get("statusReason") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(v) => vec![v],
+        None => Vec::new(),
+    };
+    for (i, reason) in reasons.into_iter().enumerate() {
+        let ours = codings(Some(reason)).find(|(s, _)| *s == STOP_REASON_SYSTEM).map(|(_, c)| c);
+        match ours {
+            Some(c) if STOP_REASON_CODES.contains(&c) => x.reason_stopped = Some(c.to_string()),
+            Some(c) => {
+                return Err(invalid(
+                    &format!("{name}.statusReason[{i}]"),
+                    format!("`{c}`: expected one of {} in {STOP_REASON_SYSTEM}", STOP_REASON_CODES.join(", ")),
+                ))
+            }
+            // A reason in another code system: not verified, so not read (the record's
+            // reason_stopped stays unknown).
+            None => {}
+        }
+    }
+    // Dosage.text: MedicationStatement.dosage is a list, MedicationAdministration.dosage one.
+    let dosage = match r.get("dosage") {
+        Some(Value::Array(a)) => a.first(),
+        other => other,
+    };
+    x.dose_level = dosage.and_then(|d| d.get("text")).and_then(Value::as_str).map(str::to_string);
+    Ok(x)
+}
+
+/// Merge the class of the coding and of the extension (they must agree).
+fn class_of(name: &str, m: &Med, x: &Extras) -> Result<Option<DrugClass>, Error> {
+    match (m.class, x.class) {
+        (Some(a), Some(b)) if a != b => Err(Error::Inconsistent {
+            field: format!("{name}.extension({EXT_DRUG_CLASS})"),
+            message: "the drug class of the extension differs from the class of the medication code".into(),
+        }),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
 /// A FHIR `date` / `dateTime` as the record's `YYYY-MM-DD`: the calendar date as written (a
 /// date-time is checked in full, then its date part is used, in the EHR's own offset); a partial
 /// date is refused, never guessed.
-fn day(field: &str, v: &Value) -> Result<(String, String), Error> {
+pub(crate) fn day(field: &str, v: &Value) -> Result<(String, String), Error> {
     let text = v.as_str().ok_or_else(|| invalid(field, "expected a date or date-time string"))?;
     let ok = match text.len() {
         10 => true,
@@ -123,28 +260,53 @@ fn role(name: &str, r: &Map<String, Value>) -> Result<Option<String>, Error> {
 }
 
 fn exposure(
-    m: &MedicationCode,
+    drug: &str,
+    class: Option<DrugClass>,
     start: &str,
     stop: Option<&str>,
     last_dose: Option<&str>,
-    role: Option<String>,
+    x: Extras,
 ) -> Value {
     let mut e = Map::new();
-    e.insert("drug".into(), json!(m.drug));
-    if let Some(c) = m.class {
+    e.insert("drug".into(), json!(drug));
+    if let Some(c) = class {
         e.insert("class".into(), json!(c));
     }
     e.insert("start".into(), json!(start));
     if let Some(s) = stop {
         e.insert("stop".into(), json!(s));
     }
-    if let Some(l) = last_dose {
+    if let Some(l) = x.last_dose.as_deref().or(last_dose) {
         e.insert("last_dose".into(), json!(l));
     }
-    if let Some(r) = role {
+    if let Some(r) = x.reason_stopped {
+        e.insert("reason_stopped".into(), json!(r));
+    }
+    if let Some(g) = x.toxicity_grade {
+        e.insert("toxicity_grade".into(), json!(g));
+    }
+    if let Some(d) = x.dose_level {
+        e.insert("dose_level".into(), json!(d));
+    }
+    if let Some(r) = x.role {
         e.insert("role".into(), json!(r));
     }
+    if x.planned_continuation {
+        e.insert("planned_continuation".into(), json!(true));
+    }
     Value::Object(e)
+}
+
+/// A stated fact's extensions on a dated resource: refused (a stated fact has no date).
+fn no_stated_fact_on_a_dated_resource(name: &str, x: &Extras) -> Result<(), Error> {
+    if x.stated_fact.is_some() || x.stated_source.is_some() {
+        return Err(Error::Inconsistent {
+            field: format!("{name}.extension({EXT_STATED_FACT})"),
+            message: "a stated fact is undated: send it without effective[x], or drop the stated-fact extensions"
+                .into(),
+        });
+    }
+    Ok(())
 }
 
 /// A `MedicationAdministration` or `MedicationStatement`.
@@ -172,17 +334,21 @@ pub(crate) fn medication_resource(rtype: &str, name: &str, r: &Map<String, Value
             reason: format!("status `{status}`: only {} are read", read.join(", ")),
         });
     }
-    let role = role(name, r)?;
+    let x = extras(name, r)?;
+    let class = class_of(name, &m, &x)?;
     let Some((start, end, text)) = span(name, r, "effective")? else {
         if statement {
             // Unknown is not negative, and not a date either: the drug was taken, when is not said.
             let mut fact = Map::new();
-            fact.insert("fact".into(), json!("exposed"));
-            fact.insert("drug".into(), json!(m.drug));
-            if let Some(c) = m.class {
+            fact.insert("fact".into(), json!(x.stated_fact.as_deref().unwrap_or("exposed")));
+            if let Some(d) = &m.drug {
+                fact.insert("drug".into(), json!(d));
+            }
+            if let Some(c) = class {
                 fact.insert("class".into(), json!(c));
             }
-            fact.insert("source".into(), json!(format!("{name} (undated)")));
+            let source = x.stated_source.clone().unwrap_or_else(|| format!("{name} (undated)"));
+            fact.insert("source".into(), json!(source));
             let fact = Value::Object(fact);
             return Ok(Outcome::StatedExposure { fact, code });
         }
@@ -191,19 +357,28 @@ pub(crate) fn medication_resource(rtype: &str, name: &str, r: &Map<String, Value
             message: format!("{code}: an administration needs its date (effectiveDateTime or effectivePeriod)"),
         });
     };
+    no_stated_fact_on_a_dated_resource(name, &x)?;
+    let drug = m.drug.clone().ok_or_else(|| {
+        invalid(
+            &format!("{name}.medicationCodeableConcept"),
+            format!(
+                "{code}: a dated exposure needs a drug, not only its class (a class is read on an undated stated fact)"
+            ),
+        )
+    })?;
     let ongoing = matches!(status, "active" | "on-hold" | "in-progress");
     let e = match (end, ongoing) {
         // A single administration: given on that day (in progress: still being given).
-        (Some(end), false) => exposure(m, &start, Some(&end), None, role),
-        (Some(end), true) if !statement => exposure(m, &start, None, Some(&end), role),
+        (Some(end), false) => exposure(&drug, class, &start, Some(&end), None, x),
+        (Some(end), true) if !statement => exposure(&drug, class, &start, None, Some(&end), x),
         (Some(end), true) => {
             return Err(Error::Inconsistent {
                 field: format!("{name}.status"),
                 message: format!("status `{status}` but the period ends on {end}: is it still being given?"),
             })
         }
-        (None, true) => exposure(m, &start, None, None, role),
-        (None, false) if !statement => exposure(m, &start, Some(&start), None, role),
+        (None, true) => exposure(&drug, class, &start, None, None, x),
+        (None, false) if !statement => exposure(&drug, class, &start, Some(&start), None, x),
         (None, false) => {
             return Err(Error::MissingField {
                 field: format!("{name}.effectivePeriod.end"),
@@ -242,6 +417,14 @@ pub(crate) fn procedure_resource(name: &str, r: &Map<String, Value>) -> Result<O
             if allogeneic {
                 t.insert("allogeneic".into(), json!(true));
             }
+            if let Some(e) = extension(r, EXT_PLANNED_TANDEM) {
+                let b = e.get("valueBoolean").and_then(Value::as_bool).ok_or_else(|| {
+                    invalid(&format!("{name}.extension({EXT_PLANNED_TANDEM})"), "expected valueBoolean")
+                })?;
+                if b {
+                    t.insert("planned_tandem".into(), json!(true));
+                }
+            }
             let t = Value::Object(t);
             Ok(Outcome::Transplant { transplant: t, code, effective: text })
         }
@@ -250,15 +433,21 @@ pub(crate) fn procedure_resource(name: &str, r: &Map<String, Value>) -> Result<O
             let mut product = None;
             for (i, u) in used.iter().enumerate() {
                 if let Some((m, _)) = medication_of(&format!("{name}.usedCode[{i}]"), Some(u))? {
-                    let is_car_t = myeloma_pathway::Drug::from_id(m.drug)
-                        .is_some_and(|d| d.class() == myeloma_pathway::DrugClass::BcmaCarT);
+                    let is_car_t =
+                        m.drug.as_deref().and_then(Drug::from_id).is_some_and(|d| d.class() == DrugClass::BcmaCarT);
                     if is_car_t {
                         product = Some(m);
                     }
                 }
             }
             match product {
-                Some(m) => Ok(Outcome::Therapy { exposure: exposure(m, &date, Some(&date), None, None), code, effective: text }),
+                Some(m) => {
+                    let x = extras(name, r)?;
+                    no_stated_fact_on_a_dated_resource(name, &x)?;
+                    let class = class_of(name, &m, &x)?;
+                    let drug = m.drug.clone().unwrap_or_default();
+                    Ok(Outcome::Therapy { exposure: exposure(&drug, class, &date, Some(&date), None, x), code, effective: text })
+                }
                 None => Ok(Outcome::Ignored {
                     code: Some(code),
                     reason: "CAR-T infusion without a known product in usedCode (ATC L01XL05 cilta-cel, L01XL07 ide-cel): the record needs the product".into(),
@@ -266,4 +455,198 @@ pub(crate) fn procedure_resource(name: &str, r: &Map<String, Value>) -> Result<O
             }
         }
     }
+}
+
+fn ext(url: &str, key: &str, value: Value) -> Value {
+    let mut e = json!({"url": url});
+    if let Value::Object(m) = &mut e {
+        m.insert(key.into(), value);
+    }
+    e
+}
+
+fn subject() -> Value {
+    json!({"reference": "Patient/patient"})
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+fn no_mapping(field: &str, message: impl Into<String>) -> Error {
+    Error::Inconsistent { field: field.to_string(), message: message.into() }
+}
+
+/// The coding of a drug (and whether the code already carries the record's class): the first
+/// RxNorm row for the drug, else its ATC row, else the project's drug code system.
+fn drug_coding(drug: &str, class: Option<DrugClass>) -> Value {
+    let row = |system: &str| {
+        mapping::MEDICATION_CODES
+            .iter()
+            .find(|m| m.system == system && m.drug == drug && (m.class.is_none() || m.class == class))
+    };
+    match row(mapping::RXNORM).or_else(|| row(mapping::ATC)) {
+        Some(m) => json!({"system": m.system, "code": m.code}),
+        None => json!({"system": DRUG_SYSTEM, "code": drug}),
+    }
+}
+
+/// The extensions and statusReason of an exposure (the fields FHIR has no element for).
+fn exposure_extras(t: &Value, field: &str) -> Result<(Vec<Value>, Option<Value>), Error> {
+    let mut exts = Vec::new();
+    if let Some(c) = str_of(t, "class") {
+        exts.push(ext(EXT_DRUG_CLASS, "valueCode", json!(c)));
+    }
+    match str_of(t, "role") {
+        None | Some("anti_myeloma") => {}
+        Some(r) => exts.push(ext(EXT_THERAPY_ROLE, "valueCode", json!(r))),
+    }
+    if let Some(g) = t.get("toxicity_grade") {
+        exts.push(ext(EXT_TOXICITY_GRADE, "valueInteger", g.clone()));
+    }
+    if t.get("planned_continuation").and_then(Value::as_bool) == Some(true) {
+        exts.push(ext(EXT_PLANNED_CONTINUATION, "valueBoolean", json!(true)));
+    }
+    if let Some(l) = str_of(t, "last_dose") {
+        if str_of(t, "stop") != Some(l) {
+            exts.push(ext(EXT_LAST_DOSE, "valueDate", json!(l)));
+        }
+    }
+    let reason = match str_of(t, "reason_stopped") {
+        Some(r) if STOP_REASON_CODES.contains(&r) => {
+            Some(json!({"coding": [{"system": STOP_REASON_SYSTEM, "code": r}]}))
+        }
+        Some(r) => return Err(no_mapping(&format!("{field}.reason_stopped"), format!("`{r}` has no code"))),
+        None => None,
+    };
+    Ok((exts, reason))
+}
+
+/// A record's `treatment_history` (its JSON) as FHIR resources that [`medication_resource`],
+/// [`procedure_resource`] and the disease-status reader read back into the same history; and
+/// `as_of`, which goes on the `Patient` (extension `mapping::EXT_HISTORY_AS_OF`).
+///
+/// # Errors
+/// [`Error::Inconsistent`] naming the record field for a value without a mapping.
+pub(crate) fn history_to_fhir(th: &Value) -> Result<(Vec<Value>, Option<String>), Error> {
+    let list = |k: &str| th.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let mut out = Vec::new();
+    for (i, t) in list("therapies").iter().enumerate() {
+        let field = format!("treatment_history.therapies[{i}]");
+        let drug = str_of(t, "drug").ok_or_else(|| no_mapping(&field, "an exposure without its drug"))?;
+        let start = str_of(t, "start").ok_or_else(|| no_mapping(&field, "an exposure without its start"))?;
+        let stop = str_of(t, "stop");
+        let class = match str_of(t, "class") {
+            Some(c) => Some(class_code(&format!("{field}.class"), c)?),
+            None => None,
+        };
+        let (mut exts, reason) = exposure_extras(t, &field)?;
+        let car_t = Drug::from_id(drug).is_some_and(|d| d.class() == DrugClass::BcmaCarT);
+        let one_day = stop == Some(start);
+        let no_last_dose = t.get("last_dose").is_none() || str_of(t, "last_dose") == Some(start);
+        let id = format!("therapy-{}", i + 1);
+        let coding = drug_coding(drug, class);
+        if car_t && one_day && no_last_dose && t.get("dose_level").is_none() {
+            // A CAR-T infusion: the Procedure of the mapping, the product in usedCode.
+            let car_t_row = mapping::PROCEDURE_CODES.iter().find(|p| p.kind == ProcedureKind::CarTInfusion);
+            let row = car_t_row.ok_or_else(|| no_mapping(&field, "no CAR-T procedure code"))?;
+            let mut p = json!({
+                "resourceType": "Procedure", "id": id, "status": "completed",
+                "code": {"coding": [{"system": row.system, "code": row.code, "display": row.display}]},
+                "subject": subject(), "performedDateTime": start,
+                "usedCode": [{"coding": [coding]}],
+            });
+            if let Some(r) = reason {
+                p["statusReason"] = r;
+            }
+            if !exts.is_empty() {
+                p["extension"] = Value::Array(exts);
+            }
+            out.push(p);
+            continue;
+        }
+        // A period: completed with its end, or active (still being given) without one.
+        let mut period = json!({"start": start});
+        if let Some(s) = stop {
+            period["end"] = json!(s);
+        }
+        if stop.is_none() {
+            // The reader reads an ongoing statement's last dose from the extension only.
+            if let Some(l) = str_of(t, "last_dose") {
+                if !exts.iter().any(|e| e["url"] == EXT_LAST_DOSE) {
+                    exts.push(ext(EXT_LAST_DOSE, "valueDate", json!(l)));
+                }
+            }
+        }
+        let mut s = json!({
+            "resourceType": "MedicationStatement", "id": id,
+            "status": if stop.is_some() { "completed" } else { "active" },
+            "medicationCodeableConcept": {"coding": [coding], "text": drug},
+            "subject": subject(), "effectivePeriod": period,
+        });
+        if let Some(r) = reason {
+            s["statusReason"] = json!([r]);
+        }
+        if let Some(d) = str_of(t, "dose_level") {
+            s["dosage"] = json!([{"text": d}]);
+        }
+        if !exts.is_empty() {
+            s["extension"] = Value::Array(exts);
+        }
+        out.push(s);
+    }
+    for (i, p) in list("progressions").iter().enumerate() {
+        let date =
+            p.as_str().ok_or_else(|| no_mapping(&format!("treatment_history.progressions[{i}]"), "not a date"))?;
+        out.push(json!({
+            "resourceType": "Observation", "id": format!("progression-{}", i + 1), "status": "final",
+            "code": {"coding": [{"system": mapping::LOINC, "code": mapping::DISEASE_STATUS_CODE}]},
+            "subject": subject(), "effectiveDateTime": date,
+            "valueCodeableConcept": {"coding": [{"system": mapping::SNOMED, "code": mapping::DISEASE_WORSENED.0, "display": mapping::DISEASE_WORSENED.1}]},
+        }));
+    }
+    for (i, t) in list("transplants").iter().enumerate() {
+        let field = format!("treatment_history.transplants[{i}]");
+        let date = str_of(t, "date").ok_or_else(|| no_mapping(&field, "a transplant without its date"))?;
+        let allogeneic = t.get("allogeneic").and_then(Value::as_bool).unwrap_or(false);
+        let row = mapping::PROCEDURE_CODES
+            .iter()
+            .find(|p| p.kind == ProcedureKind::Transplant { allogeneic })
+            .ok_or_else(|| no_mapping(&field, "no transplant procedure code"))?;
+        let mut p = json!({
+            "resourceType": "Procedure", "id": format!("transplant-{}", i + 1), "status": "completed",
+            "code": {"coding": [{"system": row.system, "code": row.code, "display": row.display}]},
+            "subject": subject(), "performedDateTime": date,
+        });
+        if t.get("planned_tandem").and_then(Value::as_bool) == Some(true) {
+            p["extension"] = json!([ext(EXT_PLANNED_TANDEM, "valueBoolean", json!(true))]);
+        }
+        out.push(p);
+    }
+    for (i, f) in list("stated_facts").iter().enumerate() {
+        let field = format!("treatment_history.stated_facts[{i}]");
+        let class = match str_of(f, "class") {
+            Some(c) => Some(class_code(&format!("{field}.class"), c)?),
+            None => None,
+        };
+        let (coding, mut exts) = match (str_of(f, "drug"), str_of(f, "class")) {
+            (Some(d), c) => {
+                let exts = c.map(|c| vec![ext(EXT_DRUG_CLASS, "valueCode", json!(c))]).unwrap_or_default();
+                (drug_coding(d, class), exts)
+            }
+            (None, Some(c)) => (json!({"system": DRUG_CLASS_SYSTEM, "code": c}), Vec::new()),
+            (None, None) => return Err(no_mapping(&field, "a stated fact needs its drug or class")),
+        };
+        if str_of(f, "fact") == Some("refractory") {
+            exts.push(ext(EXT_STATED_FACT, "valueCode", json!("refractory")));
+        }
+        exts.push(ext(EXT_STATED_SOURCE, "valueString", f.get("source").cloned().unwrap_or(Value::Null)));
+        // Undated: the reader makes an undated statement a stated fact.
+        out.push(json!({
+            "resourceType": "MedicationStatement", "id": format!("stated-{}", i + 1), "status": "completed",
+            "medicationCodeableConcept": {"coding": [coding]},
+            "subject": subject(), "extension": exts,
+        }));
+    }
+    Ok((out, str_of(th, "as_of").map(str::to_string)))
 }

@@ -433,11 +433,15 @@ fn no_mapping(field: &str) -> Error {
 
 /// A patient record as a FHIR R4 `Bundle` that [`crate::read_bundle`] reads back into the same
 /// record (for tests and examples): a `Patient` whose birth date gives the record's age at
-/// `reference_date`, and one `Observation` per field, dated `reference_date`. Findings with
-/// status `not_tested` are left out (absent is not tested).
+/// `reference_date`, one `Observation` per field, dated `reference_date`, and the dated
+/// `treatment_history` as `MedicationStatement`s, `Procedure`s (transplants, CAR-T infusions)
+/// and mCODE CancerDiseaseStatus observations (progressions), with the project's extensions for
+/// the fields FHIR has no element for (docs/fhir.md). Findings with status `not_tested` are
+/// left out (absent is not tested). The history lists come back ordered by
+/// [`crate::history_order`].
 ///
 /// # Errors
-/// [`Error::Inconsistent`] for a record with (pathway or dated) treatment history, response assessments or MRD
+/// [`Error::Inconsistent`] for a record with a pathway `history`, response assessments or MRD
 /// (not mapped yet) or a field without a mapping (a limit without its value).
 pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<Value, Error> {
     let rec: Value = serde_json::from_str(&record.to_json())
@@ -463,6 +467,7 @@ pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<
         o
     };
     let mut observations = Vec::new();
+    let mut history = Vec::new();
     for (key, v) in &rec {
         match key.as_str() {
             "schema_version" => {}
@@ -481,7 +486,14 @@ pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<
                     }
                 }
             }
-            "history" | "treatment_history" | "response_assessments" | "mrd" => return Err(no_mapping(key)),
+            "treatment_history" => {
+                let (resources, as_of) = crate::treatment::history_to_fhir(v)?;
+                history.extend(resources);
+                if let Some(d) = as_of {
+                    set(&mut patient, "extension", json!([{"url": mapping::EXT_HISTORY_AS_OF, "valueDate": d}]));
+                }
+            }
+            "history" | "response_assessments" | "mrd" => return Err(no_mapping(key)),
             _ => match v {
                 Value::Object(children) => {
                     for (child, cv) in children {
@@ -500,9 +512,9 @@ pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<
         }
     }
     entries.push(json!({"fullUrl": "urn:myeloma-pathway:Patient/patient", "resource": patient}));
-    for o in observations {
-        let id = s(&o, "id").to_string();
-        entries.push(json!({"fullUrl": format!("urn:myeloma-pathway:Observation/{id}"), "resource": o}));
+    for o in observations.into_iter().chain(history) {
+        let url = format!("urn:myeloma-pathway:{}/{}", s(&o, "resourceType"), s(&o, "id"));
+        entries.push(json!({"fullUrl": url, "resource": o}));
     }
     Ok(json!({"resourceType": "Bundle", "type": "collection", "entry": entries}))
 }
