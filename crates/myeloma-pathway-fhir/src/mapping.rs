@@ -408,9 +408,10 @@ pub static PROCEDURE_CODES: &[ProcedureCode] = &[
 /// `anti_myeloma`. FHIR has no standard element that says a drug was lymphodepletion.
 pub const EXT_THERAPY_ROLE: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/therapy-role";
 
-/// Extension (`valueCode`): the record's `reason_stopped` is not an extension but
-/// `statusReason` in [`STOP_REASON_SYSTEM`]; these are the extensions for the fields FHIR has
-/// no element for, on a `MedicationStatement` / `MedicationAdministration` / CAR-T `Procedure`.
+// Extensions for the treatment-history fields FHIR has no element for, on a
+// `MedicationStatement` / `MedicationAdministration` / CAR-T `Procedure` (`reason_stopped` is
+// `statusReason` in STOP_REASON_SYSTEM, `dose_level` is `dosage.text`).
+
 /// `toxicity_grade` (`valueInteger`, CTCAE 1–5).
 pub const EXT_TOXICITY_GRADE: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/toxicity-grade";
 /// `planned_continuation` (`valueBoolean`; written only when true).
@@ -450,10 +451,6 @@ pub const DRUG_CLASS_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhi
 /// with Observation.code LOINC 97509-4 SHALL conform to this profile"; `value[x]` from
 /// ConditionStatusTrendVS (required binding).
 pub const DISEASE_STATUS_CODE: &str = "97509-4";
-/// Display of [`DISEASE_STATUS_CODE`] as the mCODE 4.0.0 examples give it.
-pub const DISEASE_STATUS_DISPLAY: &str = "Cancer disease progression";
-/// The mCODE profile's canonical URL (written in `meta.profile`).
-pub const DISEASE_STATUS_PROFILE: &str = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-disease-status";
 /// SNOMED CT 271299001 *Patient's condition worsened (finding)*, the ConditionStatusTrendVS
 /// answer read as a progression date (`treatment_history.progressions[]`).
 pub const DISEASE_WORSENED: (&str, &str) = ("271299001", "Patient's condition worsened (finding)");

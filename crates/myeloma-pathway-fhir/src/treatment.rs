@@ -457,6 +457,13 @@ pub(crate) fn procedure_resource(name: &str, r: &Map<String, Value>) -> Result<O
     }
 }
 
+/// Set a key on a JSON object (a no-op on anything else, which never happens here).
+fn put(target: &mut Value, key: &str, value: Value) {
+    if let Value::Object(m) = target {
+        m.insert(key.to_string(), value);
+    }
+}
+
 fn ext(url: &str, key: &str, value: Value) -> Value {
     let mut e = json!({"url": url});
     if let Value::Object(m) = &mut e {
@@ -557,10 +564,10 @@ pub(crate) fn history_to_fhir(th: &Value) -> Result<(Vec<Value>, Option<String>)
                 "usedCode": [{"coding": [coding]}],
             });
             if let Some(r) = reason {
-                p["statusReason"] = r;
+                put(&mut p, "statusReason", r);
             }
             if !exts.is_empty() {
-                p["extension"] = Value::Array(exts);
+                put(&mut p, "extension", Value::Array(exts));
             }
             out.push(p);
             continue;
@@ -568,7 +575,7 @@ pub(crate) fn history_to_fhir(th: &Value) -> Result<(Vec<Value>, Option<String>)
         // A period: completed with its end, or active (still being given) without one.
         let mut period = json!({"start": start});
         if let Some(s) = stop {
-            period["end"] = json!(s);
+            put(&mut period, "end", json!(s));
         }
         if stop.is_none() {
             // The reader reads an ongoing statement's last dose from the extension only.
@@ -585,13 +592,13 @@ pub(crate) fn history_to_fhir(th: &Value) -> Result<(Vec<Value>, Option<String>)
             "subject": subject(), "effectivePeriod": period,
         });
         if let Some(r) = reason {
-            s["statusReason"] = json!([r]);
+            put(&mut s, "statusReason", json!([r]));
         }
         if let Some(d) = str_of(t, "dose_level") {
-            s["dosage"] = json!([{"text": d}]);
+            put(&mut s, "dosage", json!([{"text": d}]));
         }
         if !exts.is_empty() {
-            s["extension"] = Value::Array(exts);
+            put(&mut s, "extension", Value::Array(exts));
         }
         out.push(s);
     }
@@ -619,7 +626,7 @@ pub(crate) fn history_to_fhir(th: &Value) -> Result<(Vec<Value>, Option<String>)
             "subject": subject(), "performedDateTime": date,
         });
         if t.get("planned_tandem").and_then(Value::as_bool) == Some(true) {
-            p["extension"] = json!([ext(EXT_PLANNED_TANDEM, "valueBoolean", json!(true))]);
+            put(&mut p, "extension", json!([ext(EXT_PLANNED_TANDEM, "valueBoolean", json!(true))]));
         }
         out.push(p);
     }

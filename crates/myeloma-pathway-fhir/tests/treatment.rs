@@ -242,3 +242,233 @@ fn docs_fhir_md_lists_every_medication_and_procedure_code() {
         assert!(doc.contains(&row), "docs/fhir.md lacks {row}");
     }
 }
+
+fn disease_status(id: &str, answer: &str, when: Option<&str>) -> Value {
+    let mut o = json!({"resourceType": "Observation", "id": id, "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "97509-4"}]},
+        "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": answer}]}});
+    if let Some(w) = when {
+        o["effectiveDateTime"] = json!(w);
+    }
+    o
+}
+
+#[test]
+fn mcode_disease_status_worsened_is_a_progression_on_its_date() {
+    let i = import(vec![
+        disease_status("pd-2", "271299001", Some("2025-06-01T10:00:00+02:00")),
+        disease_status("pd-1", "271299001", Some("2024-03-01")),
+    ])
+    .unwrap();
+    let th: Value = serde_json::from_str(&i.record.to_json()).unwrap();
+    assert_eq!(th["treatment_history"]["progressions"], json!(["2024-03-01", "2025-06-01"]));
+    let used: Vec<&str> = i
+        .report
+        .used
+        .iter()
+        .filter(|u| u.field == "treatment_history.progressions")
+        .map(|u| u.resource.as_str())
+        .collect();
+    assert_eq!(used, ["Observation/pd-2", "Observation/pd-1"]);
+}
+
+#[test]
+fn other_disease_status_answers_are_listed_as_ignored_and_an_answer_outside_the_value_set_is_refused() {
+    // Improved, stable, undetermined, remission: not a progression; the record has no field.
+    for code in ["268910001", "359746009", "709137006", "550991000124107", "551001000124108"] {
+        let i = import(vec![disease_status("s", code, Some("2025-01-01"))]).unwrap();
+        assert_eq!(i.report.ignored.len(), 1, "{code}");
+        assert!(i.record.treatment_history.is_none(), "{code}");
+    }
+    let e = import(vec![disease_status("x", "260415000", Some("2025-01-01"))]).unwrap_err();
+    assert!(matches!(e, Error::InvalidJson { .. }), "{e}");
+    assert!(e.to_string().contains("Observation/x"), "{e}");
+    // A progression without its date, or with a partial one, is refused naming the element.
+    let e = import(vec![disease_status("nd", "271299001", None)]).unwrap_err();
+    assert_eq!(e.field(), Some("Observation/nd.effectiveDateTime"), "{e}");
+    let e = import(vec![disease_status("pd", "271299001", Some("2025-06"))]).unwrap_err();
+    assert_eq!(e.field(), Some("Observation/pd.effectiveDateTime"), "{e}");
+    // A preliminary status is only listed.
+    let mut pre = disease_status("pre", "271299001", Some("2025-01-01"));
+    pre["status"] = json!("preliminary");
+    assert_eq!(import(vec![pre]).unwrap().report.ignored.len(), 1);
+}
+
+#[test]
+fn stop_reason_toxicity_grade_dose_level_and_planned_continuation_are_read_from_their_elements() {
+    let s = json!({"resourceType": "MedicationStatement", "id": "len", "status": "stopped",
+        "medicationCodeableConcept": {"coding": [{"system": RX, "code": "342369"}]},
+        "effectivePeriod": {"start": "2024-01-01", "end": "2024-06-01"},
+        "statusReason": [{"coding": [{"system": mapping::STOP_REASON_SYSTEM, "code": "toxicity"}]}],
+        "dosage": [{"text": "10 mg D1-21"}],
+        "extension": [
+            {"url": mapping::EXT_TOXICITY_GRADE, "valueInteger": 3},
+            {"url": mapping::EXT_PLANNED_CONTINUATION, "valueBoolean": true},
+            {"url": mapping::EXT_LAST_DOSE, "valueDate": "2024-05-20"}]});
+    let th = history(vec![s.clone()]);
+    assert_eq!(
+        th["therapies"][0],
+        json!({"drug": "lenalidomide", "start": "2024-01-01", "stop": "2024-06-01", "last_dose": "2024-05-20",
+               "reason_stopped": "toxicity", "toxicity_grade": 3, "dose_level": "10 mg D1-21",
+               "planned_continuation": true, "role": "anti_myeloma"})
+    );
+    // A stop reason outside the project's codes is refused; one in another system is not read.
+    let mut bad = s.clone();
+    bad["statusReason"][0]["coding"][0]["code"] = json!("relapse");
+    assert_eq!(import(vec![bad]).unwrap_err().field(), Some("MedicationStatement/len.statusReason[0]"));
+    let mut other = s;
+    other["statusReason"][0]["coding"][0]["system"] = json!("http://snomed.info/sct");
+    assert!(history(vec![other])["therapies"][0].get("reason_stopped").is_none());
+}
+
+#[test]
+fn a_drug_without_a_verified_code_travels_in_the_projects_drug_code_system_with_its_class() {
+    let s = json!({"resourceType": "MedicationStatement", "id": "elra", "status": "completed",
+        "medicationCodeableConcept": {"coding": [{"system": mapping::DRUG_SYSTEM, "code": "elranatamab"}]},
+        "effectivePeriod": {"start": "2024-01-01", "end": "2024-06-01"},
+        "extension": [{"url": mapping::EXT_DRUG_CLASS, "valueCode": "bispecific_bcma"}]});
+    let th = history(vec![s.clone()]);
+    assert_eq!(
+        (&th["therapies"][0]["drug"], &th["therapies"][0]["class"]),
+        (&json!("elranatamab"), &json!("bispecific_bcma"))
+    );
+    let mut bad = s;
+    bad["extension"][0]["valueCode"] = json!("bcl2");
+    assert!(import(vec![bad]).is_err(), "an unknown class is refused");
+    // The class of the extension must agree with the class of the code (ATC daratumumab).
+    let d = json!({"resourceType": "MedicationStatement", "id": "d", "status": "completed",
+        "medicationCodeableConcept": {"coding": [{"system": ATC, "code": "L01FC01"}]},
+        "effectivePeriod": {"start": "2024-01-01", "end": "2024-06-01"},
+        "extension": [{"url": mapping::EXT_DRUG_CLASS, "valueCode": "proteasome_inhibitor"}]});
+    assert!(matches!(import(vec![d]).unwrap_err(), Error::Inconsistent { .. }));
+}
+
+#[test]
+fn stated_facts_keep_their_kind_and_source_and_a_class_is_read_only_on_an_undated_fact() {
+    let fact = |id: &str, coding: Value, exts: Value| {
+        json!({"resourceType": "MedicationStatement", "id": id, "status": "completed",
+               "medicationCodeableConcept": {"coding": [coding]}, "extension": exts})
+    };
+    let th = history(vec![
+        fact(
+            "r",
+            json!({"system": RX, "code": "342369"}),
+            json!([{"url": mapping::EXT_STATED_FACT, "valueCode": "refractory"},
+                   {"url": mapping::EXT_STATED_SOURCE, "valueString": "referral letter 2024-02"}]),
+        ),
+        fact("c", json!({"system": mapping::DRUG_CLASS_SYSTEM, "code": "anti_cd38"}), json!([])),
+    ]);
+    let facts = th["stated_facts"].as_array().unwrap();
+    assert!(facts.contains(&json!({"fact": "refractory", "drug": "lenalidomide", "source": "referral letter 2024-02"})));
+    assert!(
+        facts.contains(&json!({"fact": "exposed", "class": "anti_cd38", "source": "MedicationStatement/c (undated)"}))
+    );
+    // A class alone cannot be a dated exposure; a stated-fact extension on a dated resource is refused.
+    let mut dated = fact("cd", json!({"system": mapping::DRUG_CLASS_SYSTEM, "code": "anti_cd38"}), json!([]));
+    dated["effectivePeriod"] = json!({"start": "2024-01-01", "end": "2024-02-01"});
+    assert!(import(vec![dated]).is_err());
+    let mut dated = fact(
+        "rd",
+        json!({"system": RX, "code": "342369"}),
+        json!([{"url": mapping::EXT_STATED_FACT, "valueCode": "refractory"}]),
+    );
+    dated["effectivePeriod"] = json!({"start": "2024-01-01", "end": "2024-02-01"});
+    assert!(matches!(import(vec![dated]).unwrap_err(), Error::Inconsistent { .. }));
+}
+
+#[test]
+fn planned_tandem_and_as_of_are_read_from_their_extensions() {
+    let mut tx =
+        procedure("t2", mapping::RECORD_FIELD_SYSTEM, "treatment_history.transplants.autologous", "2022-09-01");
+    tx["extension"] = json!([{"url": mapping::EXT_PLANNED_TANDEM, "valueBoolean": true}]);
+    let p = json!({"resourceType": "Patient", "id": "p", "birthDate": "1960-01-01",
+                   "extension": [{"url": mapping::EXT_HISTORY_AS_OF, "valueDate": "2024-03-10"}]});
+    let th = history(vec![p.clone(), tx]);
+    assert_eq!(th["transplants"][0]["planned_tandem"], json!(true));
+    assert_eq!(th["as_of"], json!("2024-03-10"));
+    let mut bad = p;
+    bad["extension"][0]["valueDate"] = json!("2024-03");
+    assert!(import(vec![bad]).is_err());
+}
+
+/// A small deterministic generator (no extra dependency): the same history in every order of
+/// the bundle gives the same record, ordered by date; same-day entries are ordered by content.
+#[test]
+fn the_history_read_does_not_depend_on_the_bundle_order_and_same_day_events_keep_every_entry() {
+    use myeloma_pathway::PatientRecord;
+    use myeloma_pathway_fhir::record_to_bundle;
+    // Same day: two drugs started and a progression and a transplant on one date; the same
+    // drug twice on one day (two administrations) is kept twice, never merged.
+    let rec = json!({"age_years": 64, "treatment_history": {
+        "therapies": [
+            {"drug": "lenalidomide", "start": "2024-03-01", "stop": "2024-03-01"},
+            {"drug": "bortezomib", "start": "2024-03-01", "stop": "2024-03-01"},
+            {"drug": "bortezomib", "start": "2024-03-01", "stop": "2024-03-01"},
+            {"drug": "dexamethasone", "start": "2023-01-01", "stop": "2024-03-01", "reason_stopped": "progression"},
+            {"drug": "ciltacabtagene_autoleucel", "start": "2024-09-01", "stop": "2024-09-01"},
+            {"drug": "fludarabine", "start": "2024-08-28", "stop": "2024-08-30", "role": "lymphodepletion"}],
+        "progressions": ["2024-03-01", "2023-06-01", "2024-03-01"],
+        "transplants": [{"date": "2024-03-01"}, {"date": "2022-01-01", "allogeneic": true, "planned_tandem": true}],
+        "stated_facts": [{"fact": "exposed", "drug": "thalidomide", "source": "letter"}],
+        "as_of": "2025-01-01"}});
+    let rec = PatientRecord::from_json(&rec.to_string()).unwrap();
+    let bundle = record_to_bundle(&rec, "2026-06-15".parse().unwrap()).unwrap();
+    let entries = bundle["entry"].as_array().unwrap().clone();
+    let read = |entries: Vec<Value>| {
+        let b = json!({"resourceType": "Bundle", "type": "collection", "entry": entries}).to_string();
+        read_bundle(&b, "2026-06-15".parse().unwrap()).unwrap().record.to_json()
+    };
+    let first = read(entries.clone());
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..50 {
+        let mut shuffled = entries.clone();
+        for i in (1..shuffled.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            shuffled.swap(i, (seed % (i as u64 + 1)) as usize);
+        }
+        assert_eq!(read(shuffled), first);
+    }
+    let back: Value = serde_json::from_str(&first).unwrap();
+    let th = &back["treatment_history"];
+    let starts: Vec<&str> = th["therapies"].as_array().unwrap().iter().map(|t| t["start"].as_str().unwrap()).collect();
+    assert_eq!(starts, ["2023-01-01", "2024-03-01", "2024-03-01", "2024-03-01", "2024-08-28", "2024-09-01"]);
+    let same_day: Vec<&str> =
+        th["therapies"].as_array().unwrap()[1..4].iter().map(|t| t["drug"].as_str().unwrap()).collect();
+    assert_eq!(same_day, ["bortezomib", "bortezomib", "lenalidomide"]);
+    assert_eq!(th["progressions"], json!(["2023-06-01", "2024-03-01", "2024-03-01"]));
+    assert_eq!(th["transplants"][0], json!({"date": "2022-01-01", "allogeneic": true, "planned_tandem": true}));
+    assert_eq!(th["therapies"][4]["role"], "lymphodepletion");
+    assert_eq!(th["as_of"], "2025-01-01");
+    // The CAR-T infusion went out as a Procedure with its product.
+    assert!(entries.iter().any(|e| e["resource"]["resourceType"] == "Procedure"
+        && e["resource"]["usedCode"][0]["coding"][0]["code"] == "L01XL05"));
+}
+
+#[test]
+fn docs_fhir_md_lists_the_disease_status_codes_and_every_history_extension() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/fhir.md")).unwrap();
+    let codes = [mapping::DISEASE_STATUS_CODE, mapping::DISEASE_WORSENED.0]
+        .into_iter()
+        .chain(mapping::DISEASE_STATUS_OTHER.iter().map(|c| c.0));
+    for code in codes {
+        assert!(doc.contains(&format!("`{code}`")), "docs/fhir.md lacks {code}");
+    }
+    for url in [
+        mapping::EXT_TOXICITY_GRADE,
+        mapping::EXT_PLANNED_CONTINUATION,
+        mapping::EXT_LAST_DOSE,
+        mapping::EXT_DRUG_CLASS,
+        mapping::EXT_PLANNED_TANDEM,
+        mapping::EXT_STATED_SOURCE,
+        mapping::EXT_STATED_FACT,
+        mapping::EXT_HISTORY_AS_OF,
+        mapping::STOP_REASON_SYSTEM,
+        mapping::DRUG_SYSTEM,
+        mapping::DRUG_CLASS_SYSTEM,
+    ] {
+        let tail = url.rsplit('/').next().unwrap();
+        assert!(doc.contains(&format!("`{tail}`")), "docs/fhir.md lacks {tail}");
+    }
+}
