@@ -472,3 +472,59 @@ fn docs_fhir_md_lists_the_disease_status_codes_and_every_history_extension() {
         assert!(doc.contains(&format!("`{tail}`")), "docs/fhir.md lacks {tail}");
     }
 }
+
+/// Every field of `treatment_history` (each optional one set somewhere) goes out as FHIR and
+/// comes back the same, lists as sets; and the plan is the same byte for byte.
+#[test]
+fn every_treatment_history_field_round_trips_through_fhir() {
+    use myeloma_pathway::PatientRecord;
+    use myeloma_pathway_fhir::{history_order, record_to_bundle};
+    let rec = json!({"age_years": 64, "treatment_history": {
+        "therapies": [
+            {"drug": "lenalidomide", "start": "2024-01-01", "stop": "2024-06-01", "last_dose": "2024-05-20",
+             "reason_stopped": "toxicity", "toxicity_grade": 3, "dose_level": "10 mg D1-21", "planned_continuation": true},
+            {"drug": "elranatamab", "class": "bispecific_bcma", "start": "2024-07-01"},
+            {"drug": "daratumumab", "class": "anti_cd38", "start": "2024-07-01", "last_dose": "2024-08-01"},
+            {"drug": "daratumumab", "start": "2023-01-01", "stop": "2023-02-01", "reason_stopped": "choice"},
+            {"drug": "ciltacabtagene_autoleucel", "start": "2024-09-01", "stop": "2024-09-01", "reason_stopped": "completion"},
+            {"drug": "idecabtagene_vicleucel", "start": "2025-01-01", "stop": "2025-01-02"},
+            {"drug": "fludarabine", "start": "2024-08-28", "stop": "2024-08-30", "role": "lymphodepletion"},
+            {"drug": "melphalan", "start": "2021-12-30", "stop": "2021-12-30", "role": "conditioning"}],
+        "progressions": ["2024-06-01", "2023-02-01"],
+        "transplants": [{"date": "2022-01-01"}, {"date": "2022-04-01", "planned_tandem": true}, {"date": "2023-05-01", "allogeneic": true}],
+        "stated_facts": [
+            {"fact": "refractory", "drug": "thalidomide", "source": "letter"},
+            {"fact": "exposed", "class": "anti_cd38", "source": "registry"},
+            {"fact": "refractory", "drug": "venetoclax", "source": "trial summary"}],
+        "as_of": "2025-03-01"}});
+    let text = rec.to_string();
+    let rec = PatientRecord::from_json(&text).unwrap();
+    let bundle = record_to_bundle(&rec, "2026-06-15".parse().unwrap()).unwrap();
+    let back = read_bundle(&bundle.to_string(), "2026-06-15".parse().unwrap()).unwrap();
+    assert!(back.report.ignored.is_empty(), "{:?}", back.report.ignored);
+    let sorted = |r: &PatientRecord| {
+        let mut v: Value = serde_json::from_str(&r.to_json()).unwrap();
+        for (_, list) in v["treatment_history"].as_object_mut().unwrap().iter_mut() {
+            if let Some(a) = list.as_array_mut() {
+                a.sort_by(history_order);
+            }
+        }
+        v
+    };
+    assert_eq!(sorted(&rec), sorted(&back.record));
+    let plan = |r: &str| api::run_json(api::Assessment::Plan, r, None).unwrap();
+    assert_eq!(plan(&rec.to_json()), plan(&back.record.to_json()));
+    // The CAR-T infusion of one day is a Procedure; the two-day one stays a MedicationStatement.
+    let kinds: Vec<(String, String)> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["resource"]["resourceType"].as_str().unwrap().into(), e["resource"]["id"].as_str().unwrap().into()))
+        .collect();
+    assert!(kinds.contains(&("Procedure".into(), "therapy-5".into())));
+    assert!(kinds.contains(&("MedicationStatement".into(), "therapy-6".into())));
+    // Plain daratumumab without a class is not written as ATC L01FC01 (which reads back with the
+    // anti-CD38 class) but in the project's drug code system.
+    let dara = bundle["entry"].as_array().unwrap().iter().find(|e| e["resource"]["id"] == "therapy-4").unwrap();
+    assert_eq!(dara["resource"]["medicationCodeableConcept"]["coding"][0]["system"], mapping::DRUG_SYSTEM);
+}
