@@ -305,7 +305,11 @@ impl Reader {
     fn treatment(&mut self, name: &str, rtype: &str, id: Option<&str>, outcome: Outcome) {
         let (field, code, effective) = match outcome {
             Outcome::Ignored { code, reason } => return self.ignore(rtype, id, code, reason),
-            Outcome::Therapy { exposure, code, effective } => {
+            Outcome::Therapy { exposure, code, effective, unread } => {
+                for c in unread {
+                    let why = "statusReason not in the project's stop-reason codes (no standard code verified): reason_stopped left unknown";
+                    self.ignore(&format!("{rtype}.statusReason"), id, Some(c), why);
+                }
                 self.history.therapies.push((name.to_string(), exposure));
                 ("treatment_history.therapies", code, Some(effective))
             }

@@ -24,8 +24,9 @@ use crate::mapping::{
 
 /// What one treatment resource gave.
 pub(crate) enum Outcome {
-    /// A drug exposure (`treatment_history.therapies[]`), its code and the date text read.
-    Therapy { exposure: Value, code: String, effective: String },
+    /// A drug exposure (`treatment_history.therapies[]`), its code, the date text read, and the
+    /// parts not read (a `statusReason` in another code system: its code), listed as ignored.
+    Therapy { exposure: Value, code: String, effective: String, unread: Vec<String> },
     /// A transplant (`treatment_history.transplants[]`).
     Transplant { transplant: Value, code: String, effective: String },
     /// An undated statement that the drug was taken: a stated fact "exposed".
@@ -117,6 +118,8 @@ struct Extras {
     dose_level: Option<String>,
     stated_fact: Option<String>,
     stated_source: Option<String>,
+    /// `statusReason` codings in other code systems (`system|code`), not read.
+    unread_reasons: Vec<String>,
 }
 
 fn extension<'a>(r: &'a Map<String, Value>, url: &str) -> Option<&'a Value> {
@@ -176,8 +179,8 @@ fn extras(name: &str, r: &Map<String, Value>) -> Result<Extras, Error> {
                 ))
             }
             // A reason in another code system: not verified, so not read (the record's
-            // reason_stopped stays unknown).
-            None => {}
+            // reason_stopped stays unknown); listed as ignored, never dropped.
+            None => x.unread_reasons.extend(codings(Some(reason)).map(|(s, c)| format!("{s}|{c}")).take(1)),
         }
     }
     // Dosage.text: MedicationStatement.dosage is a list, MedicationAdministration.dosage one.
@@ -334,7 +337,7 @@ pub(crate) fn medication_resource(rtype: &str, name: &str, r: &Map<String, Value
             reason: format!("status `{status}`: only {} are read", read.join(", ")),
         });
     }
-    let x = extras(name, r)?;
+    let mut x = extras(name, r)?;
     let class = class_of(name, &m, &x)?;
     let Some((start, end, text)) = span(name, r, "effective")? else {
         if statement {
@@ -366,6 +369,7 @@ pub(crate) fn medication_resource(rtype: &str, name: &str, r: &Map<String, Value
             ),
         )
     })?;
+    let unread = std::mem::take(&mut x.unread_reasons);
     let ongoing = matches!(status, "active" | "on-hold" | "in-progress");
     let e = match (end, ongoing) {
         // A single administration: given on that day (in progress: still being given).
@@ -386,7 +390,7 @@ pub(crate) fn medication_resource(rtype: &str, name: &str, r: &Map<String, Value
             })
         }
     };
-    Ok(Outcome::Therapy { exposure: e, code, effective: text })
+    Ok(Outcome::Therapy { exposure: e, code, effective: text, unread })
 }
 
 /// A `Procedure`.
@@ -442,11 +446,12 @@ pub(crate) fn procedure_resource(name: &str, r: &Map<String, Value>) -> Result<O
             }
             match product {
                 Some(m) => {
-                    let x = extras(name, r)?;
+                    let mut x = extras(name, r)?;
                     no_stated_fact_on_a_dated_resource(name, &x)?;
+                    let unread = std::mem::take(&mut x.unread_reasons);
                     let class = class_of(name, &m, &x)?;
                     let drug = m.drug.clone().unwrap_or_default();
-                    Ok(Outcome::Therapy { exposure: exposure(&drug, class, &date, Some(&date), None, x), code, effective: text })
+                    Ok(Outcome::Therapy { exposure: exposure(&drug, class, &date, Some(&date), None, x), code, effective: text, unread })
                 }
                 None => Ok(Outcome::Ignored {
                     code: Some(code),

@@ -318,7 +318,12 @@ fn stop_reason_toxicity_grade_dose_level_and_planned_continuation_are_read_from_
     assert_eq!(import(vec![bad]).unwrap_err().field(), Some("MedicationStatement/len.statusReason[0]"));
     let mut other = s;
     other["statusReason"][0]["coding"][0]["system"] = json!("http://snomed.info/sct");
-    assert!(history(vec![other])["therapies"][0].get("reason_stopped").is_none());
+    let i = import(vec![other]).unwrap();
+    assert!(i.record.treatment_history.unwrap().therapies[0].reason_stopped.is_none());
+    // ... and listed as ignored, never dropped.
+    assert_eq!(i.report.ignored.len(), 1);
+    assert_eq!(i.report.ignored[0].resource_type, "MedicationStatement.statusReason");
+    assert_eq!(i.report.ignored[0].code.as_deref(), Some("http://snomed.info/sct|toxicity"));
 }
 
 #[test]
