@@ -434,6 +434,14 @@ pub const EXT_STATED_FACT: &str = "https://example.invalid/myeloma-pathway/fhir/
 /// On the `Patient`: `treatment_history.as_of` (`valueDate`), the date the history is read at.
 pub const EXT_HISTORY_AS_OF: &str =
     "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/treatment-history-as-of";
+/// On the `Patient`, repeated, in the record's order: one entry of the pathway `history` (the
+/// events replayed through the state machine, oldest first). A complex extension: sub-extension
+/// `event` (`valueCode`, the event kind such as `therapy_started`), `date` (`valueDate`, where
+/// known), and one per field of the event under the record's key (`regimen`, `response`,
+/// `route`, `drug`, `status` as `valueString`; `eligible` as `valueBoolean`). FHIR has no
+/// resource for a pathway event of this project's state machine; the order of the extensions is
+/// the order of the history (undated events are placed by it).
+pub const EXT_PATHWAY_EVENT: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/pathway-event";
 /// The project's code system for `statusReason` = the record's `reason_stopped`
 /// (`progression`, `toxicity`, `completion`, `choice`): no standard code verified.
 pub const STOP_REASON_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/stop-reason";

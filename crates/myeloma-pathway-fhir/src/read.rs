@@ -13,7 +13,9 @@ use crate::mapping::{
     self, FindingPart, Mapping, Target, ABNORMALITY_SYSTEM, DIAGNOSIS_CODES, FINDING_COMPONENTS, FINDING_VALUES,
     HEAVY_CHAIN_CODES, HEAVY_CHAIN_SYSTEM, LIGHT_CHAIN_SYSTEM, METHOD_SYSTEM, READ_STATUSES, RECORD_FIELD_SYSTEM, UCUM,
 };
-use crate::mapping::{DISEASE_STATUS_CODE, DISEASE_STATUS_OTHER, DISEASE_WORSENED, EXT_HISTORY_AS_OF, LOINC, SNOMED};
+use crate::mapping::{
+    DISEASE_STATUS_CODE, DISEASE_STATUS_OTHER, DISEASE_WORSENED, EXT_HISTORY_AS_OF, EXT_PATHWAY_EVENT, LOINC, SNOMED,
+};
 use crate::treatment::{self, Outcome};
 
 /// A resource (or part of one) that was not read, and why.
@@ -379,6 +381,19 @@ impl Reader {
             let v = e.get("valueDate").ok_or_else(|| invalid(&field, "expected valueDate"))?;
             self.history.as_of = Some(treatment::day(&field, v)?.0);
         }
+        let events = r
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.get("url").and_then(Value::as_str) == Some(EXT_PATHWAY_EVENT));
+        let mut history = Vec::new();
+        for (i, e) in events.enumerate() {
+            history.push(pathway_event(&format!("{name}.extension({EXT_PATHWAY_EVENT})[{i}]"), e)?);
+        }
+        if !history.is_empty() {
+            values.push(("history".to_string(), Value::Array(history)));
+        }
         // Names, identifiers, addresses and the rest are not read: the record keeps no identity.
         self.patient = Some((name.to_string(), values));
         Ok(())
@@ -736,6 +751,40 @@ impl Reader {
         Patient::from_json(&record.to_json()).map_err(named)?;
         Ok(FhirImport { record, report: self.report })
     }
+}
+
+/// One pathway `history` entry from the complex extension `EXT_PATHWAY_EVENT`: its parts are the
+/// entry's keys; the core checks the event (unknown kinds and keys are refused there).
+fn pathway_event(field: &str, e: &Value) -> Result<Value, Error> {
+    let parts =
+        e.get("extension").and_then(Value::as_array).ok_or_else(|| invalid(field, "expected sub-extensions"))?;
+    let mut entry = Map::new();
+    for (i, p) in parts.iter().enumerate() {
+        let at = format!("{field}.extension[{i}]");
+        let key = p.get("url").and_then(Value::as_str).ok_or_else(|| invalid(&at, "expected a url"))?;
+        let value = match key {
+            "event" => p.get("valueCode").filter(|v| v.is_string()).cloned(),
+            "date" => match p.get("valueDate") {
+                Some(d) => Some(json!(treatment::day(&format!("{at}.valueDate"), d)?.0)),
+                None => None,
+            },
+            _ => p
+                .get("valueString")
+                .filter(|v| v.is_string())
+                .or_else(|| p.get("valueBoolean").filter(|v| v.is_boolean()))
+                .cloned(),
+        };
+        let value = value.ok_or_else(|| {
+            invalid(&at, format!("`{key}`: expected valueCode (event), valueDate (date), valueString or valueBoolean"))
+        })?;
+        if entry.insert(key.to_string(), value).is_some() {
+            return Err(invalid(&at, format!("`{key}` given twice")));
+        }
+    }
+    if !entry.contains_key("event") {
+        return Err(invalid(field, "a pathway event needs its `event` sub-extension"));
+    }
+    Ok(Value::Object(entry))
 }
 
 /// The order of the entries of one `treatment_history` list as read from FHIR: by date

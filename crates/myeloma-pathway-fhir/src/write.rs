@@ -441,8 +441,9 @@ fn no_mapping(field: &str) -> Error {
 /// [`crate::history_order`].
 ///
 /// # Errors
-/// [`Error::Inconsistent`] for a record with a pathway `history`, response assessments or MRD
-/// (not mapped yet) or a field without a mapping (a limit without its value).
+/// [`Error::Inconsistent`] for a record with response assessments or MRD (not mapped yet) or a
+/// field without a mapping (a limit without its value). The pathway `history` goes on the
+/// `Patient` as the ordered extension `mapping::EXT_PATHWAY_EVENT`.
 pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<Value, Error> {
     let rec: Value = serde_json::from_str(&record.to_json())
         .map_err(|e| Error::InvalidJson { field: ".".into(), message: e.to_string() })?;
@@ -468,6 +469,7 @@ pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<
     };
     let mut observations = Vec::new();
     let mut history = Vec::new();
+    let mut patient_ext = Vec::new();
     for (key, v) in &rec {
         match key.as_str() {
             "schema_version" => {}
@@ -490,10 +492,15 @@ pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<
                 let (resources, as_of) = crate::treatment::history_to_fhir(v)?;
                 history.extend(resources);
                 if let Some(d) = as_of {
-                    set(&mut patient, "extension", json!([{"url": mapping::EXT_HISTORY_AS_OF, "valueDate": d}]));
+                    patient_ext.push(json!({"url": mapping::EXT_HISTORY_AS_OF, "valueDate": d}));
                 }
             }
-            "history" | "response_assessments" | "mrd" => return Err(no_mapping(key)),
+            "history" => {
+                for (i, entry) in v.as_array().map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
+                    patient_ext.push(pathway_event(entry, &format!("history[{i}]"))?);
+                }
+            }
+            "response_assessments" | "mrd" => return Err(no_mapping(key)),
             _ => match v {
                 Value::Object(children) => {
                     for (child, cv) in children {
@@ -511,12 +518,38 @@ pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<
             },
         }
     }
+    if !patient_ext.is_empty() {
+        set(&mut patient, "extension", Value::Array(patient_ext));
+    }
     entries.push(json!({"fullUrl": "urn:myeloma-pathway:Patient/patient", "resource": patient}));
     for o in observations.into_iter().chain(history) {
         let url = format!("urn:myeloma-pathway:{}/{}", s(&o, "resourceType"), s(&o, "id"));
         entries.push(json!({"fullUrl": url, "resource": o}));
     }
     Ok(json!({"resourceType": "Bundle", "type": "collection", "entry": entries}))
+}
+
+/// One pathway `history` entry as the complex extension `mapping::EXT_PATHWAY_EVENT`.
+fn pathway_event(entry: &Value, field: &str) -> Result<Value, Error> {
+    let obj = entry.as_object().ok_or_else(|| no_mapping(field))?;
+    let mut parts = Vec::new();
+    // `event` first, then `date`, then the event's fields (sorted, as the record's JSON holds them).
+    let event = obj.get("event").ok_or_else(|| no_mapping(&format!("{field}.event")))?;
+    parts.push(json!({"url": "event", "valueCode": event}));
+    if let Some(d) = obj.get("date") {
+        parts.push(json!({"url": "date", "valueDate": d}));
+    }
+    for (k, v) in obj.iter().filter(|(k, _)| !matches!(k.as_str(), "event" | "date")) {
+        let value_key = match v {
+            Value::String(_) => "valueString",
+            Value::Bool(_) => "valueBoolean",
+            _ => return Err(no_mapping(&format!("{field}.{k}"))),
+        };
+        let mut part = json!({"url": k});
+        set(&mut part, value_key, v.clone());
+        parts.push(part);
+    }
+    Ok(json!({"url": mapping::EXT_PATHWAY_EVENT, "extension": parts}))
 }
 
 fn finding_row() -> Result<&'static Mapping, Error> {

@@ -469,6 +469,7 @@ fn docs_fhir_md_lists_the_disease_status_codes_and_every_history_extension() {
         mapping::EXT_STATED_SOURCE,
         mapping::EXT_STATED_FACT,
         mapping::EXT_HISTORY_AS_OF,
+        mapping::EXT_PATHWAY_EVENT,
         mapping::STOP_REASON_SYSTEM,
         mapping::DRUG_SYSTEM,
         mapping::DRUG_CLASS_SYSTEM,
@@ -532,4 +533,36 @@ fn every_treatment_history_field_round_trips_through_fhir() {
     // anti-CD38 class) but in the project's drug code system.
     let dara = bundle["entry"].as_array().unwrap().iter().find(|e| e["resource"]["id"] == "therapy-4").unwrap();
     assert_eq!(dara["resource"]["medicationCodeableConcept"]["coding"][0]["system"], mapping::DRUG_SYSTEM);
+}
+
+/// The pathway history (events replayed in order, some undated) travels as the ordered
+/// `pathway-event` extension on the Patient: same order, same dates, same event fields.
+#[test]
+fn pathway_events_keep_their_order_dates_and_fields_and_a_malformed_event_is_refused() {
+    use myeloma_pathway::PatientRecord;
+    use myeloma_pathway_fhir::record_to_bundle;
+    let rec = json!({"age_years": 60, "history": [
+        {"event": "therapy_started", "regimen": "vrd", "date": "2025-01-10"},
+        {"event": "cycle_completed"},
+        {"event": "cycle_completed"},
+        {"event": "transplant_eligibility_assessed", "eligible": true},
+        {"event": "response_assessed", "response": "vgpr", "date": "2025-04-01"},
+        {"event": "transplant_done", "date": "2025-06-15"}]});
+    let rec = PatientRecord::from_json(&rec.to_string()).unwrap();
+    let bundle = record_to_bundle(&rec, "2026-06-15".parse().unwrap()).unwrap();
+    let back = read_bundle(&bundle.to_string(), "2026-06-15".parse().unwrap()).unwrap();
+    assert_eq!(back.record.history, rec.history);
+    assert!(back.report.ignored.is_empty());
+    // A pathway event without its `event`, with a partial date, or an unknown event: refused.
+    let mut patient = bundle["entry"][0]["resource"].clone();
+    let read = |p: &Value| import(vec![p.clone()]);
+    patient["extension"][0]["extension"][0]["url"] = json!("kind");
+    assert!(read(&patient).is_err());
+    patient["extension"][0]["extension"][0] = json!({"url": "event", "valueCode": "therapy_started"});
+    patient["extension"][0]["extension"][1] = json!({"url": "date", "valueDate": "2025-01"});
+    let e = read(&patient).unwrap_err();
+    assert!(e.field().unwrap().contains("pathway-event"), "{e}");
+    patient["extension"][0]["extension"][1] = json!({"url": "date", "valueDate": "2025-01-10"});
+    patient["extension"][1]["extension"][0]["valueCode"] = json!("cycle_skipped");
+    assert!(read(&patient).is_err());
 }
