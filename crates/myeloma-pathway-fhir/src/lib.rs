@@ -5,7 +5,8 @@
 //! - **In**: [`read_bundle`] reads a `Bundle` (Patient, Observations by LOINC with UCUM units,
 //!   mCODE ECOG, Genomics Reporting variant observations for the cytogenetic findings,
 //!   Conditions, and the dated treatment history from MedicationAdministration /
-//!   MedicationStatement / Procedure) into a [`PatientRecord`](myeloma_pathway::PatientRecord), with a report of what
+//!   MedicationStatement / Procedure, progressions as mCODE CancerDiseaseStatus) into a
+//!   [`PatientRecord`](myeloma_pathway::PatientRecord), with a report of what
 //!   was used, superseded and ignored. Every code read is one row of [`mapping::TABLE`].
 //! - **Out**: [`plan_to_fhir`] writes a plan as a CPG-on-FHIR `RequestGroup` with a
 //!   `GuidanceResponse`; [`kb_to_fhir`] writes the knowledge base's regimens as

@@ -442,6 +442,22 @@ pub const EXT_HISTORY_AS_OF: &str =
 /// resource for a pathway event of this project's state machine; the order of the extensions is
 /// the order of the history (undated events are placed by it).
 pub const EXT_PATHWAY_EVENT: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/pathway-event";
+/// The project's `record-field` code of an Observation that is one response assessment
+/// (`response_assessments[]`): its components are the assessment's values, each coded as the
+/// lab's own row of [`TABLE`] (LOINC, UCUM) or as `response_assessments.<field>` in
+/// [`RECORD_FIELD_SYSTEM`]. Read only as a whole: its components never fill `labs`.
+pub const RESPONSE_ASSESSMENT_CODE: &str = "response_assessments";
+/// The project's `record-field` code of an Observation that is one MRD result (`mrd[]`):
+/// `valueCodeableConcept` the result in [`MRD_SYSTEM`], components `mrd.method`, `mrd.sample`
+/// (codes in [`MRD_SYSTEM`]), `mrd.sensitivity_log10` (`valueInteger`), `mrd.pet_ct_negative`
+/// (`valueBoolean`). No LOINC code for an IMWG MRD result was verified.
+pub const MRD_CODE: &str = "mrd";
+/// The project's code system for the MRD and immunofixation codes (the record's spellings:
+/// `negative`, `positive`, `ngf`, `ngs`, `bone_marrow`, `peripheral_blood`).
+pub const MRD_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/response";
+/// On a response-assessment or MRD Observation: its place in the record's list (`valueInteger`,
+/// from 1), so an undated assessment keeps its place among the others.
+pub const EXT_SEQUENCE: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/sequence";
 /// The project's code system for `statusReason` = the record's `reason_stopped`
 /// (`progression`, `toxicity`, `completion`, `choice`): no standard code verified.
 pub const STOP_REASON_SYSTEM: &str = "https://example.invalid/myeloma-pathway/fhir/CodeSystem/stop-reason";

@@ -14,7 +14,8 @@ use crate::mapping::{
     HEAVY_CHAIN_CODES, HEAVY_CHAIN_SYSTEM, LIGHT_CHAIN_SYSTEM, METHOD_SYSTEM, READ_STATUSES, RECORD_FIELD_SYSTEM, UCUM,
 };
 use crate::mapping::{
-    DISEASE_STATUS_CODE, DISEASE_STATUS_OTHER, DISEASE_WORSENED, EXT_HISTORY_AS_OF, EXT_PATHWAY_EVENT, LOINC, SNOMED,
+    DISEASE_STATUS_CODE, DISEASE_STATUS_OTHER, DISEASE_WORSENED, EXT_HISTORY_AS_OF, EXT_PATHWAY_EVENT, EXT_SEQUENCE,
+    LOINC, MRD_CODE, MRD_SYSTEM, RESPONSE_ASSESSMENT_CODE, SNOMED,
 };
 use crate::treatment::{self, Outcome};
 
@@ -154,6 +155,7 @@ pub fn read_bundle_value(bundle: &Value, reference_date: Date) -> Result<FhirImp
         candidates: BTreeMap::new(),
         patient: None,
         history: History::default(),
+        series: Vec::new(),
     };
     reader.report.reference_date = reference_date.to_string();
     for (path, r) in &resources {
@@ -231,8 +233,12 @@ struct History {
     as_of: Option<String>,
 }
 
+/// One response assessment or MRD result: (record list, sequence, date, resource, entry).
+type SeriesItem = (&'static str, Option<i64>, Option<String>, String, Value);
+
 struct Reader {
     history: History,
+    series: Vec<SeriesItem>,
     report: ImportReport,
     /// Keyed by record field (`labs.creatinine`, `cytogenetics.del_17p`).
     candidates: BTreeMap<String, Vec<Candidate>>,
@@ -403,6 +409,14 @@ impl Reader {
         if codings(r.get("code")).any(|(s, c)| s == LOINC && c == DISEASE_STATUS_CODE) {
             return self.disease_status(name, id, r);
         }
+        let series = codings(r.get("code")).find_map(|(s, c)| match (s, c) {
+            (RECORD_FIELD_SYSTEM, RESPONSE_ASSESSMENT_CODE) => Some(RESPONSE_ASSESSMENT_CODE),
+            (RECORD_FIELD_SYSTEM, MRD_CODE) => Some(MRD_CODE),
+            _ => None,
+        });
+        if let Some(kind) = series {
+            return self.series_item(kind, name, id, r);
+        }
         let mut found: Option<(&'static Mapping, String)> = None;
         for (s, c) in codings(r.get("code")) {
             if let Some(m) = mapping::lookup(s, c) {
@@ -517,6 +531,101 @@ impl Reader {
             effective,
             values,
         });
+        Ok(())
+    }
+
+    /// A response assessment or an MRD result (the project's `response_assessments` / `mrd`
+    /// codes): every such observation is one entry of the record's list, its components its
+    /// values (never `labs`).
+    fn series_item(
+        &mut self,
+        kind: &'static str,
+        name: &str,
+        id: Option<&str>,
+        r: &Map<String, Value>,
+    ) -> Result<(), Error> {
+        let code = format!("{RECORD_FIELD_SYSTEM}|{kind}");
+        let status = r.get("status").and_then(Value::as_str).unwrap_or("");
+        if !READ_STATUSES.contains(&status) {
+            let why = format!("status `{status}`: only final, amended and corrected results are read");
+            self.ignore("Observation", id, Some(code), why);
+            return Ok(());
+        }
+        let field_of = |f: &str| format!("{name} ({code}).{f}");
+        let mut entry = Map::new();
+        let date = match r.get("effectiveDateTime") {
+            Some(d) => Some(treatment::day(&format!("{name}.effectiveDateTime"), d)?.0),
+            None => None,
+        };
+        if let Some(d) = &date {
+            entry.insert("date".into(), json!(d));
+        }
+        let seq = r
+            .get("extension")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|e| e.get("url").and_then(Value::as_str) == Some(EXT_SEQUENCE))
+            .map(|e| {
+                e.get("valueInteger")
+                    .and_then(Value::as_i64)
+                    .ok_or_else(|| invalid(&field_of("extension(sequence)"), "expected valueInteger"))
+            })
+            .transpose()?;
+        if kind == MRD_CODE {
+            let result =
+                codings(r.get("valueCodeableConcept")).find(|(s, _)| *s == MRD_SYSTEM).map(|(_, c)| c).ok_or_else(
+                    || invalid(&field_of("valueCodeableConcept"), format!("expected the result in {MRD_SYSTEM}")),
+                )?;
+            entry.insert("result".into(), json!(result));
+        }
+        let components = r.get("component").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+        let prefix = format!("{kind}.");
+        for (i, comp) in components.iter().enumerate() {
+            let at = field_of(&format!("component[{i}]"));
+            let lab = codings(comp.get("code"))
+                .find_map(|(s, c)| mapping::lookup(s, c).filter(|m| m.system != RECORD_FIELD_SYSTEM));
+            let ours = codings(comp.get("code"))
+                .find_map(|(s, c)| c.strip_prefix(prefix.as_str()).filter(|_| s == RECORD_FIELD_SYSTEM));
+            let (key, value) = match (lab, ours) {
+                (Some(m), _) if kind == RESPONSE_ASSESSMENT_CODE => {
+                    let Target::Lab { path, .. } = m.target else {
+                        return Err(invalid(&at, format!("{} is not a response-assessment value", m.code)));
+                    };
+                    let (v, unit) = quantity(m, comp.get("valueQuantity"), &format!("{at}.valueQuantity"))?;
+                    (path.trim_start_matches("labs.").to_string(), json!({"value": v, "unit": unit}))
+                }
+                (_, Some(k)) => {
+                    let v = if let Some(b) = comp.get("valueBoolean").filter(|v| v.is_boolean()) {
+                        b.clone()
+                    } else if let Some(n) = comp.get("valueInteger").filter(|v| v.is_i64()) {
+                        n.clone()
+                    } else {
+                        let c =
+                            codings(comp.get("valueCodeableConcept")).find(|(s, _)| *s == MRD_SYSTEM).map(|(_, c)| c);
+                        json!(c.ok_or_else(|| invalid(
+                            &at,
+                            format!("expected valueBoolean, valueInteger or a code in {MRD_SYSTEM}")
+                        ))?)
+                    };
+                    (k.to_string(), v)
+                }
+                _ => {
+                    self.ignore(
+                        "Observation.component",
+                        id,
+                        codings(comp.get("code")).next().map(|(s, c)| format!("{s}|{c}")),
+                        "component not in the mapping table",
+                    );
+                    continue;
+                }
+            };
+            if entry.insert(key.clone(), value).is_some() {
+                return Err(Error::Inconsistent { field: at, message: format!("`{key}` given twice") });
+            }
+        }
+        self.report.used.push(Used { field: kind.into(), resource: name.to_string(), code, effective: date.clone() });
+        self.series.push((kind, seq, date, name.to_string(), Value::Object(entry)));
         Ok(())
     }
 
@@ -744,6 +853,31 @@ impl Reader {
                 th.insert("as_of".into(), json!(d));
             }
             record.insert("treatment_history".into(), Value::Object(th));
+        }
+        for kind in [RESPONSE_ASSESSMENT_CODE, MRD_CODE] {
+            let mut items: Vec<SeriesItem> = self.series.iter().filter(|x| x.0 == kind).cloned().collect();
+            if items.is_empty() {
+                continue;
+            }
+            // The record's order: by sequence where every entry has one, else by date (an
+            // undated entry among several cannot be placed: refused, never guessed).
+            if items.iter().all(|x| x.1.is_some()) {
+                items.sort_by_key(|x| x.1);
+            } else {
+                if items.len() > 1 {
+                    if let Some(x) = items.iter().find(|x| x.2.is_none()) {
+                        return Err(Error::Inconsistent {
+                            field: x.3.clone(),
+                            message: format!("an undated {kind} entry without its sequence extension cannot be placed among the others"),
+                        });
+                    }
+                }
+                items.sort_by(|a, b| a.2.cmp(&b.2).then(a.4.to_string().cmp(&b.4.to_string())));
+            }
+            for (i, x) in items.iter().enumerate() {
+                sources.push((format!("{kind}[{i}]"), x.3.clone()));
+            }
+            record.insert(kind.into(), Value::Array(items.into_iter().map(|x| x.4).collect()));
         }
         let text = Value::Object(record).to_string();
         let named = |e: Error| name_resource(e, &sources);

@@ -441,9 +441,10 @@ fn no_mapping(field: &str) -> Error {
 /// [`crate::history_order`].
 ///
 /// # Errors
-/// [`Error::Inconsistent`] for a record with response assessments or MRD (not mapped yet) or a
-/// field without a mapping (a limit without its value). The pathway `history` goes on the
-/// `Patient` as the ordered extension `mapping::EXT_PATHWAY_EVENT`.
+/// [`Error::Inconsistent`] for a field without a mapping (a limit without its value). The
+/// pathway `history` goes on the `Patient` as the ordered extension
+/// `mapping::EXT_PATHWAY_EVENT`; response assessments and MRD results as Observations of the
+/// project's `response_assessments` / `mrd` codes (docs/fhir.md).
 pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<Value, Error> {
     let rec: Value = serde_json::from_str(&record.to_json())
         .map_err(|e| Error::InvalidJson { field: ".".into(), message: e.to_string() })?;
@@ -500,7 +501,16 @@ pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<
                     patient_ext.push(pathway_event(entry, &format!("history[{i}]"))?);
                 }
             }
-            "response_assessments" | "mrd" => return Err(no_mapping(key)),
+            "response_assessments" => {
+                for (i, a) in v.as_array().map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
+                    history.push(response_observation(a, i)?);
+                }
+            }
+            "mrd" => {
+                for (i, a) in v.as_array().map(Vec::as_slice).unwrap_or(&[]).iter().enumerate() {
+                    history.push(mrd_observation(a, i)?);
+                }
+            }
             _ => match v {
                 Value::Object(children) => {
                     for (child, cv) in children {
@@ -527,6 +537,74 @@ pub fn record_to_bundle(record: &PatientRecord, reference_date: Date) -> Result<
         entries.push(json!({"fullUrl": url, "resource": o}));
     }
     Ok(json!({"resourceType": "Bundle", "type": "collection", "entry": entries}))
+}
+
+fn coded(system: &str, code: &Value) -> Value {
+    json!({"coding": [{"system": system, "code": code}]})
+}
+
+fn panel(code: &str, i: usize, date: Option<&Value>, components: Vec<Value>) -> Value {
+    let mut o = json!({
+        "resourceType": "Observation", "id": format!("{}-{}", code.replace('_', "-"), i + 1), "status": "final",
+        "code": coded(RECORD_FIELD_SYSTEM, &json!(code)),
+        "subject": {"reference": "Patient/patient"},
+        "extension": [{"url": mapping::EXT_SEQUENCE, "valueInteger": i + 1}],
+        "component": components,
+    });
+    if let Some(d) = date {
+        set(&mut o, "effectiveDateTime", d.clone());
+    }
+    o
+}
+
+/// One response assessment as an Observation of the project's `response_assessments` code.
+fn response_observation(a: &Value, i: usize) -> Result<Value, Error> {
+    let field = format!("response_assessments[{i}]");
+    let mut comps = Vec::new();
+    for (k, v) in a.as_object().into_iter().flatten() {
+        let path = format!("{field}.{k}");
+        match (k.as_str(), v) {
+            ("date", _) => {}
+            (_, Value::Object(q)) => {
+                let unit = q.get("unit").and_then(Value::as_str).unwrap_or("");
+                let (m, ucum) = lab_row(&format!("labs.{k}"), unit).ok_or_else(|| no_mapping(&path))?;
+                let mut c = json!({"code": concept(m)});
+                set(&mut c, "valueQuantity", ucum_quantity(q.get("value").unwrap_or(&Value::Null), ucum));
+                comps.push(c);
+            }
+            (_, Value::Bool(_)) => {
+                comps.push(component(&format!("response_assessments.{k}"), "valueBoolean", v.clone()))
+            }
+            (_, Value::String(_)) => comps.push(component(
+                &format!("response_assessments.{k}"),
+                "valueCodeableConcept",
+                coded(mapping::MRD_SYSTEM, v),
+            )),
+            _ => return Err(no_mapping(&path)),
+        }
+    }
+    Ok(panel(mapping::RESPONSE_ASSESSMENT_CODE, i, a.get("date"), comps))
+}
+
+/// One MRD result as an Observation of the project's `mrd` code.
+fn mrd_observation(a: &Value, i: usize) -> Result<Value, Error> {
+    let field = format!("mrd[{i}]");
+    let mut comps = Vec::new();
+    for (k, v) in a.as_object().into_iter().flatten() {
+        match (k.as_str(), v) {
+            ("date" | "result", _) => {}
+            (_, Value::String(_)) => {
+                comps.push(component(&format!("mrd.{k}"), "valueCodeableConcept", coded(mapping::MRD_SYSTEM, v)))
+            }
+            (_, Value::Bool(_)) => comps.push(component(&format!("mrd.{k}"), "valueBoolean", v.clone())),
+            (_, Value::Number(_)) => comps.push(component(&format!("mrd.{k}"), "valueInteger", v.clone())),
+            _ => return Err(no_mapping(&format!("{field}.{k}"))),
+        }
+    }
+    let mut o = panel(mapping::MRD_CODE, i, a.get("date"), comps);
+    let result = a.get("result").ok_or_else(|| no_mapping(&format!("{field}.result")))?;
+    set(&mut o, "valueCodeableConcept", coded(mapping::MRD_SYSTEM, result));
+    Ok(o)
 }
 
 /// One pathway `history` entry as the complex extension `mapping::EXT_PATHWAY_EVENT`.

@@ -344,14 +344,14 @@ fn normalised(record: &PatientRecord) -> Value {
     v
 }
 
-/// Every golden case whose input is a patient record (with or without a dated treatment
-/// history and a pathway `history`; not yet those with response assessments or MRD): record →
+/// Every golden case whose input is a valid patient record (with its dated treatment history,
+/// pathway `history`, response assessments and MRD results): record →
 /// Bundle → record gives the same record (as parsed, history lists as sets) and the same plan
 /// JSON, byte for byte, with nothing ignored.
 #[test]
 fn every_golden_record_round_trips_through_fhir_to_the_same_record_and_plan() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden");
-    let (mut n, mut with_history, mut with_events) = (0, 0, 0);
+    let (mut n, mut with_history, mut with_events, mut with_response) = (0, 0, 0, 0);
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().and_then(|e| e.to_str()) != Some("json") {
@@ -360,9 +360,6 @@ fn every_golden_record_round_trips_through_fhir_to_the_same_record_and_plan() {
         let case: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let Some(text) = case.get("patient").map(Value::to_string) else { continue };
         let Ok(rec) = PatientRecord::from_json(&text) else { continue };
-        if !rec.response_assessments.is_empty() || !rec.mrd.is_empty() {
-            continue;
-        }
         let guideline = case.get("guideline").map(Value::to_string);
         let Ok(before) = api::run_json(api::Assessment::Plan, &text, guideline.as_deref()) else { continue };
         let b = record_to_bundle(&rec, date()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -374,12 +371,14 @@ fn every_golden_record_round_trips_through_fhir_to_the_same_record_and_plan() {
         n += 1;
         with_history += usize::from(rec.treatment_history.is_some());
         with_events += usize::from(!rec.history.is_empty());
+        with_response += usize::from(!rec.response_assessments.is_empty() || !rec.mrd.is_empty());
     }
     eprintln!(
-        "{n} golden records round-tripped: {with_history} with a treatment history, {with_events} with pathway events"
+        "{n} golden records round-tripped: {with_history} with a treatment history, {with_events} with pathway events, {with_response} with response assessments or MRD"
     );
-    assert!(n >= 168, "only {n} golden cases round-tripped");
-    assert!(with_events >= 38, "only {with_events} golden cases with pathway events round-tripped");
+    assert!(n >= 173, "only {n} golden cases round-tripped");
+    assert!(with_response >= 5, "only {with_response} golden cases with response assessments round-tripped");
+    assert!(with_events >= 43, "only {with_events} golden cases with pathway events round-tripped");
     assert!(with_history >= 45, "only {with_history} golden cases with a dated treatment history round-tripped");
 }
 

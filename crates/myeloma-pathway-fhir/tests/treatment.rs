@@ -470,6 +470,8 @@ fn docs_fhir_md_lists_the_disease_status_codes_and_every_history_extension() {
         mapping::EXT_STATED_FACT,
         mapping::EXT_HISTORY_AS_OF,
         mapping::EXT_PATHWAY_EVENT,
+        mapping::EXT_SEQUENCE,
+        mapping::MRD_SYSTEM,
         mapping::STOP_REASON_SYSTEM,
         mapping::DRUG_SYSTEM,
         mapping::DRUG_CLASS_SYSTEM,
@@ -565,4 +567,63 @@ fn pathway_events_keep_their_order_dates_and_fields_and_a_malformed_event_is_ref
     patient["extension"][0]["extension"][1] = json!({"url": "date", "valueDate": "2025-01-10"});
     patient["extension"][1]["extension"][0]["valueCode"] = json!("cycle_skipped");
     assert!(read(&patient).is_err());
+}
+
+/// Response assessments and MRD results: Observations of the project's codes whose components
+/// are the values (the labs' own LOINC rows and UCUM units), never read as `labs`.
+#[test]
+fn response_assessments_and_mrd_round_trip_in_order_and_never_fill_labs() {
+    use myeloma_pathway::PatientRecord;
+    use myeloma_pathway_fhir::record_to_bundle;
+    let rec = json!({"age_years": 60,
+        "labs": {"serum_m_protein": {"value": 3.0, "unit": "g/dL"}},
+        "response_assessments": [
+            {"date": "2025-01-06", "serum_m_protein": {"value": 3.2, "unit": "g/dL"}, "urine_m_protein": {"value": 80, "unit": "mg/24h"},
+             "bone_marrow_plasma_cells": {"value": 35, "unit": "%"}, "soft_tissue_plasmacytoma": false},
+            {"serum_m_protein": {"value": 0.3, "unit": "g/dL"}, "serum_immunofixation": "positive"},
+            {"date": "2025-02-17", "serum_m_protein": {"value": 0, "unit": "g/L"}, "serum_immunofixation": "negative",
+             "urine_immunofixation": "negative", "clonal_cells_by_ihc": false, "new_lesions": false,
+             "serum_flc_kappa": {"value": 1.2, "unit": "mg/dL"}, "serum_flc_lambda": {"value": 1.0, "unit": "mg/dL"}}],
+        "mrd": [{"date": "2025-03-01", "method": "ngs", "sensitivity_log10": 6, "sample": "bone_marrow", "result": "negative", "pet_ct_negative": true}]});
+    let rec = PatientRecord::from_json(&rec.to_string()).unwrap();
+    let bundle = record_to_bundle(&rec, "2026-06-15".parse().unwrap()).unwrap();
+    let back = read_bundle(&bundle.to_string(), "2026-06-15".parse().unwrap()).unwrap();
+    assert!(back.report.ignored.is_empty(), "{:?}", back.report.ignored);
+    // The undated second assessment keeps its place (sequence extension).
+    assert_eq!(back.record.response_assessments, rec.response_assessments);
+    assert_eq!(back.record.mrd, rec.mrd);
+    // The baseline M-protein in labs is still the labs observation, not an assessment's.
+    let labs: Value = serde_json::from_str(&back.record.to_json()).unwrap();
+    assert_eq!(labs["labs"]["serum_m_protein"], json!({"value": 3.0, "unit": "g/dL"}));
+
+    let entries: Vec<Value> = bundle["entry"].as_array().unwrap().iter().map(|e| e["resource"].clone()).collect();
+    let assessments: Vec<Value> =
+        entries.iter().filter(|r| r["id"].as_str().unwrap().starts_with("response-assessments")).cloned().collect();
+    let read = |rs: Vec<Value>| import(rs);
+    // Without the sequence, the undated assessment cannot be placed among the others: refused.
+    let mut no_seq = assessments.clone();
+    for r in &mut no_seq {
+        r.as_object_mut().unwrap().remove("extension");
+    }
+    let e = read(no_seq.clone()).unwrap_err();
+    assert!(matches!(e, Error::Inconsistent { .. }), "{e}");
+    // Dated ones without the sequence are ordered by date.
+    let dated: Vec<Value> = vec![no_seq[2].clone(), no_seq[0].clone()];
+    let r = read(dated).unwrap().record;
+    assert_eq!(r.response_assessments.len(), 2);
+    assert_eq!(r.response_assessments[0], rec.response_assessments[0]);
+    // A known LOINC code with an unknown unit in a component: refused naming the component.
+    let mut bad = assessments[0].clone();
+    bad["component"][0]["valueQuantity"]["code"] = json!("mmol/L");
+    let e = read(vec![bad]).unwrap_err();
+    assert!(matches!(e, Error::UnsupportedUnit { .. }), "{e}");
+    assert!(e.field().unwrap().contains("component[0]"), "{e}");
+    // An unknown component is listed as ignored.
+    let mut extra = assessments[0].clone();
+    extra["component"].as_array_mut().unwrap().push(json!({"code": {"coding": [{"system": "http://loinc.org", "code": "2345-7"}]}, "valueQuantity": {"value": 5, "code": "mmol/L"}}));
+    assert_eq!(read(vec![extra]).unwrap().report.ignored.len(), 1);
+    // An MRD result without its result is refused.
+    let mut mrd = entries.iter().find(|r| r["id"] == "mrd-1").unwrap().clone();
+    mrd.as_object_mut().unwrap().remove("valueCodeableConcept");
+    assert!(read(vec![mrd]).is_err());
 }
