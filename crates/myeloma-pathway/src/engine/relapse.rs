@@ -271,7 +271,7 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         }
         if r.drugs().contains(&Drug::Carfilzomib) && dz.refractory.contains(&Drug::Bortezomib) {
             extra_notes.push(format!(
-                "carfilzomib in bortezomib-refractory disease: CANDOR enrolled bortezomib-refractory patients (28% of the D-Kd arm) with a consistent PFS benefit [{}]",
+                "carfilzomib in bortezomib-refractory disease: CANDOR enrolled bortezomib-refractory patients (28% of the D-Kd arm, 31% of the Kd arm) with a consistent PFS benefit [{}]",
                 CitationId::CandorPopulation.key()
             ));
         }

@@ -14,7 +14,7 @@ use myeloma_pathway::drugs::{Drug, DrugClass};
 use myeloma_pathway::{recommend, Guideline, Patient, Plan};
 use serde_json::{json, Value};
 
-const TEMPLATES: [&[&str]; 8] = [
+const TEMPLATES: [&[&str]; 9] = [
     &["bortezomib", "lenalidomide", "dexamethasone"],
     &["daratumumab_iv", "carfilzomib", "dexamethasone"],
     &["carfilzomib", "dexamethasone"],
@@ -23,6 +23,7 @@ const TEMPLATES: [&[&str]; 8] = [
     &["teclistamab"],
     &["venetoclax", "dexamethasone"],
     &["lenalidomide", "dexamethasone"],
+    &["pomalidomide", "bortezomib", "dexamethasone"],
 ];
 
 fn base() -> Value {
@@ -92,6 +93,19 @@ fn check(plan: &Plan, j: &str, what: &str) -> Result<(), String> {
         let l = o.label.as_ref().ok_or(format!("{what}: {} names no label", o.regimen_id))?;
         if l.jurisdiction.id() != j || l.version.trim().is_empty() || !o.citations.iter().any(|c| c.key == l.citation) {
             return Err(format!("{what}: {} label {:?} not cited or not {j}", o.regimen_id, l.version));
+        }
+        // The label's own bounds hold: prior lines within its minimum (and the US "one to three"
+        // maximum where it has one), and every drug it requires given before.
+        let prior = plan.position.line.saturating_sub(1);
+        if prior < l.min_prior_lines || l.max_prior_lines.is_some_and(|m| prior > m) {
+            return Err(format!(
+                "{what}: {} offered at {prior} prior line(s) outside its label {:?}",
+                o.regimen_id, l.version
+            ));
+        }
+        let exposed = d.exposed_drugs();
+        if let Some(x) = l.exposed_to.iter().find(|x| !exposed.contains(x)) {
+            return Err(format!("{what}: {} offered without the prior {} its label requires", o.regimen_id, x.id()));
         }
         for drug in r.drugs() {
             let c = drug.class();
