@@ -8,9 +8,10 @@
 
 #![forbid(unsafe_code)]
 
+mod arrow;
 mod cohort;
 mod knowledge;
-mod plain;
+use myeloma_pathway::error::plain;
 mod tables;
 
 use knowledge::{kb_of, PyKnowledgeBase};
@@ -58,7 +59,7 @@ pub(crate) fn core_err(py: Python<'_>, e: &Error) -> PyErr {
 }
 
 /// A panic in the core (a bug) as a `MyelomaPathwayError`, never a `PanicException`.
-fn internal(py: Python<'_>) -> PyErr {
+pub(crate) fn internal(py: Python<'_>) -> PyErr {
     let json = serde_json::json!({"error": {"kind": "internal", "code": 1, "field": null, "unit": null,
         "accepted_range": null, "message": "internal error in myeloma-pathway (a bug: please report it)"}});
     raise(
@@ -285,11 +286,11 @@ fn assess_columns<'py>(
     let threads =
         threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get));
     let guideline = guarded(py, || api::guideline_from(guideline_json))?;
-    let input = cohort::Input::from_py(py, n_rows, numeric, categorical)?;
+    let input = cohort::input_from_py(py, n_rows, numeric, categorical)?;
     let out = py
         .detach(|| catch_unwind(AssertUnwindSafe(|| cohort::assess(kb.get(), &input, &guideline, threads, plan))))
         .map_err(|_| internal(py))?;
-    out.into_py_dict(py)
+    cohort::output_into_py_dict(py, out, plan)
 }
 
 /// The documented cohort columns: `(name, kind, record path)`.
@@ -300,6 +301,14 @@ fn cohort_columns() -> Vec<(String, String, String)> {
         .map(|c| (c.record_path(), c))
         .map(|(p, c)| (c.name, c.kind.name().to_string(), p))
         .collect()
+}
+
+/// The result columns `(name, kind)` in order, from the core's table (`kind`: `string`,
+/// `double`, `list`).
+#[pyfunction]
+#[pyo3(signature = (plan=true))]
+fn cohort_output_columns(plan: bool) -> Vec<(String, String)> {
+    cohort::output_columns(plan)
 }
 
 /// Raise a `ColumnError` (schema problems of a whole batch, not of a row).
@@ -330,6 +339,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(enum_ids, m)?)?;
     m.add_function(wrap_pyfunction!(assess_columns, m)?)?;
     m.add_function(wrap_pyfunction!(cohort_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(cohort_output_columns, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::assess_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(tables::enum_tables, m)?)?;
     m.add_function(wrap_pyfunction!(tables::error_kinds, m)?)?;
     m.add_class::<PyKnowledgeBase>()?;

@@ -74,6 +74,7 @@ mod record;
 mod schema;
 
 pub mod api;
+pub mod cohort;
 pub mod dosing;
 pub mod error;
 pub mod guideline;

@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+pub mod plain;
+
 use crate::record::Refusal;
 
 /// Everything that can go wrong when reading input or running an assessment.

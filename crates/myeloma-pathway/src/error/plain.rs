@@ -2,11 +2,11 @@
 //! "expected a whole number from 0 to 65535", "expected struct FrailtyInputs" becomes
 //! "expected an object". Only the wording changes (kind, code and field stay the core's).
 //!
-//! The same rewrite belongs in the core's strict parser (`json::path_error`), so that the CLI and
+//! The same rewrite belongs in the strict parser (`json::path_error`), so that the CLI and
 //! C say it too; until then the Python exceptions and cohort rows use it, while
 //! `run_or_error_json` (which the golden runner compares byte for byte with the CLI) does not.
 
-use myeloma_pathway::Error;
+use super::Error;
 
 /// Rust primitive names as serde prints them, and what a record author reads instead.
 const PRIMITIVES: [(&str, &str); 14] = [
