@@ -157,6 +157,36 @@ enum Command {
         #[arg(long, conflicts_with = "json")]
         ics: bool,
     },
+    /// a cohort as an Arrow IPC stream (the documented cohort columns, docs/scale.md) in, an
+    /// Arrow IPC stream of assessments out, batch by batch (memory bounded by the batch)
+    Cohort {
+        /// Arrow IPC stream (or file) of cohort rows; - or nothing for standard input
+        #[arg(value_name = "IN.arrows | -")]
+        file: Option<String>,
+        /// where to write the result stream (default: standard output)
+        #[arg(long, value_name = "OUT.arrows")]
+        out: Option<String>,
+        /// add the plan columns (phase, first_regimen, first_options, n_warnings): the costly part
+        #[arg(long)]
+        plan: bool,
+        /// with --plan: a plan_json column, each row's plan as JSON (about 47 KB a row)
+        #[arg(long, requires = "plan")]
+        plan_json: bool,
+        /// a column copied to the output unchanged (an identifier); repeatable
+        #[arg(long, value_name = "COLUMN")]
+        keep: Vec<String>,
+        /// an input column the data must have (fails before any row if absent); repeatable
+        #[arg(long, value_name = "COLUMN")]
+        require: Vec<String>,
+        /// at most this many rows per result batch (0: as the input's batches)
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        batch_size: usize,
+        /// worker threads per batch
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        threads: usize,
+        #[command(flatten)]
+        common: Common,
+    },
     /// shell completions for mmpath
     Completions {
         /// bash | zsh | fish | elvish | powershell
@@ -319,10 +349,74 @@ fn run(cli: Cli) -> Result<String, (u8, String)> {
             Err((0, String::new()))
         }
         Command::Calendar { input, start, regimen, cycles, ics } => calendar(&input, start, regimen, cycles, ics),
+        Command::Cohort { file, out, plan, plan_json, keep, require, batch_size, threads, common } => {
+            let g = guideline(&common)?;
+            let kb = knowledge_base(&common)?;
+            let basis = myeloma_pathway_arrow::Basis::new(&kb, serde_json::to_string(&g).unwrap_or_default());
+            let options = myeloma_pathway_arrow::Options {
+                plan,
+                plan_json,
+                threads,
+                keep,
+                require,
+                basis: Some(basis),
+                max_rows_per_batch: batch_size,
+            };
+            let summary = cohort(&kb, &g, file.as_deref(), out.as_deref(), options)?;
+            eprintln!(
+                "mmpath cohort: {} rows in {} batches, {} rows with an error (in their row)",
+                summary.rows, summary.batches, summary.error_rows
+            );
+            Err((0, String::new()))
+        }
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "mmpath", &mut buf);
             Ok(String::from_utf8_lossy(&buf).trim_end().to_string())
+        }
+    }
+}
+
+/// `mmpath cohort`: an Arrow IPC stream (or, from a file, an Arrow IPC file) through
+/// `myeloma_pathway_arrow`, to a file or standard output.
+fn cohort(
+    kb: &KnowledgeBase,
+    g: &Guideline,
+    file: Option<&str>,
+    out: Option<&str>,
+    options: myeloma_pathway_arrow::Options,
+) -> Result<myeloma_pathway_arrow::Summary, (u8, String)> {
+    use myeloma_pathway_arrow::{arrow_ipc, Error as E};
+    use std::io::{BufReader, BufWriter, Read, Seek};
+    let fail = |e: E| match e {
+        E::Column(c) => (2u8, format!("error: {c}")),
+        E::Arrow(a) => (2u8, format!("error: reading or writing Arrow IPC: {a}")),
+    };
+    let sink: Box<dyn std::io::Write> = match out {
+        None | Some("-") => Box::new(BufWriter::new(std::io::stdout().lock())),
+        Some(path) => Box::new(BufWriter::new(
+            std::fs::File::create(path).map_err(|e| (2u8, format!("error: creating {path}: {e}")))?,
+        )),
+    };
+    match file {
+        None | Some("-") => {
+            let input = BufReader::new(std::io::stdin().lock());
+            myeloma_pathway_arrow::assess_ipc(kb, g, input, sink, options).map_err(fail)
+        }
+        Some(path) => {
+            let mut f = std::fs::File::open(path).map_err(|e| (2u8, format!("error: reading {path}: {e}")))?;
+            // An Arrow IPC file starts with the magic `ARROW1`; a stream does not.
+            let mut magic = [0u8; 6];
+            let is_file = f.read_exact(&mut magic).is_ok() && &magic == b"ARROW1";
+            f.rewind().map_err(|e| (2u8, format!("error: reading {path}: {e}")))?;
+            if is_file {
+                let reader = arrow_ipc::reader::FileReader::try_new(BufReader::new(f), None)
+                    .map_err(|e| fail(E::Arrow(e)))?;
+                let schema = reader.schema();
+                myeloma_pathway_arrow::assess_batches(kb, g, &schema, reader, sink, options).map_err(fail)
+            } else {
+                myeloma_pathway_arrow::assess_ipc(kb, g, BufReader::new(f), sink, options).map_err(fail)
+            }
         }
     }
 }

@@ -209,3 +209,126 @@ fn calendar_follows_the_setting_course_vrd_3_cycles_before_transplant_8_without(
     assert_eq!(v["cycles"], 2);
     assert_eq!(v["cycles_basis"], "2 cycles as requested");
 }
+
+mod cohort {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    use std::sync::Arc;
+
+    use myeloma_pathway_arrow::arrow_array::cast::AsArray;
+    use myeloma_pathway_arrow::arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+    use myeloma_pathway_arrow::arrow_ipc;
+    use myeloma_pathway_arrow::{Assessor, Basis, Options};
+    use myeloma_pathway::{Guideline, KnowledgeBase};
+
+    fn cohort_batch(ids: std::ops::Range<i64>) -> RecordBatch {
+        let n = ids.end - ids.start;
+        let age: Vec<Option<f64>> = ids.clone().map(|i| if i % 7 == 3 { Some(300.0) } else { Some(40.0 + (i % 45) as f64) }).collect();
+        let b2m: Vec<Option<f64>> = ids.clone().map(|i| if i % 5 == 0 { None } else { Some(1.0 + (i % 9) as f64) }).collect();
+        let alb: Vec<Option<f64>> = ids.clone().map(|i| Some(2.8 + (i % 3) as f64 * 0.5)).collect();
+        let del: Vec<Option<&str>> = ids.clone().map(|i| [Some("detected"), Some("not_detected"), None][(i % 3) as usize]).collect();
+        assert!(n > 0);
+        RecordBatch::try_from_iter([
+            ("patient_id", Arc::new(Int64Array::from_iter_values(ids)) as ArrayRef),
+            ("age_years", Arc::new(Float64Array::from(age)) as ArrayRef),
+            ("beta2_microglobulin_mg_l", Arc::new(Float64Array::from(b2m)) as ArrayRef),
+            ("albumin_g_dl", Arc::new(Float64Array::from(alb)) as ArrayRef),
+            ("del_17p", Arc::new(StringArray::from(del)) as ArrayRef),
+        ])
+        .unwrap()
+    }
+
+    fn stream(batches: &[RecordBatch]) -> Vec<u8> {
+        let mut buf = Vec::new();
+        let mut w = arrow_ipc::writer::StreamWriter::try_new(&mut buf, &batches[0].schema()).unwrap();
+        for b in batches {
+            w.write(b).unwrap();
+        }
+        w.finish().unwrap();
+        drop(w);
+        buf
+    }
+
+    fn run_bytes(args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
+        let mut child = Command::new(super::BIN)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        let data = stdin.to_vec();
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(&data);
+        });
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        (out.status.code().unwrap(), out.stdout, String::from_utf8(out.stderr).unwrap())
+    }
+
+    #[test]
+    fn cohort_streams_an_arrow_ipc_stream_batch_by_batch_with_the_library_answers_and_bad_rows_in_their_row() {
+        let batches = [cohort_batch(0..100), cohort_batch(100..250)];
+        let (code, out, err) = run_bytes(&["cohort", "--keep", "patient_id", "--batch-size", "64"], &stream(&batches));
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains("250 rows in 5 batches"), "{err}");
+        let reader = arrow_ipc::reader::StreamReader::try_new(out.as_slice(), None).unwrap();
+        let got: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+        assert_eq!(got.iter().map(RecordBatch::num_rows).collect::<Vec<_>>(), vec![64, 36, 64, 64, 22]);
+        // The same rows through the library directly (the basis is the default guideline's).
+        let kb = KnowledgeBase::embedded();
+        let g = Guideline::default();
+        let basis = Basis::new(kb, serde_json::to_string(&g).unwrap());
+        let o = Options { keep: vec!["patient_id".into()], basis: Some(basis), ..Options::default() };
+        let mut rows = Vec::new();
+        for b in &batches {
+            let a = Assessor::new(kb, &g, &b.schema(), o.clone()).unwrap();
+            rows.push(a.assess(b).unwrap());
+        }
+        let mut k = 0;
+        for want in &rows {
+            let mut off = 0;
+            while off < want.num_rows() {
+                let part = &got[k];
+                assert_eq!(*part, want.slice(off, part.num_rows()));
+                off += part.num_rows();
+                k += 1;
+            }
+        }
+        let errors = got[0].column_by_name("error_field").unwrap().as_string::<i32>();
+        assert_eq!(errors.value(3), "age_years");
+        assert!(errors.is_null(0));
+    }
+
+    #[test]
+    fn cohort_with_a_missing_required_column_exits_2_naming_it_and_writes_no_row() {
+        let batches = [cohort_batch(0..10)];
+        let path = std::env::temp_dir().join(format!("mmpath-cohort-{}.arrows", std::process::id()));
+        std::fs::write(&path, stream(&batches)).unwrap();
+        let out_path = path.with_extension("out.arrows");
+        let (code, out, err) = run_bytes(
+            &[
+                "cohort",
+                path.to_str().unwrap(),
+                "--out",
+                out_path.to_str().unwrap(),
+                "--keep",
+                "patient_id",
+                "--require",
+                "ldh_u_l",
+            ],
+            b"",
+        );
+        assert_eq!(code, 2);
+        assert!(out.is_empty());
+        assert!(err.contains("required column(s) missing: `ldh_u_l`"), "{err}");
+        assert_eq!(std::fs::metadata(&out_path).map(|m| m.len()).unwrap_or(0), 0);
+        // An unknown column (here the identifier without --keep) also fails at once.
+        let (code, _, err) = run_bytes(&["cohort", path.to_str().unwrap()], b"");
+        assert_eq!(code, 2);
+        assert!(err.contains("unknown column(s): `patient_id`"), "{err}");
+        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(&out_path);
+    }
+}

@@ -63,7 +63,7 @@ from ._model import (
     transition,
 )
 from .plots import cohort_swimmer_svg, patient_swimmer_svg, risk_by_definition_svg, stage_distribution_svg
-from .cohort import CATEGORIES, OUTPUT_COLUMNS, PLAN_COLUMNS, assess_cohort, input_columns
+from .cohort import CATEGORIES, OUTPUT_COLUMNS, PLAN_COLUMNS, assess_arrow, assess_cohort, input_columns
 from .enums import (
     Abnormality,
     ConsolidationRoute,
@@ -186,6 +186,7 @@ __all__ = [
     "WeightBasis",
     "assess",
     "assess_cohort",
+    "assess_arrow",
     "cohort_swimmer_svg",
     "patient_swimmer_svg",
     "risk_by_definition_svg",

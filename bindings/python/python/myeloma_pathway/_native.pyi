@@ -1,7 +1,7 @@
 """Type stubs of the native module (hand-written; checked by mypy.stubtest)."""
 
 import os
-from typing import Dict, List, Optional, Tuple, Union, final
+from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 __all__ = [
     "run",
@@ -21,6 +21,8 @@ __all__ = [
     "enum_ids",
     "assess_columns",
     "cohort_columns",
+    "cohort_output_columns",
+    "assess_arrow",
     "LIBRARY_VERSION",
     "KnowledgeBase",
     "enum_tables",
@@ -91,3 +93,16 @@ def assess_columns(
 def enum_tables() -> List[Tuple[str, str, List[str]]]: ...
 def error_kinds() -> List[Tuple[str, int, str]]: ...
 def cohort_columns() -> List[Tuple[str, str, str]]: ...
+def cohort_output_columns(plan: bool = True) -> List[Tuple[str, str]]: ...
+def assess_arrow(
+    data: object,
+    guideline_json: Optional[str] = None,
+    kb: Optional[KnowledgeBase] = None,
+    plan: bool = False,
+    plan_json: bool = False,
+    keep: List[str] = ...,
+    require: List[str] = ...,
+    threads: Optional[int] = None,
+    basis: bool = False,
+    max_rows_per_batch: int = 0,
+) -> Any: ...

@@ -29,40 +29,16 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["assess_cohort", "input_columns", "OUTPUT_COLUMNS", "PLAN_COLUMNS", "CATEGORIES"]
+__all__ = ["assess_cohort", "assess_arrow", "input_columns", "OUTPUT_COLUMNS", "PLAN_COLUMNS", "CATEGORIES"]
 
-#: Result columns, in order (after any ``keep`` columns).
-OUTPUT_COLUMNS: Tuple[str, ...] = (
-    "error",
-    "error_kind",
-    "error_field",
-    "error_fields",
-    "diagnosis",
-    "iss",
-    "r_iss",
-    "r2_iss",
-    "r2_iss_points",
-    "risk",
-    "risk_article",
-    "risk_imwg2016",
-    "risk_msmart3",
-    "risk_ims2025",
-    "imwg_frailty",
-    "imwg_frailty_points",
-    "simplified_frailty",
-    "transplant_eligibility",
-    "creatinine_clearance_ml_min",
-    "phase",
-    "first_regimen",
-    "first_options",
-    "missing_inputs",
-    "n_warnings",
-)
+#: Result columns, in order (after any ``keep`` columns): the core's table
+#: (``myeloma_pathway::cohort::OUTPUT_COLUMNS``), which the Arrow path and ``mmpath cohort`` use too.
+OUTPUT_COLUMNS: Tuple[str, ...] = tuple(name for name, _ in _native.cohort_output_columns(True))
 
 #: Columns that only a plan gives; left out with ``plan=False``.
-PLAN_COLUMNS: Tuple[str, ...] = ("phase", "first_regimen", "first_options", "n_warnings")
+PLAN_COLUMNS: Tuple[str, ...] = tuple(c for c in OUTPUT_COLUMNS if c not in {n for n, _ in _native.cohort_output_columns(False)})
 
-_FLOAT_OUTPUTS = frozenset({"r2_iss_points", "imwg_frailty_points", "creatinine_clearance_ml_min", "n_warnings"})
+_FLOAT_OUTPUTS = frozenset(name for name, kind in _native.cohort_output_columns(True) if kind == "double")
 # Counts: whole numbers (pandas nullable ``Int64``; NaN in the numpy and arrow forms' float columns).
 _INT_OUTPUTS = frozenset({"imwg_frailty_points", "n_warnings"})
 
@@ -84,7 +60,7 @@ CATEGORIES: Dict[str, Tuple[Tuple[str, ...], bool]] = {
     "transplant_eligibility": (tuple(x.value for x in Eligibility), False),
     "phase": (tuple(x.value for x in Phase), False),
 }
-_LIST_OUTPUTS = frozenset({"first_options", "missing_inputs", "error_fields"})
+_LIST_OUTPUTS = frozenset(name for name, kind in _native.cohort_output_columns(True) if kind == "list")
 
 
 def input_columns() -> List[Tuple[str, str, str]]:
@@ -284,6 +260,15 @@ def assess_cohort(
     phase as categoricals of the core's identifiers, counts as nullable ``Int64``, measurements as
     nullable ``Float64``, text as ``string`` and lists as ``object`` (an empty cell is ``<NA>``).
     """
+    if _speaks_arrow(data):
+        # pyarrow Tables and RecordBatches, polars DataFrames, DuckDB results...: the Arrow path,
+        # no cell a Python object (a pyarrow Table back).
+        if threads is not None and (not isinstance(threads, int) or threads < 1):
+            raise ValueError("threads must be a positive integer")
+        out = assess_arrow(data, guideline, keep=keep, threads=threads, plan=plan, kb=kb)
+        import pyarrow as pa
+
+        return out if isinstance(out, pa.Table) else pa.Table.from_batches([out])
     kind, cols, index = _columns_of(data)
     keep_names = [keep] if isinstance(keep, str) else list(keep)
     for k in keep_names:
@@ -320,6 +305,52 @@ def assess_cohort(
     raw: Dict[str, List[Any]] = _native.assess_columns(n, numeric, categorical, g, threads, bool(plan), _kb_arg(kb))
     names = OUTPUT_COLUMNS if plan else tuple(c for c in OUTPUT_COLUMNS if c not in PLAN_COLUMNS)
     return _pack(kind, raw, {k: cols[k] for k in keep_names}, index, n, names)
+
+
+def _speaks_arrow(data: Any) -> bool:
+    """Whether ``data`` is an Arrow producer (PyCapsule interface), not pandas or a mapping."""
+    if isinstance(data, Mapping) or type(data).__module__.startswith("pandas"):
+        return False
+    return hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__")
+
+
+def assess_arrow(
+    data: Any,
+    guideline: GuidelineLike = None,
+    *,
+    keep: Union[str, Sequence[str]] = (),
+    require: Union[str, Sequence[str]] = (),
+    plan: bool = True,
+    plan_json: bool = False,
+    threads: Optional[int] = None,
+    kb: Optional[KnowledgeBase] = None,
+    basis: bool = False,
+    max_rows_per_batch: int = 0,
+) -> Any:
+    """Assess an Arrow cohort in Rust; returns a pyarrow ``Table`` (a ``RecordBatch`` for a
+    single batch in).
+
+    ``data`` is anything that speaks the Arrow PyCapsule interface (``__arrow_c_stream__`` or
+    ``__arrow_c_array__``): a pyarrow ``Table``, ``RecordBatch`` or ``RecordBatchReader``, a
+    polars ``DataFrame``, a DuckDB result, nanoarrow. The columns go to Rust through the Arrow C
+    data interface and the result is built there: no cell is ever a Python object. A stream is
+    read batch by batch. Result columns: ``keep`` (unchanged), :data:`OUTPUT_COLUMNS`
+    (``plan=False`` leaves out :data:`PLAN_COLUMNS`), ``plan_json`` (with ``plan_json=True``:
+    each row's plan as JSON), ``basis`` (with ``basis=True``). The answers are those of
+    :func:`assess_cohort` row for row; a bad row gets its error in its row. Raises
+    :class:`ColumnError` before any row for an unknown column, a ``require`` column that is
+    absent, or a column of an Arrow type that can never hold a valid value (a date, a decimal).
+    """
+    keep_names = [keep] if isinstance(keep, str) else list(keep)
+    require_names = [require] if isinstance(require, str) else list(require)
+    g: Optional[str] = None
+    if guideline is not None:
+        g = guideline.to_json() if isinstance(guideline, Guideline) else Guideline(guideline).to_json()
+    if threads is not None and (not isinstance(threads, int) or threads < 1):
+        raise ValueError("threads must be a positive integer")
+    return _native.assess_arrow(
+        data, g, _kb_arg(kb), bool(plan), bool(plan_json), keep_names, require_names, threads, bool(basis), int(max_rows_per_batch)
+    )
 
 
 def _pack(kind: str, raw: Dict[str, List[Any]], kept: Dict[str, Any], index: Any, n: int, names: Tuple[str, ...]) -> Any:

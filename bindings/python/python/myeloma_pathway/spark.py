@@ -3,8 +3,9 @@
 :func:`assess` takes a Spark DataFrame with the documented cohort columns
 (:func:`myeloma_pathway.input_columns`) and returns one with the assessment columns
 (:data:`myeloma_pathway.OUTPUT_COLUMNS`) and a ``basis`` column. Each Arrow batch goes to
-:func:`myeloma_pathway.assess_cohort`, the single-machine columnar API, so a row gets exactly
-the answer (or the error) it gets there, whatever the partitioning.
+the Rust Arrow path (:func:`myeloma_pathway.assess_arrow`, through the Arrow C data interface:
+no row is ever a Python object), the same answers as :func:`myeloma_pathway.assess_cohort`, so a
+row gets exactly the answer (or the error) it gets there, whatever the partitioning.
 
 * The columns are checked on the driver, before any job: an unknown column, a column of a type
   that can never hold a valid value, a column named in ``require`` that is absent, a bad
@@ -27,7 +28,7 @@ import os
 from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from ._model import Guideline, GuidelineLike, KnowledgeBase, library_version
-from .cohort import OUTPUT_COLUMNS, PLAN_COLUMNS, _FLOAT_OUTPUTS, _LIST_OUTPUTS, assess_cohort, input_columns
+from .cohort import OUTPUT_COLUMNS, PLAN_COLUMNS, _FLOAT_OUTPUTS, _LIST_OUTPUTS, input_columns
 from .errors import ColumnError
 
 __all__ = ["assess", "assess_batches", "result_columns", "BASIS_FIELDS"]
@@ -173,39 +174,27 @@ def _map_batches(
     threads: Optional[int],
     checked_inputs: Optional[List[str]],
 ) -> Iterator[Any]:
-    """The executor side: each Arrow batch through :func:`assess_cohort`."""
+    """The executor side: each Arrow batch through the Rust Arrow path
+    (:func:`myeloma_pathway.assess_arrow`): the batch goes to Rust through the Arrow C data
+    interface and the result batch, ``basis`` included, is built there; no cell is a Python
+    object."""
     import pyarrow as pa
 
+    from . import _native
+    from ._model import _kb_arg
+
     kb = _load_kb(kb_json)
-    guideline = Guideline.from_json(guideline_json)
-    basis = _basis(guideline_json, kb_json)
-    types = _arrow_result_types()
-    columns = result_columns(plan)
-    basis_type = pa.struct([(f, pa.string()) for f in BASIS_FIELDS])
     inputs = checked_inputs
     for batch in batches:
         if inputs is None:
             inputs = _check_columns(batch.schema.names, keep, ())
-        n = batch.num_rows
-        if n == 0:
+        if batch.num_rows == 0:
             continue
-        if inputs:
-            table = pa.Table.from_arrays([batch.column(name) for name in inputs], names=inputs)
-        else:
-            # No input column: every value unknown (an all-empty column carries the row count).
-            table = pa.table({"age_years": pa.nulls(n, type=pa.float64())})
-        out = assess_cohort(table, guideline, threads=threads, plan=plan, kb=kb)
-        arrays: List[Any] = [batch.column(name) for name in keep]
-        names: List[str] = list(keep)
-        for c, kind in columns:
-            a = out.column(c).combine_chunks()
-            if a.type != types[kind]:
-                a = a.cast(types[kind])
-            arrays.append(a)
-            names.append(c)
-        arrays.append(pa.StructArray.from_arrays([pa.array([basis[f]] * n, type=pa.string()) for f in BASIS_FIELDS], fields=list(basis_type)))
-        names.append("basis")
-        yield pa.RecordBatch.from_arrays(arrays, names=names)
+        names = list(keep) + list(inputs)
+        if list(batch.schema.names) != names:
+            batch = pa.RecordBatch.from_arrays([batch.column(n) for n in names], names=names)
+        out = _native.assess_arrow(batch, guideline_json, _kb_arg(kb), plan, False, list(keep), [], threads, True, 0)
+        yield out
 
 
 class _Mapper:
