@@ -410,8 +410,8 @@ fn cohort(
             let is_file = f.read_exact(&mut magic).is_ok() && &magic == b"ARROW1";
             f.rewind().map_err(|e| (2u8, format!("error: reading {path}: {e}")))?;
             if is_file {
-                let reader = arrow_ipc::reader::FileReader::try_new(BufReader::new(f), None)
-                    .map_err(|e| fail(E::Arrow(e)))?;
+                let reader =
+                    arrow_ipc::reader::FileReader::try_new(BufReader::new(f), None).map_err(|e| fail(E::Arrow(e)))?;
                 let schema = reader.schema();
                 myeloma_pathway_arrow::assess_batches(kb, g, &schema, reader, sink, options).map_err(fail)
             } else {

@@ -215,18 +215,21 @@ mod cohort {
     use std::process::{Command, Stdio};
     use std::sync::Arc;
 
+    use myeloma_pathway::{Guideline, KnowledgeBase};
     use myeloma_pathway_arrow::arrow_array::cast::AsArray;
     use myeloma_pathway_arrow::arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
     use myeloma_pathway_arrow::arrow_ipc;
     use myeloma_pathway_arrow::{Assessor, Basis, Options};
-    use myeloma_pathway::{Guideline, KnowledgeBase};
 
     fn cohort_batch(ids: std::ops::Range<i64>) -> RecordBatch {
         let n = ids.end - ids.start;
-        let age: Vec<Option<f64>> = ids.clone().map(|i| if i % 7 == 3 { Some(300.0) } else { Some(40.0 + (i % 45) as f64) }).collect();
-        let b2m: Vec<Option<f64>> = ids.clone().map(|i| if i % 5 == 0 { None } else { Some(1.0 + (i % 9) as f64) }).collect();
+        let age: Vec<Option<f64>> =
+            ids.clone().map(|i| if i % 7 == 3 { Some(300.0) } else { Some(40.0 + (i % 45) as f64) }).collect();
+        let b2m: Vec<Option<f64>> =
+            ids.clone().map(|i| if i % 5 == 0 { None } else { Some(1.0 + (i % 9) as f64) }).collect();
         let alb: Vec<Option<f64>> = ids.clone().map(|i| Some(2.8 + (i % 3) as f64 * 0.5)).collect();
-        let del: Vec<Option<&str>> = ids.clone().map(|i| [Some("detected"), Some("not_detected"), None][(i % 3) as usize]).collect();
+        let del: Vec<Option<&str>> =
+            ids.clone().map(|i| [Some("detected"), Some("not_detected"), None][(i % 3) as usize]).collect();
         assert!(n > 0);
         RecordBatch::try_from_iter([
             ("patient_id", Arc::new(Int64Array::from_iter_values(ids)) as ArrayRef),

@@ -269,7 +269,8 @@ impl<'a> Assessor<'a> {
             let list: Vec<String> = absent.iter().map(|a| format!("`{a}`")).collect();
             return Err(column_error(first, format!("required column(s) missing: {}", list.join(", "))));
         }
-        let reserved = result_names(&Options { plan: true, plan_json: true, basis: options.basis.clone(), ..Default::default() });
+        let reserved =
+            result_names(&Options { plan: true, plan_json: true, basis: options.basis.clone(), ..Default::default() });
         let mut keep = Vec::new();
         for k in &options.keep {
             let Some(i) = names.iter().position(|n| n == k) else {
@@ -292,14 +293,18 @@ impl<'a> Assessor<'a> {
             let list: Vec<String> = unknown.iter().map(|u| format!("`{u}`")).collect();
             return Err(column_error(
                 first,
-                format!("unknown column(s): {} (see the cohort column table; pass identifiers as keep columns)", list.join(", ")),
+                format!(
+                    "unknown column(s): {} (see the cohort column table; pass identifiers as keep columns)",
+                    list.join(", ")
+                ),
             ));
         }
         let mut inputs = Vec::new();
         for (i, f) in schema.fields().iter().enumerate() {
             let Some(c) = spec.iter().find(|c| &c.name == f.name()) else { continue };
             if !accepted(f.data_type()) {
-                let want = if c.kind.name() == "string" { "text (utf8)" } else { "numbers (integer or floating point)" };
+                let want =
+                    if c.kind.name() == "string" { "text (utf8)" } else { "numbers (integer or floating point)" };
                 return Err(column_error(
                     f.name(),
                     format!("column `{}` has Arrow type {}; expected {want}", f.name(), f.data_type()),
@@ -307,7 +312,8 @@ impl<'a> Assessor<'a> {
             }
             inputs.push((i, c.clone()));
         }
-        let mut fields: Vec<Field> = keep.iter().filter_map(|&i| schema.fields().get(i).map(|f| f.as_ref().clone())).collect();
+        let mut fields: Vec<Field> =
+            keep.iter().filter_map(|&i| schema.fields().get(i).map(|f| f.as_ref().clone())).collect();
         fields.extend(result_fields(&options));
         Ok(Self { kb, guideline, options, inputs, keep, schema: Arc::new(Schema::new(fields)) })
     }
@@ -339,7 +345,11 @@ impl<'a> Assessor<'a> {
             named.push((c.name.clone(), cells(&c.name, c.kind.name(), array.as_ref())?));
         }
         let input = Input::new(n, named)?;
-        let o = cohort::Options { threads: self.options.threads.max(1), plan: self.options.plan, plan_json: self.options.plan && self.options.plan_json };
+        let o = cohort::Options {
+            threads: self.options.threads.max(1),
+            plan: self.options.plan,
+            plan_json: self.options.plan && self.options.plan_json,
+        };
         let mut out = cohort::assess_with(self.kb, &input, self.guideline, o);
         let plan_json = out.take_plan_json();
         let mut arrays: Vec<ArrayRef> = self.keep.iter().filter_map(|&i| batch.columns().get(i).cloned()).collect();
@@ -372,7 +382,11 @@ impl<'a> Assessor<'a> {
                 basis.values().iter().map(|v| Arc::new(StringArray::from(vec![*v; n])) as ArrayRef).collect();
             arrays.push(Arc::new(StructArray::try_new(basis_fields(), columns, None)?));
         }
-        Ok(RecordBatch::try_new_with_options(self.schema.clone(), arrays, &RecordBatchOptions::new().with_row_count(Some(n)))?)
+        Ok(RecordBatch::try_new_with_options(
+            self.schema.clone(),
+            arrays,
+            &RecordBatchOptions::new().with_row_count(Some(n)),
+        )?)
     }
 
     /// [`Assessor::assess`] cut into slices of at most `max_rows_per_batch` rows (no copy of the

@@ -66,9 +66,29 @@ fn row() -> impl Strategy<Value = Row> {
             status(),
         ),
     )
-        .prop_map(|((age, sex, ecog, weight, height, b2m, albumin, ldh), (ldh_uln, creatinine, bmpc, lesions, crab, del17p, t414, gain1q))| Row {
-            age, sex, ecog, weight, height, b2m, albumin, ldh, ldh_uln, creatinine, bmpc, lesions, crab, del17p, t414, gain1q,
-        })
+        .prop_map(
+            |(
+                (age, sex, ecog, weight, height, b2m, albumin, ldh),
+                (ldh_uln, creatinine, bmpc, lesions, crab, del17p, t414, gain1q),
+            )| Row {
+                age,
+                sex,
+                ecog,
+                weight,
+                height,
+                b2m,
+                albumin,
+                ldh,
+                ldh_uln,
+                creatinine,
+                bmpc,
+                lesions,
+                crab,
+                del17p,
+                t414,
+                gain1q,
+            },
+        )
 }
 
 /// The patient record of a row, written by hand from the record contract.
@@ -143,7 +163,8 @@ fn record(r: &Row) -> Value {
 fn batch(rows: &[Row]) -> RecordBatch {
     let f = |g: &dyn Fn(&Row) -> Option<f64>| Arc::new(rows.iter().map(g).collect::<Float64Array>()) as ArrayRef;
     let i = |g: &dyn Fn(&Row) -> Option<i64>| Arc::new(rows.iter().map(g).collect::<Int64Array>()) as ArrayRef;
-    let s = |g: &dyn Fn(&Row) -> Option<&'static str>| Arc::new(rows.iter().map(g).collect::<StringArray>()) as ArrayRef;
+    let s =
+        |g: &dyn Fn(&Row) -> Option<&'static str>| Arc::new(rows.iter().map(g).collect::<StringArray>()) as ArrayRef;
     let ids: ArrayRef = Arc::new((0..rows.len() as i64).map(Some).collect::<Int64Array>());
     RecordBatch::try_from_iter([
         ("patient_id", ids),
@@ -229,7 +250,10 @@ fn check_row(kb: &KnowledgeBase, g: &Guideline, out: &RecordBatch, i: usize, r: 
     let imwg = fitness::imwg_frailty(kb, &p);
     assert_eq!(text(out, "imwg_frailty", i), imwg.category.as_ref().and_then(name), "row {i}");
     assert_eq!(number(out, "imwg_frailty_points", i), imwg.points.map(f64::from), "row {i}");
-    assert_eq!(text(out, "simplified_frailty", i), fitness::simplified_frailty(kb, &p).category.as_ref().and_then(name));
+    assert_eq!(
+        text(out, "simplified_frailty", i),
+        fitness::simplified_frailty(kb, &p).category.as_ref().and_then(name)
+    );
     let crcl = fitness::creatinine_clearance(kb, &p, g).ok().map(|c| c.ml_min);
     assert_eq!(number(out, "creatinine_clearance_ml_min", i), crcl, "row {i}");
     assert_eq!(text(out, "transplant_eligibility", i), name(&fitness::transplant_eligibility(kb, &p, g).eligibility));
@@ -281,7 +305,10 @@ fn slices_and_threads_do_not_change_the_answer() {
     let g = Guideline::default();
     let b = batch(&sample_rows(300));
     let keep = vec!["patient_id".to_string()];
-    let one = Assessor::new(kb, &g, &b.schema(), Options { keep: keep.clone(), ..Options::default() }).unwrap().assess(&b).unwrap();
+    let one = Assessor::new(kb, &g, &b.schema(), Options { keep: keep.clone(), ..Options::default() })
+        .unwrap()
+        .assess(&b)
+        .unwrap();
     let o = Options { threads: 4, max_rows_per_batch: 64, keep, ..Options::default() };
     let parts = Assessor::new(kb, &g, &b.schema(), o).unwrap().assess_sliced(&b).unwrap();
     assert_eq!(parts.len(), 5);
@@ -324,11 +351,8 @@ fn an_unknown_column_or_an_impossible_type_is_refused_naming_it() {
     let b = RecordBatch::try_from_iter([("Age_Years", Arc::new(Float64Array::from(vec![60.0])) as ArrayRef)]).unwrap();
     let e = Assessor::new(kb, &g, &b.schema(), Options::default()).unwrap_err();
     assert_eq!(e.column, "Age_Years");
-    let b = RecordBatch::try_from_iter([(
-        "age_years",
-        Arc::new(arrow_array::Date32Array::from(vec![1])) as ArrayRef,
-    )])
-    .unwrap();
+    let b = RecordBatch::try_from_iter([("age_years", Arc::new(arrow_array::Date32Array::from(vec![1])) as ArrayRef)])
+        .unwrap();
     let e = Assessor::new(kb, &g, &b.schema(), Options::default()).unwrap_err();
     assert_eq!(e.column, "age_years");
     assert!(e.message.contains("Date32"), "{}", e.message);

@@ -197,12 +197,16 @@ impl Input {
         let spec = columns();
         let mut out: Vec<(Column, Cells)> = Vec::with_capacity(named.len());
         for (name, cells) in named {
-            let column = spec.iter().find(|c| c.name == name).cloned().ok_or_else(|| ColumnError {
-                column: name.clone(),
-                message: format!("unknown column `{name}`"),
-            })?;
+            let column = spec
+                .iter()
+                .find(|c| c.name == name)
+                .cloned()
+                .ok_or_else(|| ColumnError { column: name.clone(), message: format!("unknown column `{name}`") })?;
             if out.iter().any(|(c, _)| c.name == name) {
-                return Err(ColumnError { column: name.clone(), message: format!("column `{name}` appears more than once") });
+                return Err(ColumnError {
+                    column: name.clone(),
+                    message: format!("column `{name}` appears more than once"),
+                });
             }
             let len = match &cells {
                 Cells::Numeric(v, _) => v.len(),
@@ -508,18 +512,29 @@ impl Output {
                 OutputKind::Text => {
                     let taken = match self.cols_str.iter_mut().find(|(k, _)| *k == name) {
                         Some((_, v)) => std::mem::take(v),
-                        None => {
-                            self.risk.iter_mut().find(|(k, _)| k == name).map(|(_, v)| std::mem::take(v)).unwrap_or_default()
-                        }
+                        None => self
+                            .risk
+                            .iter_mut()
+                            .find(|(k, _)| k == name)
+                            .map(|(_, v)| std::mem::take(v))
+                            .unwrap_or_default(),
                     };
                     OutputCells::Text(taken)
                 }
                 OutputKind::Number => OutputCells::Number(
-                    self.cols_f64.iter_mut().find(|(k, _)| *k == name).map(|(_, v)| std::mem::take(v)).unwrap_or_default(),
+                    self.cols_f64
+                        .iter_mut()
+                        .find(|(k, _)| *k == name)
+                        .map(|(_, v)| std::mem::take(v))
+                        .unwrap_or_default(),
                 ),
                 OutputKind::List if name == "error_fields" => OutputCells::List(std::mem::take(&mut self.error_fields)),
                 OutputKind::List => OutputCells::List(
-                    self.cols_list.iter_mut().find(|(k, _)| *k == name).map(|(_, v)| std::mem::take(v)).unwrap_or_default(),
+                    self.cols_list
+                        .iter_mut()
+                        .find(|(k, _)| *k == name)
+                        .map(|(_, v)| std::mem::take(v))
+                        .unwrap_or_default(),
                 ),
             };
             out.push((name, cells));
