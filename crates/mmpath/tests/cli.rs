@@ -217,7 +217,7 @@ mod cohort {
 
     use myeloma_pathway::{Guideline, KnowledgeBase};
     use myeloma_pathway_arrow::arrow_array::cast::AsArray;
-    use myeloma_pathway_arrow::arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+    use myeloma_pathway_arrow::arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
     use myeloma_pathway_arrow::arrow_ipc;
     use myeloma_pathway_arrow::{Assessor, Basis, Options};
 
