@@ -196,7 +196,7 @@ def test_polars_and_duckdb_results_go_in_through_the_pycapsule_interface() -> No
     duckdb = pytest.importorskip("duckdb")
     con = duckdb.connect()
     con.register("cohort", pa.Table.from_pandas(frame, preserve_index=False))
-    res = con.execute("SELECT * FROM cohort").fetch_record_batch(64)
+    res = con.sql("SELECT * FROM cohort").to_arrow_reader(64)
     got = mp.assess_arrow(res, keep="patient_id", plan=False)
     assert got.select(cols).to_pylist() == want.select(cols).to_pylist()
 

@@ -29,8 +29,6 @@ from myeloma_pathway import spark as mps  # noqa: E402
 # no pandas conversion is on the tested path (Spark is given Arrow and returns Arrow).
 pytestmark = [
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
-    # DuckDB 1.4 deprecates fetch_record_batch() (the docs example still works on older DuckDB).
-    pytest.mark.filterwarnings("ignore:fetch_record_batch\\(\\) is deprecated:DeprecationWarning"),
 ]
 
 N_ROWS = int(os.environ.get("MP_SPARK_ROWS", "100000"))
@@ -303,7 +301,7 @@ def test_the_duckdb_example_of_docs_scale(data: Any) -> None:
     con = duckdb.connect()
     cohort_df = data.head(2000)
     con.register("cohort", cohort_df)
-    reader = con.sql("SELECT * FROM cohort").fetch_record_batch(500)
+    reader = con.sql("SELECT * FROM cohort").to_arrow_reader(500)
     results = pa.Table.from_batches(list(mps.assess_batches(reader, keep="patient_id")))
     con.register("results", results)
     n_err = con.execute("SELECT count(*) FROM results WHERE error IS NOT NULL").fetchone()[0]

@@ -153,7 +153,7 @@ def assess_batches(
     """Assess a stream of pyarrow ``RecordBatch``es; yields one result batch per input batch.
 
     The function :func:`assess` runs on every Spark executor, usable on any Arrow stream (a
-    DuckDB ``fetch_record_batch``, a polars ``to_arrow().to_batches()``, an Arrow IPC reader).
+    DuckDB ``to_arrow_reader``, a polars ``to_arrow().to_batches()``, an Arrow IPC reader).
     Result batches have the ``keep`` columns (unchanged), then :func:`result_columns`, then
     ``basis``. Column problems raise :class:`ColumnError` at the first batch.
     """
