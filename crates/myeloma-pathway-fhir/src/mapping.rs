@@ -198,6 +198,10 @@ pub static TABLE: &[Mapping] = &[
     local("labs.anc", "Absolute neutrophil count", &[("10*9/L", "10^9/L"), ("/uL", "/µL"), ("/mm3", "/mm3")], lab("labs.anc")),
     local("labs.platelets", "Platelet count", &[("10*9/L", "10^9/L"), ("/uL", "/µL"), ("/mm3", "/mm3")], lab("labs.platelets")),
     local("pregnant", "Currently pregnant", &[], Target::Boolean("pregnant")),
+    // No LOINC or SNOMED CT code for "of childbearing potential" or "contraception as the IMiD
+    // programme requires" was verified (a search found only unofficial value sets): local codes.
+    local("pregnancy_prevention.childbearing_potential", "Of childbearing potential (label criteria)", &[], Target::Boolean("pregnancy_prevention.childbearing_potential")),
+    local("pregnancy_prevention.reliable_contraception", "Contraception as the IMiD pregnancy prevention programme requires", &[], Target::Boolean("pregnancy_prevention.reliable_contraception")),
 ];
 
 /// The answers of a cytogenetic finding (`valueCodeableConcept`, LOINC answer list), with the

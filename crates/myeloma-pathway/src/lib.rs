@@ -96,8 +96,8 @@ pub use plan::{
 pub use record::{
     Abnormality, ConsolidationRoute, Date, DiagnosisInputs, Drug, DrugClass, Event, Finding, FrailtyInputs, HeavyChain,
     HistoryEntry, Immunofixation, LabsInput, LightChain, Method, MrdMethod, MrdResult, MrdSample, MrdStatus,
-    OrganFunction, PatientRecord, Phase, RawQuantity, Refusal, ResponseAssessmentInput, ResponseCategory, Route, Sex,
-    Status, MAX_LIST_LEN, SCHEMA_VERSION,
+    OrganFunction, PatientRecord, Phase, PregnancyPrevention, RawQuantity, Refusal, ResponseAssessmentInput,
+    ResponseCategory, Route, Sex, Status, MAX_LIST_LEN, SCHEMA_VERSION,
 };
 pub use record::{
     StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory,

@@ -1,10 +1,10 @@
 //! Blood-count thresholds to start a drug or a new cycle, by label and jurisdiction
-//! (docs/dosing.md, "Start thresholds"). Below a threshold the plan holds the drug with the
-//! label's wording: no reduced dose is invented (the labels give none for a start). Only the
+//! (docs/dosing.md, "Start thresholds"). A known count below a threshold excludes the option
+//! (a hard exclusion with the label's wording and version); no reduced dose is invented (the
+//! labels give none for a start). Only the
 //! thresholds verified in docs/evidence/dosing.md (items 1, 2, 13) are here; the US lenalidomide
 //! cycle-1 gate for the 25 mg regimens was NOT FOUND and is not encoded.
 
-use super::doses::{DoseAdjustment, Scope};
 use super::formulas::num;
 use crate::assess::missing::MissingInput;
 use crate::guideline::{Guideline, Jurisdiction};
@@ -32,7 +32,7 @@ pub enum Applies {
     Maintenance,
 }
 
-/// One label's start threshold: the drug is held when the ANC or the platelet count is below
+/// One label's start threshold: the option is excluded when the ANC or the platelet count is below
 /// its minimum (every label read writes "at least" / "≥" to start, or "must not be started if
 /// <", so a count equal to the minimum starts).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -108,30 +108,32 @@ pub const START_THRESHOLDS: [StartThreshold; 4] = [
     },
 ];
 
-/// A drug held by a start threshold.
+/// A start threshold the patient's known counts do not meet: the option is excluded (a hard
+/// exclusion, issue 11: "an unresolved start threshold"), with the counts, the label's minimum,
+/// its words and version.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hold {
+pub struct Unmet {
     /// Index of the component in the regimen.
     pub component: usize,
-    /// The adjustment on that component's dose (`start_threshold_hold`, no amount).
-    pub adjustment: DoseAdjustment,
-    /// The warning text (names the drug, not the regimen, so one warning covers every option).
-    pub warning: String,
+    /// The drug held back.
+    pub drug: Drug,
+    /// Why not: the lab, its value and unit, the threshold, the label and its version, its words.
+    pub reason: String,
     /// Citation.
     pub citation: CitationId,
 }
 
-/// The thresholds of `r` for the patient: the holds, and the counts that would decide a
-/// threshold that no known count already breaks. `starting` is false for a course under way
-/// (a start gate then does not apply; a new-cycle gate does).
-pub fn start_holds(
+/// The thresholds of `r` for the patient: those its known counts do not meet, and the counts
+/// that would decide a threshold that no known count already breaks. `starting` is false for a
+/// course under way (a start gate then does not apply; a new-cycle gate does).
+pub fn unmet_thresholds(
     kb: &KnowledgeBase,
     p: &Patient,
     g: &Guideline,
     r: &Regimen,
     starting: bool,
-) -> (Vec<Hold>, Vec<(usize, MissingInput)>) {
-    let mut holds = Vec::new();
+) -> (Vec<Unmet>, Vec<(usize, MissingInput)>) {
+    let mut unmet = Vec::new();
     let mut missing = Vec::new();
     let anc = p.labs.anc.map(|v| v.understood());
     let platelets = p.labs.platelets.map(|v| v.understood());
@@ -151,13 +153,8 @@ pub fn start_holds(
                 below.push(format!("platelets {} < {} × 10⁹/L", shown(&x), num(t.platelets_min)));
             }
             let cite = kb.cite(t.citation);
-            let label = format!("{} ({})", cite.source, cite.version);
-            let what = format!(
-                "{} {} threshold ({} label)",
-                c.drug.name(),
-                if t.gate == Gate::Start { "start" } else { "new-cycle" },
-                t.jurisdiction.id()
-            );
+            let gate = if t.gate == Gate::Start { "start" } else { "new-cycle" };
+            let what = format!("{} {gate} threshold ({} label)", c.drug.name(), t.jurisdiction.id());
             if below.is_empty() {
                 if anc.is_none() {
                     missing.push((
@@ -172,41 +169,40 @@ pub fn start_holds(
                 continue;
             }
             let reading = t.reading.map_or_else(String::new, |x| format!("; {x}"));
-            let rule = format!(
-                "{}: the label says \"{}\"{reading}: hold {} until the counts recover (the label gives no reduced \
-                 starting dose for this)",
-                below.join(", "),
-                t.wording,
-                c.drug.name()
+            let reason = format!(
+                "{drug} {gate} threshold not met: {counts} ({j} label: {source}, {version}, {section}: \"{wording}\"\
+                 {reading}); not offered until the counts recover (the label gives no reduced starting dose for this)",
+                drug = c.drug.name(),
+                counts = below.join(", "),
+                j = t.jurisdiction.id(),
+                source = short_source(&cite.source),
+                version = cite.version,
+                section = cite.section,
+                wording = t.wording,
             );
-            holds.push(Hold {
-                component: i,
-                adjustment: DoseAdjustment {
-                    code: "start_threshold_hold",
-                    rule: rule.clone(),
-                    amount_mg: None,
-                    dose: None,
-                    arithmetic: None,
-                    scope: if t.gate == Gate::Start { Scope::CycleOne } else { Scope::All },
-                    every_other_day: false,
-                    jurisdiction: Some(t.jurisdiction),
-                    label,
-                    evidence: cite.evidence,
-                    citations: vec![t.citation.key().to_string()],
-                },
-                warning: format!("{}: {rule}", c.drug.name()),
-                citation: t.citation,
-            });
+            unmet.push(Unmet { component: i, drug: c.drug, reason, citation: t.citation });
         }
     }
-    (holds, missing)
+    (unmet, missing)
 }
 
-/// `0.8 × 10⁹/L` or `0.8 × 10⁹/L (entered 800 /µL)`.
+/// The label's name: the citation source up to its first quotation or colon.
+fn short_source(source: &str) -> &str {
+    source.split([':', '\'']).next().unwrap_or(source).trim()
+}
+
+/// `0.8 × 10⁹/L` or `0.999 × 10⁹/L (entered 999 /µL)`.
 fn shown(u: &Understood) -> String {
     if u.entered_unit == u.unit {
-        format!("{} × 10⁹/L", num(u.value))
+        format!("{} × 10⁹/L", count(u.value))
     } else {
-        format!("{} × 10⁹/L (entered {} {})", num(u.value), num(u.entered_value), u.entered_unit)
+        format!("{} × 10⁹/L (entered {} {})", count(u.value), num(u.entered_value), u.entered_unit)
     }
+}
+
+/// A count in 10⁹/L to 0.001 (one cell per microlitre), so a count just below a threshold never
+/// prints as the threshold itself (999 /µL is 0.999, not "1 < 1").
+fn count(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

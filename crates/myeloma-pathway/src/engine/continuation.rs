@@ -78,7 +78,7 @@ pub(super) fn studied_continuation(cx: &mut Ctx<'_>, condition: Option<String>) 
         return Some(make_option(cx, next, 1, "continuation", why, condition));
     }
     if induction.duration == Duration::UntilProgression {
-        if hard_exclusions(cx, induction) {
+        if continuing_exclusions(cx, induction) {
             return None;
         }
         let why = vec![format!(

@@ -2,9 +2,21 @@
 
 use super::*;
 
-/// Hard exclusions that apply to any regimen: intolerance, refractoriness, cardiac, neuropathy,
-/// active infection before T-cell redirection. Returns `true` when the regimen is excluded.
+/// Hard exclusions that apply to any regimen about to start (or to be given as a continuation):
+/// intolerance, refractoriness, cardiac, neuropathy, active infection before T-cell redirection,
+/// pregnancy and pregnancy prevention with an IMiD, and an unmet blood-count start or new-cycle
+/// threshold. Returns `true` when the regimen is excluded.
 pub(super) fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
+    exclusions_for(cx, r, true)
+}
+
+/// [`hard_exclusions`] for a course already under way (action `continue`): a start threshold
+/// no longer applies; a new-cycle threshold still does.
+pub(super) fn continuing_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
+    exclusions_for(cx, r, false)
+}
+
+fn exclusions_for(cx: &mut Ctx<'_>, r: &Regimen, starting: bool) -> bool {
     let drugs = r.drugs();
     for d in &drugs {
         if cx.state.intolerant().contains(d) {
@@ -117,43 +129,130 @@ pub(super) fn hard_exclusions(cx: &mut Ctx<'_>, r: &Regimen) -> bool {
             Some(false) => {}
         }
     }
+    if imid_pregnancy_exclusions(cx, r, &drugs) {
+        return true;
+    }
+    // Blood counts below a label's start (or new-cycle) threshold: not offered until they recover.
+    let dosed = dosed_regimen(cx, r);
+    let (unmet, _) = crate::dosing::thresholds::unmet_thresholds(cx.kb, cx.p, cx.g, &dosed, starting);
+    if !unmet.is_empty() {
+        let reason = unmet.iter().map(|u| u.reason.as_str()).collect::<Vec<_>>().join("; ");
+        let mut keys: Vec<&str> = unmet.iter().map(|u| u.citation.key()).collect();
+        keys.dedup();
+        exclude(cx, r, reason, &keys);
+        return true;
+    }
+    false
+}
+
+/// Pregnancy and pregnancy prevention with lenalidomide or pomalidomide (US REMS, EU Pregnancy
+/// Prevention Programme), each with the programme named. Returns `true` when excluded; reports
+/// the status that would decide when it is unknown.
+fn imid_pregnancy_exclusions(cx: &mut Ctx<'_>, r: &Regimen, drugs: &[Drug]) -> bool {
+    let Some(imid) = drugs.iter().copied().find(|d| matches!(d, Drug::Lenalidomide | Drug::Pomalidomide)) else {
+        return false;
+    };
+    if cx.p.sex == Some(crate::record::Sex::Male) {
+        // The male rules (condom use; EU Imnovid: male patients unable to comply contraindicated)
+        // are counselling for the prescriber, not a record input (docs/dosing.md).
+        return false;
+    }
+    let pp = cx.p.pregnancy_prevention.clone().unwrap_or_default();
     // Pregnancy: lenalidomide and pomalidomide need negative pregnancy tests before they start
     // (US REMS, EU Pregnancy Prevention Programme); a pregnant patient cannot meet them.
-    if let Some(imid) = drugs.iter().find(|d| matches!(d, Drug::Lenalidomide | Drug::Pomalidomide)) {
-        match (cx.p.pregnant, cx.p.sex) {
-            (Some(true), _) => {
-                let (why, key) = match (imid, cx.g.jurisdiction) {
-                    (Drug::Lenalidomide, Jurisdiction::Us) => (
-                        "\"Females of reproductive potential must have 2 negative pregnancy tests before initiating\" \
-                         and must avoid pregnancy during therapy (Revlimid USPI §8.3, Lenalidomide REMS)",
-                        CitationId::LenRems,
-                    ),
-                    (_, Jurisdiction::Us) => (
-                        "2 negative pregnancy tests before starting and pregnancy avoided during therapy \
-                         (PS-Pomalidomide REMS, US label as summarised)",
-                        CitationId::PomRems,
-                    ),
-                    (Drug::Lenalidomide, Jurisdiction::Eu) => (
-                        "contraindicated in women of childbearing potential unless all conditions of the Pregnancy \
-                         Prevention Programme (negative pregnancy tests) are met (Revlimid SmPC §4.3-4.4)",
-                        CitationId::LenPppEu,
-                    ),
-                    (_, Jurisdiction::Eu) => (
-                        "contraindicated unless all conditions of the Pregnancy Prevention Programme (negative \
-                         pregnancy tests) are met (Imnovid SmPC §4.3-4.4)",
-                        CitationId::PomPppEu,
-                    ),
-                };
-                exclude(cx, r, format!("pregnancy: {} is not given in pregnancy: {why}", imid.name()), &[key.key()]);
-                return true;
-            }
-            (None, sex) if sex != Some(crate::record::Sex::Male) => cx.missing.push(MissingInput::new(
-                "pregnant",
-                "pregnancy status (pregnancy test, or a patient not of reproductive potential)",
-                format!("{}: {} pregnancy exclusion", r.name, imid.name()),
-            )),
-            _ => {}
+    match cx.p.pregnant {
+        Some(true) => {
+            let (why, key) = match (imid, cx.g.jurisdiction) {
+                (Drug::Lenalidomide, Jurisdiction::Us) => (
+                    "\"Females of reproductive potential must have 2 negative pregnancy tests before initiating\" \
+                     and must avoid pregnancy during therapy (Revlimid USPI §8.3, Lenalidomide REMS)",
+                    CitationId::LenRems,
+                ),
+                (_, Jurisdiction::Us) => (
+                    "2 negative pregnancy tests before starting and pregnancy avoided during therapy \
+                     (PS-Pomalidomide REMS, US label as summarised)",
+                    CitationId::PomRems,
+                ),
+                (Drug::Lenalidomide, Jurisdiction::Eu) => (
+                    "contraindicated in women of childbearing potential unless all conditions of the Pregnancy \
+                     Prevention Programme (negative pregnancy tests) are met (Revlimid SmPC §4.3-4.4)",
+                    CitationId::LenPppEu,
+                ),
+                (_, Jurisdiction::Eu) => (
+                    "contraindicated unless all conditions of the Pregnancy Prevention Programme (negative \
+                     pregnancy tests) are met (Imnovid SmPC §4.3-4.4)",
+                    CitationId::PomPppEu,
+                ),
+            };
+            exclude(cx, r, format!("pregnancy: {} is not given in pregnancy: {why}", imid.name()), &[key.key()]);
+            return true;
         }
+        // Not of childbearing potential: no pregnancy test is asked (the programmes test
+        // females of reproductive potential).
+        None if pp.childbearing_potential != Some(false) => cx.missing.push(MissingInput::new(
+            "pregnant",
+            "pregnancy status (pregnancy test, or a patient not of reproductive potential)",
+            format!("{}: {} pregnancy exclusion", r.name, imid.name()),
+        )),
+        _ => {}
+    }
+    let (programme, rule, key) = match (imid, cx.g.jurisdiction) {
+        (Drug::Lenalidomide, Jurisdiction::Us) => (
+            "Lenalidomide REMS (US)",
+            "\"Two reliable forms of contraception must be used simultaneously unless continuous abstinence from \
+             heterosexual sexual contact is the chosen method\", from 4 weeks before therapy (Revlimid USPI)",
+            CitationId::LenRems,
+        ),
+        (_, Jurisdiction::Us) => (
+            "PS-Pomalidomide REMS (US)",
+            "2 reliable contraceptive methods or continuous abstinence from 4 weeks before therapy (US label as \
+             summarised)",
+            CitationId::PomRems,
+        ),
+        (Drug::Lenalidomide, Jurisdiction::Eu) => (
+            "Pregnancy Prevention Programme (EU)",
+            "for women of childbearing potential lenalidomide is contraindicated unless all conditions are met, \
+             among them \"effective contraception, without interruption, 4 weeks before starting treatment\" \
+             (Revlimid SmPC §4.3-4.4)",
+            CitationId::LenPppEu,
+        ),
+        (_, Jurisdiction::Eu) => (
+            "Pregnancy Prevention Programme (EU)",
+            "for women of childbearing potential pomalidomide is contraindicated unless all conditions of the \
+             programme are met, among them effective contraception from 4 weeks before treatment (Imnovid SmPC \
+             §4.3-4.4)",
+            CitationId::PomPppEu,
+        ),
+    };
+    match (pp.childbearing_potential, pp.reliable_contraception) {
+        // No reproductive potential, or the programme's contraception in place: no exclusion.
+        (Some(false), _) | (_, Some(true)) => {}
+        (Some(true), Some(false)) => {
+            exclude(
+                cx,
+                r,
+                format!(
+                    "pregnancy prevention: {} needs the {programme}'s contraception, not in place for a patient of \
+                     childbearing potential: {rule}",
+                    imid.name()
+                ),
+                &[key.key()],
+            );
+            return true;
+        }
+        (Some(true), None) => cx.missing.push(MissingInput::new(
+            "pregnancy_prevention.reliable_contraception",
+            format!("contraception as the {programme} requires (counselling and the prescriber's check)"),
+            format!("{}: {} pregnancy prevention exclusion", r.name, imid.name()),
+        )),
+        // Unknown potential and contraception not confirmed: the potential decides first.
+        (None, _) => cx.missing.push(MissingInput::new(
+            "pregnancy_prevention.childbearing_potential",
+            "childbearing potential by the label's criteria (menstrual and surgical history; EU: age ≥ 50 and \
+             naturally amenorrhoeic ≥ 1 year, premature ovarian failure confirmed by a gynaecologist, bilateral \
+             salpingo-oophorectomy or hysterectomy, XY genotype, Turner syndrome, uterine agenesis)",
+            format!("{}: {} pregnancy prevention exclusion", r.name, imid.name()),
+        )),
     }
     false
 }

@@ -329,37 +329,24 @@ pub(super) fn make_option(
     let course = option_course(cx, r);
     let (notes, mut schedule) = option_notes(cx, r);
     // Doses follow the schedule shown: the setting's own components where it has them.
-    let dosed: std::borrow::Cow<'_, Regimen> = match course.filter(|c| !c.components.is_empty()) {
-        Some(c) => {
-            // The setting's own schedule replaces the regimen's (the renal and neuropathy notes stay).
-            schedule = c.components.iter().map(|k| k.summary()).collect();
-            let mut r2 = r.clone();
-            r2.components = c.components.clone();
-            r2.cycle_length_days = c.cycle_length_days;
-            r2.duration = c.duration;
-            std::borrow::Cow::Owned(r2)
-        }
-        None => std::borrow::Cow::Borrowed(r),
-    };
+    if let Some(c) = course.filter(|c| !c.components.is_empty()) {
+        // The setting's own schedule replaces the regimen's (the renal and neuropathy notes stay).
+        schedule = c.components.iter().map(|k| k.summary()).collect();
+    }
+    let dosed = dosed_regimen(cx, r);
     let (mut doses, dose_missing) = crate::dosing::component_doses(cx.kb, cx.p, cx.g, &dosed);
     cx.missing.extend(dose_missing);
-    // Blood-count thresholds to start (not for a course under way) or to begin a new cycle.
-    let mut notes = notes;
-    let (holds, count_missing) =
-        crate::dosing::thresholds::start_holds(cx.kb, cx.p, cx.g, &dosed, action != "continue");
+    // Blood-count thresholds to start (not for a course under way) or to begin a new cycle: a
+    // known count below one has already excluded the regimen (`hard_exclusions`); here only the
+    // unknown counts that would decide are reported, on the plan and on the dose they gate.
+    let (_, count_missing) =
+        crate::dosing::thresholds::unmet_thresholds(cx.kb, cx.p, cx.g, &dosed, action != "continue");
     for (i, m) in count_missing {
         if let Some(d) = doses.get_mut(i) {
             d.missing_inputs.push(m.clone());
             normalise(&mut d.missing_inputs);
         }
         cx.missing.push(m);
-    }
-    for h in holds {
-        notes.push(format!("hold: {} [{}]", h.warning, h.citation.key()));
-        warn(cx, "start_threshold_not_met", h.warning.clone(), &[h.citation.key()]);
-        if let Some(d) = doses.get_mut(h.component) {
-            d.adjustments.push(h.adjustment);
-        }
     }
     let step_up = r.step_up.iter().find(|s| s.jurisdiction == cx.g.jurisdiction).cloned();
     if !r.step_up.is_empty() && step_up.is_none() {
@@ -390,6 +377,21 @@ pub(super) fn make_option(
         citations: citations_for(cx.kb, r),
         doses,
         supportive_care: crate::dosing::supportive::supportive_care(cx.kb, r),
+    }
+}
+
+/// The regimen as it is dosed here: the setting's own components, cycle length and duration
+/// where its course has them (what the option's schedule and doses show), else the regimen.
+pub(super) fn dosed_regimen<'k>(cx: &Ctx<'k>, r: &'k Regimen) -> std::borrow::Cow<'k, Regimen> {
+    match option_course(cx, r).filter(|c| !c.components.is_empty()) {
+        Some(c) => {
+            let mut r2 = r.clone();
+            r2.components = c.components.clone();
+            r2.cycle_length_days = c.cycle_length_days;
+            r2.duration = c.duration;
+            std::borrow::Cow::Owned(r2)
+        }
+        None => std::borrow::Cow::Borrowed(r),
     }
 }
 
@@ -466,7 +468,7 @@ pub(super) fn record_ranking(cx: &mut Ctx<'_>, phase: RankedPhase, setting: Rank
 
 pub(super) fn continue_option(cx: &mut Ctx<'_>, regimen: Option<&str>, rationale: String) -> Option<RankedOption> {
     let r = cx.kb.regimen(regimen?)?;
-    if hard_exclusions(cx, r) {
+    if continuing_exclusions(cx, r) {
         return None;
     }
     Some(make_option(cx, r, 1, "continue", vec![rationale], None))

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::error::{check_range, Error, Result};
 use crate::record::{
-    Date, DiagnosisInputs, FrailtyInputs, HistoryEntry, MrdResult, OrganFunction, PatientRecord, RawQuantity,
-    ResponseAssessmentInput, Sex, MAX_LIST_LEN, SCHEMA_VERSION,
+    Date, DiagnosisInputs, FrailtyInputs, HistoryEntry, MrdResult, OrganFunction, PatientRecord, PregnancyPrevention,
+    RawQuantity, ResponseAssessmentInput, Sex, MAX_LIST_LEN, SCHEMA_VERSION,
 };
 
 pub mod cytogenetics;
@@ -122,6 +122,9 @@ pub struct Patient {
     /// Currently pregnant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) pregnant: Option<bool>,
+    /// Childbearing potential and contraception (IMiD pregnancy prevention programmes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) pregnancy_prevention: Option<PregnancyPrevention>,
     /// Weight, kg.
     pub(crate) weight_kg: Option<f64>,
     /// Height, cm.
@@ -301,6 +304,28 @@ impl PatientRecord {
         if self.pregnant == Some(true) && self.sex == Some(Sex::Male) {
             return Err(Error::invalid("pregnant", "`true` with `sex: male`: check the record"));
         }
+        if let Some(pp) = &self.pregnancy_prevention {
+            if self.sex == Some(Sex::Male) {
+                let field = if pp.childbearing_potential.is_some() {
+                    "pregnancy_prevention.childbearing_potential"
+                } else {
+                    "pregnancy_prevention.reliable_contraception"
+                };
+                if pp.childbearing_potential.is_some() || pp.reliable_contraception.is_some() {
+                    return Err(Error::invalid(
+                        field,
+                        "given with `sex: male`: these fields are about a patient who could become pregnant (the \
+                         male condom rule is not an input); check the record",
+                    ));
+                }
+            }
+            if pp.childbearing_potential == Some(false) && self.pregnant == Some(true) {
+                return Err(Error::invalid(
+                    "pregnancy_prevention.childbearing_potential",
+                    "`false` with `pregnant: true`: check the record",
+                ));
+            }
+        }
         if labs.ldh.is_some() && labs.ldh_upper_limit_of_normal.is_none() {
             return Err(ldh_without_uln());
         }
@@ -328,6 +353,7 @@ impl PatientRecord {
             age_years: self.age_years,
             sex: self.sex,
             pregnant: self.pregnant,
+            pregnancy_prevention: self.pregnancy_prevention.clone(),
             weight_kg,
             height_cm,
             ecog: self.ecog,
@@ -367,6 +393,10 @@ impl Patient {
     /// Currently pregnant, where the record says.
     pub fn pregnant(&self) -> Option<bool> {
         self.pregnant
+    }
+    /// Childbearing potential and contraception, where the record says.
+    pub fn pregnancy_prevention(&self) -> Option<&PregnancyPrevention> {
+        self.pregnancy_prevention.as_ref()
     }
     /// Actual body weight, kg.
     pub fn weight_kg(&self) -> Option<f64> {

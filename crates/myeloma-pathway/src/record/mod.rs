@@ -58,6 +58,29 @@ pub struct FrailtyInputs {
     pub lawton_iadl: Option<u8>,
 }
 
+/// What the pregnancy prevention programmes of lenalidomide and pomalidomide ask before they start
+/// (US REMS, EU Pregnancy Prevention Programme; docs/dosing.md, "Pregnancy prevention"). Both
+/// fields are about a patient who could become pregnant; the male rules (condom use) are the
+/// prescriber's counselling and not an input, so either field with `sex: male` is refused.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PregnancyPrevention {
+    /// Of childbearing (reproductive) potential, as the label defines it (EU: unless at least one
+    /// of: age ≥ 50 and naturally amenorrhoeic ≥ 1 year, premature ovarian failure confirmed by a
+    /// gynaecologist, bilateral salpingo-oophorectomy or hysterectomy, XY genotype, Turner
+    /// syndrome, uterine agenesis; amenorrhoea after cancer therapy does not rule it out).
+    /// Unknown for a patient not recorded as male → reported missing with an IMiD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub childbearing_potential: Option<bool>,
+    /// Contraception as the programme of the guideline's jurisdiction requires is in place (US:
+    /// two reliable methods used simultaneously, or continuous abstinence from heterosexual
+    /// contact; EU: effective contraception without interruption from 4 weeks before starting).
+    /// `false` with childbearing potential excludes lenalidomide and pomalidomide; unknown with
+    /// childbearing potential (or it unknown) is reported missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliable_contraception: Option<bool>,
+}
+
 /// Organ function and conditions that gate transplant or exclude drugs.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -240,6 +263,10 @@ pub struct PatientRecord {
     /// with `sex: male` is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pregnant: Option<bool>,
+    /// Childbearing potential and contraception, for the IMiD pregnancy prevention programmes
+    /// (additive, optional). `pregnant: true` with `childbearing_potential: false` is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pregnancy_prevention: Option<PregnancyPrevention>,
     /// Actual body weight, kg (25–350).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_kg: Option<f64>,

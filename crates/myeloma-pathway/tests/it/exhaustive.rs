@@ -41,6 +41,11 @@ fn organ() -> Vec<(&'static str, Value)> {
         ("nyha3", with("nyha_class", json!(3))),
         ("neuropathy3", with("peripheral_neuropathy_grade", json!(3))),
         ("infection", with("active_infection", json!(true))),
+        // Not organ function, but contraindications the rules know too (patched into the record
+        // in `states`): counts below every encoded start threshold, and a woman of childbearing
+        // potential without the programme's contraception.
+        ("counts_low", ok.clone()),
+        ("no_contraception", ok.clone()),
     ]
 }
 
@@ -153,7 +158,7 @@ fn states() -> Vec<State> {
                             for (hname, history) in histories() {
                                 for j in ["us", "eu"] {
                                     for profile in ["article", "quadruplet_first"] {
-                                        let record = json!({
+                                        let mut record = json!({
                                             "age_years": age, "sex": "female", "weight_kg": 70, "height_cm": 165,
                                             "ecog": 1, "frailty": fr, "organ_function": org,
                                             "labs": {
@@ -164,6 +169,18 @@ fn states() -> Vec<State> {
                                             },
                                             "cytogenetics": cyto, "diagnosis": dx, "history": history
                                         });
+                                        match oname {
+                                            // Below every encoded threshold (lowest: 0.5 and 50 × 10⁹/L).
+                                            "counts_low" => {
+                                                record["labs"]["anc"] = json!({"value": 0.4, "unit": "10^9/L"});
+                                                record["labs"]["platelets"] = json!({"value": 40, "unit": "10^9/L"});
+                                            }
+                                            "no_contraception" => {
+                                                record["pregnant"] = json!(false);
+                                                record["pregnancy_prevention"] = json!({"childbearing_potential": true, "reliable_contraception": false});
+                                            }
+                                            _ => {}
+                                        }
                                         let g = Guideline::from_json(
                                             &json!({"jurisdiction": j, "profile": profile}).to_string(),
                                         )
@@ -224,6 +241,22 @@ fn check(kb: &KnowledgeBase, s: &State) -> Result<(Outcome, BTreeSet<String>, BT
             "infection" => {
                 o.action == "start"
                     && (classes.contains(&DrugClass::BispecificBcma) || classes.contains(&DrugClass::BispecificGprc5d))
+            }
+            // Start thresholds (dosing/thresholds.rs), read from the labels independently of the
+            // engine: US pomalidomide and ixazomib before every cycle; EU lenalidomide to start
+            // (any regimen); US lenalidomide to start maintenance.
+            "counts_low" => {
+                let us = s.guideline.jurisdiction() == myeloma_pathway::guideline::Jurisdiction::Us;
+                let len = drugs.contains(&myeloma_pathway::Drug::Lenalidomide);
+                (us && (drugs.contains(&myeloma_pathway::Drug::Pomalidomide)
+                    || drugs.contains(&myeloma_pathway::Drug::Ixazomib)))
+                    || (!us && len && o.action != "continue")
+                    || (us && len && o.action == "maintenance")
+            }
+            // US REMS / EU Pregnancy Prevention Programme.
+            "no_contraception" => {
+                drugs.contains(&myeloma_pathway::Drug::Lenalidomide)
+                    || drugs.contains(&myeloma_pathway::Drug::Pomalidomide)
             }
             _ => false,
         };

@@ -1,5 +1,5 @@
-//! Blood-count start thresholds and the pregnancy exclusion, at the edge and just past it
-//! (docs/dosing.md, "Start thresholds", "Pregnancy").
+//! Blood-count start thresholds, pregnancy and pregnancy prevention: hard exclusions at the edge
+//! and just past it (docs/dosing.md, "Start thresholds", "Pregnancy", "Pregnancy prevention").
 
 use myeloma_pathway::{api, recommend, Patient};
 use serde_json::{json, Value};
@@ -35,24 +35,30 @@ fn per_l(v: f64) -> Option<Value> {
     Some(json!({"value": v, "unit": "10^9/L"}))
 }
 
-/// The adjustment codes on `drug`'s doses in option `regimen`.
-fn codes(plan: &Value, regimen: &str, drug: &str) -> Vec<String> {
-    let o = plan["options"].as_array().unwrap().iter().find(|o| o["regimen_id"] == regimen).unwrap();
-    o["doses"]
+fn offered(plan: &Value, regimen: &str) -> bool {
+    plan["options"].as_array().unwrap().iter().any(|o| o["regimen_id"] == regimen)
+}
+
+/// The start-threshold exclusion of `regimen`, if any.
+fn threshold_exclusion(plan: &Value, regimen: &str) -> Option<Value> {
+    plan["excluded"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["drug"] == drug)
-        .flat_map(|d| d["adjustments"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap().to_string()))
-        .collect()
+        .find(|x| x["regimen_id"] == regimen && x["reason"].as_str().unwrap().contains("threshold not met"))
+        .cloned()
 }
 
-fn held(plan: &Value, regimen: &str, drug: &str) -> bool {
-    codes(plan, regimen, drug).iter().any(|c| c == "start_threshold_hold")
+/// Excluded by a start threshold, and then never offered.
+fn held(plan: &Value, regimen: &str) -> bool {
+    let x = threshold_exclusion(plan, regimen).is_some();
+    assert!(!(x && offered(plan, regimen)), "{regimen} both excluded and offered");
+    x
 }
 
-fn warned(plan: &Value) -> bool {
-    plan["warnings"].as_array().unwrap().iter().any(|w| w["code"] == "start_threshold_not_met")
+/// No option contains `drug` (by its doses).
+fn no_option_contains(plan: &Value, drug: &str) -> bool {
+    plan["options"].as_array().unwrap().iter().all(|o| o["doses"].as_array().unwrap().iter().all(|d| d["drug"] != drug))
 }
 
 fn missing(plan: &Value) -> Vec<String> {
@@ -64,32 +70,46 @@ const WORK_UP: &str = "renal-impairment-lenalidomide-dose";
 #[test]
 fn eu_lenalidomide_must_not_start_below_platelets_50_and_starts_at_50() {
     let at = plan(&with_counts(golden(WORK_UP), per_l(2.0), per_l(50.0), Some("eu")));
-    assert!(!held(&at, "vrd", "lenalidomide") && !warned(&at));
+    assert!(!held(&at, "vrd") && offered(&at, "vrd"));
     let past = plan(&with_counts(golden(WORK_UP), per_l(2.0), per_l(49.9), Some("eu")));
-    assert!(held(&past, "vrd", "lenalidomide") && warned(&past));
-    // The option stays, with the hold in its notes and the label's citation.
-    let o = past["options"].as_array().unwrap().iter().find(|o| o["regimen_id"] == "vrd").unwrap();
-    let note = o["notes"].as_array().unwrap().iter().find(|n| n.as_str().unwrap().starts_with("hold:")).unwrap();
-    assert!(note.as_str().unwrap().contains("revlimid-smpc-2024"), "{note}");
+    assert!(held(&past, "vrd") && !offered(&past, "vrd"));
+    assert!(no_option_contains(&past, "lenalidomide"));
+    // The exclusion names the lab, its value and unit, the threshold, the label and its version.
+    let x = threshold_exclusion(&past, "vrd").unwrap();
+    let reason = x["reason"].as_str().unwrap();
+    for part in ["lenalidomide start threshold not met", "platelets 49.9 × 10⁹/L < 50 × 10⁹/L", "eu label", "2024"]
+    {
+        assert!(reason.contains(part), "{part}: {reason}");
+    }
+    assert!(x["citations"].to_string().contains("revlimid-smpc-2024"), "{x}");
+    // No hold remains: the start threshold is an exclusion now, not a dose adjustment.
+    assert!(!past["warnings"].as_array().unwrap().iter().any(|w| w["code"] == "start_threshold_not_met"));
 }
 
 #[test]
 fn eu_lenalidomide_anc_in_per_microlitre_reads_as_10_9_per_litre() {
     let at = plan(&with_counts(golden(WORK_UP), Some(json!({"value": 1000, "unit": "/µL"})), per_l(100.0), Some("eu")));
-    assert!(!held(&at, "vrd", "lenalidomide"));
+    assert!(!held(&at, "vrd") && offered(&at, "vrd"));
     let past =
         plan(&with_counts(golden(WORK_UP), Some(json!({"value": 999, "unit": "/mcL"})), per_l(100.0), Some("eu")));
-    assert!(held(&past, "vrd", "lenalidomide"));
+    assert!(held(&past, "vrd"));
+    let reason = threshold_exclusion(&past, "vrd").unwrap()["reason"].as_str().unwrap().to_string();
+    assert!(reason.contains("ANC 0.999 × 10⁹/L (entered 999 /mcL) < 1 × 10⁹/L"), "{reason}");
 }
 
 #[test]
-fn eu_lenalidomide_counts_unknown_are_reported_missing_and_a_low_anc_makes_platelets_irrelevant() {
+fn eu_lenalidomide_counts_unknown_are_reported_missing_neither_excluded_nor_cleared() {
     let none = plan(&with_counts(golden(WORK_UP), None, None, Some("eu")));
     let m = missing(&none);
     assert!(m.contains(&"labs.anc".to_string()) && m.contains(&"labs.platelets".to_string()), "{m:?}");
-    // ANC below the threshold already holds the start: the platelet count cannot change that.
+    assert!(!held(&none, "vrd") && offered(&none, "vrd"));
+    // ... and on the dose the count gates.
+    let vrd = none["options"].as_array().unwrap().iter().find(|o| o["regimen_id"] == "vrd").unwrap();
+    let len = vrd["doses"].as_array().unwrap().iter().find(|d| d["drug"] == "lenalidomide").unwrap();
+    assert!(len["missing_inputs"].to_string().contains("labs.anc"), "{len}");
+    // ANC below the threshold already excludes: the platelet count cannot change that.
     let low = plan(&with_counts(golden(WORK_UP), per_l(0.5), None, Some("eu")));
-    assert!(held(&low, "vrd", "lenalidomide"));
+    assert!(held(&low, "vrd"));
     assert!(!missing(&low).contains(&"labs.platelets".to_string()));
 }
 
@@ -99,7 +119,7 @@ fn us_lenalidomide_25_mg_has_no_verified_start_gate_so_counts_are_not_asked() {
     let m = missing(&p);
     assert!(!m.contains(&"labs.anc".to_string()) && !m.contains(&"labs.platelets".to_string()), "{m:?}");
     let low = plan(&with_counts(golden(WORK_UP), per_l(0.1), per_l(10.0), Some("us")));
-    assert!(!held(&low, "vrd", "lenalidomide"));
+    assert!(!held(&low, "vrd") && offered(&low, "vrd"));
 }
 
 #[test]
@@ -107,33 +127,52 @@ fn eu_start_gate_does_not_apply_to_a_course_under_way() {
     let p = plan(&with_counts(golden("article-fit-60-mid-induction"), per_l(0.5), per_l(20.0), Some("eu")));
     let vrd = p["options"].as_array().unwrap().iter().find(|o| o["regimen_id"] == "vrd").unwrap();
     assert_eq!(vrd["action"], "continue");
-    assert!(!held(&p, "vrd", "lenalidomide"));
+    assert!(!held(&p, "vrd"));
 }
 
 const AFTER_ASCT: &str = "article-fit-60-after-transplant-standard-risk";
 
 #[test]
-fn us_lenalidomide_maintenance_starts_at_anc_1000_and_platelets_75000_and_is_held_just_below_either() {
+fn us_lenalidomide_maintenance_starts_at_anc_1000_and_platelets_75000_and_is_excluded_just_below_either() {
     let at = plan(&with_counts(golden(AFTER_ASCT), per_l(1.0), per_l(75.0), Some("us")));
-    assert!(!held(&at, "len-maintenance", "lenalidomide"));
+    assert!(!held(&at, "len-maintenance") && offered(&at, "len-maintenance"));
     for (anc, plt) in [(0.99, 75.0), (1.0, 74.9)] {
         let past = plan(&with_counts(golden(AFTER_ASCT), per_l(anc), per_l(plt), Some("us")));
-        assert!(held(&past, "len-maintenance", "lenalidomide"), "ANC {anc}, platelets {plt}");
-        let w = past["warnings"].as_array().unwrap().iter().find(|w| {
-            w["code"] == "start_threshold_not_met" && w["message"].as_str().unwrap().starts_with("lenalidomide")
-        });
-        let w = w.unwrap();
+        assert!(held(&past, "len-maintenance"), "ANC {anc}, platelets {plt}");
+        assert!(no_option_contains(&past, "lenalidomide"), "ANC {anc}, platelets {plt}");
+        let x = threshold_exclusion(&past, "len-maintenance").unwrap();
         // The label's "and/or" is read as both, and the output says so.
-        assert!(w["message"].as_str().unwrap().contains("read as both"), "{w}");
+        assert!(x["reason"].as_str().unwrap().contains("read as both"), "{x}");
+        assert!(x["citations"].to_string().contains("revlimid-uspi"), "{x}");
     }
+}
+
+#[test]
+fn lenalidomide_maintenance_platelets_60_start_in_the_eu_and_are_excluded_in_the_us() {
+    // EU SmPC 2024: < 50 × 10⁹/L for all indications; US maintenance: ≥ 75,000/mcL.
+    let eu = plan(&with_counts(golden(AFTER_ASCT), per_l(1.0), per_l(60.0), Some("eu")));
+    assert!(!held(&eu, "len-maintenance") && offered(&eu, "len-maintenance"));
+    let us = plan(&with_counts(golden(AFTER_ASCT), per_l(1.0), per_l(60.0), Some("us")));
+    assert!(held(&us, "len-maintenance"));
+    // EU edge and just past it for maintenance too.
+    let eu_at = plan(&with_counts(golden(AFTER_ASCT), per_l(1.0), per_l(50.0), Some("eu")));
+    assert!(offered(&eu_at, "len-maintenance"));
+    let eu_past = plan(&with_counts(golden(AFTER_ASCT), per_l(1.0), per_l(49.9), Some("eu")));
+    assert!(held(&eu_past, "len-maintenance"));
 }
 
 #[test]
 fn us_ixazomib_new_cycle_needs_anc_1000_and_platelets_75000() {
     let at = plan(&with_counts(golden(AFTER_ASCT), per_l(1.0), per_l(75.0), Some("us")));
-    assert!(!held(&at, "ixazomib-maintenance", "ixazomib"));
-    let past = plan(&with_counts(golden(AFTER_ASCT), per_l(1.0), per_l(74.0), Some("us")));
-    assert!(held(&past, "ixazomib-maintenance", "ixazomib"));
+    assert!(!held(&at, "ixazomib-maintenance") && offered(&at, "ixazomib-maintenance"));
+    for (anc, plt) in [(0.99, 75.0), (1.0, 74.9)] {
+        let past = plan(&with_counts(golden(AFTER_ASCT), per_l(anc), per_l(plt), Some("us")));
+        assert!(held(&past, "ixazomib-maintenance"), "ANC {anc}, platelets {plt}");
+        assert!(no_option_contains(&past, "ixazomib"));
+    }
+    // No EU ixazomib gate was read: the same counts do not exclude it there.
+    let eu = plan(&with_counts(golden(AFTER_ASCT), per_l(0.5), per_l(40.0), Some("eu")));
+    assert!(!held(&eu, "ixazomib-maintenance"));
 }
 
 const RELAPSE_US: &str = "relapse-candor-bortezomib-refractory-keeps-carfilzomib-regimens-us";
@@ -141,20 +180,14 @@ const RELAPSE_US: &str = "relapse-candor-bortezomib-refractory-keeps-carfilzomib
 #[test]
 fn us_pomalidomide_new_cycle_needs_anc_500_and_platelets_50000() {
     let at = plan(&with_counts(golden(RELAPSE_US), per_l(0.5), per_l(50.0), None));
-    assert!(!held(&at, "dpd", "pomalidomide"));
+    assert!(!held(&at, "dpd") && offered(&at, "dpd"));
     for (anc, plt) in [(0.49, 50.0), (0.5, 49.0)] {
         let past = plan(&with_counts(golden(RELAPSE_US), per_l(anc), per_l(plt), None));
-        assert!(held(&past, "dpd", "pomalidomide"), "ANC {anc}, platelets {plt}");
-        // The hold names no dose: the label gives none.
-        let o = past["options"].as_array().unwrap().iter().find(|o| o["regimen_id"] == "dpd").unwrap();
-        let adj = o["doses"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|d| d["adjustments"].as_array().unwrap().clone())
-            .find(|a| a["code"] == "start_threshold_hold")
-            .unwrap();
-        assert!(adj.get("amount_mg").is_none() && adj.get("dose").is_none(), "{adj}");
+        assert!(held(&past, "dpd"), "ANC {anc}, platelets {plt}");
+        assert!(no_option_contains(&past, "pomalidomide"), "ANC {anc}, platelets {plt}");
+        let x = threshold_exclusion(&past, "dpd").unwrap();
+        assert!(x["reason"].as_str().unwrap().contains("pomalidomide new-cycle threshold not met"), "{x}");
+        assert!(x["citations"].to_string().contains("pomalyst-uspi-new-cycle"), "{x}");
     }
 }
 
@@ -228,4 +261,125 @@ fn pregnancy_status_unknown_with_sex_unknown_is_reported_missing() {
     let mut case = golden(WORK_UP);
     case["patient"].as_object_mut().unwrap().remove("sex");
     assert!(missing(&plan(&case)).contains(&"pregnant".to_string()));
+}
+
+/// A woman, not pregnant, with the given pregnancy-prevention fields, in jurisdiction `j`.
+fn woman(name: &str, j: &str, pp: Value) -> Value {
+    let mut case = with_counts(golden(name), None, None, Some(j));
+    case["patient"]["sex"] = json!("female");
+    case["patient"]["pregnant"] = json!(false);
+    case["patient"]["pregnancy_prevention"] = pp;
+    case
+}
+
+fn prevention_exclusion(plan: &Value, regimen: &str) -> Option<Value> {
+    plan["excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["regimen_id"] == regimen && x["reason"].as_str().unwrap().starts_with("pregnancy prevention:"))
+        .cloned()
+}
+
+#[test]
+fn no_reliable_contraception_with_childbearing_potential_excludes_lenalidomide_and_pomalidomide_naming_the_programme() {
+    for j in ["us", "eu"] {
+        for (name, regimen, drug, key, programme) in [
+            (
+                WORK_UP,
+                "vrd",
+                "lenalidomide",
+                if j == "us" { "len-rems" } else { "len-ppp-eu" },
+                if j == "us" { "Lenalidomide REMS" } else { "Pregnancy Prevention Programme (EU)" },
+            ),
+            (
+                RELAPSE_US,
+                "dpd",
+                "pomalidomide",
+                if j == "us" { "pom-rems" } else { "pom-ppp-eu" },
+                if j == "us" { "PS-Pomalidomide REMS" } else { "Pregnancy Prevention Programme (EU)" },
+            ),
+        ] {
+            let p = plan(&woman(name, j, json!({"childbearing_potential": true, "reliable_contraception": false})));
+            let x = prevention_exclusion(&p, regimen).unwrap_or_else(|| panic!("{j}: {regimen} not excluded"));
+            assert!(x["reason"].as_str().unwrap().contains(programme), "{j}: {x}");
+            assert!(x["citations"].to_string().contains(key), "{j}: {x}");
+            assert!(!offered(&p, regimen) && no_option_contains(&p, drug), "{j}: {drug} offered");
+            if j == "us" {
+                assert!(
+                    x["reason"].as_str().unwrap().contains(if drug == "lenalidomide" {
+                        "Two reliable forms"
+                    } else {
+                        "2 reliable"
+                    }),
+                    "{x}"
+                );
+            }
+            // Contraception in place: offered, nothing about pregnancy prevention missing.
+            let ok = plan(&woman(name, j, json!({"childbearing_potential": true, "reliable_contraception": true})));
+            assert!(prevention_exclusion(&ok, regimen).is_none() && offered(&ok, regimen), "{j}: {regimen}");
+            let m = missing(&ok);
+            assert!(!m.iter().any(|f| f.starts_with("pregnancy_prevention")), "{j}: {m:?}");
+        }
+    }
+}
+
+#[test]
+fn contraception_unknown_with_childbearing_potential_is_reported_missing_neither_excluded_nor_cleared() {
+    let p = plan(&woman(WORK_UP, "us", json!({"childbearing_potential": true})));
+    assert!(offered(&p, "vrd") && prevention_exclusion(&p, "vrd").is_none());
+    let m = missing(&p);
+    assert!(m.contains(&"pregnancy_prevention.reliable_contraception".to_string()), "{m:?}");
+    assert!(!m.contains(&"pregnancy_prevention.childbearing_potential".to_string()), "{m:?}");
+}
+
+#[test]
+fn childbearing_potential_unknown_is_reported_missing_unless_contraception_is_in_place() {
+    let p = plan(&woman(WORK_UP, "eu", json!({})));
+    assert!(offered(&p, "vrd"));
+    assert!(missing(&p).contains(&"pregnancy_prevention.childbearing_potential".to_string()));
+    // With the programme's contraception in place no value of the potential can exclude.
+    let q = plan(&woman(WORK_UP, "eu", json!({"reliable_contraception": true})));
+    assert!(!missing(&q).iter().any(|f| f.starts_with("pregnancy_prevention")), "{:?}", missing(&q));
+    // Without contraception and with the potential unknown: missing, not excluded.
+    let r = plan(&woman(WORK_UP, "eu", json!({"reliable_contraception": false})));
+    assert!(offered(&r, "vrd") && prevention_exclusion(&r, "vrd").is_none());
+    assert!(missing(&r).contains(&"pregnancy_prevention.childbearing_potential".to_string()));
+}
+
+#[test]
+fn no_childbearing_potential_needs_neither_contraception_nor_a_pregnancy_test() {
+    let mut case = woman(WORK_UP, "us", json!({"childbearing_potential": false, "reliable_contraception": false}));
+    case["patient"].as_object_mut().unwrap().remove("pregnant");
+    let p = plan(&case);
+    assert!(offered(&p, "vrd") && prevention_exclusion(&p, "vrd").is_none());
+    let m = missing(&p);
+    assert!(!m.contains(&"pregnant".to_string()) && !m.iter().any(|f| f.starts_with("pregnancy_prevention")), "{m:?}");
+}
+
+#[test]
+fn pregnancy_prevention_fields_are_refused_for_a_man_for_a_contradiction_and_for_a_wrong_type() {
+    // WORK_UP is a man.
+    for (pp, field) in [
+        (json!({"childbearing_potential": true}), "pregnancy_prevention.childbearing_potential"),
+        (json!({"reliable_contraception": false}), "pregnancy_prevention.reliable_contraception"),
+    ] {
+        let mut case = golden(WORK_UP);
+        case["patient"]["pregnancy_prevention"] = pp;
+        let e = Patient::from_json(&case["patient"].to_string()).unwrap_err();
+        assert_eq!(e.field(), Some(field), "{e}");
+    }
+    let mut case = woman(WORK_UP, "us", json!({"childbearing_potential": false}));
+    case["patient"]["pregnant"] = json!(true);
+    let e = Patient::from_json(&case["patient"].to_string()).unwrap_err();
+    assert_eq!(e.field(), Some("pregnancy_prevention.childbearing_potential"), "{e}");
+    for bad in [
+        json!({"childbearing_potential": "yes"}),
+        json!({"reliable_contraception": 1}),
+        json!({"contraception": true}),
+        json!(true),
+    ] {
+        let case = woman(WORK_UP, "us", bad.clone());
+        assert!(Patient::from_json(&case["patient"].to_string()).is_err(), "{bad} accepted");
+    }
 }
