@@ -552,203 +552,194 @@ fn progression(cx: &Ctx<'_>, i: usize, out: &mut Vec<Criterion>) -> bool {
     pd
 }
 
-/// The category each used measure supports on its own at assessment `i`.
+/// The category each used measure supports on its own at assessment `i`: the worst of them,
+/// never better than VGPR (CR and sCR need more than a measure level). `None` when a used
+/// measure is missing at baseline or at `i` (named in `missing`).
 fn measure_levels(
     cx: &Ctx<'_>,
     i: usize,
     out: &mut Vec<Criterion>,
     missing: &mut Vec<(String, &'static str)>,
 ) -> Option<ResponseCategory> {
-    use ResponseCategory::*;
     let tp = cx.tps.get(i)?;
     let base = cx.tps.first()?;
-    let mut level: Option<ResponseCategory> = Some(Vgpr);
-    let mut worst = |c: ResponseCategory| {
-        level = level.map(|l| l.max(c));
-    };
-    let mut unknown = false;
+    // Every used measure is checked (so the breakdown and the missing inputs are complete)
+    // before the levels are combined.
+    let mut levels = Vec::new();
     if cx.used.serum {
-        match (base.serum, tp.serum) {
-            (Some(b), Some(c)) => {
-                let v = format!("{} (baseline {}, {})", show(c, "g/dL"), show(b, "g/dL"), pct_change(b, c));
-                let vgpr = fell_at_least(b, c, 90);
-                let pr = fell_at_least(b, c, 50);
-                let mr = fell_at_least(b, c, 25);
-                out.push(crit(
-                    i,
-                    Vgpr,
-                    Measure::SerumMProtein.label(),
-                    "≥90% reduction from baseline",
-                    v.clone(),
-                    Some(vgpr),
-                    IMWG_2016,
-                    Evidence::V2,
-                ));
-                out.push(crit(
-                    i,
-                    Pr,
-                    Measure::SerumMProtein.label(),
-                    "≥50% reduction from baseline",
-                    v.clone(),
-                    Some(pr),
-                    IMWG_2016,
-                    Evidence::V1,
-                ));
-                out.push(crit(
-                    i,
-                    Mr,
-                    Measure::SerumMProtein.label(),
-                    "≥25% but ≤49% reduction from baseline",
-                    v,
-                    Some(mr && !pr),
-                    IMWG_2016,
-                    Evidence::C,
-                ));
-                worst(if vgpr {
-                    Vgpr
-                } else if pr {
-                    Pr
-                } else if mr {
-                    Mr
-                } else {
-                    Sd
-                });
-            }
-            _ => {
-                unknown = true;
-                missing.push((field(i, "serum_m_protein"), TEST_SPEP));
-            }
-        }
+        levels.push(serum_level(i, base, tp, out, missing));
     }
     if cx.used.urine {
-        match (base.urine, tp.urine) {
-            (Some(b), Some(c)) => {
-                let v = format!("{} (baseline {}, {})", show(c, "mg/24h"), show(b, "mg/24h"), pct_change(b, c));
-                let vgpr = c < URINE_VGPR;
-                let pr = fell_at_least(b, c, 90) || c < URINE_PR;
-                let mr = fell_at_least(b, c, 50);
-                out.push(crit(
-                    i,
-                    Vgpr,
-                    Measure::UrineMProtein.label(),
-                    "<100 mg/24h",
-                    v.clone(),
-                    Some(vgpr),
-                    IMWG_2016,
-                    Evidence::V2,
-                ));
-                out.push(crit(
-                    i,
-                    Pr,
-                    Measure::UrineMProtein.label(),
-                    "≥90% reduction from baseline or <200 mg/24h",
-                    v.clone(),
-                    Some(pr),
-                    IMWG_2016,
-                    Evidence::V1,
-                ));
-                out.push(crit(
-                    i,
-                    Mr,
-                    Measure::UrineMProtein.label(),
-                    "50–89% reduction from baseline",
-                    v,
-                    Some(mr && !pr),
-                    IMWG_2016,
-                    Evidence::V2,
-                ));
-                worst(if vgpr {
-                    Vgpr
-                } else if pr {
-                    Pr
-                } else if mr {
-                    Mr
-                } else {
-                    Sd
-                });
-            }
-            _ => {
-                unknown = true;
-                missing.push((field(i, "urine_m_protein"), TEST_UPEP));
-            }
-        }
+        levels.push(urine_level(i, base, tp, out, missing));
     }
     if cx.used.flc {
-        match (dflc(base, cx.chain), dflc(tp, cx.chain)) {
-            (Some(b), Some(c)) => {
-                let v = format!("{} (baseline {}, {})", show(c, "mg/L"), show(b, "mg/L"), pct_change(b, c));
-                let vgpr = fell_more_than(b, c, 90);
-                let pr = fell_at_least(b, c, 50);
-                out.push(crit(
-                    i,
-                    Vgpr,
-                    Measure::FreeLightChains.label(),
-                    "only FLC measurable: >90% reduction of dFLC from baseline",
-                    v.clone(),
-                    Some(vgpr),
-                    IMWG_2016,
-                    Evidence::V2,
-                ));
-                out.push(crit(
-                    i,
-                    Pr,
-                    Measure::FreeLightChains.label(),
-                    "only FLC measurable: ≥50% reduction of dFLC from baseline",
-                    v,
-                    Some(pr),
-                    IMWG_2016,
-                    Evidence::V2,
-                ));
-                // MR has no FLC route (IMWG 2016): an FLC-only fall short of PR is SD.
-                worst(if vgpr {
-                    Vgpr
-                } else if pr {
-                    Pr
-                } else {
-                    Sd
-                });
-            }
-            _ => {
-                unknown = true;
-                if tp.kappa.is_none() {
-                    missing.push((field(i, "serum_flc_kappa"), TEST_FLC));
-                }
-                if tp.lambda.is_none() {
-                    missing.push((field(i, "serum_flc_lambda"), TEST_FLC));
-                }
-            }
-        }
+        levels.push(flc_level(cx, i, base, tp, out, missing));
     }
     if cx.used.marrow {
-        match (base.bmpc, carried(cx.tps, i, |t| t.bmpc)) {
-            (Some(b), Some((j, c))) => {
-                let v = format!("{} (assessment {j}; baseline {}, {})", show(c, "%"), show(b, "%"), pct_change(b, c));
-                let pr = fell_at_least(b, c, 50);
-                out.push(crit(
-                    i,
-                    Pr,
-                    Measure::BoneMarrowPlasmaCells.label(),
-                    "serum, urine and FLC not measurable, baseline ≥30%: ≥50% reduction",
-                    v,
-                    Some(pr),
-                    IMWG_2016,
-                    Evidence::V1,
-                ));
-                // The marrow route has only PR (and CR by its own criteria); VGPR and MR are not
-                // defined for it.
-                worst(if pr { Pr } else { Sd });
-            }
-            _ => {
-                unknown = true;
-                missing.push((field(i, "bone_marrow_plasma_cells"), TEST_MARROW));
-            }
-        }
+        levels.push(marrow_level(cx, i, base, out, missing));
     }
-    if unknown {
-        None
+    levels.into_iter().try_fold(ResponseCategory::Vgpr, |worst, l| l.map(|l| worst.max(l)))
+}
+
+/// Serum M-protein route (`imwg-2016-response`): VGPR ≥ 90% reduction from baseline \[V2\], PR
+/// ≥ 50% \[V1\], MR 25–49% \[C\], otherwise SD.
+fn serum_level(
+    i: usize,
+    base: &Tp,
+    tp: &Tp,
+    out: &mut Vec<Criterion>,
+    missing: &mut Vec<(String, &'static str)>,
+) -> Option<ResponseCategory> {
+    use ResponseCategory::*;
+    let (Some(b), Some(c)) = (base.serum, tp.serum) else {
+        missing.push((field(i, "serum_m_protein"), TEST_SPEP));
+        return None;
+    };
+    let v = format!("{} (baseline {}, {})", show(c, "g/dL"), show(b, "g/dL"), pct_change(b, c));
+    let vgpr = fell_at_least(b, c, 90);
+    let pr = fell_at_least(b, c, 50);
+    let mr = fell_at_least(b, c, 25);
+    let m = Measure::SerumMProtein.label();
+    out.push(crit(i, Vgpr, m, "≥90% reduction from baseline", v.clone(), Some(vgpr), IMWG_2016, Evidence::V2));
+    out.push(crit(i, Pr, m, "≥50% reduction from baseline", v.clone(), Some(pr), IMWG_2016, Evidence::V1));
+    out.push(crit(i, Mr, m, "≥25% but ≤49% reduction from baseline", v, Some(mr && !pr), IMWG_2016, Evidence::C));
+    Some(if vgpr {
+        Vgpr
+    } else if pr {
+        Pr
+    } else if mr {
+        Mr
     } else {
-        level
-    }
+        Sd
+    })
+}
+
+/// Urine M-protein route (`imwg-2016-response`): VGPR < 100 mg/24 h \[V2\], PR ≥ 90% reduction
+/// or < 200 mg/24 h \[V1\], MR 50–89% \[V2\], otherwise SD.
+fn urine_level(
+    i: usize,
+    base: &Tp,
+    tp: &Tp,
+    out: &mut Vec<Criterion>,
+    missing: &mut Vec<(String, &'static str)>,
+) -> Option<ResponseCategory> {
+    use ResponseCategory::*;
+    let (Some(b), Some(c)) = (base.urine, tp.urine) else {
+        missing.push((field(i, "urine_m_protein"), TEST_UPEP));
+        return None;
+    };
+    let v = format!("{} (baseline {}, {})", show(c, "mg/24h"), show(b, "mg/24h"), pct_change(b, c));
+    let vgpr = c < URINE_VGPR;
+    let pr = fell_at_least(b, c, 90) || c < URINE_PR;
+    let mr = fell_at_least(b, c, 50);
+    let m = Measure::UrineMProtein.label();
+    out.push(crit(i, Vgpr, m, "<100 mg/24h", v.clone(), Some(vgpr), IMWG_2016, Evidence::V2));
+    out.push(crit(
+        i,
+        Pr,
+        m,
+        "≥90% reduction from baseline or <200 mg/24h",
+        v.clone(),
+        Some(pr),
+        IMWG_2016,
+        Evidence::V1,
+    ));
+    out.push(crit(i, Mr, m, "50–89% reduction from baseline", v, Some(mr && !pr), IMWG_2016, Evidence::V2));
+    Some(if vgpr {
+        Vgpr
+    } else if pr {
+        Pr
+    } else if mr {
+        Mr
+    } else {
+        Sd
+    })
+}
+
+/// Free-light-chain route, when only FLC is measurable (`imwg-2016-response`, \[V2\]): VGPR
+/// > 90% reduction of dFLC, PR ≥ 50%, otherwise SD (MR has no FLC route).
+fn flc_level(
+    cx: &Ctx<'_>,
+    i: usize,
+    base: &Tp,
+    tp: &Tp,
+    out: &mut Vec<Criterion>,
+    missing: &mut Vec<(String, &'static str)>,
+) -> Option<ResponseCategory> {
+    use ResponseCategory::*;
+    let (Some(b), Some(c)) = (dflc(base, cx.chain), dflc(tp, cx.chain)) else {
+        if tp.kappa.is_none() {
+            missing.push((field(i, "serum_flc_kappa"), TEST_FLC));
+        }
+        if tp.lambda.is_none() {
+            missing.push((field(i, "serum_flc_lambda"), TEST_FLC));
+        }
+        return None;
+    };
+    let v = format!("{} (baseline {}, {})", show(c, "mg/L"), show(b, "mg/L"), pct_change(b, c));
+    let vgpr = fell_more_than(b, c, 90);
+    let pr = fell_at_least(b, c, 50);
+    let m = Measure::FreeLightChains.label();
+    out.push(crit(
+        i,
+        Vgpr,
+        m,
+        "only FLC measurable: >90% reduction of dFLC from baseline",
+        v.clone(),
+        Some(vgpr),
+        IMWG_2016,
+        Evidence::V2,
+    ));
+    out.push(crit(
+        i,
+        Pr,
+        m,
+        "only FLC measurable: ≥50% reduction of dFLC from baseline",
+        v,
+        Some(pr),
+        IMWG_2016,
+        Evidence::V2,
+    ));
+    // MR has no FLC route (IMWG 2016): an FLC-only fall short of PR is SD.
+    Some(if vgpr {
+        Vgpr
+    } else if pr {
+        Pr
+    } else {
+        Sd
+    })
+}
+
+/// Marrow route, when serum, urine and FLC are not measurable and baseline marrow plasma cells
+/// were ≥ 30% (\[V1\] `imwg-2006-response` / \[V2\] `imwg-2016-response`): PR ≥ 50% reduction,
+/// otherwise SD. The latest marrow after baseline counts (marrow results need no confirmation).
+fn marrow_level(
+    cx: &Ctx<'_>,
+    i: usize,
+    base: &Tp,
+    out: &mut Vec<Criterion>,
+    missing: &mut Vec<(String, &'static str)>,
+) -> Option<ResponseCategory> {
+    use ResponseCategory::*;
+    let (Some(b), Some((j, c))) = (base.bmpc, carried(cx.tps, i, |t| t.bmpc)) else {
+        missing.push((field(i, "bone_marrow_plasma_cells"), TEST_MARROW));
+        return None;
+    };
+    let v = format!("{} (assessment {j}; baseline {}, {})", show(c, "%"), show(b, "%"), pct_change(b, c));
+    let pr = fell_at_least(b, c, 50);
+    out.push(crit(
+        i,
+        Pr,
+        Measure::BoneMarrowPlasmaCells.label(),
+        "serum, urine and FLC not measurable, baseline ≥30%: ≥50% reduction",
+        v,
+        Some(pr),
+        IMWG_2016,
+        Evidence::V1,
+    ));
+    // The marrow route has only PR (and CR by its own criteria); VGPR and MR are not defined
+    // for it.
+    Some(if pr { Pr } else { Sd })
 }
 
 fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
