@@ -742,16 +742,17 @@ fn marrow_level(
     Some(if pr { Pr } else { Sd })
 }
 
+/// The response at assessment `i` (before confirmation): progression first, then the measure
+/// levels, then the ladder sCR → CR → VGPR → PR → MR, each category with its requirements
+/// beyond the measure level; the first category whose requirements are all met is given.
 fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
-    use ResponseCategory::*;
     let mut criteria = Vec::new();
-    let mut missing_raw: Vec<(String, &'static str, String)> = Vec::new();
     let Some(tp) = cx.tps.get(i) else { return Eval { category: None, criteria, missing: vec![] } };
     let base = cx.tps.first().copied().unwrap_or_default();
 
     // Progression first: it wins over any response category (docs/clinical-basis.md, Pitfalls).
     if progression(cx, i, &mut criteria) {
-        return Eval { category: Some(Pd), criteria, missing: vec![] };
+        return Eval { category: Some(ResponseCategory::Pd), criteria, missing: vec![] };
     }
 
     let mut level_missing = Vec::new();
@@ -764,197 +765,242 @@ fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
         return Eval { category: None, criteria, missing };
     };
 
-    // Requirements beyond the measure levels.
-    let serum_route = cx.used.serum || cx.used.urine;
-    let cr_level_ok = if cx.used.marrow { level <= Pr } else { level <= Vgpr };
-    let sife = match tp.sife {
-        Some(x) => Req::known(x == Immunofixation::Negative),
-        None => Req::unknown(field(i, "serum_immunofixation"), TEST_SIFE),
-    };
-    let uife = match tp.uife {
-        Some(x) => Req::known(x == Immunofixation::Negative),
-        None => Req::unknown(field(i, "urine_immunofixation"), TEST_UIFE),
-    };
-    let plasmacytoma_gone = match (tp.plasmacytoma, base.plasmacytoma) {
-        (Some(p), _) => Req::known(!p),
-        // None at baseline: nothing to disappear (a new one is a new lesion: PD).
-        (None, Some(false)) => Req::known(true),
-        (None, _) => Req::unknown(field(i, "soft_tissue_plasmacytoma"), TEST_IMAGING),
-    };
-    let marrow = carried(cx.tps, i, |t| t.bmpc);
-    let bmpc_cr = match marrow {
-        Some((_, v)) => Req::known(v < BMPC_CR),
-        None => Req::unknown(field(i, "bone_marrow_plasma_cells"), TEST_MARROW),
-    };
-    let ratio = flc_ratio_normal(tp);
-    let ratio_req = || match ratio {
-        Some(x) => Req::known(x),
-        None => {
-            Req::unknown(field(i, if tp.kappa.is_none() { "serum_flc_kappa" } else { "serum_flc_lambda" }), TEST_FLC)
-        }
-    };
-    let ihc = carried(cx.tps, i, |t| t.ihc_clonal);
-    let ihc_req = match ihc {
-        Some((_, clonal)) => Req::known(!clonal),
-        None => Req::unknown(field(i, "clonal_cells_by_ihc"), TEST_IHC),
-    };
-    // A soft-tissue plasmacytoma present at baseline and still present: its size (SPD) is not in
-    // the record, so the ≥50% (MR 25–49%) reduction PR, VGPR and MR need cannot be shown.
-    let plasmacytoma_size = if base.plasmacytoma == Some(true) && tp.plasmacytoma != Some(false) {
-        Req::unknown(field(i, "soft_tissue_plasmacytoma"), TEST_IMAGING)
-    } else {
-        Req::known(true)
-    };
-    let urine_lt_100 = if cx.used.serum && !cx.used.urine {
-        match tp.urine {
-            Some(u) => Req::known(u < URINE_VGPR),
-            None => Req::unknown(field(i, "urine_m_protein"), TEST_UPEP),
-        }
-    } else {
-        Req::known(true)
-    };
+    let reqs = Requirements::at(cx, i, tp, &base, level);
+    reqs.push_criteria(cx, i, tp, &base, level, &mut criteria);
+    let (category, missing) = climb(reqs.ladder(cx, level));
+    Eval { category: Some(category), criteria, missing }
+}
 
-    let push = |criteria: &mut Vec<Criterion>,
-                cat: ResponseCategory,
-                measure: &str,
-                rule: &str,
-                value: String,
-                r: &Req,
-                ev: Evidence,
-                key: &'static str| {
-        criteria.push(crit(i, cat, measure, rule, value, r.met.to_option(), key, ev));
-    };
-    let imm = |x: Option<Immunofixation>| x.map_or("not done".to_string(), |v| format!("{v:?}").to_lowercase());
-    push(&mut criteria, Cr, "serum immunofixation", "negative", imm(tp.sife), &sife, Evidence::V1, IMWG_2006);
-    push(&mut criteria, Cr, "urine immunofixation", "negative", imm(tp.uife), &uife, Evidence::V1, IMWG_2006);
-    push(
-        &mut criteria,
-        Cr,
-        "soft-tissue plasmacytoma",
-        "disappearance of any soft-tissue plasmacytoma",
-        format!("now {}, baseline {}", yes_no(tp.plasmacytoma), yes_no(base.plasmacytoma)),
-        &plasmacytoma_gone,
-        Evidence::V1,
-        IMWG_2006,
-    );
-    push(
-        &mut criteria,
-        Cr,
-        Measure::BoneMarrowPlasmaCells.label(),
-        "<5% plasma cells in the marrow aspirate",
-        marrow.map_or("not done after baseline".into(), |(j, v)| format!("{} (assessment {j})", show(v, "%"))),
-        &bmpc_cr,
-        Evidence::V1,
-        IMWG_2006,
-    );
-    push(
-        &mut criteria,
-        Cr,
-        "response level",
-        if cx.used.marrow {
-            "measure level at least PR (consistency with negative immunofixation)"
+/// What each category needs beyond the measure level at one assessment, each met, not met or
+/// unknown with the input that would decide it.
+struct Requirements {
+    /// The measure level is consistent with negative immunofixation: at least VGPR, or PR on the
+    /// marrow route (\[M\] `imwg-2016-response`).
+    cr_level_ok: bool,
+    /// CR: negative serum immunofixation (\[V1\] `imwg-2006-response`).
+    sife: Req,
+    /// CR: negative urine immunofixation (\[V1\] `imwg-2006-response`).
+    uife: Req,
+    /// CR: disappearance of any soft-tissue plasmacytoma (\[V1\] `imwg-2006-response`).
+    plasmacytoma_gone: Req,
+    /// CR: < 5% plasma cells in the marrow aspirate (\[V1\] `imwg-2006-response`).
+    bmpc_cr: Req,
+    /// sCR (and CR when only FLC is measurable): normal κ/λ ratio (`flc-ratio-katzmann-2002`).
+    ratio: Req,
+    /// sCR: no clonal plasma cells by immunohistochemistry (\[V1\] `imwg-2006-response`).
+    ihc: Req,
+    /// PR, VGPR, MR with a baseline soft-tissue plasmacytoma: the ≥ 50% (MR 25–49%) reduction in
+    /// size (\[V1\] `imwg-2006-response`), which the record cannot show.
+    plasmacytoma_size: Req,
+    /// VGPR by serum: urine M-protein < 100 mg/24 h as well (\[V2\] `imwg-2016-response`).
+    urine_lt_100: Req,
+}
+
+impl Requirements {
+    fn at(cx: &Ctx<'_>, i: usize, tp: &Tp, base: &Tp, level: ResponseCategory) -> Self {
+        use ResponseCategory::*;
+        let cr_level_ok = if cx.used.marrow { level <= Pr } else { level <= Vgpr };
+        let sife = match tp.sife {
+            Some(x) => Req::known(x == Immunofixation::Negative),
+            None => Req::unknown(field(i, "serum_immunofixation"), TEST_SIFE),
+        };
+        let uife = match tp.uife {
+            Some(x) => Req::known(x == Immunofixation::Negative),
+            None => Req::unknown(field(i, "urine_immunofixation"), TEST_UIFE),
+        };
+        let plasmacytoma_gone = match (tp.plasmacytoma, base.plasmacytoma) {
+            (Some(p), _) => Req::known(!p),
+            // None at baseline: nothing to disappear (a new one is a new lesion: PD).
+            (None, Some(false)) => Req::known(true),
+            (None, _) => Req::unknown(field(i, "soft_tissue_plasmacytoma"), TEST_IMAGING),
+        };
+        let bmpc_cr = match carried(cx.tps, i, |t| t.bmpc) {
+            Some((_, v)) => Req::known(v < BMPC_CR),
+            None => Req::unknown(field(i, "bone_marrow_plasma_cells"), TEST_MARROW),
+        };
+        let ratio = match flc_ratio_normal(tp) {
+            Some(x) => Req::known(x),
+            None => Req::unknown(
+                field(i, if tp.kappa.is_none() { "serum_flc_kappa" } else { "serum_flc_lambda" }),
+                TEST_FLC,
+            ),
+        };
+        let ihc = match carried(cx.tps, i, |t| t.ihc_clonal) {
+            Some((_, clonal)) => Req::known(!clonal),
+            None => Req::unknown(field(i, "clonal_cells_by_ihc"), TEST_IHC),
+        };
+        // A soft-tissue plasmacytoma present at baseline and still present: its size (SPD) is not
+        // in the record, so the ≥50% (MR 25–49%) reduction PR, VGPR and MR need cannot be shown.
+        let plasmacytoma_size = if base.plasmacytoma == Some(true) && tp.plasmacytoma != Some(false) {
+            Req::unknown(field(i, "soft_tissue_plasmacytoma"), TEST_IMAGING)
         } else {
-            "measure level at least VGPR (consistency with negative immunofixation)"
-        },
-        level.label().to_string(),
-        &Req::known(cr_level_ok),
-        Evidence::M,
-        IMWG_2016,
-    );
-    if cx.used.flc {
+            Req::known(true)
+        };
+        let urine_lt_100 = if cx.used.serum && !cx.used.urine {
+            match tp.urine {
+                Some(u) => Req::known(u < URINE_VGPR),
+                None => Req::unknown(field(i, "urine_m_protein"), TEST_UPEP),
+            }
+        } else {
+            Req::known(true)
+        };
+        Self { cr_level_ok, sife, uife, plasmacytoma_gone, bmpc_cr, ratio, ihc, plasmacytoma_size, urine_lt_100 }
+    }
+
+    /// The breakdown rows of the requirements, with the values as understood.
+    fn push_criteria(
+        &self,
+        cx: &Ctx<'_>,
+        i: usize,
+        tp: &Tp,
+        base: &Tp,
+        level: ResponseCategory,
+        criteria: &mut Vec<Criterion>,
+    ) {
+        use ResponseCategory::*;
+        let mut push = |cat: ResponseCategory,
+                        measure: &str,
+                        rule: &str,
+                        value: String,
+                        r: &Req,
+                        ev: Evidence,
+                        key: &'static str| {
+            criteria.push(crit(i, cat, measure, rule, value, r.met.to_option(), key, ev));
+        };
+        let imm = |x: Option<Immunofixation>| x.map_or("not done", immunofixation_text).to_string();
+        let not_done = || "not done after baseline".to_string();
+        let marrow = carried(cx.tps, i, |t| t.bmpc);
+        let ihc = carried(cx.tps, i, |t| t.ihc_clonal);
+        push(Cr, "serum immunofixation", "negative", imm(tp.sife), &self.sife, Evidence::V1, IMWG_2006);
+        push(Cr, "urine immunofixation", "negative", imm(tp.uife), &self.uife, Evidence::V1, IMWG_2006);
         push(
-            &mut criteria,
             Cr,
-            "serum FLC ratio",
-            "only FLC measurable: normal κ/λ ratio 0.26–1.65 in addition to CR",
-            ratio_text(tp),
-            &ratio_req(),
-            Evidence::M,
-            IMWG_2016,
-        );
-    }
-    push(
-        &mut criteria,
-        Scr,
-        "serum FLC ratio",
-        "normal κ/λ ratio 0.26–1.65 (inclusive)",
-        ratio_text(tp),
-        &ratio_req(),
-        Evidence::V1,
-        FLC_RATIO,
-    );
-    push(
-        &mut criteria,
-        Scr,
-        "marrow immunohistochemistry",
-        "no clonal plasma cells",
-        ihc.map_or("not done after baseline".into(), |(j, c)| {
-            format!("{} (assessment {j})", if c { "clonal cells" } else { "no clonal cells" })
-        }),
-        &ihc_req,
-        Evidence::V1,
-        IMWG_2006,
-    );
-    if serum_route && cx.used.serum && !cx.used.urine {
-        push(
-            &mut criteria,
-            Vgpr,
-            Measure::UrineMProtein.label(),
-            "with ≥90% serum reduction: urine M-protein <100 mg/24h",
-            tp.urine.map_or("not measured".into(), |u| show(u, "mg/24h")),
-            &urine_lt_100,
-            Evidence::V2,
-            IMWG_2016,
-        );
-    }
-    if base.plasmacytoma == Some(true) {
-        push(
-            &mut criteria,
-            Pr,
             "soft-tissue plasmacytoma",
-            "≥50% reduction (SPD) of baseline plasmacytoma (MR: 25–49%)",
-            "size not in the record".into(),
-            &plasmacytoma_size,
+            "disappearance of any soft-tissue plasmacytoma",
+            format!("now {}, baseline {}", yes_no(tp.plasmacytoma), yes_no(base.plasmacytoma)),
+            &self.plasmacytoma_gone,
             Evidence::V1,
             IMWG_2006,
         );
+        push(
+            Cr,
+            Measure::BoneMarrowPlasmaCells.label(),
+            "<5% plasma cells in the marrow aspirate",
+            marrow.map_or_else(not_done, |(j, v)| format!("{} (assessment {j})", show(v, "%"))),
+            &self.bmpc_cr,
+            Evidence::V1,
+            IMWG_2006,
+        );
+        push(
+            Cr,
+            "response level",
+            if cx.used.marrow {
+                "measure level at least PR (consistency with negative immunofixation)"
+            } else {
+                "measure level at least VGPR (consistency with negative immunofixation)"
+            },
+            level.label().to_string(),
+            &Req::known(self.cr_level_ok),
+            Evidence::M,
+            IMWG_2016,
+        );
+        if cx.used.flc {
+            push(
+                Cr,
+                "serum FLC ratio",
+                "only FLC measurable: normal κ/λ ratio 0.26–1.65 in addition to CR",
+                ratio_text(tp),
+                &self.ratio,
+                Evidence::M,
+                IMWG_2016,
+            );
+        }
+        push(
+            Scr,
+            "serum FLC ratio",
+            "normal κ/λ ratio 0.26–1.65 (inclusive)",
+            ratio_text(tp),
+            &self.ratio,
+            Evidence::V1,
+            FLC_RATIO,
+        );
+        push(
+            Scr,
+            "marrow immunohistochemistry",
+            "no clonal plasma cells",
+            ihc.map_or_else(not_done, |(j, c)| {
+                format!("{} (assessment {j})", if c { "clonal cells" } else { "no clonal cells" })
+            }),
+            &self.ihc,
+            Evidence::V1,
+            IMWG_2006,
+        );
+        if cx.used.serum && !cx.used.urine {
+            push(
+                Vgpr,
+                Measure::UrineMProtein.label(),
+                "with ≥90% serum reduction: urine M-protein <100 mg/24h",
+                tp.urine.map_or("not measured".into(), |u| show(u, "mg/24h")),
+                &self.urine_lt_100,
+                Evidence::V2,
+                IMWG_2016,
+            );
+        }
+        if base.plasmacytoma == Some(true) {
+            push(
+                Pr,
+                "soft-tissue plasmacytoma",
+                "≥50% reduction (SPD) of baseline plasmacytoma (MR: 25–49%)",
+                "size not in the record".into(),
+                &self.plasmacytoma_size,
+                Evidence::V1,
+                IMWG_2006,
+            );
+        }
     }
 
-    let level_req = |c: ResponseCategory| Req::known(level <= c);
-    let ladder: Vec<(ResponseCategory, Vec<Req>)> = vec![
-        (Scr, {
-            let mut v = vec![
-                Req::known(cr_level_ok),
-                req_clone(&sife),
-                req_clone(&uife),
-                req_clone(&plasmacytoma_gone),
-                req_clone(&bmpc_cr),
-                ratio_req(),
-                req_clone(&ihc_req),
-            ];
-            if cx.used.flc {
-                v.push(ratio_req());
-            }
-            v
-        }),
-        (Cr, {
-            let mut v = vec![
-                Req::known(cr_level_ok),
-                req_clone(&sife),
-                req_clone(&uife),
-                req_clone(&plasmacytoma_gone),
-                req_clone(&bmpc_cr),
-            ];
-            if cx.used.flc {
-                v.push(ratio_req());
-            }
-            v
-        }),
-        (Vgpr, vec![level_req(Vgpr), req_clone(&urine_lt_100), req_clone(&plasmacytoma_size)]),
-        (Pr, vec![level_req(Pr), req_clone(&plasmacytoma_size)]),
-        (Mr, vec![level_req(Mr), req_clone(&plasmacytoma_size)]),
-    ];
-    let mut category = Sd;
+    /// The categories from best to worst with everything each needs (IMWG 2016,
+    /// `imwg-2016-response`; CR and sCR as defined in `imwg-2006-response`).
+    fn ladder(&self, cx: &Ctx<'_>, level: ResponseCategory) -> Vec<(ResponseCategory, Vec<Req>)> {
+        use ResponseCategory::*;
+        let level_req = |c: ResponseCategory| Req::known(level <= c);
+        let mut cr = vec![
+            Req::known(self.cr_level_ok),
+            req_clone(&self.sife),
+            req_clone(&self.uife),
+            req_clone(&self.plasmacytoma_gone),
+            req_clone(&self.bmpc_cr),
+        ];
+        let mut scr = vec![
+            Req::known(self.cr_level_ok),
+            req_clone(&self.sife),
+            req_clone(&self.uife),
+            req_clone(&self.plasmacytoma_gone),
+            req_clone(&self.bmpc_cr),
+            req_clone(&self.ratio),
+            req_clone(&self.ihc),
+        ];
+        if cx.used.flc {
+            // Only FLC measurable: CR also needs a normal ratio.
+            scr.push(req_clone(&self.ratio));
+            cr.push(req_clone(&self.ratio));
+        }
+        vec![
+            (Scr, scr),
+            (Cr, cr),
+            (Vgpr, vec![level_req(Vgpr), req_clone(&self.urine_lt_100), req_clone(&self.plasmacytoma_size)]),
+            (Pr, vec![level_req(Pr), req_clone(&self.plasmacytoma_size)]),
+            (Mr, vec![level_req(Mr), req_clone(&self.plasmacytoma_size)]),
+        ]
+    }
+}
+
+/// The best category of the ladder whose requirements are all met (SD when none is), and the
+/// inputs that would decide a better one: for each category not excluded, the unknown
+/// requirements, each field once with the best category it would decide.
+fn climb(ladder: Vec<(ResponseCategory, Vec<Req>)>) -> (ResponseCategory, Vec<MissingInput>) {
+    let mut missing_raw: Vec<(String, &'static str, String)> = Vec::new();
+    let mut category = ResponseCategory::Sd;
     for (cat, reqs) in ladder {
         if Truth::all(reqs.iter().map(|r| r.met)).is_met() {
             category = cat;
@@ -968,14 +1014,21 @@ fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
             }
         }
     }
-    // Keep each field once, with the best category it would decide.
     let mut seen = std::collections::BTreeSet::new();
     let missing = missing_raw
         .into_iter()
         .filter(|(f, _, _)| seen.insert(f.clone()))
         .map(|(f, t, n)| MissingInput::new(f, t, n))
         .collect();
-    Eval { category: Some(category), criteria, missing }
+    (category, missing)
+}
+
+/// An immunofixation result in words, as the breakdown shows it.
+fn immunofixation_text(x: Immunofixation) -> &'static str {
+    match x {
+        Immunofixation::Negative => "negative",
+        Immunofixation::Positive => "positive",
+    }
 }
 
 fn yes_no(v: Option<bool>) -> &'static str {
