@@ -1118,144 +1118,23 @@ pub fn assess_response_with(
         5.0,
     )?);
     let tps = to_tps(p)?;
-    let mrd_preview = |confirmed| assess_mrd_with(p, criteria, confirmed);
     let mut notes = Vec::new();
-    let mut missing: Vec<MissingInput> = Vec::new();
     let citations = [IMWG_2016, IMWG_2006, FLC_RATIO].iter().map(|k| kb.cite_key(k)).collect::<Vec<_>>();
-    let empty = |base: Option<usize>, chain, source, measurable, missing: Vec<MissingInput>, notes: Vec<String>| {
-        ResponseAssessment {
-            criteria_version: criteria.version.label(),
-            criteria: criteria.clone(),
-            baseline_assessment: base,
-            involved_light_chain: chain,
-            involved_light_chain_source: source,
-            measurable_disease: measurable,
-            category: None,
-            confirmed_category: None,
-            best_confirmed_category: None,
-            progression_confirmed: false,
-            breakdown: vec![],
-            timeline: vec![],
-            missing_inputs: missing,
-            notes,
-            mrd: mrd_preview(None),
-            citations: citations.clone(),
-        }
-    };
+    let unassessable = Unassessable { p, criteria, citations: &citations };
     let Some(base) = tps.first().copied() else {
-        missing.push(MissingInput::new("response_assessments", "disease measurements (SPEP, 24-h UPEP, serum FLC) before the line of therapy (baseline) and at each response assessment", "IMWG response"));
-        return Ok(empty(None, p.diagnosis.involved_light_chain, "diagnosis", vec![], missing, notes));
+        let missing = vec![MissingInput::new("response_assessments", "disease measurements (SPEP, 24-h UPEP, serum FLC) before the line of therapy (baseline) and at each response assessment", "IMWG response")];
+        return Ok(unassessable.result(None, p.diagnosis.involved_light_chain, "diagnosis", vec![], missing, notes));
     };
 
-    // Involved light chain: as diagnosed, or from the direction of the abnormal baseline ratio.
-    let (chain, source) = match p.diagnosis.involved_light_chain {
-        Some(c) => (Some(c), "diagnosis"),
-        None => {
-            match (flc_ratio_abnormal_for(&base, LightChain::Kappa), flc_ratio_abnormal_for(&base, LightChain::Lambda))
-            {
-                (Some(true), _) => (Some(LightChain::Kappa), "baseline_flc_ratio"),
-                (_, Some(true)) => (Some(LightChain::Lambda), "baseline_flc_ratio"),
-                _ => (None, "unknown"),
-            }
-        }
-    };
-
-    // Measurable disease at baseline, in IMWG order (`imwg-2016-response`).
-    let serum_meas = base.serum.map(|v| v >= serum_threshold);
-    let urine_meas = base.urine.map(|v| v >= URINE_MEASURABLE);
-    let involved = chain.and_then(|c| match c {
-        LightChain::Kappa => base.kappa,
-        LightChain::Lambda => base.lambda,
-    });
-    let flc_meas = match (chain, involved) {
-        (Some(c), Some(inv)) => flc_ratio_abnormal_for(&base, c).map(|abn| abn && inv >= FLC_MEASURABLE),
-        _ => None,
-    };
-    let marrow_meas = base.bmpc.map(|v| v >= BMPC_MEASURABLE);
-    let serum_used = serum_meas == Some(true);
-    let urine_used = urine_meas == Some(true);
-    let flc_used = !serum_used && !urine_used && flc_meas == Some(true);
-    let marrow_used = !serum_used && !urine_used && !flc_used && marrow_meas == Some(true);
-    let used = Used { serum: serum_used, urine: urine_used, flc: flc_used, marrow: marrow_used };
-    let serum_text = format!("≥{}", show(serum_threshold, "g/dL"));
-    let measurable = vec![
-        MeasurableDisease {
-            measure: Measure::SerumMProtein,
-            baseline_value: base.serum.map(|v| show(v, "g/dL")),
-            threshold: serum_text,
-            measurable: serum_meas,
-            used: serum_used,
-            citation: IMWG_2016,
-            evidence: Evidence::M,
-        },
-        MeasurableDisease {
-            measure: Measure::UrineMProtein,
-            baseline_value: base.urine.map(|v| show(v, "mg/24h")),
-            threshold: "≥200 mg/24h".into(),
-            measurable: urine_meas,
-            used: urine_used,
-            citation: IMWG_2016,
-            evidence: Evidence::M,
-        },
-        MeasurableDisease {
-            measure: Measure::FreeLightChains,
-            baseline_value: involved.map(|v| format!("involved {}; {}", show(v, "mg/L"), ratio_text(&base))),
-            threshold: "involved FLC ≥10 mg/dL (100 mg/L) with an abnormal κ/λ ratio (outside 0.26–1.65)".into(),
-            measurable: flc_meas,
-            used: flc_used,
-            citation: IMWG_2016,
-            evidence: Evidence::M,
-        },
-        MeasurableDisease {
-            measure: Measure::BoneMarrowPlasmaCells,
-            baseline_value: base.bmpc.map(|v| show(v, "%")),
-            threshold: "≥30% (PR by marrow only when nothing else is measurable)".into(),
-            measurable: marrow_meas,
-            used: marrow_used,
-            citation: IMWG_2016,
-            evidence: Evidence::V1,
-        },
-    ];
-    // Unknown baseline measures: IMWG reads serum and urine together, FLC only if neither is
-    // measurable, marrow only if nothing else is.
-    if base.serum.is_none() {
-        missing.push(MissingInput::new(field(0, "serum_m_protein"), TEST_SPEP, "baseline measurable disease (serum)"));
-    }
-    if base.urine.is_none() {
-        missing.push(MissingInput::new(
-            field(0, "urine_m_protein"),
-            TEST_UPEP,
-            "baseline measurable disease (urine): PR, VGPR and MR use it when it is measurable",
-        ));
-    }
-    if !serum_used && !urine_used {
-        if base.kappa.is_none() || base.lambda.is_none() {
-            missing.push(MissingInput::new(
-                field(0, if base.kappa.is_none() { "serum_flc_kappa" } else { "serum_flc_lambda" }),
-                TEST_FLC,
-                "baseline measurable disease (FLC), when serum and urine are not measurable",
-            ));
-        } else if chain.is_none() {
-            missing.push(MissingInput::new(
-                "diagnosis.involved_light_chain",
-                "immunofixation typing of the monoclonal light chain",
-                "dFLC (involved − uninvolved) when serum and urine are not measurable",
-            ));
-        }
-        if !flc_used && base.bmpc.is_none() {
-            missing.push(MissingInput::new(
-                field(0, "bone_marrow_plasma_cells"),
-                TEST_MARROW,
-                "baseline measurable disease (marrow), when serum, urine and FLC are not measurable",
-            ));
-        }
-    }
-    if !(serum_used || urine_used || flc_used || marrow_used) {
+    let (chain, source) = involved_light_chain(p, &base);
+    let (used, measurable) = measurable_disease(&base, chain, serum_threshold);
+    let mut missing = baseline_missing(&base, used, chain);
+    if !(used.serum || used.urine || used.flc || used.marrow) {
         notes.push("no measurable disease at baseline (serum ≥ threshold, urine ≥200 mg/24h, involved FLC ≥100 mg/L with abnormal ratio, or marrow ≥30%): IMWG response cannot be assessed".into());
         normalise(&mut missing);
-        return Ok(empty(Some(0), chain, source, measurable, missing, notes));
+        return Ok(unassessable.result(Some(0), chain, source, measurable, missing, notes));
     }
-    if chain.is_some() && source == "baseline_flc_ratio" && flc_used {
+    if chain.is_some() && source == "baseline_flc_ratio" && used.flc {
         notes.push("involved light chain taken from the direction of the abnormal baseline κ/λ ratio (diagnosis.involved_light_chain not given)".into());
     }
     if tps.len() < 2 {
@@ -1270,6 +1149,7 @@ pub fn assess_response_with(
     let timeline: Vec<TimepointResponse> = (1..tps.len())
         .map(|i| {
             let e = evaluate(&cx, i);
+            // The inputs that would decide the last two assessments: the ones confirmation reads.
             if i + 2 >= tps.len() {
                 missing.extend(e.missing);
             }
@@ -1282,34 +1162,8 @@ pub fn assess_response_with(
         })
         .collect();
     let cats: Vec<Option<ResponseCategory>> = timeline.iter().map(|t| t.category).collect();
-    let category = cats.last().copied().flatten();
-    let confirmed_category = match cats.as_slice() {
-        [.., a, b] => confirm(*a, *b),
-        _ => None,
-    };
-    let mut best: Option<ResponseCategory> = None;
-    let mut progression_confirmed = false;
-    for w in cats.windows(2) {
-        if let [a, b] = w {
-            match confirm(*a, *b) {
-                Some(ResponseCategory::Pd) => {
-                    progression_confirmed = true;
-                    break;
-                }
-                Some(c) => best = Some(best.map_or(c, |x| x.min(c))),
-                None => {}
-            }
-        }
-    }
-    if category == Some(ResponseCategory::Pd) && confirmed_category.is_none() {
-        notes.push("progression at the latest assessment awaits confirmation by the next assessment (IMWG: two consecutive assessments)".into());
-    }
-    if progression_confirmed && confirmed_category != Some(ResponseCategory::Pd) {
-        notes.push("progression was confirmed earlier in the series: the assessments after it belong to the next line of therapy, whose baseline should start a new series".into());
-    }
-    if base.plasmacytoma == Some(true) {
-        notes.push("a soft-tissue plasmacytoma was present at baseline: its size (SPD) is not part of the record, so PR, VGPR and MR need it resolved (or the clinician's own measurement)".into());
-    }
+    let c = Confirmation::of(&cats);
+    notes.extend(c.notes(base.plasmacytoma == Some(true)));
     normalise(&mut missing);
     let breakdown = timeline.last().map(|t| t.criteria.clone()).unwrap_or_default();
     Ok(ResponseAssessment {
@@ -1319,17 +1173,231 @@ pub fn assess_response_with(
         involved_light_chain: chain,
         involved_light_chain_source: source,
         measurable_disease: measurable,
-        category,
-        confirmed_category,
-        best_confirmed_category: best,
-        progression_confirmed,
+        category: c.latest,
+        confirmed_category: c.confirmed,
+        best_confirmed_category: c.best,
+        progression_confirmed: c.progression_confirmed,
         breakdown,
         timeline,
         missing_inputs: missing,
         notes,
-        mrd: mrd_preview(confirmed_category),
+        mrd: assess_mrd_with(p, criteria, c.confirmed),
         citations,
     })
+}
+
+/// The result when no response can be assessed (no series, or no measurable disease at
+/// baseline): the baseline as read, what is missing, and MRD listed without a confirmed response.
+struct Unassessable<'a> {
+    p: &'a Patient,
+    criteria: &'a ResponseCriteria,
+    citations: &'a [Citation],
+}
+
+impl Unassessable<'_> {
+    fn result(
+        &self,
+        base: Option<usize>,
+        chain: Option<LightChain>,
+        source: &'static str,
+        measurable: Vec<MeasurableDisease>,
+        missing: Vec<MissingInput>,
+        notes: Vec<String>,
+    ) -> ResponseAssessment {
+        ResponseAssessment {
+            criteria_version: self.criteria.version.label(),
+            criteria: self.criteria.clone(),
+            baseline_assessment: base,
+            involved_light_chain: chain,
+            involved_light_chain_source: source,
+            measurable_disease: measurable,
+            category: None,
+            confirmed_category: None,
+            best_confirmed_category: None,
+            progression_confirmed: false,
+            breakdown: vec![],
+            timeline: vec![],
+            missing_inputs: missing,
+            notes,
+            mrd: assess_mrd_with(self.p, self.criteria, None),
+            citations: self.citations.to_vec(),
+        }
+    }
+}
+
+/// The involved light chain for dFLC: as diagnosed, or from the direction of the abnormal
+/// baseline κ/λ ratio (outside 0.26–1.65, `flc-ratio-katzmann-2002`); with where it came from.
+fn involved_light_chain(p: &Patient, base: &Tp) -> (Option<LightChain>, &'static str) {
+    match p.diagnosis.involved_light_chain {
+        Some(c) => (Some(c), "diagnosis"),
+        None => {
+            match (flc_ratio_abnormal_for(base, LightChain::Kappa), flc_ratio_abnormal_for(base, LightChain::Lambda)) {
+                (Some(true), _) => (Some(LightChain::Kappa), "baseline_flc_ratio"),
+                (_, Some(true)) => (Some(LightChain::Lambda), "baseline_flc_ratio"),
+                _ => (None, "unknown"),
+            }
+        }
+    }
+}
+
+/// Measurable disease at baseline, in IMWG order (`imwg-2016-response`): serum M-protein ≥ the
+/// caller's threshold and urine ≥ 200 mg/24 h (read together); involved FLC ≥ 100 mg/L with an
+/// abnormal ratio only when neither is measurable; marrow ≥ 30% only when nothing else is.
+fn measurable_disease(base: &Tp, chain: Option<LightChain>, serum_threshold: i64) -> (Used, Vec<MeasurableDisease>) {
+    let serum_meas = base.serum.map(|v| v >= serum_threshold);
+    let urine_meas = base.urine.map(|v| v >= URINE_MEASURABLE);
+    let involved = chain.and_then(|c| match c {
+        LightChain::Kappa => base.kappa,
+        LightChain::Lambda => base.lambda,
+    });
+    let flc_meas = match (chain, involved) {
+        (Some(c), Some(inv)) => flc_ratio_abnormal_for(base, c).map(|abn| abn && inv >= FLC_MEASURABLE),
+        _ => None,
+    };
+    let marrow_meas = base.bmpc.map(|v| v >= BMPC_MEASURABLE);
+    let serum_used = serum_meas == Some(true);
+    let urine_used = urine_meas == Some(true);
+    let flc_used = !serum_used && !urine_used && flc_meas == Some(true);
+    let marrow_used = !serum_used && !urine_used && !flc_used && marrow_meas == Some(true);
+    let used = Used { serum: serum_used, urine: urine_used, flc: flc_used, marrow: marrow_used };
+    let row = |measure, baseline_value, threshold: String, measurable, used, evidence| MeasurableDisease {
+        measure,
+        baseline_value,
+        threshold,
+        measurable,
+        used,
+        citation: IMWG_2016,
+        evidence,
+    };
+    let measurable = vec![
+        row(
+            Measure::SerumMProtein,
+            base.serum.map(|v| show(v, "g/dL")),
+            format!("≥{}", show(serum_threshold, "g/dL")),
+            serum_meas,
+            serum_used,
+            Evidence::M,
+        ),
+        row(
+            Measure::UrineMProtein,
+            base.urine.map(|v| show(v, "mg/24h")),
+            "≥200 mg/24h".into(),
+            urine_meas,
+            urine_used,
+            Evidence::M,
+        ),
+        row(
+            Measure::FreeLightChains,
+            involved.map(|v| format!("involved {}; {}", show(v, "mg/L"), ratio_text(base))),
+            "involved FLC ≥10 mg/dL (100 mg/L) with an abnormal κ/λ ratio (outside 0.26–1.65)".into(),
+            flc_meas,
+            flc_used,
+            Evidence::M,
+        ),
+        row(
+            Measure::BoneMarrowPlasmaCells,
+            base.bmpc.map(|v| show(v, "%")),
+            "≥30% (PR by marrow only when nothing else is measurable)".into(),
+            marrow_meas,
+            marrow_used,
+            Evidence::V1,
+        ),
+    ];
+    (used, measurable)
+}
+
+/// Unknown baseline measures (`imwg-2016-response`): IMWG reads serum and urine together, FLC
+/// only if neither is measurable, marrow only if nothing else is.
+fn baseline_missing(base: &Tp, used: Used, chain: Option<LightChain>) -> Vec<MissingInput> {
+    let mut missing = Vec::new();
+    if base.serum.is_none() {
+        missing.push(MissingInput::new(field(0, "serum_m_protein"), TEST_SPEP, "baseline measurable disease (serum)"));
+    }
+    if base.urine.is_none() {
+        missing.push(MissingInput::new(
+            field(0, "urine_m_protein"),
+            TEST_UPEP,
+            "baseline measurable disease (urine): PR, VGPR and MR use it when it is measurable",
+        ));
+    }
+    if !used.serum && !used.urine {
+        if base.kappa.is_none() || base.lambda.is_none() {
+            missing.push(MissingInput::new(
+                field(0, if base.kappa.is_none() { "serum_flc_kappa" } else { "serum_flc_lambda" }),
+                TEST_FLC,
+                "baseline measurable disease (FLC), when serum and urine are not measurable",
+            ));
+        } else if chain.is_none() {
+            missing.push(MissingInput::new(
+                "diagnosis.involved_light_chain",
+                "immunofixation typing of the monoclonal light chain",
+                "dFLC (involved − uninvolved) when serum and urine are not measurable",
+            ));
+        }
+        if !used.flc && base.bmpc.is_none() {
+            missing.push(MissingInput::new(
+                field(0, "bone_marrow_plasma_cells"),
+                TEST_MARROW,
+                "baseline measurable disease (marrow), when serum, urine and FLC are not measurable",
+            ));
+        }
+    }
+    missing
+}
+
+/// The two-consecutive-assessments rule (`imwg-2006-response`) over the timeline's categories.
+struct Confirmation {
+    /// The category at the latest assessment (unconfirmed).
+    latest: Option<ResponseCategory>,
+    /// The category both of the last two assessments reached.
+    confirmed: Option<ResponseCategory>,
+    /// The best category confirmed by any two consecutive assessments before a confirmed
+    /// progression.
+    best: Option<ResponseCategory>,
+    /// Progression confirmed by two consecutive assessments.
+    progression_confirmed: bool,
+}
+
+impl Confirmation {
+    fn of(cats: &[Option<ResponseCategory>]) -> Self {
+        let latest = cats.last().copied().flatten();
+        let confirmed = match cats {
+            [.., a, b] => confirm(*a, *b),
+            _ => None,
+        };
+        let mut best: Option<ResponseCategory> = None;
+        let mut progression_confirmed = false;
+        for w in cats.windows(2) {
+            if let [a, b] = w {
+                match confirm(*a, *b) {
+                    Some(ResponseCategory::Pd) => {
+                        progression_confirmed = true;
+                        break;
+                    }
+                    Some(c) => best = Some(best.map_or(c, |x| x.min(c))),
+                    None => {}
+                }
+            }
+        }
+        Self { latest, confirmed, best, progression_confirmed }
+    }
+
+    /// What the clinician must read about the series: a progression awaiting confirmation, a
+    /// series that runs past a confirmed progression, a baseline plasmacytoma the record cannot
+    /// size.
+    fn notes(&self, baseline_plasmacytoma: bool) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.latest == Some(ResponseCategory::Pd) && self.confirmed.is_none() {
+            notes.push("progression at the latest assessment awaits confirmation by the next assessment (IMWG: two consecutive assessments)".into());
+        }
+        if self.progression_confirmed && self.confirmed != Some(ResponseCategory::Pd) {
+            notes.push("progression was confirmed earlier in the series: the assessments after it belong to the next line of therapy, whose baseline should start a new series".into());
+        }
+        if baseline_plasmacytoma {
+            notes.push("a soft-tissue plasmacytoma was present at baseline: its size (SPD) is not part of the record, so PR, VGPR and MR need it resolved (or the clinician's own measurement)".into());
+        }
+        notes
+    }
 }
 
 /// The pathway events the response series implies, dated where the assessments are: a
