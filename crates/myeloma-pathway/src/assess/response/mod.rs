@@ -21,10 +21,9 @@ use crate::assess::logic::Truth;
 use crate::assess::missing::{normalise, MissingInput};
 use crate::error::Result;
 use crate::kb::{Citation, CitationId, Evidence, KnowledgeBase};
-use crate::patient::labs::{BoneMarrowPlasmaCells, FreeLightChain, LabValue, SerumMProtein, UrineMProtein};
 use crate::patient::Patient;
 use crate::record::Date;
-use crate::record::{Event, HistoryEntry, LightChain, RawQuantity};
+use crate::record::{Event, HistoryEntry, LightChain};
 pub use crate::record::{
     Immunofixation, MrdMethod, MrdResult, MrdSample, MrdStatus, ResponseAssessmentInput, ResponseCategory,
 };
@@ -252,10 +251,6 @@ struct Tp {
 fn micro(canonical: f64) -> i64 {
     // Canonical values are already rounded to 1e-6 of the unit (labs.rs), so this is exact.
     (canonical * 1e6).round() as i64
-}
-
-fn conv<A: crate::patient::labs::Analyte>(field: &str, raw: &Option<RawQuantity>) -> Result<Option<i64>> {
-    Ok(raw.as_ref().map(|r| LabValue::<A>::from_raw(field, r)).transpose()?.map(|v| micro(v.canonical())))
 }
 
 fn show(v: i64, unit: &str) -> String {
@@ -1054,27 +1049,24 @@ fn confirm(a: Option<ResponseCategory>, b: Option<ResponseCategory>) -> Option<R
     }
 }
 
-fn to_tps(p: &Patient) -> Result<Vec<Tp>> {
+/// The series in integer micro-units of each canonical unit, from the values the validated
+/// patient carries (converted and range-checked once, in `patient/`).
+fn to_tps(p: &Patient) -> Vec<Tp> {
+    let m = |v: Option<f64>| v.map(micro);
     p.response_assessments
         .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            Ok(Tp {
-                date: a.date,
-                serum: conv::<SerumMProtein>(&field(i, "serum_m_protein"), &a.serum_m_protein)?,
-                urine: conv::<UrineMProtein>(&field(i, "urine_m_protein"), &a.urine_m_protein)?,
-                kappa: conv::<FreeLightChain>(&field(i, "serum_flc_kappa"), &a.serum_flc_kappa)?,
-                lambda: conv::<FreeLightChain>(&field(i, "serum_flc_lambda"), &a.serum_flc_lambda)?,
-                bmpc: conv::<BoneMarrowPlasmaCells>(
-                    &field(i, "bone_marrow_plasma_cells"),
-                    &a.bone_marrow_plasma_cells,
-                )?,
-                sife: a.serum_immunofixation,
-                uife: a.urine_immunofixation,
-                ihc_clonal: a.clonal_cells_by_ihc,
-                plasmacytoma: a.soft_tissue_plasmacytoma,
-                new_lesions: a.new_lesions,
-            })
+        .map(|a| Tp {
+            date: a.date(),
+            serum: m(a.serum_m_protein().map(|v| v.canonical())),
+            urine: m(a.urine_m_protein().map(|v| v.canonical())),
+            kappa: m(a.serum_flc_kappa().map(|v| v.canonical())),
+            lambda: m(a.serum_flc_lambda().map(|v| v.canonical())),
+            bmpc: m(a.bone_marrow_plasma_cells().map(|v| v.canonical())),
+            sife: a.serum_immunofixation(),
+            uife: a.urine_immunofixation(),
+            ihc_clonal: a.clonal_cells_by_ihc(),
+            plasmacytoma: a.soft_tissue_plasmacytoma(),
+            new_lesions: a.new_lesions(),
         })
         .collect()
 }
@@ -1082,8 +1074,9 @@ fn to_tps(p: &Patient) -> Result<Vec<Tp>> {
 /// IMWG response over the patient's `response_assessments`, with the default [`ResponseCriteria`].
 ///
 /// # Errors
-/// A value in an unsupported unit or outside its plausible range (only possible for a
-/// [`Patient`] not built through [`crate::PatientRecord::validate`]).
+/// None with the default criteria: the patient's values were converted and range-checked once,
+/// when it was validated ([`crate::PatientRecord::validate`]); the `Result` is the one
+/// [`assess_response_with`] returns.
 ///
 /// # Example
 /// ```
@@ -1104,7 +1097,7 @@ pub fn assess_response(kb: &KnowledgeBase, p: &Patient) -> Result<ResponseAssess
 /// [`assess_response`] with caller-chosen parameters.
 ///
 /// # Errors
-/// As [`assess_response`], and an out-of-range `serum_measurable_g_dl` (0.1–5 g/dL).
+/// An out-of-range `serum_measurable_g_dl` (0.1–5 g/dL), naming `criteria.serum_measurable_g_dl`.
 pub fn assess_response_with(
     kb: &KnowledgeBase,
     p: &Patient,
@@ -1117,7 +1110,7 @@ pub fn assess_response_with(
         0.1,
         5.0,
     )?);
-    let tps = to_tps(p)?;
+    let tps = to_tps(p);
     let mut notes = Vec::new();
     let citations = [IMWG_2016, IMWG_2006, FLC_RATIO].iter().map(|k| kb.cite_key(k)).collect::<Vec<_>>();
     let unassessable = Unassessable { p, criteria, citations: &citations };
