@@ -88,7 +88,9 @@ pub use engine::{recommend, recommend_with, LIBRARY_VERSION};
 pub use error::{Error, ErrorKind, Result};
 pub use guideline::Guideline;
 pub use kb::KnowledgeBase;
-pub use patient::{check_integer, labs, CytogeneticProfile, Labs, Patient, INTEGER_FIELDS, NUMBER_FIELDS};
+pub use patient::{
+    check_integer, labs, CytogeneticProfile, Labs, Patient, ResponseValues, INTEGER_FIELDS, NUMBER_FIELDS,
+};
 pub use plan::{
     Basis, Counterfactual, Exclusion, KbIdentity, MrdSummary, NextDecision, Plan, Position, RankedOption, Warning,
     PLAN_SCHEMA_VERSION,

@@ -15,12 +15,14 @@ use crate::record::{
 
 pub mod cytogenetics;
 pub mod labs;
+mod response;
 
 pub use cytogenetics::CytogeneticProfile;
 use labs::{
     Albumin, Beta2Microglobulin, BoneMarrowPlasmaCells, Calcium, Creatinine, FreeLightChain, Hemoglobin, LabValue, Ldh,
     NeutrophilCount, PlateletCount, SerumMProtein, UrineMProtein,
 };
+pub use response::ResponseValues;
 
 /// Validated laboratory values.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
@@ -146,7 +148,8 @@ pub struct Patient {
     pub(crate) history: Vec<HistoryEntry>,
     /// Response assessments, oldest first (units checked).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) response_assessments: Vec<ResponseAssessmentInput>,
+    #[schemars(with = "Vec<ResponseAssessmentInput>")]
+    pub(crate) response_assessments: Vec<ResponseValues>,
     /// MRD results, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) mrd: Vec<MrdResult>,
@@ -336,9 +339,12 @@ impl PatientRecord {
         check_dates_ordered("response_assessments", self.response_assessments.iter().map(|a| a.date.as_ref()))?;
         check_dates_ordered("history", self.history.iter().map(|h| h.date.as_ref()))?;
         check_dates_ordered("mrd", self.mrd.iter().map(|m| Some(&m.date)))?;
-        for (i, a) in self.response_assessments.iter().enumerate() {
-            validate_response_assessment(a, &format!("response_assessments[{i}]"))?;
-        }
+        let response_assessments = self
+            .response_assessments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ResponseValues::validate(a, &format!("response_assessments[{i}]")))
+            .collect::<Result<Vec<_>>>()?;
         for (i, m) in self.mrd.iter().enumerate() {
             validate_mrd(m, &format!("mrd[{i}]"))?;
         }
@@ -348,7 +354,7 @@ impl PatientRecord {
         Ok(Patient {
             treatment_history: self.treatment_history.clone(),
             history: self.history.clone(),
-            response_assessments: self.response_assessments.clone(),
+            response_assessments,
             mrd: self.mrd.clone(),
             age_years: self.age_years,
             sex: self.sex,
@@ -438,8 +444,8 @@ impl Patient {
     pub fn history(&self) -> &[HistoryEntry] {
         &self.history
     }
-    /// Response assessments, oldest first.
-    pub fn response_assessments(&self) -> &[ResponseAssessmentInput] {
+    /// Response assessments, oldest first, with their values typed.
+    pub fn response_assessments(&self) -> &[ResponseValues] {
         &self.response_assessments
     }
     /// MRD results, oldest first.
@@ -524,27 +530,6 @@ fn validate_treatment_history(th: &crate::record::TreatmentHistory) -> Result<()
         }
     }
     Ok(())
-}
-
-fn validate_response_assessment(a: &ResponseAssessmentInput, field: &str) -> Result<()> {
-    {
-        if let Some(r) = &a.serum_m_protein {
-            LabValue::<SerumMProtein>::from_raw(&format!("{field}.serum_m_protein"), r)?;
-        }
-        if let Some(r) = &a.urine_m_protein {
-            LabValue::<UrineMProtein>::from_raw(&format!("{field}.urine_m_protein"), r)?;
-        }
-        if let Some(r) = &a.serum_flc_kappa {
-            LabValue::<FreeLightChain>::from_raw(&format!("{field}.serum_flc_kappa"), r)?;
-        }
-        if let Some(r) = &a.serum_flc_lambda {
-            LabValue::<FreeLightChain>::from_raw(&format!("{field}.serum_flc_lambda"), r)?;
-        }
-        if let Some(r) = &a.bone_marrow_plasma_cells {
-            LabValue::<BoneMarrowPlasmaCells>::from_raw(&format!("{field}.bone_marrow_plasma_cells"), r)?;
-        }
-        Ok(())
-    }
 }
 
 fn validate_mrd(m: &MrdResult, field: &str) -> Result<()> {

@@ -513,12 +513,182 @@ pub fn diagnose(kb: &KnowledgeBase, p: &Patient) -> Diagnosis {
 /// Classify under the IMWG 2014 criteria. The guideline only chooses the Cockcroft-Gault weight
 /// basis used when no creatinine clearance is reported.
 pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosis {
-    let l = &p.labs;
-    let d = &p.diagnosis;
-    let bm = l.bone_marrow_plasma_cells.map(|v| v.canonical());
+    let items = DiagnosticItems::evaluate(kb, p, g);
+    let classes = items.class_checks();
+    let (decided, candidates) = precedence(&classes);
+    let bm = p.labs.bone_marrow_plasma_cells.map(|v| v.canonical());
+    let items = items.into_vec();
     let mut caveats = Vec::new();
+    let mut missing = Vec::new();
+    let (class, detail, reason) = match decided {
+        Some(c) => {
+            let (detail, reason) = decided_reason(c, &items, bm, &mut caveats);
+            (c, detail, reason)
+        }
+        None if candidates.is_empty() => {
+            for i in &items {
+                missing.extend(i.missing.iter().cloned());
+            }
+            (
+                DiagnosisClass::NotClassifiable,
+                None,
+                "no IMWG 2014 class is met by the inputs (see `classes`); AL amyloidosis, light-chain MGUS and IgM MGUS are outside the criteria encoded here".to_string(),
+            )
+        }
+        None => {
+            missing.extend(missing_for_candidates(&candidates, &items));
+            let names: Vec<&str> = candidates.iter().map(|c| class_name(*c)).collect();
+            (
+                DiagnosisClass::NotClassifiable,
+                None,
+                format!("unknown items leave more than one class possible: {}", names.join(", ")),
+            )
+        }
+    };
+    let classified = Classified { class, detail, reason, candidates, missing, caveats };
+    finish(kb, p, items, classes, classified)
+}
 
-    // Criterion 1: clonal BMPC ≥ 10% or biopsy-proven plasmacytoma.
+/// The class as decided by precedence, before the class's risk model is attached.
+struct Classified {
+    class: DiagnosisClass,
+    detail: Option<String>,
+    reason: String,
+    candidates: Vec<DiagnosisClass>,
+    missing: Vec<MissingInput>,
+    caveats: Vec<String>,
+}
+
+/// Every item of the IMWG 2014 criteria (`imwg-2014-diagnosis`), evaluated for one patient and
+/// named, so the class definitions read like the paper.
+struct DiagnosticItems {
+    bmpc10: Item,
+    plasmacytoma: Item,
+    c: Item,
+    r: Item,
+    a: Item,
+    b: Item,
+    b_low_marrow: Item,
+    s: Item,
+    li: Item,
+    m: Item,
+    amyloid: Item,
+    smm_serum: Item,
+    smm_urine: Item,
+    smm_bm: Item,
+    mgus_serum: Item,
+    bm_below10: Item,
+    solitary: Item,
+}
+
+impl DiagnosticItems {
+    fn evaluate(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Self {
+        let (bmpc10, plasmacytoma) = criterion_one_items(kb, p);
+        let (b, b_low_marrow) = bone_items(kb, p);
+        let (s, li, m) = slim_items(kb, p);
+        let (amyloid, smm_serum, smm_urine, smm_bm) = smouldering_items(kb, p);
+        let (mgus_serum, bm_below10, solitary) = mgus_and_solitary_items(kb, p);
+        Self {
+            bmpc10,
+            plasmacytoma,
+            c: hypercalcaemia_item(kb, p),
+            r: renal_item(kb, p, g),
+            a: anaemia_item(kb, p),
+            b,
+            b_low_marrow,
+            s,
+            li,
+            m,
+            amyloid,
+            smm_serum,
+            smm_urine,
+            smm_bm,
+            mgus_serum,
+            bm_below10,
+            solitary,
+        }
+    }
+
+    /// The class definitions of IMWG 2014 (`imwg-2014-diagnosis`) in Kleene three-valued logic:
+    /// sound, so a class that is met or not met is certain whatever the unknown items turn out to
+    /// be. Listed in precedence order: myeloma, solitary plasmacytoma, smouldering myeloma, MGUS.
+    fn class_checks(&self) -> Vec<ClassCheck> {
+        let st = |i: &Item| i.state;
+        // B as read for myeloma when marrow plasma cells are < 10%: more than one lesion ([M]).
+        let b_for_myeloma = st(&self.b_low_marrow).or(st(&self.bmpc10).and(st(&self.b)));
+        let [c, r, a, s, li, m] = [&self.c, &self.r, &self.a, &self.s, &self.li, &self.m].map(st);
+        let mde_myeloma = ItemState::any([c, r, a, b_for_myeloma, s, li, m]);
+        let mde_any = ItemState::any([c, r, a, st(&self.b), s, li, m]);
+        let mm = st(&self.bmpc10).or(st(&self.plasmacytoma)).and(mde_myeloma);
+        let sp = ItemState::all([st(&self.plasmacytoma), st(&self.solitary), st(&self.bm_below10), !mde_myeloma]);
+        let smm = ItemState::all([
+            ItemState::any([st(&self.smm_serum), st(&self.smm_urine), st(&self.smm_bm)]),
+            !mde_any,
+            !st(&self.amyloid),
+        ]);
+        let mgus = ItemState::all([
+            st(&self.mgus_serum),
+            st(&self.bm_below10),
+            !mde_any,
+            !st(&self.amyloid),
+            !st(&self.plasmacytoma),
+        ]);
+        vec![
+            ClassCheck {
+                class: DiagnosisClass::MultipleMyeloma,
+                state: mm,
+                definition: "(clonal_bmpc_at_least_10 or biopsy_proven_plasmacytoma) and any MDE (mde_c, mde_r, mde_a, mde_b [mde_b_bone_low_marrow when marrow < 10%], mde_s, mde_li, mde_m)",
+                evidence: Evidence::V1,
+            },
+            ClassCheck {
+                class: DiagnosisClass::SolitaryPlasmacytoma,
+                state: sp,
+                definition: "biopsy_proven_plasmacytoma and solitary_lesion_only and bmpc_below_10 and no MDE",
+                evidence: Evidence::M,
+            },
+            ClassCheck {
+                class: DiagnosisClass::SmoulderingMyeloma,
+                state: smm,
+                definition: "(smm_serum_m_protein_at_least_30_g_l or smm_urine_m_protein_at_least_500 or smm_bmpc_10_to_60) and no MDE and no amyloidosis",
+                evidence: Evidence::V1,
+            },
+            ClassCheck {
+                class: DiagnosisClass::Mgus,
+                state: mgus,
+                definition: "mgus_serum_m_protein_below_30_g_l and bmpc_below_10 and no MDE and no amyloidosis and no plasmacytoma (non-IgM criteria)",
+                evidence: Evidence::V1,
+            },
+        ]
+    }
+
+    /// The items in the order the result lists them.
+    fn into_vec(self) -> Vec<Item> {
+        vec![
+            self.bmpc10,
+            self.plasmacytoma,
+            self.c,
+            self.r,
+            self.a,
+            self.b,
+            self.b_low_marrow,
+            self.s,
+            self.li,
+            self.m,
+            self.amyloid,
+            self.smm_serum,
+            self.smm_urine,
+            self.smm_bm,
+            self.mgus_serum,
+            self.bm_below10,
+            self.solitary,
+        ]
+    }
+}
+
+/// Myeloma criterion 1 (`imwg-2014-diagnosis`): clonal bone-marrow plasma cells ≥ 10%, or a
+/// biopsy-proven bony or extramedullary plasmacytoma.
+fn criterion_one_items(kb: &KnowledgeBase, p: &Patient) -> (Item, Item) {
+    let bm = p.labs.bone_marrow_plasma_cells.map(|v| v.canonical());
     let bmpc10 = {
         let c = Comparison::new("clonal bone-marrow plasma cells", bm, "%", Comparator::Ge, BMPC_AT_LEAST_PCT);
         let st = c.state;
@@ -538,150 +708,159 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
             "finding",
             Evidence::V1,
         ),
-        d.biopsy_proven_plasmacytoma,
+        p.diagnosis.biopsy_proven_plasmacytoma,
         "diagnosis.biopsy_proven_plasmacytoma",
         "biopsy of any bony or soft-tissue mass (or a record that none exists)",
     );
+    (bmpc10, plasmacytoma)
+}
 
-    // C: calcium > ULN + 0.25 mmol/L or > 2.75 mmol/L.
-    let c_item = {
-        let ca = l.calcium.map(|v| v.canonical());
-        let uln = l.calcium_upper_limit_of_normal.map(|v| v.canonical());
-        let above = match (ca, uln) {
-            (Some(c), Some(u)) => Some(from_micro(micro(c) - micro(u))),
-            _ => None,
-        };
-        let cs = vec![
-            Comparison::new(
-                "serum calcium above the upper limit of normal",
-                above,
-                "mmol/L",
-                Comparator::Gt,
-                CALCIUM_ABOVE_ULN_BY_MMOL_L,
-            ),
-            Comparison::new("serum calcium", ca, "mmol/L", Comparator::Gt, CALCIUM_ABOVE_MMOL_L),
-        ];
-        let st = any_of(&cs);
-        let mut m = Vec::new();
-        if ca.is_none() {
-            m.push(need("labs.calcium", "serum calcium (corrected or ionised as the laboratory reports)"));
-        }
-        if uln.is_none() {
-            m.push(need("labs.calcium_upper_limit_of_normal", "the laboratory's upper limit of normal for calcium"));
-        }
-        crab(
-            item(
-                kb,
-                spec(
-                    "mde_c_hypercalcaemia",
-                    "C: serum calcium > 0.25 mmol/L above the ULN or > 2.75 mmol/L",
-                    "any",
-                    Evidence::V1,
-                ),
-                st,
-                cs,
-                m,
-            ),
-            d.crab_attributable,
-        )
+/// CRAB C (`imwg-2014-diagnosis`): serum calcium > 0.25 mmol/L above the upper limit of normal
+/// or > 2.75 mmol/L, attributable to the plasma-cell disorder.
+fn hypercalcaemia_item(kb: &KnowledgeBase, p: &Patient) -> Item {
+    let l = &p.labs;
+    let ca = l.calcium.map(|v| v.canonical());
+    let uln = l.calcium_upper_limit_of_normal.map(|v| v.canonical());
+    let above = match (ca, uln) {
+        (Some(c), Some(u)) => Some(from_micro(micro(c) - micro(u))),
+        _ => None,
     };
-
-    // R: CrCl < 40 mL/min or creatinine > 2 mg/dL (176.8 µmol/L).
-    let r_item = {
-        let cr = l.creatinine.map(|v| v.canonical());
-        let crcl = fitness::creatinine_clearance(kb, p, g);
-        let (crcl_v, crcl_note) = match &crcl {
-            Ok(c) => (Some(c.ml_min), Some(format!("creatinine clearance {} mL/min ({})", c.ml_min, c.method))),
-            Err(_) => (None, None),
-        };
-        let cs = vec![
-            Comparison::new("creatinine clearance", crcl_v, "mL/min", Comparator::Lt, CRCL_BELOW_ML_MIN),
-            Comparison::new("serum creatinine", cr, "mg/dL", Comparator::Gt, CREATININE_ABOVE_MG_DL),
-        ];
-        let st = any_of(&cs);
-        let mut m = Vec::new();
-        if crcl_v.is_none() {
-            m.push(need(
-                "labs.creatinine_clearance_ml_min",
-                "measured creatinine clearance or eGFR (or age, sex, weight and creatinine for Cockcroft-Gault)",
-            ));
-        }
-        if cr.is_none() {
-            m.push(need("labs.creatinine", "serum creatinine"));
-        }
-        let mut it = item(
+    let cs = vec![
+        Comparison::new(
+            "serum calcium above the upper limit of normal",
+            above,
+            "mmol/L",
+            Comparator::Gt,
+            CALCIUM_ABOVE_ULN_BY_MMOL_L,
+        ),
+        Comparison::new("serum calcium", ca, "mmol/L", Comparator::Gt, CALCIUM_ABOVE_MMOL_L),
+    ];
+    let st = any_of(&cs);
+    let mut m = Vec::new();
+    if ca.is_none() {
+        m.push(need("labs.calcium", "serum calcium (corrected or ionised as the laboratory reports)"));
+    }
+    if uln.is_none() {
+        m.push(need("labs.calcium_upper_limit_of_normal", "the laboratory's upper limit of normal for calcium"));
+    }
+    crab(
+        item(
             kb,
             spec(
-                "mde_r_renal",
-                "R: creatinine clearance < 40 mL/min or serum creatinine > 2 mg/dL (176.8 µmol/L)",
+                "mde_c_hypercalcaemia",
+                "C: serum calcium > 0.25 mmol/L above the ULN or > 2.75 mmol/L",
                 "any",
                 Evidence::V1,
             ),
             st,
             cs,
             m,
-        );
-        if let Some(n) = crcl_note {
-            if crcl.as_ref().is_ok_and(|c| c.method != "reported") {
-                it.notes.push(format!("{n}: estimated by Cockcroft-Gault; IMWG accepts validated equations ([M])"));
-            }
-        }
-        // 177 µmol/L (the paper's rounded figure) is 2.002262 mg/dL: values between the two
-        // readings are flagged whatever unit they were entered in.
-        if let Some(c) = cr {
-            if compare(c, Comparator::Gt, CREATININE_ABOVE_MG_DL)
-                && compare(c, Comparator::Le, 177.0 / crate::patient::labs::CREATININE_UMOL_PER_MG_DL)
-            {
-                it.notes.push(format!(
-                    "creatinine {c} mg/dL lies between 2 mg/dL (176.8 µmol/L) and the paper's rounded 177 µmol/L: counted as above 2 mg/dL"
-                ));
-            }
-        }
-        crab(it, d.crab_attributable)
-    };
+        ),
+        p.diagnosis.crab_attributable,
+    )
+}
 
-    // A: Hb > 20 g/L below the LLN or < 100 g/L.
-    let a_item = {
-        let hb = l.hemoglobin.map(|v| v.canonical());
-        let lln = l.hemoglobin_lower_limit_of_normal.map(|v| v.canonical());
-        let below = match (hb, lln) {
-            (Some(h), Some(n)) => Some(from_micro(micro(n) - micro(h))),
-            _ => None,
-        };
-        let cs = vec![
-            Comparison::new(
-                "haemoglobin below the lower limit of normal",
-                below,
-                "g/L",
-                Comparator::Gt,
-                HEMOGLOBIN_BELOW_LLN_BY_G_L,
-            ),
-            Comparison::new("haemoglobin", hb, "g/L", Comparator::Lt, HEMOGLOBIN_BELOW_G_L),
-        ];
-        let st = any_of(&cs);
-        let mut m = Vec::new();
-        if hb.is_none() {
-            m.push(need("labs.hemoglobin", "full blood count (haemoglobin)"));
+/// CRAB R (`imwg-2014-diagnosis`): creatinine clearance < 40 mL/min (reported, else
+/// Cockcroft-Gault with the guideline's weight basis) or serum creatinine > 2 mg/dL
+/// (176.8 µmol/L), attributable to the plasma-cell disorder.
+fn renal_item(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Item {
+    let cr = p.labs.creatinine.map(|v| v.canonical());
+    let crcl = fitness::creatinine_clearance(kb, p, g);
+    let (crcl_v, crcl_note) = match &crcl {
+        Ok(c) => (Some(c.ml_min), Some(format!("creatinine clearance {} mL/min ({})", c.ml_min, c.method))),
+        Err(_) => (None, None),
+    };
+    let cs = vec![
+        Comparison::new("creatinine clearance", crcl_v, "mL/min", Comparator::Lt, CRCL_BELOW_ML_MIN),
+        Comparison::new("serum creatinine", cr, "mg/dL", Comparator::Gt, CREATININE_ABOVE_MG_DL),
+    ];
+    let st = any_of(&cs);
+    let mut m = Vec::new();
+    if crcl_v.is_none() {
+        m.push(need(
+            "labs.creatinine_clearance_ml_min",
+            "measured creatinine clearance or eGFR (or age, sex, weight and creatinine for Cockcroft-Gault)",
+        ));
+    }
+    if cr.is_none() {
+        m.push(need("labs.creatinine", "serum creatinine"));
+    }
+    let mut it = item(
+        kb,
+        spec(
+            "mde_r_renal",
+            "R: creatinine clearance < 40 mL/min or serum creatinine > 2 mg/dL (176.8 µmol/L)",
+            "any",
+            Evidence::V1,
+        ),
+        st,
+        cs,
+        m,
+    );
+    if let Some(n) = crcl_note {
+        if crcl.as_ref().is_ok_and(|c| c.method != "reported") {
+            it.notes.push(format!("{n}: estimated by Cockcroft-Gault; IMWG accepts validated equations ([M])"));
         }
-        if lln.is_none() {
-            m.push(need(
-                "labs.hemoglobin_lower_limit_of_normal",
-                "the laboratory's lower limit of normal for haemoglobin",
+    }
+    // 177 µmol/L (the paper's rounded figure) is 2.002262 mg/dL: values between the two
+    // readings are flagged whatever unit they were entered in.
+    if let Some(c) = cr {
+        if compare(c, Comparator::Gt, CREATININE_ABOVE_MG_DL)
+            && compare(c, Comparator::Le, 177.0 / crate::patient::labs::CREATININE_UMOL_PER_MG_DL)
+        {
+            it.notes.push(format!(
+                "creatinine {c} mg/dL lies between 2 mg/dL (176.8 µmol/L) and the paper's rounded 177 µmol/L: counted as above 2 mg/dL"
             ));
         }
-        crab(
-            item(
-                kb,
-                spec("mde_a_anaemia", "A: haemoglobin > 20 g/L below the LLN or < 100 g/L", "any", Evidence::V1),
-                st,
-                cs,
-                m,
-            ),
-            d.crab_attributable,
-        )
-    };
+    }
+    crab(it, p.diagnosis.crab_attributable)
+}
 
-    // B: ≥ 1 osteolytic lesion.
+/// CRAB A (`imwg-2014-diagnosis`): haemoglobin > 20 g/L below the lower limit of normal or
+/// < 100 g/L, attributable to the plasma-cell disorder.
+fn anaemia_item(kb: &KnowledgeBase, p: &Patient) -> Item {
+    let l = &p.labs;
+    let hb = l.hemoglobin.map(|v| v.canonical());
+    let lln = l.hemoglobin_lower_limit_of_normal.map(|v| v.canonical());
+    let below = match (hb, lln) {
+        (Some(h), Some(n)) => Some(from_micro(micro(n) - micro(h))),
+        _ => None,
+    };
+    let cs = vec![
+        Comparison::new(
+            "haemoglobin below the lower limit of normal",
+            below,
+            "g/L",
+            Comparator::Gt,
+            HEMOGLOBIN_BELOW_LLN_BY_G_L,
+        ),
+        Comparison::new("haemoglobin", hb, "g/L", Comparator::Lt, HEMOGLOBIN_BELOW_G_L),
+    ];
+    let st = any_of(&cs);
+    let mut m = Vec::new();
+    if hb.is_none() {
+        m.push(need("labs.hemoglobin", "full blood count (haemoglobin)"));
+    }
+    if lln.is_none() {
+        m.push(need("labs.hemoglobin_lower_limit_of_normal", "the laboratory's lower limit of normal for haemoglobin"));
+    }
+    crab(
+        item(
+            kb,
+            spec("mde_a_anaemia", "A: haemoglobin > 20 g/L below the LLN or < 100 g/L", "any", Evidence::V1),
+            st,
+            cs,
+            m,
+        ),
+        p.diagnosis.crab_attributable,
+    )
+}
+
+/// CRAB B (`imwg-2014-diagnosis`): ≥ 1 osteolytic lesion on skeletal radiography, CT or PET-CT;
+/// and B as read when clonal marrow plasma cells are < 10%: more than one lesion, to tell
+/// myeloma from a solitary plasmacytoma (\[M\]). Both attributable to the plasma-cell disorder.
+fn bone_items(kb: &KnowledgeBase, p: &Patient) -> (Item, Item) {
+    let d = &p.diagnosis;
     let lesions = d.osteolytic_lesions.map(f64::from);
     let lesion_missing =
         || vec![need("diagnosis.osteolytic_lesions", "whole-body low-dose CT, PET-CT or skeletal survey")];
@@ -710,7 +889,6 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
             d.crab_attributable,
         )
     };
-    // B as read for myeloma when marrow plasma cells are < 10%: more than one lesion ([M]).
     let b2_item = {
         let c = Comparison::new(
             "osteolytic lesions",
@@ -731,8 +909,14 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
             d.crab_attributable,
         )
     };
+    (b_item, b2_item)
+}
 
-    // S: clonal BMPC ≥ 60%.
+/// The SLiM biomarkers (`imwg-2014-diagnosis`): S, clonal marrow plasma cells ≥ 60%; Li,
+/// involved/uninvolved serum FLC ratio ≥ 100 with the involved FLC ≥ 100 mg/L (\[V2\]); M, more
+/// than one focal lesion on MRI, each ≥ 5 mm (\[V2\]).
+fn slim_items(kb: &KnowledgeBase, p: &Patient) -> (Item, Item, Item) {
+    let bm = p.labs.bone_marrow_plasma_cells.map(|v| v.canonical());
     let s_item = {
         let c = Comparison::new("clonal bone-marrow plasma cells", bm, "%", Comparator::Ge, BMPC_SIXTY_AT_LEAST_PCT);
         let st = c.state;
@@ -744,8 +928,6 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
             vec![need("labs.bone_marrow_plasma_cells", bmpc_test())],
         )
     };
-
-    // Li: involved/uninvolved FLC ratio ≥ 100 and involved FLC ≥ 100 mg/L.
     let li_item = flc_ratio_item(
         kb,
         p,
@@ -760,12 +942,10 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
         Some((Comparator::Ge, INVOLVED_FLC_AT_LEAST_MG_L)),
         DIAG,
     );
-
-    // M: > 1 focal lesion on MRI (each ≥ 5 mm, by the input's definition).
     let m_item = {
         let c = Comparison::new(
             "MRI focal lesions ≥ 5 mm",
-            d.mri_focal_lesions.map(f64::from),
+            p.diagnosis.mri_focal_lesions.map(f64::from),
             "lesions",
             Comparator::Gt,
             f64::from(MRI_FOCAL_LESIONS_ABOVE),
@@ -779,17 +959,27 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
             vec![need("diagnosis.mri_focal_lesions", "whole-body or spine-and-pelvis MRI")],
         )
     };
+    (s_item, li_item, m_item)
+}
 
+fn serum_m_protein_missing() -> Vec<MissingInput> {
+    vec![need("labs.serum_m_protein", "serum protein electrophoresis with immunofixation")]
+}
+
+/// Smouldering myeloma (`imwg-2014-diagnosis`): serum M-protein ≥ 30 g/L, or urine M-protein
+/// ≥ 500 mg/24 h, or clonal marrow plasma cells 10–60%; and AL amyloidosis, which excludes it
+/// (and MGUS).
+fn smouldering_items(kb: &KnowledgeBase, p: &Patient) -> (Item, Item, Item, Item) {
+    let l = &p.labs;
+    let bm = l.bone_marrow_plasma_cells.map(|v| v.canonical());
     let amyloid = finding_item(
         kb,
         spec("amyloidosis", "AL amyloidosis", "finding", Evidence::V1),
-        d.amyloidosis,
+        p.diagnosis.amyloidosis,
         "diagnosis.amyloidosis",
         "assessment for AL amyloidosis (clinical, and tissue biopsy with Congo red if suspected)",
     );
-
     let mprot = l.serum_m_protein.map(|v| v.canonical());
-    let mprot_missing = || vec![need("labs.serum_m_protein", "serum protein electrophoresis with immunofixation")];
     let smm_serum = {
         let c = Comparison::new("serum M-protein", mprot, "g/dL", Comparator::Ge, SMM_SERUM_M_PROTEIN_AT_LEAST_G_DL);
         let st = c.state;
@@ -798,7 +988,7 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
             spec("smm_serum_m_protein_at_least_30_g_l", "serum M-protein ≥ 30 g/L (3 g/dL)", "all", Evidence::V1),
             st,
             vec![c],
-            mprot_missing(),
+            serum_m_protein_missing(),
         )
     };
     let smm_urine = {
@@ -832,6 +1022,15 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
             vec![need("labs.bone_marrow_plasma_cells", bmpc_test())],
         )
     };
+    (amyloid, smm_serum, smm_urine, smm_bm)
+}
+
+/// Non-IgM MGUS (`imwg-2014-diagnosis`): serum M-protein present and < 30 g/L with clonal
+/// marrow plasma cells < 10% (the marrow bound shared with solitary plasmacytoma); and the
+/// solitary-plasmacytoma finding that the lesion is the only one (\[M\]).
+fn mgus_and_solitary_items(kb: &KnowledgeBase, p: &Patient) -> (Item, Item, Item) {
+    let mprot = p.labs.serum_m_protein.map(|v| v.canonical());
+    let bm = p.labs.bone_marrow_plasma_cells.map(|v| v.canonical());
     let mgus_serum = {
         let cs = vec![
             Comparison::new("serum M-protein", mprot, "g/dL", Comparator::Gt, 0.0),
@@ -848,7 +1047,7 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
             ),
             st,
             cs,
-            mprot_missing(),
+            serum_m_protein_missing(),
         )
     };
     let bm_below10 = {
@@ -870,73 +1069,20 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
             "finding",
             Evidence::M,
         ),
-        d.solitary_lesion_only,
+        p.diagnosis.solitary_lesion_only,
         "diagnosis.solitary_lesion_only",
         "MRI or CT of spine and pelvis (and skeletal survey) to show the lesion is solitary",
     );
+    (mgus_serum, bm_below10, solitary)
+}
 
-    // Class definitions (Kleene three-valued logic: sound, so Met/NotMet are certain).
-    let st = |i: &Item| i.state;
-    let b_for_myeloma = st(&b2_item).or(st(&bmpc10).and(st(&b_item)));
-    let mde_myeloma =
-        ItemState::any([st(&c_item), st(&r_item), st(&a_item), b_for_myeloma, st(&s_item), st(&li_item), st(&m_item)]);
-    let mde_any =
-        ItemState::any([st(&c_item), st(&r_item), st(&a_item), st(&b_item), st(&s_item), st(&li_item), st(&m_item)]);
-    let mm = st(&bmpc10).or(st(&plasmacytoma)).and(mde_myeloma);
-    let sp = ItemState::all([st(&plasmacytoma), st(&solitary), st(&bm_below10), !mde_myeloma]);
-    let smm = ItemState::all([ItemState::any([st(&smm_serum), st(&smm_urine), st(&smm_bm)]), !mde_any, !st(&amyloid)]);
-    let mgus = ItemState::all([st(&mgus_serum), st(&bm_below10), !mde_any, !st(&amyloid), !st(&plasmacytoma)]);
-
-    let items = vec![
-        bmpc10,
-        plasmacytoma,
-        c_item,
-        r_item,
-        a_item,
-        b_item,
-        b2_item,
-        s_item,
-        li_item,
-        m_item,
-        amyloid,
-        smm_serum,
-        smm_urine,
-        smm_bm,
-        mgus_serum,
-        bm_below10,
-        solitary,
-    ];
-    let classes = vec![
-        ClassCheck {
-            class: DiagnosisClass::MultipleMyeloma,
-            state: mm,
-            definition: "(clonal_bmpc_at_least_10 or biopsy_proven_plasmacytoma) and any MDE (mde_c, mde_r, mde_a, mde_b [mde_b_bone_low_marrow when marrow < 10%], mde_s, mde_li, mde_m)",
-            evidence: Evidence::V1,
-        },
-        ClassCheck {
-            class: DiagnosisClass::SolitaryPlasmacytoma,
-            state: sp,
-            definition: "biopsy_proven_plasmacytoma and solitary_lesion_only and bmpc_below_10 and no MDE",
-            evidence: Evidence::M,
-        },
-        ClassCheck {
-            class: DiagnosisClass::SmoulderingMyeloma,
-            state: smm,
-            definition: "(smm_serum_m_protein_at_least_30_g_l or smm_urine_m_protein_at_least_500 or smm_bmpc_10_to_60) and no MDE and no amyloidosis",
-            evidence: Evidence::V1,
-        },
-        ClassCheck {
-            class: DiagnosisClass::Mgus,
-            state: mgus,
-            definition: "mgus_serum_m_protein_below_30_g_l and bmpc_below_10 and no MDE and no amyloidosis and no plasmacytoma (non-IgM criteria)",
-            evidence: Evidence::V1,
-        },
-    ];
-
-    // Precedence: the first class met wins when every class before it is not met.
+/// Precedence when two classes are met (a project choice, listed in the module docs): the first
+/// class met wins when every class before it is not met. Returns the decided class, or none and
+/// the classes still possible.
+fn precedence(classes: &[ClassCheck]) -> (Option<DiagnosisClass>, Vec<DiagnosisClass>) {
     let mut candidates = Vec::new();
     let mut decided = None;
-    for c in &classes {
+    for c in classes {
         match c.state {
             ItemState::NotMet => {}
             ItemState::Unknown => candidates.push(c.class),
@@ -950,119 +1096,118 @@ pub fn diagnose_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Diagnosi
             }
         }
     }
+    (decided, candidates)
+}
 
-    let item_by = |id: &str| items.iter().find(|i| i.id == id);
-    let deps = |class: DiagnosisClass| -> Vec<&'static str> {
-        let mde = [
-            "mde_c_hypercalcaemia",
-            "mde_r_renal",
-            "mde_a_anaemia",
-            "mde_b_bone",
-            "mde_s_sixty",
-            "mde_li_light_chain",
-            "mde_m_mri",
-        ];
-        let mut v: Vec<&'static str> = match class {
-            DiagnosisClass::MultipleMyeloma => {
-                vec!["clonal_bmpc_at_least_10", "biopsy_proven_plasmacytoma", "mde_b_bone_low_marrow"]
-            }
-            DiagnosisClass::SolitaryPlasmacytoma => {
-                vec![
-                    "biopsy_proven_plasmacytoma",
-                    "solitary_lesion_only",
-                    "bmpc_below_10",
-                    "mde_b_bone_low_marrow",
-                    "clonal_bmpc_at_least_10",
-                ]
-            }
-            DiagnosisClass::SmoulderingMyeloma => {
-                vec![
-                    "smm_serum_m_protein_at_least_30_g_l",
-                    "smm_urine_m_protein_at_least_500",
-                    "smm_bmpc_10_to_60",
-                    "amyloidosis",
-                ]
-            }
-            DiagnosisClass::Mgus => {
-                vec!["mgus_serum_m_protein_below_30_g_l", "bmpc_below_10", "amyloidosis", "biopsy_proven_plasmacytoma"]
-            }
-            DiagnosisClass::NotClassifiable => vec![],
-        };
-        v.extend(mde);
-        v
+/// The items a class definition reads (`imwg-2014-diagnosis`): every myeloma-defining event, and
+/// the class's own bounds.
+fn class_dependencies(class: DiagnosisClass) -> Vec<&'static str> {
+    let mde = [
+        "mde_c_hypercalcaemia",
+        "mde_r_renal",
+        "mde_a_anaemia",
+        "mde_b_bone",
+        "mde_s_sixty",
+        "mde_li_light_chain",
+        "mde_m_mri",
+    ];
+    let mut v: Vec<&'static str> = match class {
+        DiagnosisClass::MultipleMyeloma => {
+            vec!["clonal_bmpc_at_least_10", "biopsy_proven_plasmacytoma", "mde_b_bone_low_marrow"]
+        }
+        DiagnosisClass::SolitaryPlasmacytoma => {
+            vec![
+                "biopsy_proven_plasmacytoma",
+                "solitary_lesion_only",
+                "bmpc_below_10",
+                "mde_b_bone_low_marrow",
+                "clonal_bmpc_at_least_10",
+            ]
+        }
+        DiagnosisClass::SmoulderingMyeloma => {
+            vec![
+                "smm_serum_m_protein_at_least_30_g_l",
+                "smm_urine_m_protein_at_least_500",
+                "smm_bmpc_10_to_60",
+                "amyloidosis",
+            ]
+        }
+        DiagnosisClass::Mgus => {
+            vec!["mgus_serum_m_protein_below_30_g_l", "bmpc_below_10", "amyloidosis", "biopsy_proven_plasmacytoma"]
+        }
+        DiagnosisClass::NotClassifiable => vec![],
     };
+    v.extend(mde);
+    v
+}
 
+/// Unknown is not negative: when more than one class is still possible, the inputs of every item
+/// those classes read, each once.
+fn missing_for_candidates(candidates: &[DiagnosisClass], items: &[Item]) -> Vec<MissingInput> {
+    let mut ids: Vec<&str> = candidates.iter().flat_map(|c| class_dependencies(*c)).collect();
+    ids.sort_unstable();
+    ids.dedup();
     let mut missing = Vec::new();
-    let (class, detail, reason) = match decided {
-        Some(c) => {
-            let (detail, reason) = match c {
-                DiagnosisClass::MultipleMyeloma => {
-                    let met: Vec<&str> = items
-                        .iter()
-                        .filter(|i| i.id.starts_with("mde_") && i.state == ItemState::Met)
-                        // With marrow plasma cells < 10%, one lesion is the plasmacytoma itself.
-                        .filter(|i| i.id != "mde_b_bone" || bm.is_some_and(|v| compare(v, Comparator::Ge, BMPC_AT_LEAST_PCT)))
-                        // ...and the low-marrow bone rule is only the deciding item below 10%.
-                        .filter(|i| {
-                            i.id != "mde_b_bone_low_marrow"
-                                || !bm.is_some_and(|v| compare(v, Comparator::Ge, BMPC_AT_LEAST_PCT))
-                        })
-                        .map(|i| i.label.split(':').next().unwrap_or(i.label))
-                        .collect();
-                    let base = if item_by("clonal_bmpc_at_least_10").is_some_and(|i| i.state == ItemState::Met) {
-                        "clonal bone-marrow plasma cells ≥ 10%"
-                    } else {
-                        "biopsy-proven plasmacytoma"
-                    };
-                    (None, format!("{base} with myeloma-defining event(s): {}", met.join(", ")))
-                }
-                DiagnosisClass::SolitaryPlasmacytoma => {
-                    let minimal = bm.is_some_and(|v| micro(v) > 0);
-                    (
-                        Some(if minimal { "with minimal marrow involvement (clonal BMPC > 0% and < 10%)" } else { "no clonal marrow plasma cells" }.to_string()),
-                        "biopsy-proven solitary plasmacytoma, marrow plasma cells < 10%, no myeloma-defining event".to_string(),
-                    )
-                }
-                DiagnosisClass::SmoulderingMyeloma => {
-                    (None, "M-protein or marrow plasma cells in the smouldering range with no myeloma-defining event and no amyloidosis".to_string())
-                }
-                DiagnosisClass::Mgus => {
-                    caveats.push("these are the non-IgM MGUS criteria: the heavy-chain isotype is not recorded, so confirm the M-protein is not IgM (IgM MGUS and light-chain MGUS are not encoded)".to_string());
-                    (None, "serum M-protein < 30 g/L, clonal marrow plasma cells < 10%, no myeloma-defining event or amyloidosis".to_string())
-                }
-                DiagnosisClass::NotClassifiable => (None, String::new()),
-            };
-            (c, detail, reason)
+    for id in ids {
+        if let Some(i) = items.iter().find(|i| i.id == id) {
+            missing.extend(i.missing.iter().cloned());
         }
-        None if candidates.is_empty() => {
-            for i in &items {
-                missing.extend(i.missing.iter().cloned());
-            }
-            (
-                DiagnosisClass::NotClassifiable,
-                None,
-                "no IMWG 2014 class is met by the inputs (see `classes`); AL amyloidosis, light-chain MGUS and IgM MGUS are outside the criteria encoded here".to_string(),
-            )
-        }
-        None => {
-            let mut ids: Vec<&str> = candidates.iter().flat_map(|c| deps(*c)).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            for id in ids {
-                if let Some(i) = item_by(id) {
-                    missing.extend(i.missing.iter().cloned());
-                }
-            }
-            let names: Vec<&str> = candidates.iter().map(|c| class_name(*c)).collect();
-            (
-                DiagnosisClass::NotClassifiable,
-                None,
-                format!("unknown items leave more than one class possible: {}", names.join(", ")),
-            )
-        }
-    };
+    }
+    missing
+}
 
-    if d.amyloidosis == Some(true) {
+/// Why the decided class (`imwg-2014-diagnosis`), and its refinement: for myeloma the deciding
+/// events, for solitary plasmacytoma whether the marrow is minimally involved; for MGUS the
+/// non-IgM caveat.
+fn decided_reason(
+    class: DiagnosisClass,
+    items: &[Item],
+    bm: Option<f64>,
+    caveats: &mut Vec<String>,
+) -> (Option<String>, String) {
+    match class {
+        DiagnosisClass::MultipleMyeloma => {
+            let met: Vec<&str> = items
+                .iter()
+                .filter(|i| i.id.starts_with("mde_") && i.state == ItemState::Met)
+                // With marrow plasma cells < 10%, one lesion is the plasmacytoma itself.
+                .filter(|i| i.id != "mde_b_bone" || bm.is_some_and(|v| compare(v, Comparator::Ge, BMPC_AT_LEAST_PCT)))
+                // ...and the low-marrow bone rule is only the deciding item below 10%.
+                .filter(|i| {
+                    i.id != "mde_b_bone_low_marrow" || !bm.is_some_and(|v| compare(v, Comparator::Ge, BMPC_AT_LEAST_PCT))
+                })
+                .map(|i| i.label.split(':').next().unwrap_or(i.label))
+                .collect();
+            let base = if items.iter().any(|i| i.id == "clonal_bmpc_at_least_10" && i.state == ItemState::Met) {
+                "clonal bone-marrow plasma cells ≥ 10%"
+            } else {
+                "biopsy-proven plasmacytoma"
+            };
+            (None, format!("{base} with myeloma-defining event(s): {}", met.join(", ")))
+        }
+        DiagnosisClass::SolitaryPlasmacytoma => {
+            let minimal = bm.is_some_and(|v| micro(v) > 0);
+            (
+                Some(if minimal { "with minimal marrow involvement (clonal BMPC > 0% and < 10%)" } else { "no clonal marrow plasma cells" }.to_string()),
+                "biopsy-proven solitary plasmacytoma, marrow plasma cells < 10%, no myeloma-defining event".to_string(),
+            )
+        }
+        DiagnosisClass::SmoulderingMyeloma => {
+            (None, "M-protein or marrow plasma cells in the smouldering range with no myeloma-defining event and no amyloidosis".to_string())
+        }
+        DiagnosisClass::Mgus => {
+            caveats.push("these are the non-IgM MGUS criteria: the heavy-chain isotype is not recorded, so confirm the M-protein is not IgM (IgM MGUS and light-chain MGUS are not encoded)".to_string());
+            (None, "serum M-protein < 30 g/L, clonal marrow plasma cells < 10%, no myeloma-defining event or amyloidosis".to_string())
+        }
+        DiagnosisClass::NotClassifiable => (None, String::new()),
+    }
+}
+
+/// The result with its basis: the risk model of the class (20/2/20 for smouldering myeloma,
+/// `smm-20-2-20`; Mayo 2005 for MGUS, `mgus-mayo-2005`), the caveats and the citations.
+fn finish(kb: &KnowledgeBase, p: &Patient, items: Vec<Item>, classes: Vec<ClassCheck>, c: Classified) -> Diagnosis {
+    let Classified { class, detail, reason, candidates, mut missing, mut caveats } = c;
+    if p.diagnosis.amyloidosis == Some(true) {
         caveats.push("AL amyloidosis is recorded: it excludes smouldering myeloma and MGUS; assess it under the amyloidosis criteria".to_string());
     }
     let smm_risk = if class == DiagnosisClass::SmoulderingMyeloma { Some(smm_20_2_20(kb, p)) } else { None };

@@ -21,10 +21,9 @@ use crate::assess::logic::Truth;
 use crate::assess::missing::{normalise, MissingInput};
 use crate::error::Result;
 use crate::kb::{Citation, CitationId, Evidence, KnowledgeBase};
-use crate::patient::labs::{BoneMarrowPlasmaCells, FreeLightChain, LabValue, SerumMProtein, UrineMProtein};
 use crate::patient::Patient;
 use crate::record::Date;
-use crate::record::{Event, HistoryEntry, LightChain, RawQuantity};
+use crate::record::{Event, HistoryEntry, LightChain};
 pub use crate::record::{
     Immunofixation, MrdMethod, MrdResult, MrdSample, MrdStatus, ResponseAssessmentInput, ResponseCategory,
 };
@@ -252,10 +251,6 @@ struct Tp {
 fn micro(canonical: f64) -> i64 {
     // Canonical values are already rounded to 1e-6 of the unit (labs.rs), so this is exact.
     (canonical * 1e6).round() as i64
-}
-
-fn conv<A: crate::patient::labs::Analyte>(field: &str, raw: &Option<RawQuantity>) -> Result<Option<i64>> {
-    Ok(raw.as_ref().map(|r| LabValue::<A>::from_raw(field, r)).transpose()?.map(|v| micro(v.canonical())))
 }
 
 fn show(v: i64, unit: &str) -> String {
@@ -552,215 +547,207 @@ fn progression(cx: &Ctx<'_>, i: usize, out: &mut Vec<Criterion>) -> bool {
     pd
 }
 
-/// The category each used measure supports on its own at assessment `i`.
+/// The category each used measure supports on its own at assessment `i`: the worst of them,
+/// never better than VGPR (CR and sCR need more than a measure level). `None` when a used
+/// measure is missing at baseline or at `i` (named in `missing`).
 fn measure_levels(
     cx: &Ctx<'_>,
     i: usize,
     out: &mut Vec<Criterion>,
     missing: &mut Vec<(String, &'static str)>,
 ) -> Option<ResponseCategory> {
-    use ResponseCategory::*;
     let tp = cx.tps.get(i)?;
     let base = cx.tps.first()?;
-    let mut level: Option<ResponseCategory> = Some(Vgpr);
-    let mut worst = |c: ResponseCategory| {
-        level = level.map(|l| l.max(c));
-    };
-    let mut unknown = false;
+    // Every used measure is checked (so the breakdown and the missing inputs are complete)
+    // before the levels are combined.
+    let mut levels = Vec::new();
     if cx.used.serum {
-        match (base.serum, tp.serum) {
-            (Some(b), Some(c)) => {
-                let v = format!("{} (baseline {}, {})", show(c, "g/dL"), show(b, "g/dL"), pct_change(b, c));
-                let vgpr = fell_at_least(b, c, 90);
-                let pr = fell_at_least(b, c, 50);
-                let mr = fell_at_least(b, c, 25);
-                out.push(crit(
-                    i,
-                    Vgpr,
-                    Measure::SerumMProtein.label(),
-                    "≥90% reduction from baseline",
-                    v.clone(),
-                    Some(vgpr),
-                    IMWG_2016,
-                    Evidence::V2,
-                ));
-                out.push(crit(
-                    i,
-                    Pr,
-                    Measure::SerumMProtein.label(),
-                    "≥50% reduction from baseline",
-                    v.clone(),
-                    Some(pr),
-                    IMWG_2016,
-                    Evidence::V1,
-                ));
-                out.push(crit(
-                    i,
-                    Mr,
-                    Measure::SerumMProtein.label(),
-                    "≥25% but ≤49% reduction from baseline",
-                    v,
-                    Some(mr && !pr),
-                    IMWG_2016,
-                    Evidence::C,
-                ));
-                worst(if vgpr {
-                    Vgpr
-                } else if pr {
-                    Pr
-                } else if mr {
-                    Mr
-                } else {
-                    Sd
-                });
-            }
-            _ => {
-                unknown = true;
-                missing.push((field(i, "serum_m_protein"), TEST_SPEP));
-            }
-        }
+        levels.push(serum_level(i, base, tp, out, missing));
     }
     if cx.used.urine {
-        match (base.urine, tp.urine) {
-            (Some(b), Some(c)) => {
-                let v = format!("{} (baseline {}, {})", show(c, "mg/24h"), show(b, "mg/24h"), pct_change(b, c));
-                let vgpr = c < URINE_VGPR;
-                let pr = fell_at_least(b, c, 90) || c < URINE_PR;
-                let mr = fell_at_least(b, c, 50);
-                out.push(crit(
-                    i,
-                    Vgpr,
-                    Measure::UrineMProtein.label(),
-                    "<100 mg/24h",
-                    v.clone(),
-                    Some(vgpr),
-                    IMWG_2016,
-                    Evidence::V2,
-                ));
-                out.push(crit(
-                    i,
-                    Pr,
-                    Measure::UrineMProtein.label(),
-                    "≥90% reduction from baseline or <200 mg/24h",
-                    v.clone(),
-                    Some(pr),
-                    IMWG_2016,
-                    Evidence::V1,
-                ));
-                out.push(crit(
-                    i,
-                    Mr,
-                    Measure::UrineMProtein.label(),
-                    "50–89% reduction from baseline",
-                    v,
-                    Some(mr && !pr),
-                    IMWG_2016,
-                    Evidence::V2,
-                ));
-                worst(if vgpr {
-                    Vgpr
-                } else if pr {
-                    Pr
-                } else if mr {
-                    Mr
-                } else {
-                    Sd
-                });
-            }
-            _ => {
-                unknown = true;
-                missing.push((field(i, "urine_m_protein"), TEST_UPEP));
-            }
-        }
+        levels.push(urine_level(i, base, tp, out, missing));
     }
     if cx.used.flc {
-        match (dflc(base, cx.chain), dflc(tp, cx.chain)) {
-            (Some(b), Some(c)) => {
-                let v = format!("{} (baseline {}, {})", show(c, "mg/L"), show(b, "mg/L"), pct_change(b, c));
-                let vgpr = fell_more_than(b, c, 90);
-                let pr = fell_at_least(b, c, 50);
-                out.push(crit(
-                    i,
-                    Vgpr,
-                    Measure::FreeLightChains.label(),
-                    "only FLC measurable: >90% reduction of dFLC from baseline",
-                    v.clone(),
-                    Some(vgpr),
-                    IMWG_2016,
-                    Evidence::V2,
-                ));
-                out.push(crit(
-                    i,
-                    Pr,
-                    Measure::FreeLightChains.label(),
-                    "only FLC measurable: ≥50% reduction of dFLC from baseline",
-                    v,
-                    Some(pr),
-                    IMWG_2016,
-                    Evidence::V2,
-                ));
-                // MR has no FLC route (IMWG 2016): an FLC-only fall short of PR is SD.
-                worst(if vgpr {
-                    Vgpr
-                } else if pr {
-                    Pr
-                } else {
-                    Sd
-                });
-            }
-            _ => {
-                unknown = true;
-                if tp.kappa.is_none() {
-                    missing.push((field(i, "serum_flc_kappa"), TEST_FLC));
-                }
-                if tp.lambda.is_none() {
-                    missing.push((field(i, "serum_flc_lambda"), TEST_FLC));
-                }
-            }
-        }
+        levels.push(flc_level(cx, i, base, tp, out, missing));
     }
     if cx.used.marrow {
-        match (base.bmpc, carried(cx.tps, i, |t| t.bmpc)) {
-            (Some(b), Some((j, c))) => {
-                let v = format!("{} (assessment {j}; baseline {}, {})", show(c, "%"), show(b, "%"), pct_change(b, c));
-                let pr = fell_at_least(b, c, 50);
-                out.push(crit(
-                    i,
-                    Pr,
-                    Measure::BoneMarrowPlasmaCells.label(),
-                    "serum, urine and FLC not measurable, baseline ≥30%: ≥50% reduction",
-                    v,
-                    Some(pr),
-                    IMWG_2016,
-                    Evidence::V1,
-                ));
-                // The marrow route has only PR (and CR by its own criteria); VGPR and MR are not
-                // defined for it.
-                worst(if pr { Pr } else { Sd });
-            }
-            _ => {
-                unknown = true;
-                missing.push((field(i, "bone_marrow_plasma_cells"), TEST_MARROW));
-            }
-        }
+        levels.push(marrow_level(cx, i, base, out, missing));
     }
-    if unknown {
-        None
-    } else {
-        level
-    }
+    levels.into_iter().try_fold(ResponseCategory::Vgpr, |worst, l| l.map(|l| worst.max(l)))
 }
 
-fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
+/// Serum M-protein route (`imwg-2016-response`): VGPR ≥ 90% reduction from baseline \[V2\], PR
+/// ≥ 50% \[V1\], MR 25–49% \[C\], otherwise SD.
+fn serum_level(
+    i: usize,
+    base: &Tp,
+    tp: &Tp,
+    out: &mut Vec<Criterion>,
+    missing: &mut Vec<(String, &'static str)>,
+) -> Option<ResponseCategory> {
     use ResponseCategory::*;
+    let (Some(b), Some(c)) = (base.serum, tp.serum) else {
+        missing.push((field(i, "serum_m_protein"), TEST_SPEP));
+        return None;
+    };
+    let v = format!("{} (baseline {}, {})", show(c, "g/dL"), show(b, "g/dL"), pct_change(b, c));
+    let vgpr = fell_at_least(b, c, 90);
+    let pr = fell_at_least(b, c, 50);
+    let mr = fell_at_least(b, c, 25);
+    let m = Measure::SerumMProtein.label();
+    out.push(crit(i, Vgpr, m, "≥90% reduction from baseline", v.clone(), Some(vgpr), IMWG_2016, Evidence::V2));
+    out.push(crit(i, Pr, m, "≥50% reduction from baseline", v.clone(), Some(pr), IMWG_2016, Evidence::V1));
+    out.push(crit(i, Mr, m, "≥25% but ≤49% reduction from baseline", v, Some(mr && !pr), IMWG_2016, Evidence::C));
+    Some(if vgpr {
+        Vgpr
+    } else if pr {
+        Pr
+    } else if mr {
+        Mr
+    } else {
+        Sd
+    })
+}
+
+/// Urine M-protein route (`imwg-2016-response`): VGPR < 100 mg/24 h \[V2\], PR ≥ 90% reduction
+/// or < 200 mg/24 h \[V1\], MR 50–89% \[V2\], otherwise SD.
+fn urine_level(
+    i: usize,
+    base: &Tp,
+    tp: &Tp,
+    out: &mut Vec<Criterion>,
+    missing: &mut Vec<(String, &'static str)>,
+) -> Option<ResponseCategory> {
+    use ResponseCategory::*;
+    let (Some(b), Some(c)) = (base.urine, tp.urine) else {
+        missing.push((field(i, "urine_m_protein"), TEST_UPEP));
+        return None;
+    };
+    let v = format!("{} (baseline {}, {})", show(c, "mg/24h"), show(b, "mg/24h"), pct_change(b, c));
+    let vgpr = c < URINE_VGPR;
+    let pr = fell_at_least(b, c, 90) || c < URINE_PR;
+    let mr = fell_at_least(b, c, 50);
+    let m = Measure::UrineMProtein.label();
+    out.push(crit(i, Vgpr, m, "<100 mg/24h", v.clone(), Some(vgpr), IMWG_2016, Evidence::V2));
+    out.push(crit(
+        i,
+        Pr,
+        m,
+        "≥90% reduction from baseline or <200 mg/24h",
+        v.clone(),
+        Some(pr),
+        IMWG_2016,
+        Evidence::V1,
+    ));
+    out.push(crit(i, Mr, m, "50–89% reduction from baseline", v, Some(mr && !pr), IMWG_2016, Evidence::V2));
+    Some(if vgpr {
+        Vgpr
+    } else if pr {
+        Pr
+    } else if mr {
+        Mr
+    } else {
+        Sd
+    })
+}
+
+/// Free-light-chain route, when only FLC is measurable (`imwg-2016-response`, \[V2\]): VGPR
+/// > 90% reduction of dFLC, PR ≥ 50%, otherwise SD (MR has no FLC route).
+fn flc_level(
+    cx: &Ctx<'_>,
+    i: usize,
+    base: &Tp,
+    tp: &Tp,
+    out: &mut Vec<Criterion>,
+    missing: &mut Vec<(String, &'static str)>,
+) -> Option<ResponseCategory> {
+    use ResponseCategory::*;
+    let (Some(b), Some(c)) = (dflc(base, cx.chain), dflc(tp, cx.chain)) else {
+        if tp.kappa.is_none() {
+            missing.push((field(i, "serum_flc_kappa"), TEST_FLC));
+        }
+        if tp.lambda.is_none() {
+            missing.push((field(i, "serum_flc_lambda"), TEST_FLC));
+        }
+        return None;
+    };
+    let v = format!("{} (baseline {}, {})", show(c, "mg/L"), show(b, "mg/L"), pct_change(b, c));
+    let vgpr = fell_more_than(b, c, 90);
+    let pr = fell_at_least(b, c, 50);
+    let m = Measure::FreeLightChains.label();
+    out.push(crit(
+        i,
+        Vgpr,
+        m,
+        "only FLC measurable: >90% reduction of dFLC from baseline",
+        v.clone(),
+        Some(vgpr),
+        IMWG_2016,
+        Evidence::V2,
+    ));
+    out.push(crit(
+        i,
+        Pr,
+        m,
+        "only FLC measurable: ≥50% reduction of dFLC from baseline",
+        v,
+        Some(pr),
+        IMWG_2016,
+        Evidence::V2,
+    ));
+    // MR has no FLC route (IMWG 2016): an FLC-only fall short of PR is SD.
+    Some(if vgpr {
+        Vgpr
+    } else if pr {
+        Pr
+    } else {
+        Sd
+    })
+}
+
+/// Marrow route, when serum, urine and FLC are not measurable and baseline marrow plasma cells
+/// were ≥ 30% (\[V1\] `imwg-2006-response` / \[V2\] `imwg-2016-response`): PR ≥ 50% reduction,
+/// otherwise SD. The latest marrow after baseline counts (marrow results need no confirmation).
+fn marrow_level(
+    cx: &Ctx<'_>,
+    i: usize,
+    base: &Tp,
+    out: &mut Vec<Criterion>,
+    missing: &mut Vec<(String, &'static str)>,
+) -> Option<ResponseCategory> {
+    use ResponseCategory::*;
+    let (Some(b), Some((j, c))) = (base.bmpc, carried(cx.tps, i, |t| t.bmpc)) else {
+        missing.push((field(i, "bone_marrow_plasma_cells"), TEST_MARROW));
+        return None;
+    };
+    let v = format!("{} (assessment {j}; baseline {}, {})", show(c, "%"), show(b, "%"), pct_change(b, c));
+    let pr = fell_at_least(b, c, 50);
+    out.push(crit(
+        i,
+        Pr,
+        Measure::BoneMarrowPlasmaCells.label(),
+        "serum, urine and FLC not measurable, baseline ≥30%: ≥50% reduction",
+        v,
+        Some(pr),
+        IMWG_2016,
+        Evidence::V1,
+    ));
+    // The marrow route has only PR (and CR by its own criteria); VGPR and MR are not defined
+    // for it.
+    Some(if pr { Pr } else { Sd })
+}
+
+/// The response at assessment `i` (before confirmation): progression first, then the measure
+/// levels, then the ladder sCR → CR → VGPR → PR → MR, each category with its requirements
+/// beyond the measure level; the first category whose requirements are all met is given.
+fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
     let mut criteria = Vec::new();
-    let mut missing_raw: Vec<(String, &'static str, String)> = Vec::new();
     let Some(tp) = cx.tps.get(i) else { return Eval { category: None, criteria, missing: vec![] } };
     let base = cx.tps.first().copied().unwrap_or_default();
 
     // Progression first: it wins over any response category (docs/clinical-basis.md, Pitfalls).
     if progression(cx, i, &mut criteria) {
-        return Eval { category: Some(Pd), criteria, missing: vec![] };
+        return Eval { category: Some(ResponseCategory::Pd), criteria, missing: vec![] };
     }
 
     let mut level_missing = Vec::new();
@@ -773,197 +760,242 @@ fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
         return Eval { category: None, criteria, missing };
     };
 
-    // Requirements beyond the measure levels.
-    let serum_route = cx.used.serum || cx.used.urine;
-    let cr_level_ok = if cx.used.marrow { level <= Pr } else { level <= Vgpr };
-    let sife = match tp.sife {
-        Some(x) => Req::known(x == Immunofixation::Negative),
-        None => Req::unknown(field(i, "serum_immunofixation"), TEST_SIFE),
-    };
-    let uife = match tp.uife {
-        Some(x) => Req::known(x == Immunofixation::Negative),
-        None => Req::unknown(field(i, "urine_immunofixation"), TEST_UIFE),
-    };
-    let plasmacytoma_gone = match (tp.plasmacytoma, base.plasmacytoma) {
-        (Some(p), _) => Req::known(!p),
-        // None at baseline: nothing to disappear (a new one is a new lesion: PD).
-        (None, Some(false)) => Req::known(true),
-        (None, _) => Req::unknown(field(i, "soft_tissue_plasmacytoma"), TEST_IMAGING),
-    };
-    let marrow = carried(cx.tps, i, |t| t.bmpc);
-    let bmpc_cr = match marrow {
-        Some((_, v)) => Req::known(v < BMPC_CR),
-        None => Req::unknown(field(i, "bone_marrow_plasma_cells"), TEST_MARROW),
-    };
-    let ratio = flc_ratio_normal(tp);
-    let ratio_req = || match ratio {
-        Some(x) => Req::known(x),
-        None => {
-            Req::unknown(field(i, if tp.kappa.is_none() { "serum_flc_kappa" } else { "serum_flc_lambda" }), TEST_FLC)
-        }
-    };
-    let ihc = carried(cx.tps, i, |t| t.ihc_clonal);
-    let ihc_req = match ihc {
-        Some((_, clonal)) => Req::known(!clonal),
-        None => Req::unknown(field(i, "clonal_cells_by_ihc"), TEST_IHC),
-    };
-    // A soft-tissue plasmacytoma present at baseline and still present: its size (SPD) is not in
-    // the record, so the ≥50% (MR 25–49%) reduction PR, VGPR and MR need cannot be shown.
-    let plasmacytoma_size = if base.plasmacytoma == Some(true) && tp.plasmacytoma != Some(false) {
-        Req::unknown(field(i, "soft_tissue_plasmacytoma"), TEST_IMAGING)
-    } else {
-        Req::known(true)
-    };
-    let urine_lt_100 = if cx.used.serum && !cx.used.urine {
-        match tp.urine {
-            Some(u) => Req::known(u < URINE_VGPR),
-            None => Req::unknown(field(i, "urine_m_protein"), TEST_UPEP),
-        }
-    } else {
-        Req::known(true)
-    };
+    let reqs = Requirements::at(cx, i, tp, &base, level);
+    reqs.push_criteria(cx, i, tp, &base, level, &mut criteria);
+    let (category, missing) = climb(reqs.ladder(cx, level));
+    Eval { category: Some(category), criteria, missing }
+}
 
-    let push = |criteria: &mut Vec<Criterion>,
-                cat: ResponseCategory,
-                measure: &str,
-                rule: &str,
-                value: String,
-                r: &Req,
-                ev: Evidence,
-                key: &'static str| {
-        criteria.push(crit(i, cat, measure, rule, value, r.met.to_option(), key, ev));
-    };
-    let imm = |x: Option<Immunofixation>| x.map_or("not done".to_string(), |v| format!("{v:?}").to_lowercase());
-    push(&mut criteria, Cr, "serum immunofixation", "negative", imm(tp.sife), &sife, Evidence::V1, IMWG_2006);
-    push(&mut criteria, Cr, "urine immunofixation", "negative", imm(tp.uife), &uife, Evidence::V1, IMWG_2006);
-    push(
-        &mut criteria,
-        Cr,
-        "soft-tissue plasmacytoma",
-        "disappearance of any soft-tissue plasmacytoma",
-        format!("now {}, baseline {}", yes_no(tp.plasmacytoma), yes_no(base.plasmacytoma)),
-        &plasmacytoma_gone,
-        Evidence::V1,
-        IMWG_2006,
-    );
-    push(
-        &mut criteria,
-        Cr,
-        Measure::BoneMarrowPlasmaCells.label(),
-        "<5% plasma cells in the marrow aspirate",
-        marrow.map_or("not done after baseline".into(), |(j, v)| format!("{} (assessment {j})", show(v, "%"))),
-        &bmpc_cr,
-        Evidence::V1,
-        IMWG_2006,
-    );
-    push(
-        &mut criteria,
-        Cr,
-        "response level",
-        if cx.used.marrow {
-            "measure level at least PR (consistency with negative immunofixation)"
+/// What each category needs beyond the measure level at one assessment, each met, not met or
+/// unknown with the input that would decide it.
+struct Requirements {
+    /// The measure level is consistent with negative immunofixation: at least VGPR, or PR on the
+    /// marrow route (\[M\] `imwg-2016-response`).
+    cr_level_ok: bool,
+    /// CR: negative serum immunofixation (\[V1\] `imwg-2006-response`).
+    sife: Req,
+    /// CR: negative urine immunofixation (\[V1\] `imwg-2006-response`).
+    uife: Req,
+    /// CR: disappearance of any soft-tissue plasmacytoma (\[V1\] `imwg-2006-response`).
+    plasmacytoma_gone: Req,
+    /// CR: < 5% plasma cells in the marrow aspirate (\[V1\] `imwg-2006-response`).
+    bmpc_cr: Req,
+    /// sCR (and CR when only FLC is measurable): normal κ/λ ratio (`flc-ratio-katzmann-2002`).
+    ratio: Req,
+    /// sCR: no clonal plasma cells by immunohistochemistry (\[V1\] `imwg-2006-response`).
+    ihc: Req,
+    /// PR, VGPR, MR with a baseline soft-tissue plasmacytoma: the ≥ 50% (MR 25–49%) reduction in
+    /// size (\[V1\] `imwg-2006-response`), which the record cannot show.
+    plasmacytoma_size: Req,
+    /// VGPR by serum: urine M-protein < 100 mg/24 h as well (\[V2\] `imwg-2016-response`).
+    urine_lt_100: Req,
+}
+
+impl Requirements {
+    fn at(cx: &Ctx<'_>, i: usize, tp: &Tp, base: &Tp, level: ResponseCategory) -> Self {
+        use ResponseCategory::*;
+        let cr_level_ok = if cx.used.marrow { level <= Pr } else { level <= Vgpr };
+        let sife = match tp.sife {
+            Some(x) => Req::known(x == Immunofixation::Negative),
+            None => Req::unknown(field(i, "serum_immunofixation"), TEST_SIFE),
+        };
+        let uife = match tp.uife {
+            Some(x) => Req::known(x == Immunofixation::Negative),
+            None => Req::unknown(field(i, "urine_immunofixation"), TEST_UIFE),
+        };
+        let plasmacytoma_gone = match (tp.plasmacytoma, base.plasmacytoma) {
+            (Some(p), _) => Req::known(!p),
+            // None at baseline: nothing to disappear (a new one is a new lesion: PD).
+            (None, Some(false)) => Req::known(true),
+            (None, _) => Req::unknown(field(i, "soft_tissue_plasmacytoma"), TEST_IMAGING),
+        };
+        let bmpc_cr = match carried(cx.tps, i, |t| t.bmpc) {
+            Some((_, v)) => Req::known(v < BMPC_CR),
+            None => Req::unknown(field(i, "bone_marrow_plasma_cells"), TEST_MARROW),
+        };
+        let ratio = match flc_ratio_normal(tp) {
+            Some(x) => Req::known(x),
+            None => Req::unknown(
+                field(i, if tp.kappa.is_none() { "serum_flc_kappa" } else { "serum_flc_lambda" }),
+                TEST_FLC,
+            ),
+        };
+        let ihc = match carried(cx.tps, i, |t| t.ihc_clonal) {
+            Some((_, clonal)) => Req::known(!clonal),
+            None => Req::unknown(field(i, "clonal_cells_by_ihc"), TEST_IHC),
+        };
+        // A soft-tissue plasmacytoma present at baseline and still present: its size (SPD) is not
+        // in the record, so the ≥50% (MR 25–49%) reduction PR, VGPR and MR need cannot be shown.
+        let plasmacytoma_size = if base.plasmacytoma == Some(true) && tp.plasmacytoma != Some(false) {
+            Req::unknown(field(i, "soft_tissue_plasmacytoma"), TEST_IMAGING)
         } else {
-            "measure level at least VGPR (consistency with negative immunofixation)"
-        },
-        level.label().to_string(),
-        &Req::known(cr_level_ok),
-        Evidence::M,
-        IMWG_2016,
-    );
-    if cx.used.flc {
+            Req::known(true)
+        };
+        let urine_lt_100 = if cx.used.serum && !cx.used.urine {
+            match tp.urine {
+                Some(u) => Req::known(u < URINE_VGPR),
+                None => Req::unknown(field(i, "urine_m_protein"), TEST_UPEP),
+            }
+        } else {
+            Req::known(true)
+        };
+        Self { cr_level_ok, sife, uife, plasmacytoma_gone, bmpc_cr, ratio, ihc, plasmacytoma_size, urine_lt_100 }
+    }
+
+    /// The breakdown rows of the requirements, with the values as understood.
+    fn push_criteria(
+        &self,
+        cx: &Ctx<'_>,
+        i: usize,
+        tp: &Tp,
+        base: &Tp,
+        level: ResponseCategory,
+        criteria: &mut Vec<Criterion>,
+    ) {
+        use ResponseCategory::*;
+        let mut push = |cat: ResponseCategory,
+                        measure: &str,
+                        rule: &str,
+                        value: String,
+                        r: &Req,
+                        ev: Evidence,
+                        key: &'static str| {
+            criteria.push(crit(i, cat, measure, rule, value, r.met.to_option(), key, ev));
+        };
+        let imm = |x: Option<Immunofixation>| x.map_or("not done", immunofixation_text).to_string();
+        let not_done = || "not done after baseline".to_string();
+        let marrow = carried(cx.tps, i, |t| t.bmpc);
+        let ihc = carried(cx.tps, i, |t| t.ihc_clonal);
+        push(Cr, "serum immunofixation", "negative", imm(tp.sife), &self.sife, Evidence::V1, IMWG_2006);
+        push(Cr, "urine immunofixation", "negative", imm(tp.uife), &self.uife, Evidence::V1, IMWG_2006);
         push(
-            &mut criteria,
             Cr,
-            "serum FLC ratio",
-            "only FLC measurable: normal κ/λ ratio 0.26–1.65 in addition to CR",
-            ratio_text(tp),
-            &ratio_req(),
-            Evidence::M,
-            IMWG_2016,
-        );
-    }
-    push(
-        &mut criteria,
-        Scr,
-        "serum FLC ratio",
-        "normal κ/λ ratio 0.26–1.65 (inclusive)",
-        ratio_text(tp),
-        &ratio_req(),
-        Evidence::V1,
-        FLC_RATIO,
-    );
-    push(
-        &mut criteria,
-        Scr,
-        "marrow immunohistochemistry",
-        "no clonal plasma cells",
-        ihc.map_or("not done after baseline".into(), |(j, c)| {
-            format!("{} (assessment {j})", if c { "clonal cells" } else { "no clonal cells" })
-        }),
-        &ihc_req,
-        Evidence::V1,
-        IMWG_2006,
-    );
-    if serum_route && cx.used.serum && !cx.used.urine {
-        push(
-            &mut criteria,
-            Vgpr,
-            Measure::UrineMProtein.label(),
-            "with ≥90% serum reduction: urine M-protein <100 mg/24h",
-            tp.urine.map_or("not measured".into(), |u| show(u, "mg/24h")),
-            &urine_lt_100,
-            Evidence::V2,
-            IMWG_2016,
-        );
-    }
-    if base.plasmacytoma == Some(true) {
-        push(
-            &mut criteria,
-            Pr,
             "soft-tissue plasmacytoma",
-            "≥50% reduction (SPD) of baseline plasmacytoma (MR: 25–49%)",
-            "size not in the record".into(),
-            &plasmacytoma_size,
+            "disappearance of any soft-tissue plasmacytoma",
+            format!("now {}, baseline {}", yes_no(tp.plasmacytoma), yes_no(base.plasmacytoma)),
+            &self.plasmacytoma_gone,
             Evidence::V1,
             IMWG_2006,
         );
+        push(
+            Cr,
+            Measure::BoneMarrowPlasmaCells.label(),
+            "<5% plasma cells in the marrow aspirate",
+            marrow.map_or_else(not_done, |(j, v)| format!("{} (assessment {j})", show(v, "%"))),
+            &self.bmpc_cr,
+            Evidence::V1,
+            IMWG_2006,
+        );
+        push(
+            Cr,
+            "response level",
+            if cx.used.marrow {
+                "measure level at least PR (consistency with negative immunofixation)"
+            } else {
+                "measure level at least VGPR (consistency with negative immunofixation)"
+            },
+            level.label().to_string(),
+            &Req::known(self.cr_level_ok),
+            Evidence::M,
+            IMWG_2016,
+        );
+        if cx.used.flc {
+            push(
+                Cr,
+                "serum FLC ratio",
+                "only FLC measurable: normal κ/λ ratio 0.26–1.65 in addition to CR",
+                ratio_text(tp),
+                &self.ratio,
+                Evidence::M,
+                IMWG_2016,
+            );
+        }
+        push(
+            Scr,
+            "serum FLC ratio",
+            "normal κ/λ ratio 0.26–1.65 (inclusive)",
+            ratio_text(tp),
+            &self.ratio,
+            Evidence::V1,
+            FLC_RATIO,
+        );
+        push(
+            Scr,
+            "marrow immunohistochemistry",
+            "no clonal plasma cells",
+            ihc.map_or_else(not_done, |(j, c)| {
+                format!("{} (assessment {j})", if c { "clonal cells" } else { "no clonal cells" })
+            }),
+            &self.ihc,
+            Evidence::V1,
+            IMWG_2006,
+        );
+        if cx.used.serum && !cx.used.urine {
+            push(
+                Vgpr,
+                Measure::UrineMProtein.label(),
+                "with ≥90% serum reduction: urine M-protein <100 mg/24h",
+                tp.urine.map_or("not measured".into(), |u| show(u, "mg/24h")),
+                &self.urine_lt_100,
+                Evidence::V2,
+                IMWG_2016,
+            );
+        }
+        if base.plasmacytoma == Some(true) {
+            push(
+                Pr,
+                "soft-tissue plasmacytoma",
+                "≥50% reduction (SPD) of baseline plasmacytoma (MR: 25–49%)",
+                "size not in the record".into(),
+                &self.plasmacytoma_size,
+                Evidence::V1,
+                IMWG_2006,
+            );
+        }
     }
 
-    let level_req = |c: ResponseCategory| Req::known(level <= c);
-    let ladder: Vec<(ResponseCategory, Vec<Req>)> = vec![
-        (Scr, {
-            let mut v = vec![
-                Req::known(cr_level_ok),
-                req_clone(&sife),
-                req_clone(&uife),
-                req_clone(&plasmacytoma_gone),
-                req_clone(&bmpc_cr),
-                ratio_req(),
-                req_clone(&ihc_req),
-            ];
-            if cx.used.flc {
-                v.push(ratio_req());
-            }
-            v
-        }),
-        (Cr, {
-            let mut v = vec![
-                Req::known(cr_level_ok),
-                req_clone(&sife),
-                req_clone(&uife),
-                req_clone(&plasmacytoma_gone),
-                req_clone(&bmpc_cr),
-            ];
-            if cx.used.flc {
-                v.push(ratio_req());
-            }
-            v
-        }),
-        (Vgpr, vec![level_req(Vgpr), req_clone(&urine_lt_100), req_clone(&plasmacytoma_size)]),
-        (Pr, vec![level_req(Pr), req_clone(&plasmacytoma_size)]),
-        (Mr, vec![level_req(Mr), req_clone(&plasmacytoma_size)]),
-    ];
-    let mut category = Sd;
+    /// The categories from best to worst with everything each needs (IMWG 2016,
+    /// `imwg-2016-response`; CR and sCR as defined in `imwg-2006-response`).
+    fn ladder(&self, cx: &Ctx<'_>, level: ResponseCategory) -> Vec<(ResponseCategory, Vec<Req>)> {
+        use ResponseCategory::*;
+        let level_req = |c: ResponseCategory| Req::known(level <= c);
+        let mut cr = vec![
+            Req::known(self.cr_level_ok),
+            req_clone(&self.sife),
+            req_clone(&self.uife),
+            req_clone(&self.plasmacytoma_gone),
+            req_clone(&self.bmpc_cr),
+        ];
+        let mut scr = vec![
+            Req::known(self.cr_level_ok),
+            req_clone(&self.sife),
+            req_clone(&self.uife),
+            req_clone(&self.plasmacytoma_gone),
+            req_clone(&self.bmpc_cr),
+            req_clone(&self.ratio),
+            req_clone(&self.ihc),
+        ];
+        if cx.used.flc {
+            // Only FLC measurable: CR also needs a normal ratio.
+            scr.push(req_clone(&self.ratio));
+            cr.push(req_clone(&self.ratio));
+        }
+        vec![
+            (Scr, scr),
+            (Cr, cr),
+            (Vgpr, vec![level_req(Vgpr), req_clone(&self.urine_lt_100), req_clone(&self.plasmacytoma_size)]),
+            (Pr, vec![level_req(Pr), req_clone(&self.plasmacytoma_size)]),
+            (Mr, vec![level_req(Mr), req_clone(&self.plasmacytoma_size)]),
+        ]
+    }
+}
+
+/// The best category of the ladder whose requirements are all met (SD when none is), and the
+/// inputs that would decide a better one: for each category not excluded, the unknown
+/// requirements, each field once with the best category it would decide.
+fn climb(ladder: Vec<(ResponseCategory, Vec<Req>)>) -> (ResponseCategory, Vec<MissingInput>) {
+    let mut missing_raw: Vec<(String, &'static str, String)> = Vec::new();
+    let mut category = ResponseCategory::Sd;
     for (cat, reqs) in ladder {
         if Truth::all(reqs.iter().map(|r| r.met)).is_met() {
             category = cat;
@@ -977,14 +1009,21 @@ fn evaluate(cx: &Ctx<'_>, i: usize) -> Eval {
             }
         }
     }
-    // Keep each field once, with the best category it would decide.
     let mut seen = std::collections::BTreeSet::new();
     let missing = missing_raw
         .into_iter()
         .filter(|(f, _, _)| seen.insert(f.clone()))
         .map(|(f, t, n)| MissingInput::new(f, t, n))
         .collect();
-    Eval { category: Some(category), criteria, missing }
+    (category, missing)
+}
+
+/// An immunofixation result in words, as the breakdown shows it.
+fn immunofixation_text(x: Immunofixation) -> &'static str {
+    match x {
+        Immunofixation::Negative => "negative",
+        Immunofixation::Positive => "positive",
+    }
 }
 
 fn yes_no(v: Option<bool>) -> &'static str {
@@ -1010,27 +1049,24 @@ fn confirm(a: Option<ResponseCategory>, b: Option<ResponseCategory>) -> Option<R
     }
 }
 
-fn to_tps(p: &Patient) -> Result<Vec<Tp>> {
+/// The series in integer micro-units of each canonical unit, from the values the validated
+/// patient carries (converted and range-checked once, in `patient/`).
+fn to_tps(p: &Patient) -> Vec<Tp> {
+    let m = |v: Option<f64>| v.map(micro);
     p.response_assessments
         .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            Ok(Tp {
-                date: a.date,
-                serum: conv::<SerumMProtein>(&field(i, "serum_m_protein"), &a.serum_m_protein)?,
-                urine: conv::<UrineMProtein>(&field(i, "urine_m_protein"), &a.urine_m_protein)?,
-                kappa: conv::<FreeLightChain>(&field(i, "serum_flc_kappa"), &a.serum_flc_kappa)?,
-                lambda: conv::<FreeLightChain>(&field(i, "serum_flc_lambda"), &a.serum_flc_lambda)?,
-                bmpc: conv::<BoneMarrowPlasmaCells>(
-                    &field(i, "bone_marrow_plasma_cells"),
-                    &a.bone_marrow_plasma_cells,
-                )?,
-                sife: a.serum_immunofixation,
-                uife: a.urine_immunofixation,
-                ihc_clonal: a.clonal_cells_by_ihc,
-                plasmacytoma: a.soft_tissue_plasmacytoma,
-                new_lesions: a.new_lesions,
-            })
+        .map(|a| Tp {
+            date: a.date(),
+            serum: m(a.serum_m_protein().map(|v| v.canonical())),
+            urine: m(a.urine_m_protein().map(|v| v.canonical())),
+            kappa: m(a.serum_flc_kappa().map(|v| v.canonical())),
+            lambda: m(a.serum_flc_lambda().map(|v| v.canonical())),
+            bmpc: m(a.bone_marrow_plasma_cells().map(|v| v.canonical())),
+            sife: a.serum_immunofixation(),
+            uife: a.urine_immunofixation(),
+            ihc_clonal: a.clonal_cells_by_ihc(),
+            plasmacytoma: a.soft_tissue_plasmacytoma(),
+            new_lesions: a.new_lesions(),
         })
         .collect()
 }
@@ -1038,8 +1074,9 @@ fn to_tps(p: &Patient) -> Result<Vec<Tp>> {
 /// IMWG response over the patient's `response_assessments`, with the default [`ResponseCriteria`].
 ///
 /// # Errors
-/// A value in an unsupported unit or outside its plausible range (only possible for a
-/// [`Patient`] not built through [`crate::PatientRecord::validate`]).
+/// None with the default criteria: the patient's values were converted and range-checked once,
+/// when it was validated ([`crate::PatientRecord::validate`]); the `Result` is the one
+/// [`assess_response_with`] returns.
 ///
 /// # Example
 /// ```
@@ -1060,7 +1097,7 @@ pub fn assess_response(kb: &KnowledgeBase, p: &Patient) -> Result<ResponseAssess
 /// [`assess_response`] with caller-chosen parameters.
 ///
 /// # Errors
-/// As [`assess_response`], and an out-of-range `serum_measurable_g_dl` (0.1–5 g/dL).
+/// An out-of-range `serum_measurable_g_dl` (0.1–5 g/dL), naming `criteria.serum_measurable_g_dl`.
 pub fn assess_response_with(
     kb: &KnowledgeBase,
     p: &Patient,
@@ -1073,145 +1110,24 @@ pub fn assess_response_with(
         0.1,
         5.0,
     )?);
-    let tps = to_tps(p)?;
-    let mrd_preview = |confirmed| assess_mrd_with(p, criteria, confirmed);
+    let tps = to_tps(p);
     let mut notes = Vec::new();
-    let mut missing: Vec<MissingInput> = Vec::new();
     let citations = [IMWG_2016, IMWG_2006, FLC_RATIO].iter().map(|k| kb.cite_key(k)).collect::<Vec<_>>();
-    let empty = |base: Option<usize>, chain, source, measurable, missing: Vec<MissingInput>, notes: Vec<String>| {
-        ResponseAssessment {
-            criteria_version: criteria.version.label(),
-            criteria: criteria.clone(),
-            baseline_assessment: base,
-            involved_light_chain: chain,
-            involved_light_chain_source: source,
-            measurable_disease: measurable,
-            category: None,
-            confirmed_category: None,
-            best_confirmed_category: None,
-            progression_confirmed: false,
-            breakdown: vec![],
-            timeline: vec![],
-            missing_inputs: missing,
-            notes,
-            mrd: mrd_preview(None),
-            citations: citations.clone(),
-        }
-    };
+    let unassessable = Unassessable { p, criteria, citations: &citations };
     let Some(base) = tps.first().copied() else {
-        missing.push(MissingInput::new("response_assessments", "disease measurements (SPEP, 24-h UPEP, serum FLC) before the line of therapy (baseline) and at each response assessment", "IMWG response"));
-        return Ok(empty(None, p.diagnosis.involved_light_chain, "diagnosis", vec![], missing, notes));
+        let missing = vec![MissingInput::new("response_assessments", "disease measurements (SPEP, 24-h UPEP, serum FLC) before the line of therapy (baseline) and at each response assessment", "IMWG response")];
+        return Ok(unassessable.result(None, p.diagnosis.involved_light_chain, "diagnosis", vec![], missing, notes));
     };
 
-    // Involved light chain: as diagnosed, or from the direction of the abnormal baseline ratio.
-    let (chain, source) = match p.diagnosis.involved_light_chain {
-        Some(c) => (Some(c), "diagnosis"),
-        None => {
-            match (flc_ratio_abnormal_for(&base, LightChain::Kappa), flc_ratio_abnormal_for(&base, LightChain::Lambda))
-            {
-                (Some(true), _) => (Some(LightChain::Kappa), "baseline_flc_ratio"),
-                (_, Some(true)) => (Some(LightChain::Lambda), "baseline_flc_ratio"),
-                _ => (None, "unknown"),
-            }
-        }
-    };
-
-    // Measurable disease at baseline, in IMWG order (`imwg-2016-response`).
-    let serum_meas = base.serum.map(|v| v >= serum_threshold);
-    let urine_meas = base.urine.map(|v| v >= URINE_MEASURABLE);
-    let involved = chain.and_then(|c| match c {
-        LightChain::Kappa => base.kappa,
-        LightChain::Lambda => base.lambda,
-    });
-    let flc_meas = match (chain, involved) {
-        (Some(c), Some(inv)) => flc_ratio_abnormal_for(&base, c).map(|abn| abn && inv >= FLC_MEASURABLE),
-        _ => None,
-    };
-    let marrow_meas = base.bmpc.map(|v| v >= BMPC_MEASURABLE);
-    let serum_used = serum_meas == Some(true);
-    let urine_used = urine_meas == Some(true);
-    let flc_used = !serum_used && !urine_used && flc_meas == Some(true);
-    let marrow_used = !serum_used && !urine_used && !flc_used && marrow_meas == Some(true);
-    let used = Used { serum: serum_used, urine: urine_used, flc: flc_used, marrow: marrow_used };
-    let serum_text = format!("≥{}", show(serum_threshold, "g/dL"));
-    let measurable = vec![
-        MeasurableDisease {
-            measure: Measure::SerumMProtein,
-            baseline_value: base.serum.map(|v| show(v, "g/dL")),
-            threshold: serum_text,
-            measurable: serum_meas,
-            used: serum_used,
-            citation: IMWG_2016,
-            evidence: Evidence::M,
-        },
-        MeasurableDisease {
-            measure: Measure::UrineMProtein,
-            baseline_value: base.urine.map(|v| show(v, "mg/24h")),
-            threshold: "≥200 mg/24h".into(),
-            measurable: urine_meas,
-            used: urine_used,
-            citation: IMWG_2016,
-            evidence: Evidence::M,
-        },
-        MeasurableDisease {
-            measure: Measure::FreeLightChains,
-            baseline_value: involved.map(|v| format!("involved {}; {}", show(v, "mg/L"), ratio_text(&base))),
-            threshold: "involved FLC ≥10 mg/dL (100 mg/L) with an abnormal κ/λ ratio (outside 0.26–1.65)".into(),
-            measurable: flc_meas,
-            used: flc_used,
-            citation: IMWG_2016,
-            evidence: Evidence::M,
-        },
-        MeasurableDisease {
-            measure: Measure::BoneMarrowPlasmaCells,
-            baseline_value: base.bmpc.map(|v| show(v, "%")),
-            threshold: "≥30% (PR by marrow only when nothing else is measurable)".into(),
-            measurable: marrow_meas,
-            used: marrow_used,
-            citation: IMWG_2016,
-            evidence: Evidence::V1,
-        },
-    ];
-    // Unknown baseline measures: IMWG reads serum and urine together, FLC only if neither is
-    // measurable, marrow only if nothing else is.
-    if base.serum.is_none() {
-        missing.push(MissingInput::new(field(0, "serum_m_protein"), TEST_SPEP, "baseline measurable disease (serum)"));
-    }
-    if base.urine.is_none() {
-        missing.push(MissingInput::new(
-            field(0, "urine_m_protein"),
-            TEST_UPEP,
-            "baseline measurable disease (urine): PR, VGPR and MR use it when it is measurable",
-        ));
-    }
-    if !serum_used && !urine_used {
-        if base.kappa.is_none() || base.lambda.is_none() {
-            missing.push(MissingInput::new(
-                field(0, if base.kappa.is_none() { "serum_flc_kappa" } else { "serum_flc_lambda" }),
-                TEST_FLC,
-                "baseline measurable disease (FLC), when serum and urine are not measurable",
-            ));
-        } else if chain.is_none() {
-            missing.push(MissingInput::new(
-                "diagnosis.involved_light_chain",
-                "immunofixation typing of the monoclonal light chain",
-                "dFLC (involved − uninvolved) when serum and urine are not measurable",
-            ));
-        }
-        if !flc_used && base.bmpc.is_none() {
-            missing.push(MissingInput::new(
-                field(0, "bone_marrow_plasma_cells"),
-                TEST_MARROW,
-                "baseline measurable disease (marrow), when serum, urine and FLC are not measurable",
-            ));
-        }
-    }
-    if !(serum_used || urine_used || flc_used || marrow_used) {
+    let (chain, source) = involved_light_chain(p, &base);
+    let (used, measurable) = measurable_disease(&base, chain, serum_threshold);
+    let mut missing = baseline_missing(&base, used, chain);
+    if !(used.serum || used.urine || used.flc || used.marrow) {
         notes.push("no measurable disease at baseline (serum ≥ threshold, urine ≥200 mg/24h, involved FLC ≥100 mg/L with abnormal ratio, or marrow ≥30%): IMWG response cannot be assessed".into());
         normalise(&mut missing);
-        return Ok(empty(Some(0), chain, source, measurable, missing, notes));
+        return Ok(unassessable.result(Some(0), chain, source, measurable, missing, notes));
     }
-    if chain.is_some() && source == "baseline_flc_ratio" && flc_used {
+    if chain.is_some() && source == "baseline_flc_ratio" && used.flc {
         notes.push("involved light chain taken from the direction of the abnormal baseline κ/λ ratio (diagnosis.involved_light_chain not given)".into());
     }
     if tps.len() < 2 {
@@ -1226,6 +1142,7 @@ pub fn assess_response_with(
     let timeline: Vec<TimepointResponse> = (1..tps.len())
         .map(|i| {
             let e = evaluate(&cx, i);
+            // The inputs that would decide the last two assessments: the ones confirmation reads.
             if i + 2 >= tps.len() {
                 missing.extend(e.missing);
             }
@@ -1238,34 +1155,8 @@ pub fn assess_response_with(
         })
         .collect();
     let cats: Vec<Option<ResponseCategory>> = timeline.iter().map(|t| t.category).collect();
-    let category = cats.last().copied().flatten();
-    let confirmed_category = match cats.as_slice() {
-        [.., a, b] => confirm(*a, *b),
-        _ => None,
-    };
-    let mut best: Option<ResponseCategory> = None;
-    let mut progression_confirmed = false;
-    for w in cats.windows(2) {
-        if let [a, b] = w {
-            match confirm(*a, *b) {
-                Some(ResponseCategory::Pd) => {
-                    progression_confirmed = true;
-                    break;
-                }
-                Some(c) => best = Some(best.map_or(c, |x| x.min(c))),
-                None => {}
-            }
-        }
-    }
-    if category == Some(ResponseCategory::Pd) && confirmed_category.is_none() {
-        notes.push("progression at the latest assessment awaits confirmation by the next assessment (IMWG: two consecutive assessments)".into());
-    }
-    if progression_confirmed && confirmed_category != Some(ResponseCategory::Pd) {
-        notes.push("progression was confirmed earlier in the series: the assessments after it belong to the next line of therapy, whose baseline should start a new series".into());
-    }
-    if base.plasmacytoma == Some(true) {
-        notes.push("a soft-tissue plasmacytoma was present at baseline: its size (SPD) is not part of the record, so PR, VGPR and MR need it resolved (or the clinician's own measurement)".into());
-    }
+    let c = Confirmation::of(&cats);
+    notes.extend(c.notes(base.plasmacytoma == Some(true)));
     normalise(&mut missing);
     let breakdown = timeline.last().map(|t| t.criteria.clone()).unwrap_or_default();
     Ok(ResponseAssessment {
@@ -1275,17 +1166,231 @@ pub fn assess_response_with(
         involved_light_chain: chain,
         involved_light_chain_source: source,
         measurable_disease: measurable,
-        category,
-        confirmed_category,
-        best_confirmed_category: best,
-        progression_confirmed,
+        category: c.latest,
+        confirmed_category: c.confirmed,
+        best_confirmed_category: c.best,
+        progression_confirmed: c.progression_confirmed,
         breakdown,
         timeline,
         missing_inputs: missing,
         notes,
-        mrd: mrd_preview(confirmed_category),
+        mrd: assess_mrd_with(p, criteria, c.confirmed),
         citations,
     })
+}
+
+/// The result when no response can be assessed (no series, or no measurable disease at
+/// baseline): the baseline as read, what is missing, and MRD listed without a confirmed response.
+struct Unassessable<'a> {
+    p: &'a Patient,
+    criteria: &'a ResponseCriteria,
+    citations: &'a [Citation],
+}
+
+impl Unassessable<'_> {
+    fn result(
+        &self,
+        base: Option<usize>,
+        chain: Option<LightChain>,
+        source: &'static str,
+        measurable: Vec<MeasurableDisease>,
+        missing: Vec<MissingInput>,
+        notes: Vec<String>,
+    ) -> ResponseAssessment {
+        ResponseAssessment {
+            criteria_version: self.criteria.version.label(),
+            criteria: self.criteria.clone(),
+            baseline_assessment: base,
+            involved_light_chain: chain,
+            involved_light_chain_source: source,
+            measurable_disease: measurable,
+            category: None,
+            confirmed_category: None,
+            best_confirmed_category: None,
+            progression_confirmed: false,
+            breakdown: vec![],
+            timeline: vec![],
+            missing_inputs: missing,
+            notes,
+            mrd: assess_mrd_with(self.p, self.criteria, None),
+            citations: self.citations.to_vec(),
+        }
+    }
+}
+
+/// The involved light chain for dFLC: as diagnosed, or from the direction of the abnormal
+/// baseline κ/λ ratio (outside 0.26–1.65, `flc-ratio-katzmann-2002`); with where it came from.
+fn involved_light_chain(p: &Patient, base: &Tp) -> (Option<LightChain>, &'static str) {
+    match p.diagnosis.involved_light_chain {
+        Some(c) => (Some(c), "diagnosis"),
+        None => {
+            match (flc_ratio_abnormal_for(base, LightChain::Kappa), flc_ratio_abnormal_for(base, LightChain::Lambda)) {
+                (Some(true), _) => (Some(LightChain::Kappa), "baseline_flc_ratio"),
+                (_, Some(true)) => (Some(LightChain::Lambda), "baseline_flc_ratio"),
+                _ => (None, "unknown"),
+            }
+        }
+    }
+}
+
+/// Measurable disease at baseline, in IMWG order (`imwg-2016-response`): serum M-protein ≥ the
+/// caller's threshold and urine ≥ 200 mg/24 h (read together); involved FLC ≥ 100 mg/L with an
+/// abnormal ratio only when neither is measurable; marrow ≥ 30% only when nothing else is.
+fn measurable_disease(base: &Tp, chain: Option<LightChain>, serum_threshold: i64) -> (Used, Vec<MeasurableDisease>) {
+    let serum_meas = base.serum.map(|v| v >= serum_threshold);
+    let urine_meas = base.urine.map(|v| v >= URINE_MEASURABLE);
+    let involved = chain.and_then(|c| match c {
+        LightChain::Kappa => base.kappa,
+        LightChain::Lambda => base.lambda,
+    });
+    let flc_meas = match (chain, involved) {
+        (Some(c), Some(inv)) => flc_ratio_abnormal_for(base, c).map(|abn| abn && inv >= FLC_MEASURABLE),
+        _ => None,
+    };
+    let marrow_meas = base.bmpc.map(|v| v >= BMPC_MEASURABLE);
+    let serum_used = serum_meas == Some(true);
+    let urine_used = urine_meas == Some(true);
+    let flc_used = !serum_used && !urine_used && flc_meas == Some(true);
+    let marrow_used = !serum_used && !urine_used && !flc_used && marrow_meas == Some(true);
+    let used = Used { serum: serum_used, urine: urine_used, flc: flc_used, marrow: marrow_used };
+    let row = |measure, baseline_value, threshold: String, measurable, used, evidence| MeasurableDisease {
+        measure,
+        baseline_value,
+        threshold,
+        measurable,
+        used,
+        citation: IMWG_2016,
+        evidence,
+    };
+    let measurable = vec![
+        row(
+            Measure::SerumMProtein,
+            base.serum.map(|v| show(v, "g/dL")),
+            format!("≥{}", show(serum_threshold, "g/dL")),
+            serum_meas,
+            serum_used,
+            Evidence::M,
+        ),
+        row(
+            Measure::UrineMProtein,
+            base.urine.map(|v| show(v, "mg/24h")),
+            "≥200 mg/24h".into(),
+            urine_meas,
+            urine_used,
+            Evidence::M,
+        ),
+        row(
+            Measure::FreeLightChains,
+            involved.map(|v| format!("involved {}; {}", show(v, "mg/L"), ratio_text(base))),
+            "involved FLC ≥10 mg/dL (100 mg/L) with an abnormal κ/λ ratio (outside 0.26–1.65)".into(),
+            flc_meas,
+            flc_used,
+            Evidence::M,
+        ),
+        row(
+            Measure::BoneMarrowPlasmaCells,
+            base.bmpc.map(|v| show(v, "%")),
+            "≥30% (PR by marrow only when nothing else is measurable)".into(),
+            marrow_meas,
+            marrow_used,
+            Evidence::V1,
+        ),
+    ];
+    (used, measurable)
+}
+
+/// Unknown baseline measures (`imwg-2016-response`): IMWG reads serum and urine together, FLC
+/// only if neither is measurable, marrow only if nothing else is.
+fn baseline_missing(base: &Tp, used: Used, chain: Option<LightChain>) -> Vec<MissingInput> {
+    let mut missing = Vec::new();
+    if base.serum.is_none() {
+        missing.push(MissingInput::new(field(0, "serum_m_protein"), TEST_SPEP, "baseline measurable disease (serum)"));
+    }
+    if base.urine.is_none() {
+        missing.push(MissingInput::new(
+            field(0, "urine_m_protein"),
+            TEST_UPEP,
+            "baseline measurable disease (urine): PR, VGPR and MR use it when it is measurable",
+        ));
+    }
+    if !used.serum && !used.urine {
+        if base.kappa.is_none() || base.lambda.is_none() {
+            missing.push(MissingInput::new(
+                field(0, if base.kappa.is_none() { "serum_flc_kappa" } else { "serum_flc_lambda" }),
+                TEST_FLC,
+                "baseline measurable disease (FLC), when serum and urine are not measurable",
+            ));
+        } else if chain.is_none() {
+            missing.push(MissingInput::new(
+                "diagnosis.involved_light_chain",
+                "immunofixation typing of the monoclonal light chain",
+                "dFLC (involved − uninvolved) when serum and urine are not measurable",
+            ));
+        }
+        if !used.flc && base.bmpc.is_none() {
+            missing.push(MissingInput::new(
+                field(0, "bone_marrow_plasma_cells"),
+                TEST_MARROW,
+                "baseline measurable disease (marrow), when serum, urine and FLC are not measurable",
+            ));
+        }
+    }
+    missing
+}
+
+/// The two-consecutive-assessments rule (`imwg-2006-response`) over the timeline's categories.
+struct Confirmation {
+    /// The category at the latest assessment (unconfirmed).
+    latest: Option<ResponseCategory>,
+    /// The category both of the last two assessments reached.
+    confirmed: Option<ResponseCategory>,
+    /// The best category confirmed by any two consecutive assessments before a confirmed
+    /// progression.
+    best: Option<ResponseCategory>,
+    /// Progression confirmed by two consecutive assessments.
+    progression_confirmed: bool,
+}
+
+impl Confirmation {
+    fn of(cats: &[Option<ResponseCategory>]) -> Self {
+        let latest = cats.last().copied().flatten();
+        let confirmed = match cats {
+            [.., a, b] => confirm(*a, *b),
+            _ => None,
+        };
+        let mut best: Option<ResponseCategory> = None;
+        let mut progression_confirmed = false;
+        for w in cats.windows(2) {
+            if let [a, b] = w {
+                match confirm(*a, *b) {
+                    Some(ResponseCategory::Pd) => {
+                        progression_confirmed = true;
+                        break;
+                    }
+                    Some(c) => best = Some(best.map_or(c, |x| x.min(c))),
+                    None => {}
+                }
+            }
+        }
+        Self { latest, confirmed, best, progression_confirmed }
+    }
+
+    /// What the clinician must read about the series: a progression awaiting confirmation, a
+    /// series that runs past a confirmed progression, a baseline plasmacytoma the record cannot
+    /// size.
+    fn notes(&self, baseline_plasmacytoma: bool) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.latest == Some(ResponseCategory::Pd) && self.confirmed.is_none() {
+            notes.push("progression at the latest assessment awaits confirmation by the next assessment (IMWG: two consecutive assessments)".into());
+        }
+        if self.progression_confirmed && self.confirmed != Some(ResponseCategory::Pd) {
+            notes.push("progression was confirmed earlier in the series: the assessments after it belong to the next line of therapy, whose baseline should start a new series".into());
+        }
+        if baseline_plasmacytoma {
+            notes.push("a soft-tissue plasmacytoma was present at baseline: its size (SPD) is not part of the record, so PR, VGPR and MR need it resolved (or the clinician's own measurement)".into());
+        }
+        notes
+    }
 }
 
 /// The pathway events the response series implies, dated where the assessments are: a
