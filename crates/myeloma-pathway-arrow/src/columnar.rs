@@ -183,7 +183,9 @@ fn texts<'a>(name: &str, a: &'a dyn Array) -> Result<Vec<Option<&'a str>>, Error
                 .ok_or_else(|| Error::Column(column_error(name, format!("column `{name}`: unreadable dictionary"))))?;
             let values = texts(name, d.values().as_ref())?;
             let keys = d.normalized_keys();
-            (0..a.len()).map(|i| if a.is_null(i) { None } else { keys.get(i).and_then(|&k| values.get(k).copied().flatten()) }).collect()
+            (0..a.len())
+                .map(|i| if a.is_null(i) { None } else { keys.get(i).and_then(|&k| values.get(k).copied().flatten()) })
+                .collect()
         }
         t => {
             return Err(Error::Column(column_error(
@@ -444,7 +446,12 @@ pub fn assess_columnar(batch: &RecordBatch, guideline: &Guideline) -> Result<Rec
         dictionary(&[RiskLevel::Standard, RiskLevel::Undetermined, RiskLevel::High], &out.risk_article)?,
         dictionary(&[RiskLevel::Standard, RiskLevel::Undetermined, RiskLevel::High], &out.risk_imwg2016)?,
         dictionary(
-            &[FrailtyCategory::Fit, FrailtyCategory::IntermediateFit, FrailtyCategory::NonFrail, FrailtyCategory::Frail],
+            &[
+                FrailtyCategory::Fit,
+                FrailtyCategory::IntermediateFit,
+                FrailtyCategory::NonFrail,
+                FrailtyCategory::Frail,
+            ],
             &out.imwg_frailty,
         )?,
         Arc::new(out.imwg_frailty_points.iter().map(|p| p.map(f64::from)).collect::<Float64Array>()),

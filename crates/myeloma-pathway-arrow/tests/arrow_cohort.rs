@@ -416,9 +416,8 @@ mod columnar {
 
     fn cohort(rows: &[Row], extras: &[Extra]) -> RecordBatch {
         let b = batch(rows);
-        let keep: Vec<usize> = (0..b.num_columns())
-            .filter(|&k| COLUMNAR_INPUTS.contains(&b.schema().field(k).name().as_str()))
-            .collect();
+        let keep: Vec<usize> =
+            (0..b.num_columns()).filter(|&k| COLUMNAR_INPUTS.contains(&b.schema().field(k).name().as_str())).collect();
         let b = b.project(&keep).unwrap();
         let mut cols: Vec<(String, ArrayRef)> =
             b.schema().fields().iter().map(|f| f.name().clone()).zip(b.columns().iter().cloned()).collect();
@@ -428,7 +427,10 @@ mod columnar {
         cols.push(("charlson".into(), Arc::new(extras.iter().map(|e| e.0).collect::<Float64Array>())));
         cols.push(("katz_adl".into(), Arc::new(extras.iter().map(|e| e.1).collect::<Int64Array>())));
         cols.push(("lawton_iadl".into(), Arc::new(extras.iter().map(|e| e.2).collect::<Int64Array>())));
-        cols.push(("creatinine_clearance_ml_min".into(), Arc::new(extras.iter().map(|e| e.3).collect::<Float64Array>())));
+        cols.push((
+            "creatinine_clearance_ml_min".into(),
+            Arc::new(extras.iter().map(|e| e.3).collect::<Float64Array>()),
+        ));
         cols.push(("t_14_20".into(), s(&|e| e.4)));
         cols.push(("hyperdiploidy".into(), s(&|e| e.5)));
         RecordBatch::try_from_iter(cols).unwrap()
@@ -441,7 +443,9 @@ mod columnar {
             return None;
         }
         Some(match a.data_type() {
-            arrow_schema::DataType::Float64 => format!("{}", a.as_primitive::<arrow_array::types::Float64Type>().value(i)),
+            arrow_schema::DataType::Float64 => {
+                format!("{}", a.as_primitive::<arrow_array::types::Float64Type>().value(i))
+            }
             arrow_schema::DataType::Utf8 => a.as_string::<i32>().value(i).to_string(),
             arrow_schema::DataType::Dictionary(..) => {
                 let d = a.as_any_dictionary();
@@ -508,6 +512,9 @@ mod columnar {
         let d = out.column_by_name("r2_iss").unwrap().as_any_dictionary();
         assert_eq!(d.values().len(), 4);
         let d = out.column_by_name("imwg_frailty").unwrap().as_any_dictionary();
-        assert_eq!(d.values().as_string::<i32>().iter().flatten().collect::<Vec<_>>(), ["fit", "intermediate_fit", "non_frail", "frail"]);
+        assert_eq!(
+            d.values().as_string::<i32>().iter().flatten().collect::<Vec<_>>(),
+            ["fit", "intermediate_fit", "non_frail", "frail"]
+        );
     }
 }

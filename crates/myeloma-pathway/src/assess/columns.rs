@@ -17,12 +17,12 @@
 //!
 //! Nothing here allocates per row except an error.
 
+use crate::assess::fitness::{cockcroft_gault_rule, imwg_frailty_rule, FrailtyCategory};
+use crate::assess::risk::{article_rule, imwg2016_rule, RiskLevel, ARTICLE_ABNORMALITIES, IMWG2016_ABNORMALITIES};
 use crate::assess::staging::{
     iss_rule, r2_iss_rule, r_iss_rule, riss_high_risk_ca_rule, IssStage, R2IssStage, RIssStage, R2ISS_CYTO_HALVES,
     RISS_HIGH_RISK_CA,
 };
-use crate::assess::fitness::{cockcroft_gault_rule, imwg_frailty_rule, FrailtyCategory};
-use crate::assess::risk::{article_rule, imwg2016_rule, RiskLevel, ARTICLE_ABNORMALITIES, IMWG2016_ABNORMALITIES};
 use crate::error::{Error, Result};
 use crate::guideline::WeightBasis;
 use crate::patient::labs::{Albumin, Beta2Microglobulin, Creatinine, LabValue, Ldh};
@@ -320,9 +320,8 @@ pub fn assess_row(c: &AssessColumns<'_>, i: usize, crcl_weight: WeightBasis) -> 
     let narrow_u8 = |x: Option<i64>| x.and_then(|v| u8::try_from(v).ok());
     let age = narrow_u16(age);
     let frailty = imwg_frailty_rule(age, narrow_u8(charlson), narrow_u8(katz), narrow_u8(lawton));
-    let crcl = measured.or_else(|| {
-        cockcroft_gault_rule(age, weight, height, at(c.sex, i), cr, crcl_weight).map(|(ml_min, _)| ml_min)
-    });
+    let crcl = measured
+        .or_else(|| cockcroft_gault_rule(age, weight, height, at(c.sex, i), cr, crcl_weight).map(|(ml_min, _)| ml_min));
     Ok(AssessRow {
         staging,
         risk_article: Some(article_rule(ARTICLE_ABNORMALITIES.map(|a| c.status(a, i)))),

@@ -293,7 +293,8 @@ pub fn creatinine_clearance(
         missing.push(MissingInput::new("height_cm", "height (for ideal body weight)", purpose));
     }
     let cr = p.labs.creatinine.map(|c| c.canonical());
-    let Some((c, weight)) = cockcroft_gault_rule(p.age_years, p.weight_kg, p.height_cm, p.sex, cr, g.crcl_weight) else {
+    let Some((c, weight)) = cockcroft_gault_rule(p.age_years, p.weight_kg, p.height_cm, p.sex, cr, g.crcl_weight)
+    else {
         // Only the height missing (ideal or adjusted basis): the list as it stands.
         if p.age_years.is_none() || p.weight_kg.is_none() || p.sex.is_none() || cr.is_none() {
             normalise(&mut missing);

@@ -196,9 +196,23 @@ mod assessments {
                 [status(), status(), status(), status(), status(), status()],
             ),
         )
-            .prop_map(|((age, sex, weight, height, charlson, katz, lawton), (creatinine, crcl, b2m, alb, ldh, uln, cyto))| {
-                Row { age, sex, weight, height, charlson, katz, lawton, creatinine, crcl, labs: [b2m, alb, ldh, uln], cyto }
-            })
+            .prop_map(
+                |((age, sex, weight, height, charlson, katz, lawton), (creatinine, crcl, b2m, alb, ldh, uln, cyto))| {
+                    Row {
+                        age,
+                        sex,
+                        weight,
+                        height,
+                        charlson,
+                        katz,
+                        lawton,
+                        creatinine,
+                        crcl,
+                        labs: [b2m, alb, ldh, uln],
+                        cyto,
+                    }
+                },
+            )
     }
 
     fn record(r: &Row) -> String {
