@@ -232,7 +232,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="1k rows only, one repeat")
     args = ap.parse_args()
     sizes = [1_000] if args.quick else [1_000, 100_000, 1_000_000]
-    print(f"myeloma-pathway {mp.LIBRARY_VERSION}; Python {platform.python_version()}, numpy {np.__version__}, "
+    print(f"myeloma-pathway {_native.LIBRARY_VERSION}; Python {platform.python_version()}, numpy {np.__version__}, "
           f"pandas {pd.__version__}, pyarrow {pa.__version__}; {platform.machine()}, {__import__('os').cpu_count()} CPUs")
     print("rows/s, best of the repeats; (d) is measured inside Rust during (c)")
     print(f"{'rows':>9} | {'(a) pure Python':>16} | {'(b) numpy':>12} | {'(c) library':>12} | {'(d) Rust call':>13} | "

@@ -99,4 +99,4 @@ def test_a_bad_cell_is_an_error_in_its_row_and_the_other_rows_are_assessed() -> 
     table = pa.table({"beta2_microglobulin_mg_l": [6.0, 999.0, 2.0], "albumin_g_dl": [4.0, 4.0, 4.0]})
     out = mp.assess_columnar(table)
     assert out.column("iss").to_pylist() == ["III", None, "I"]
-    assert out.column("error_field").to_pylist() == [None, "labs.beta2_microglobulin", None]
+    assert out.column("error_field").to_pylist() == [None, "labs.beta2_microglobulin.value", None]
