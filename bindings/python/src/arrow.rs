@@ -77,3 +77,37 @@ pub fn assess_arrow<'py>(
     }
     PyTable::try_new(out, assessor.schema())?.into_pyarrow(py)
 }
+
+/// The columnar assessments ([`myeloma_pathway_arrow::assess_columnar`]) of an Arrow cohort of
+/// the covered columns, batch by batch; returns a pyarrow `RecordBatch` for a single batch in,
+/// else a `Table`, and the seconds spent in the Rust batch calls alone (the Arrow import and
+/// export through the C data interface excluded), for the comparison script.
+#[pyfunction]
+#[pyo3(signature = (data, guideline_json=None))]
+pub fn assess_columnar<'py>(
+    py: Python<'py>,
+    data: AnyRecordBatch,
+    guideline_json: Option<&str>,
+) -> PyResult<(Bound<'py, PyAny>, f64)> {
+    let guideline = crate::guarded(py, || myeloma_pathway::api::guideline_from(guideline_json))?;
+    let single = matches!(data, AnyRecordBatch::RecordBatch(_));
+    let reader = data.into_reader()?;
+    let mut out: Vec<RecordBatch> = Vec::new();
+    let mut seconds = 0.0;
+    for batch in reader {
+        let batch = batch.map_err(|e| PyValueError::new_err(format!("arrow: {e}")))?;
+        let (done, took) = py.detach(|| {
+            let t = std::time::Instant::now();
+            let r = catch_unwind(AssertUnwindSafe(|| myeloma_pathway_arrow::assess_columnar(&batch, &guideline)));
+            (r, t.elapsed().as_secs_f64())
+        });
+        seconds += took;
+        out.push(done.map_err(|_| crate::internal(py))?.map_err(|e| arrow_err(py, e))?);
+    }
+    let schema = myeloma_pathway_arrow::columnar_schema();
+    if single && out.len() <= 1 {
+        let batch = out.pop().unwrap_or_else(|| RecordBatch::new_empty(schema));
+        return Ok((PyRecordBatch::new(batch).into_pyarrow(py)?, seconds));
+    }
+    Ok((PyTable::try_new(out, schema)?.into_pyarrow(py)?, seconds))
+}

@@ -341,6 +341,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cohort_columns, m)?)?;
     m.add_function(wrap_pyfunction!(cohort_output_columns, m)?)?;
     m.add_function(wrap_pyfunction!(arrow::assess_arrow, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow::assess_columnar, m)?)?;
     m.add_function(wrap_pyfunction!(tables::enum_tables, m)?)?;
     m.add_function(wrap_pyfunction!(tables::error_kinds, m)?)?;
     m.add_class::<PyKnowledgeBase>()?;

@@ -592,3 +592,6 @@ pub fn assess_batches<I: IntoIterator<Item = Result<RecordBatch, ArrowError>>, W
     writer.finish()?;
     Ok(s)
 }
+
+mod columnar;
+pub use columnar::{assess_columnar, columnar_schema, COLUMNAR_INPUTS, COLUMNAR_OUTPUTS, COLUMNAR_STATUSES};

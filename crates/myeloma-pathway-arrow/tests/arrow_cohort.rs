@@ -392,3 +392,129 @@ fn the_basis_column_names_library_knowledge_base_and_guideline() {
     assert_eq!(sha.value(1), kb.sha256());
     assert_eq!(s.column_by_name("guideline").unwrap().as_string::<i32>().value(0), "{}");
 }
+
+mod columnar {
+    //! `assess_columnar` equals `Assessor::assess` (the full, per-record path) on the columns it
+    //! covers, row by row, on the synthetic cohort above plus the frailty, measured-clearance and
+    //! further cytogenetic columns (bad cells included).
+    use super::*;
+    use myeloma_pathway_arrow::{assess_columnar, COLUMNAR_INPUTS, COLUMNAR_OUTPUTS};
+
+    /// charlson, katz_adl, lawton_iadl, measured CrCl, t(14;20), hyperdiploidy.
+    type Extra = (Option<f64>, Option<i64>, Option<i64>, Option<f64>, Option<&'static str>, Option<&'static str>);
+
+    fn extra() -> impl Strategy<Value = Extra> {
+        (
+            opt(prop_oneof![8 => (0u8..6).prop_map(f64::from), 1 => Just(38.0), 1 => Just(1.5), 1 => Just(-1.0)]),
+            opt(prop_oneof![9 => 0i64..7, 1 => Just(7)]),
+            opt(prop_oneof![9 => 0i64..9, 1 => Just(300)]),
+            prop_oneof![3 => Just(None), 1 => opt(prop_oneof![9 => 5.0f64..200.0, 1 => Just(0.5)])],
+            status(),
+            status(),
+        )
+    }
+
+    fn cohort(rows: &[Row], extras: &[Extra]) -> RecordBatch {
+        let b = batch(rows);
+        let keep: Vec<usize> =
+            (0..b.num_columns()).filter(|&k| COLUMNAR_INPUTS.contains(&b.schema().field(k).name().as_str())).collect();
+        let b = b.project(&keep).unwrap();
+        let mut cols: Vec<(String, ArrayRef)> =
+            b.schema().fields().iter().map(|f| f.name().clone()).zip(b.columns().iter().cloned()).collect();
+        let s = |g: &dyn Fn(&Extra) -> Option<&'static str>| {
+            Arc::new(extras.iter().map(g).collect::<StringArray>()) as ArrayRef
+        };
+        cols.push(("charlson".into(), Arc::new(extras.iter().map(|e| e.0).collect::<Float64Array>())));
+        cols.push(("katz_adl".into(), Arc::new(extras.iter().map(|e| e.1).collect::<Int64Array>())));
+        cols.push(("lawton_iadl".into(), Arc::new(extras.iter().map(|e| e.2).collect::<Int64Array>())));
+        cols.push((
+            "creatinine_clearance_ml_min".into(),
+            Arc::new(extras.iter().map(|e| e.3).collect::<Float64Array>()),
+        ));
+        cols.push(("t_14_20".into(), s(&|e| e.4)));
+        cols.push(("hyperdiploidy".into(), s(&|e| e.5)));
+        RecordBatch::try_from_iter(cols).unwrap()
+    }
+
+    /// A result cell as text: utf8, a dictionary of utf8, or float64.
+    fn cell(b: &RecordBatch, col: &str, i: usize) -> Option<String> {
+        let a = b.column_by_name(col).unwrap_or_else(|| panic!("no column {col}"));
+        if a.is_null(i) {
+            return None;
+        }
+        Some(match a.data_type() {
+            arrow_schema::DataType::Float64 => {
+                format!("{}", a.as_primitive::<arrow_array::types::Float64Type>().value(i))
+            }
+            arrow_schema::DataType::Utf8 => a.as_string::<i32>().value(i).to_string(),
+            arrow_schema::DataType::Dictionary(..) => {
+                let d = a.as_any_dictionary();
+                let k = d.normalized_keys()[i];
+                d.values().as_string::<i32>().value(k).to_string()
+            }
+            t => panic!("unexpected type {t}"),
+        })
+    }
+
+    fn same(rows: &[Row], extras: &[Extra]) -> Result<(), TestCaseError> {
+        let input = cohort(rows, extras);
+        let g = Guideline::default();
+        let full = Assessor::new(KnowledgeBase::embedded(), &g, &input.schema(), Options::default())
+            .unwrap()
+            .assess(&input)
+            .unwrap();
+        let fast = assess_columnar(&input, &g).unwrap();
+        prop_assert_eq!(fast.num_rows(), rows.len());
+        for i in 0..rows.len() {
+            for col in COLUMNAR_OUTPUTS.iter().filter(|c| **c != "error") {
+                let (a, b) = (cell(&fast, col, i), cell(&full, col, i));
+                // A measured clearance is passed on as given; the full path reads it back from
+                // its JSON text, whose float parsing may move the last bit.
+                let close = match (a.as_deref().map(str::parse::<f64>), b.as_deref().map(str::parse::<f64>)) {
+                    (Some(Ok(x)), Some(Ok(y))) => (x - y).abs() <= 1e-12 * x.abs().max(1.0),
+                    _ => false,
+                };
+                prop_assert!(a == b || close, "column {} row {}: {:?} != {:?}", col, i, a, b);
+            }
+            // `error` holds the first of the full path's errors.
+            let (e_fast, e_full) = (cell(&fast, "error", i), cell(&full, "error", i));
+            prop_assert_eq!(e_fast.is_some(), e_full.is_some(), "row {}", i);
+            if let (Some(a), Some(b)) = (e_fast, e_full) {
+                prop_assert!(b.starts_with(&a), "row {}: {} is not the first of {}", i, a, b);
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_columnar_arrow_path_equals_assess_arrow_on_the_columns_it_covers(
+            rows in proptest::collection::vec((row(), extra()), 1..40),
+        ) {
+            let (r, e): (Vec<Row>, Vec<Extra>) = rows.into_iter().unzip();
+            same(&r, &e)?;
+        }
+    }
+
+    #[test]
+    fn a_column_the_columnar_path_does_not_read_is_refused_naming_it() {
+        let b = batch(&sample_rows(3));
+        let e = assess_columnar(&b, &Guideline::default()).unwrap_err();
+        assert!(e.to_string().contains("`patient_id`"), "{e}");
+    }
+
+    #[test]
+    fn enum_results_are_dictionary_columns_holding_every_value() {
+        let rows = sample_rows(5);
+        let extras = vec![(None, None, None, None, None, None); 5];
+        let out = assess_columnar(&cohort(&rows, &extras), &Guideline::default()).unwrap();
+        let d = out.column_by_name("r2_iss").unwrap().as_any_dictionary();
+        assert_eq!(d.values().len(), 4);
+        let d = out.column_by_name("imwg_frailty").unwrap().as_any_dictionary();
+        assert_eq!(
+            d.values().as_string::<i32>().iter().flatten().collect::<Vec<_>>(),
+            ["fit", "intermediate_fit", "non_frail", "frail"]
+        );
+    }
+}

@@ -63,7 +63,17 @@ from ._model import (
     transition,
 )
 from .plots import cohort_swimmer_svg, patient_swimmer_svg, risk_by_definition_svg, stage_distribution_svg
-from .cohort import CATEGORIES, OUTPUT_COLUMNS, PLAN_COLUMNS, assess_arrow, assess_cohort, input_columns
+from .cohort import (
+    CATEGORIES,
+    COLUMNAR_INPUTS,
+    COLUMNAR_OUTPUTS,
+    OUTPUT_COLUMNS,
+    PLAN_COLUMNS,
+    assess_arrow,
+    assess_cohort,
+    assess_columnar,
+    input_columns,
+)
 from .enums import (
     Abnormality,
     ConsolidationRoute,
@@ -187,6 +197,9 @@ __all__ = [
     "assess",
     "assess_cohort",
     "assess_arrow",
+    "assess_columnar",
+    "COLUMNAR_INPUTS",
+    "COLUMNAR_OUTPUTS",
     "cohort_swimmer_svg",
     "patient_swimmer_svg",
     "risk_by_definition_svg",

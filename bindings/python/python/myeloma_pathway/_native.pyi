@@ -23,6 +23,7 @@ __all__ = [
     "cohort_columns",
     "cohort_output_columns",
     "assess_arrow",
+    "assess_columnar",
     "LIBRARY_VERSION",
     "KnowledgeBase",
     "enum_tables",
@@ -106,3 +107,4 @@ def assess_arrow(
     basis: bool = False,
     max_rows_per_batch: int = 0,
 ) -> Any: ...
+def assess_columnar(data: object, guideline_json: Optional[str] = None) -> Tuple[Any, float]: ...

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["assess_cohort", "assess_arrow", "input_columns", "OUTPUT_COLUMNS", "PLAN_COLUMNS", "CATEGORIES"]
+__all__ = ["assess_cohort", "assess_arrow", "assess_columnar", "COLUMNAR_INPUTS", "COLUMNAR_OUTPUTS", "input_columns", "OUTPUT_COLUMNS", "PLAN_COLUMNS", "CATEGORIES"]
 
 #: Result columns, in order (after any ``keep`` columns): the core's table
 #: (``myeloma_pathway::cohort::OUTPUT_COLUMNS``), which the Arrow path and ``mmpath cohort`` use too.
@@ -351,6 +351,63 @@ def assess_arrow(
     return _native.assess_arrow(
         data, g, _kb_arg(kb), bool(plan), bool(plan_json), keep_names, require_names, threads, bool(basis), int(max_rows_per_batch)
     )
+
+
+#: The columns :func:`assess_columnar` reads (every one optional): numbers, then ``sex``, then
+#: the cytogenetic statuses.
+COLUMNAR_INPUTS: Tuple[str, ...] = (
+    "age_years", "sex", "weight_kg", "height_cm", "charlson", "katz_adl", "lawton_iadl", "creatinine_mg_dl",
+    "creatinine_clearance_ml_min", "beta2_microglobulin_mg_l", "albumin_g_dl", "ldh_u_l", "ldh_uln_u_l",
+    "del_17p", "t_4_14", "t_14_16", "gain_1q", "t_14_20", "hyperdiploidy",
+)
+
+#: The result columns of :func:`assess_columnar`, in order.
+COLUMNAR_OUTPUTS: Tuple[str, ...] = (
+    "error", "error_kind", "error_field", "iss", "r_iss", "r2_iss", "r2_iss_points", "risk_article",
+    "risk_imwg2016", "imwg_frailty", "imwg_frailty_points", "creatinine_clearance_ml_min",
+)
+
+
+def _to_arrow(data: Any) -> Any:
+    """An Arrow producer for ``data``: itself if it speaks the PyCapsule interface, else a
+    pyarrow ``Table`` of a pandas ``DataFrame`` or of a mapping of column name to numpy array or
+    sequence."""
+    if _speaks_arrow(data):
+        return data
+    import pyarrow as pa
+
+    if type(data).__module__.startswith("pandas"):
+        return pa.Table.from_pandas(data, preserve_index=False)
+    if isinstance(data, Mapping):
+        return pa.table({str(k): pa.array(v) for k, v in data.items()})
+    raise TypeError(
+        "assess_columnar takes an Arrow object (pyarrow, polars, DuckDB...), a pandas DataFrame or a mapping of "
+        f"column name to numpy array, not {type(data).__name__}"
+    )
+
+
+def assess_columnar(data: Any, guideline: GuidelineLike = None) -> Any:
+    """Staging (ISS, R-ISS, R2-ISS), risk under the article's and the IMWG 2016 definitions,
+    the IMWG frailty score and creatinine clearance, over columns, at the core's columnar speed;
+    returns a pyarrow ``Table`` (a ``RecordBatch`` for a single ``RecordBatch`` in).
+
+    ``data``: anything that speaks the Arrow PyCapsule interface (pyarrow, polars, DuckDB), or a
+    pandas ``DataFrame``, or a mapping of column name to numpy array (both through pyarrow). It
+    may hold only :data:`COLUMNAR_INPUTS` (an absent column is missing in every row; any other
+    column raises :class:`ColumnError`, naming it). Numbers in the canonical unit of the column
+    name; null or NaN = missing; statuses ``detected``, ``not_detected``, ``not_tested``.
+
+    Result columns :data:`COLUMNAR_OUTPUTS`: the enum results are dictionary columns (pandas
+    categoricals after ``to_pandas()``), nulls where not computable; ``error``/``error_kind``/
+    ``error_field`` say why a row was refused. Each value equals :func:`assess_arrow`'s for the
+    same columns, row for row (``error`` holds the first of that row's errors). No row becomes a
+    Python object or a patient record.
+    """
+    g: Optional[str] = None
+    if guideline is not None:
+        g = guideline.to_json() if isinstance(guideline, Guideline) else Guideline(guideline).to_json()
+    out, _seconds = _native.assess_columnar(_to_arrow(data), g)
+    return out
 
 
 def _pack(kind: str, raw: Dict[str, List[Any]], kept: Dict[str, Any], index: Any, n: int, names: Tuple[str, ...]) -> Any:

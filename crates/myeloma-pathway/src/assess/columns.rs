@@ -9,16 +9,25 @@
 //! [`crate::Patient::from_json`]); "not computable" is `None` in its row. Only columns of
 //! different lengths fail the call.
 //!
+//! [`assess_columns`] adds creatinine clearance (the measured value, else Cockcroft-Gault:
+//! [`cockcroft_gault_rule`]), the IMWG frailty score ([`imwg_frailty_rule`]) and risk under the
+//! definitions whose inputs are cytogenetic statuses only ([`article_rule`], [`imwg2016_rule`]).
+//! MSmart 3.0 (needs TP53) and IMS/IMWG 2025 (needs clonal fractions, copies lost, TP53) are
+//! not columnar yet.
+//!
 //! Nothing here allocates per row except an error.
 
+use crate::assess::fitness::{cockcroft_gault_rule, imwg_frailty_rule, FrailtyCategory};
+use crate::assess::risk::{article_rule, imwg2016_rule, RiskLevel, ARTICLE_ABNORMALITIES, IMWG2016_ABNORMALITIES};
 use crate::assess::staging::{
     iss_rule, r2_iss_rule, r_iss_rule, riss_high_risk_ca_rule, IssStage, R2IssStage, RIssStage, R2ISS_CYTO_HALVES,
     RISS_HIGH_RISK_CA,
 };
 use crate::error::{Error, Result};
-use crate::patient::labs::{Albumin, Beta2Microglobulin, LabValue, Ldh};
-use crate::patient::{ldh_above_uln, ldh_without_uln};
-use crate::record::{Abnormality, Status};
+use crate::guideline::WeightBasis;
+use crate::patient::labs::{Albumin, Beta2Microglobulin, Creatinine, LabValue, Ldh};
+use crate::patient::{check_integer, check_number, ldh_above_uln, ldh_without_uln};
+use crate::record::{Abnormality, Sex, Status};
 
 /// The input columns of the staging systems. Cells in the canonical unit; `None` = missing.
 #[derive(Debug, Clone, Copy)]
@@ -164,6 +173,206 @@ pub fn stage_columns(c: &StagingColumns<'_>) -> Result<StagingBatch> {
         out.r2_iss.push(row.r2_iss);
         out.r2_iss_points.push(row.r2_iss_points);
         out.error.push(err);
+    }
+    Ok(out)
+}
+
+/// The input columns of the columnar assessments ([`assess_columns`]): staging's, and those of
+/// creatinine clearance, the IMWG frailty score and the risk definitions whose inputs are
+/// cytogenetic statuses only (the article's and IMWG 2016). An empty slice is a column that is
+/// absent (every cell missing / not tested); any other length must equal the staging columns'.
+#[derive(Debug, Clone, Copy)]
+pub struct AssessColumns<'a> {
+    /// The staging columns (their lengths give the number of rows).
+    pub staging: StagingColumns<'a>,
+    /// Age, whole years (`age_years`).
+    pub age_years: &'a [Option<i64>],
+    /// Sex (`sex`).
+    pub sex: &'a [Option<Sex>],
+    /// Body weight, kg (`weight_kg`).
+    pub weight_kg: &'a [Option<f64>],
+    /// Height, cm (`height_cm`).
+    pub height_cm: &'a [Option<f64>],
+    /// Charlson Comorbidity Index (`frailty.charlson`).
+    pub charlson: &'a [Option<i64>],
+    /// Katz ADL (`frailty.katz_adl`).
+    pub katz_adl: &'a [Option<i64>],
+    /// Lawton IADL (`frailty.lawton_iadl`).
+    pub lawton_iadl: &'a [Option<i64>],
+    /// Serum creatinine, mg/dL (`labs.creatinine`).
+    pub creatinine_mg_dl: &'a [Option<f64>],
+    /// A measured creatinine clearance, mL/min (`labs.creatinine_clearance_ml_min`): used as
+    /// given, as the per-patient path does.
+    pub creatinine_clearance_ml_min: &'a [Option<f64>],
+    /// t(14;20) status.
+    pub t_14_20: &'a [Status],
+    /// Hyperdiploidy status.
+    pub hyperdiploidy: &'a [Status],
+}
+
+impl AssessColumns<'_> {
+    /// The number of rows.
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] naming the first column whose length is neither the staging
+    /// columns' nor 0.
+    pub fn rows(&self) -> Result<usize> {
+        let n = self.staging.rows()?;
+        let lens = [
+            ("age_years", self.age_years.len()),
+            ("sex", self.sex.len()),
+            ("weight_kg", self.weight_kg.len()),
+            ("height_cm", self.height_cm.len()),
+            ("frailty.charlson", self.charlson.len()),
+            ("frailty.katz_adl", self.katz_adl.len()),
+            ("frailty.lawton_iadl", self.lawton_iadl.len()),
+            ("labs.creatinine", self.creatinine_mg_dl.len()),
+            ("labs.creatinine_clearance_ml_min", self.creatinine_clearance_ml_min.len()),
+            ("cytogenetics.t_14_20", self.t_14_20.len()),
+            ("cytogenetics.hyperdiploidy", self.hyperdiploidy.len()),
+        ];
+        for (field, len) in lens {
+            if len != n && len != 0 {
+                return Err(Error::Inconsistent {
+                    field: field.into(),
+                    message: format!("column has {len} rows; labs.beta2_microglobulin has {n}"),
+                });
+            }
+        }
+        Ok(n)
+    }
+
+    fn status(&self, a: Abnormality, i: usize) -> Status {
+        match a {
+            Abnormality::T14_20 => self.t_14_20.get(i).copied().unwrap_or(Status::NotTested),
+            Abnormality::Hyperdiploidy => self.hyperdiploidy.get(i).copied().unwrap_or(Status::NotTested),
+            a => self.staging.status(a, i),
+        }
+    }
+}
+
+/// One row's columnar assessments: every field `None` when not computable (or when the row has
+/// an error).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AssessRow {
+    /// ISS, R-ISS, R2-ISS.
+    pub staging: StagingRow,
+    /// Risk under the article's definition.
+    pub risk_article: Option<RiskLevel>,
+    /// Risk under IMWG 2016.
+    pub risk_imwg2016: Option<RiskLevel>,
+    /// IMWG frailty category (also when missing items cannot change it).
+    pub imwg_frailty: Option<FrailtyCategory>,
+    /// IMWG frailty points (only when every item is known).
+    pub imwg_frailty_points: Option<u8>,
+    /// Creatinine clearance, mL/min: the measured value, else Cockcroft-Gault.
+    pub creatinine_clearance_ml_min: Option<f64>,
+}
+
+/// The columnar assessments of every row, in input order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssessBatch {
+    /// ISS, R-ISS, R2-ISS and the row errors.
+    pub staging: StagingBatch,
+    /// Risk under the article's definition per row.
+    pub risk_article: Vec<Option<RiskLevel>>,
+    /// Risk under IMWG 2016 per row.
+    pub risk_imwg2016: Vec<Option<RiskLevel>>,
+    /// IMWG frailty category per row.
+    pub imwg_frailty: Vec<Option<FrailtyCategory>>,
+    /// IMWG frailty points per row.
+    pub imwg_frailty_points: Vec<Option<u8>>,
+    /// Creatinine clearance per row, mL/min.
+    pub creatinine_clearance_ml_min: Vec<Option<f64>>,
+}
+
+fn int_cell(field: &str, v: Option<i64>) -> Result<Option<i64>> {
+    v.map(|x| check_integer(field, x).map(|()| x)).transpose()
+}
+
+fn number_cell(field: &str, v: Option<f64>) -> Result<Option<f64>> {
+    v.map(|x| check_number(field, field, x)).transpose()
+}
+
+/// Assess one row of the columns (the batch's per-row step).
+///
+/// # Errors
+/// The first error the same record would get from [`crate::Patient::from_json`] for these
+/// fields (the per-patient validation order).
+#[inline]
+pub fn assess_row(c: &AssessColumns<'_>, i: usize, crcl_weight: WeightBasis) -> Result<AssessRow> {
+    fn at<T: Copy>(col: &[Option<T>], i: usize) -> Option<T> {
+        col.get(i).copied().flatten()
+    }
+    // The per-patient validation order: age, weight, height, frailty items, creatinine, CrCl,
+    // then the staging labs (albumin, β2M, LDH, LDH ULN).
+    let age = int_cell("age_years", at(c.age_years, i))?;
+    let weight = number_cell("weight_kg", at(c.weight_kg, i))?;
+    let height = number_cell("height_cm", at(c.height_cm, i))?;
+    let charlson = int_cell("frailty.charlson", at(c.charlson, i))?;
+    let katz = int_cell("frailty.katz_adl", at(c.katz_adl, i))?;
+    let lawton = int_cell("frailty.lawton_iadl", at(c.lawton_iadl, i))?;
+    let cr = cell::<Creatinine>("labs.creatinine", at(c.creatinine_mg_dl, i))?;
+    let measured = number_cell("labs.creatinine_clearance_ml_min", at(c.creatinine_clearance_ml_min, i))?;
+    let staging = stage_row(&c.staging, i)?;
+    // In range, so they fit (age 18–120, items 0–37).
+    let narrow_u16 = |x: Option<i64>| x.and_then(|v| u16::try_from(v).ok());
+    let narrow_u8 = |x: Option<i64>| x.and_then(|v| u8::try_from(v).ok());
+    let age = narrow_u16(age);
+    let frailty = imwg_frailty_rule(age, narrow_u8(charlson), narrow_u8(katz), narrow_u8(lawton));
+    let crcl = measured
+        .or_else(|| cockcroft_gault_rule(age, weight, height, at(c.sex, i), cr, crcl_weight).map(|(ml_min, _)| ml_min));
+    Ok(AssessRow {
+        staging,
+        risk_article: Some(article_rule(ARTICLE_ABNORMALITIES.map(|a| c.status(a, i)))),
+        risk_imwg2016: Some(imwg2016_rule(
+            IMWG2016_ABNORMALITIES.map(|a| c.status(a, i)),
+            c.status(Abnormality::Hyperdiploidy, i),
+        )),
+        imwg_frailty: frailty.category,
+        imwg_frailty_points: frailty.points,
+        creatinine_clearance_ml_min: crcl,
+    })
+}
+
+/// Staging, risk (article, IMWG 2016), IMWG frailty and creatinine clearance for every row.
+/// `crcl_weight` is the guideline's weight basis for Cockcroft-Gault
+/// ([`crate::Guideline::crcl_weight`]).
+///
+/// # Errors
+/// Only when the columns differ in length; a bad cell is an error in its row.
+pub fn assess_columns(c: &AssessColumns<'_>, crcl_weight: WeightBasis) -> Result<AssessBatch> {
+    let n = c.rows()?;
+    let mut out = AssessBatch {
+        staging: StagingBatch {
+            iss: Vec::with_capacity(n),
+            r_iss: Vec::with_capacity(n),
+            r2_iss: Vec::with_capacity(n),
+            r2_iss_points: Vec::with_capacity(n),
+            error: Vec::with_capacity(n),
+        },
+        risk_article: Vec::with_capacity(n),
+        risk_imwg2016: Vec::with_capacity(n),
+        imwg_frailty: Vec::with_capacity(n),
+        imwg_frailty_points: Vec::with_capacity(n),
+        creatinine_clearance_ml_min: Vec::with_capacity(n),
+    };
+    for i in 0..n {
+        let (row, err) = match assess_row(c, i, crcl_weight) {
+            Ok(r) => (r, None),
+            Err(e) => (AssessRow::default(), Some(e)),
+        };
+        let s = &mut out.staging;
+        s.iss.push(row.staging.iss);
+        s.r_iss.push(row.staging.r_iss);
+        s.r2_iss.push(row.staging.r2_iss);
+        s.r2_iss_points.push(row.staging.r2_iss_points);
+        s.error.push(err);
+        out.risk_article.push(row.risk_article);
+        out.risk_imwg2016.push(row.risk_imwg2016);
+        out.imwg_frailty.push(row.imwg_frailty);
+        out.imwg_frailty_points.push(row.imwg_frailty_points);
+        out.creatinine_clearance_ml_min.push(row.creatinine_clearance_ml_min);
     }
     Ok(out)
 }

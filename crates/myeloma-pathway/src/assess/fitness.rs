@@ -49,47 +49,104 @@ fn age_points(age: u16) -> u8 {
     }
 }
 
+/// IMWG frailty item points (Palumbo 2015, `imwg-frailty-2015`): Charlson ≤1: 0, ≥2: 1.
+fn charlson_points(c: u8) -> u8 {
+    u8::from(c >= 2)
+}
+
+/// IMWG frailty item points: Katz ADL >4: 0, ≤4: 1.
+fn katz_points(c: u8) -> u8 {
+    u8::from(c <= 4)
+}
+
+/// IMWG frailty item points: Lawton IADL >5: 0, ≤5: 1.
+fn lawton_points(c: u8) -> u8 {
+    u8::from(c <= 5)
+}
+
+/// IMWG category from complete points: fit 0, intermediate 1, frail ≥2.
+fn imwg_category(n: u8) -> FrailtyCategory {
+    match n {
+        0 => FrailtyCategory::Fit,
+        1 => FrailtyCategory::IntermediateFit,
+        _ => FrailtyCategory::Frail,
+    }
+}
+
+/// The IMWG frailty score's result without its text: the rule the per-patient
+/// [`imwg_frailty`] and the columnar path (`columns`) both call. `points` is given only when
+/// every item is known; `category` also when the missing items cannot change it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FrailtyRule {
+    /// Points of the known items.
+    pub known: u8,
+    /// The most the missing items could add.
+    pub extra: u8,
+    /// Total points, when every item is known.
+    pub points: Option<u8>,
+    /// Category, when computable.
+    pub category: Option<FrailtyCategory>,
+}
+
+/// A score's points and category from its known points and the most its missing items could
+/// add (`extra`, 0 when nothing is missing): the category is given when every possible total
+/// falls in the same category (a result no missing value can change is given).
+fn frailty_rule(known: u8, extra: u8, complete: bool, cat: impl Fn(u8) -> FrailtyCategory) -> FrailtyRule {
+    if complete {
+        return FrailtyRule { known, extra, points: Some(known), category: Some(cat(known)) };
+    }
+    let (lo, hi) = (cat(known), cat(known + extra));
+    FrailtyRule { known, extra, points: None, category: (lo == hi).then_some(lo) }
+}
+
+/// The IMWG frailty rule over the four items (age years, Charlson, Katz ADL, Lawton IADL;
+/// `None` = missing).
+pub fn imwg_frailty_rule(age: Option<u16>, charlson: Option<u8>, katz: Option<u8>, lawton: Option<u8>) -> FrailtyRule {
+    let mut known = 0u8;
+    // The most the missing items could add: age up to 2, each other item 1.
+    let mut extra = 0u8;
+    match age {
+        Some(a) => known += age_points(a),
+        None => extra += 2,
+    }
+    for (v, f) in [(charlson, charlson_points as fn(u8) -> u8), (katz, katz_points), (lawton, lawton_points)] {
+        match v {
+            Some(v) => known += f(v),
+            None => extra += 1,
+        }
+    }
+    let complete = age.is_some() && charlson.is_some() && katz.is_some() && lawton.is_some();
+    frailty_rule(known, extra, complete, imwg_category)
+}
+
 /// IMWG frailty score (Palumbo 2015): age (≤75: 0, 76–80: 1, >80: 2), Charlson (≤1: 0, ≥2: 1),
 /// Katz ADL (>4: 0, ≤4: 1), Lawton IADL (>5: 0, ≤5: 1). Fit 0, intermediate 1, frail ≥2.
 pub fn imwg_frailty(kb: &KnowledgeBase, p: &Patient) -> FrailtyScore {
     let purpose = "IMWG frailty score";
     let mut missing = Vec::new();
     let mut breakdown = Vec::new();
-    let mut pts: u8 = 0;
     match p.age_years {
-        Some(a) => {
-            pts += age_points(a);
-            breakdown.push(format!("age {a}: {}", age_points(a)));
-        }
+        Some(a) => breakdown.push(format!("age {a}: {}", age_points(a))),
         None => missing.push(MissingInput::new("age_years", "age", purpose)),
     }
     type Item<'a> = (&'a str, Option<u8>, fn(u8) -> u8, &'a str);
     let items: [Item<'_>; 3] = [
-        ("frailty.charlson", p.frailty.charlson, |c| u8::from(c >= 2), "Charlson Comorbidity Index"),
-        ("frailty.katz_adl", p.frailty.katz_adl, |c| u8::from(c <= 4), "Katz Activities of Daily Living"),
-        ("frailty.lawton_iadl", p.frailty.lawton_iadl, |c| u8::from(c <= 5), "Lawton Instrumental ADL"),
+        ("frailty.charlson", p.frailty.charlson, charlson_points, "Charlson Comorbidity Index"),
+        ("frailty.katz_adl", p.frailty.katz_adl, katz_points, "Katz Activities of Daily Living"),
+        ("frailty.lawton_iadl", p.frailty.lawton_iadl, lawton_points, "Lawton Instrumental ADL"),
     ];
     for (field, v, f, test) in items {
         match v {
-            Some(v) => {
-                pts += f(v);
-                breakdown.push(format!("{test} {v}: {}", f(v)));
-            }
+            Some(v) => breakdown.push(format!("{test} {v}: {}", f(v))),
             None => missing.push(MissingInput::new(field, test, purpose)),
         }
     }
-    let cat = |n: u8| match n {
-        0 => FrailtyCategory::Fit,
-        1 => FrailtyCategory::IntermediateFit,
-        _ => FrailtyCategory::Frail,
-    };
-    // The most the missing items could add: age up to 2, each other item 1.
-    let extra: u8 = missing.iter().map(|m| if m.field == "age_years" { 2 } else { 1 }).sum();
-    let (points, category) = conclude(pts, extra, cat, &mut missing, &mut breakdown);
+    let rule = imwg_frailty_rule(p.age_years, p.frailty.charlson, p.frailty.katz_adl, p.frailty.lawton_iadl);
+    conclude(rule, &mut missing, &mut breakdown);
     FrailtyScore {
         score_name: "imwg",
-        points,
-        category,
+        points: rule.points,
+        category: rule.category,
         breakdown,
         missing_inputs: missing,
         citation: kb.cite(CitationId::ImwgFrailty2015),
@@ -129,43 +186,33 @@ pub fn simplified_frailty(kb: &KnowledgeBase, p: &Patient) -> FrailtyScore {
     let cat = |n: u8| if n >= 2 { FrailtyCategory::Frail } else { FrailtyCategory::NonFrail };
     // The most the missing items could add: age up to 2, Charlson 1, ECOG up to 2.
     let extra: u8 = missing.iter().map(|m| if m.field == "frailty.charlson" { 1 } else { 2 }).sum();
-    let (points, category) = conclude(pts, extra, cat, &mut missing, &mut breakdown);
+    let rule = frailty_rule(pts, extra, missing.is_empty(), cat);
+    conclude(rule, &mut missing, &mut breakdown);
     FrailtyScore {
         score_name: "simplified",
-        points,
-        category,
+        points: rule.points,
+        category: rule.category,
         breakdown,
         missing_inputs: missing,
         citation: kb.cite(CitationId::SimplifiedFrailty2020),
     }
 }
 
-/// A score's category from its known points and the most its missing items could add: given
-/// when every possible total falls in the same category (the staging rule: a result no missing
-/// value can change is given, with the reason), and then the missing items are not asked for.
-/// `points` stays `None` unless every item is known.
-fn conclude(
-    known: u8,
-    extra: u8,
-    cat: impl Fn(u8) -> FrailtyCategory,
-    missing: &mut Vec<MissingInput>,
-    breakdown: &mut Vec<String>,
-) -> (Option<u8>, Option<FrailtyCategory>) {
-    if missing.is_empty() {
-        return (Some(known), Some(cat(known)));
-    }
-    let (lo, hi) = (cat(known), cat(known + extra));
-    if lo != hi {
-        return (None, None);
+/// The text of a [`FrailtyRule`]: a category concluded with items missing says so, and then
+/// the missing items are not asked for.
+fn conclude(rule: FrailtyRule, missing: &mut Vec<MissingInput>, breakdown: &mut Vec<String>) {
+    let Some(cat) = rule.category else { return };
+    if missing.is_empty() || rule.points.is_some() {
+        return;
     }
     breakdown.push(format!(
-        "{known} point(s) without {}, at most {}: {} whatever the missing items, which cannot change the category",
+        "{} point(s) without {}, at most {}: {} whatever the missing items, which cannot change the category",
+        rule.known,
         missing.iter().map(|m| m.field.as_str()).collect::<Vec<_>>().join(", "),
-        known + extra,
-        lo.label()
+        rule.known + rule.extra,
+        cat.label()
     ));
     missing.clear();
-    (None, Some(lo))
 }
 
 impl FrailtyCategory {
@@ -245,24 +292,15 @@ pub fn creatinine_clearance(
     if g.crcl_weight != WeightBasis::Actual && p.height_cm.is_none() {
         missing.push(MissingInput::new("height_cm", "height (for ideal body weight)", purpose));
     }
-    let (Some(age), Some(w), Some(sex), Some(cr)) = (p.age_years, p.weight_kg, p.sex, p.labs.creatinine) else {
-        normalise(&mut missing);
+    let cr = p.labs.creatinine.map(|c| c.canonical());
+    let Some((c, weight)) = cockcroft_gault_rule(p.age_years, p.weight_kg, p.height_cm, p.sex, cr, g.crcl_weight)
+    else {
+        // Only the height missing (ideal or adjusted basis): the list as it stands.
+        if p.age_years.is_none() || p.weight_kg.is_none() || p.sex.is_none() || cr.is_none() {
+            normalise(&mut missing);
+        }
         return Err(missing);
     };
-    let weight = match (g.crcl_weight, p.height_cm) {
-        (WeightBasis::Actual, _) => w,
-        (WeightBasis::Ideal, Some(h)) => ideal_body_weight_kg(sex, h),
-        (WeightBasis::Adjusted, Some(h)) => {
-            let ibw = ideal_body_weight_kg(sex, h);
-            ibw + 0.4 * (w - ibw)
-        }
-        _ => return Err(missing),
-    };
-    let mut c = (140.0 - f64::from(age)) * weight / (72.0 * cr.canonical());
-    if sex == Sex::Female {
-        c *= 0.85;
-    }
-    let c = (c * 10.0).round() / 10.0;
     Ok(CreatinineClearance {
         ml_min: c,
         method: "cockcroft_gault",
@@ -270,6 +308,38 @@ pub fn creatinine_clearance(
         weight_kg: Some((weight * 10.0).round() / 10.0),
         citation: kb.cite(CitationId::CockcroftGault),
     })
+}
+
+/// Cockcroft-Gault (`cockcroft-gault`): `[(140 − age) × weight] / [72 × SCr mg/dL]`, × 0.85 if
+/// female, rounded to 0.1 mL/min, with the weight of `basis` (actual; Devine ideal; adjusted
+/// IBW + 0.4 × (actual − IBW)). Returns (mL/min, weight used in kg), or `None` when an input is
+/// missing (height only for the ideal and adjusted bases). The rule the per-patient
+/// [`creatinine_clearance`] and the columnar path both call.
+pub fn cockcroft_gault_rule(
+    age_years: Option<u16>,
+    weight_kg: Option<f64>,
+    height_cm: Option<f64>,
+    sex: Option<Sex>,
+    creatinine_mg_dl: Option<f64>,
+    basis: WeightBasis,
+) -> Option<(f64, f64)> {
+    let (Some(age), Some(w), Some(sex), Some(cr)) = (age_years, weight_kg, sex, creatinine_mg_dl) else {
+        return None;
+    };
+    let weight = match (basis, height_cm) {
+        (WeightBasis::Actual, _) => w,
+        (WeightBasis::Ideal, Some(h)) => ideal_body_weight_kg(sex, h),
+        (WeightBasis::Adjusted, Some(h)) => {
+            let ibw = ideal_body_weight_kg(sex, h);
+            ibw + 0.4 * (w - ibw)
+        }
+        _ => return None,
+    };
+    let mut c = (140.0 - f64::from(age)) * weight / (72.0 * cr);
+    if sex == Sex::Female {
+        c *= 0.85;
+    }
+    Some(((c * 10.0).round() / 10.0, weight))
 }
 
 /// Transplant eligibility.

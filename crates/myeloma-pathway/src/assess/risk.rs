@@ -89,7 +89,7 @@ pub struct RiskAssessment {
 }
 
 fn tri(p: &Patient, a: Abnormality) -> CriterionState {
-    CriterionState::from_truth(Truth::from_status(p.cytogenetics.status(a)))
+    finding_state(p.cytogenetics.status(a))
 }
 
 impl CriterionState {
@@ -180,6 +180,55 @@ fn describe(p: &Patient, a: Abnormality) -> String {
     }
 }
 
+/// The abnormalities of the article's definition (`article-pathway`), each a criterion of its own.
+pub const ARTICLE_ABNORMALITIES: [Abnormality; 3] = [Abnormality::Del17p, Abnormality::T4_14, Abnormality::Gain1q];
+
+/// The abnormalities of the IMWG 2016 definition (`imwg-2016-risk`), each a criterion of its
+/// own; non-hyperdiploidy is the last criterion ([`non_hyperdiploidy_state`]).
+pub const IMWG2016_ABNORMALITIES: [Abnormality; 5] =
+    [Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Del17p, Abnormality::Gain1q];
+
+/// A criterion that is one abnormality (not TP53): met when detected, not met when looked for
+/// and not found, unknown when not tested.
+pub fn finding_state(s: Status) -> CriterionState {
+    CriterionState::from_truth(Truth::from_status(s))
+}
+
+/// The IMWG 2016 abstract also names non-hyperdiploidy (`imwg-2016-risk`; docs/evidence/checks.md §6):
+/// met when hyperdiploidy was looked for and not found; unknown when not tested.
+pub fn non_hyperdiploidy_state(hyperdiploidy: Status) -> CriterionState {
+    match hyperdiploidy {
+        Status::Detected => CriterionState::NotMet,
+        Status::NotDetected => CriterionState::Met,
+        Status::NotTested => CriterionState::Unknown,
+    }
+}
+
+/// The level from the criteria's states: high when any is met, undetermined when none is met
+/// and one a standard work-up decides is unknown, standard otherwise.
+pub fn level_rule(states: &[CriterionState]) -> RiskLevel {
+    if states.contains(&CriterionState::Met) {
+        RiskLevel::High
+    } else if states.contains(&CriterionState::Unknown) {
+        RiskLevel::Undetermined
+    } else {
+        RiskLevel::Standard
+    }
+}
+
+/// The article's risk level from the statuses of [`ARTICLE_ABNORMALITIES`], in that order: the
+/// rule [`assess`] applies, without its text.
+pub fn article_rule(statuses: [Status; 3]) -> RiskLevel {
+    level_rule(&statuses.map(finding_state))
+}
+
+/// The IMWG 2016 risk level from the statuses of [`IMWG2016_ABNORMALITIES`], in that order, and
+/// the hyperdiploidy status: the rule [`assess`] applies, without its text.
+pub fn imwg2016_rule(statuses: [Status; 5], hyperdiploidy: Status) -> RiskLevel {
+    let s = statuses.map(finding_state);
+    level_rule(&[s[0], s[1], s[2], s[3], s[4], non_hyperdiploidy_state(hyperdiploidy)])
+}
+
 /// Assess cytogenetic risk under `definition`.
 ///
 /// `del17p_cutoff` only matters for [`RiskDefinition::Ims2025`].
@@ -197,31 +246,23 @@ pub fn assess(
     };
     match definition {
         RiskDefinition::Article => {
-            for a in [Abnormality::Del17p, Abnormality::T4_14, Abnormality::Gain1q] {
+            for a in ARTICLE_ABNORMALITIES {
                 b.single(a);
             }
         }
         RiskDefinition::Imwg2016 => {
-            for a in
-                [Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20, Abnormality::Del17p, Abnormality::Gain1q]
-            {
+            for a in IMWG2016_ABNORMALITIES {
                 b.single(a);
             }
-            // The IMWG 2016 abstract also names non-hyperdiploidy (`imwg-2016-risk`; docs/evidence/checks.md §6):
-            // met when hyperdiploidy was looked for and not found; unknown when not tested.
-            let state = match p.cytogenetics.status(Abnormality::Hyperdiploidy) {
-                Status::Detected => CriterionState::NotMet,
-                Status::NotDetected => CriterionState::Met,
-                Status::NotTested => {
-                    let purpose = b.purpose.clone();
-                    b.missing.push(MissingInput::new(
-                        "cytogenetics.hyperdiploidy",
-                        Abnormality::Hyperdiploidy.deciding_test(),
-                        purpose,
-                    ));
-                    CriterionState::Unknown
-                }
-            };
+            let state = non_hyperdiploidy_state(p.cytogenetics.status(Abnormality::Hyperdiploidy));
+            if state == CriterionState::Unknown {
+                let purpose = b.purpose.clone();
+                b.missing.push(MissingInput::new(
+                    "cytogenetics.hyperdiploidy",
+                    Abnormality::Hyperdiploidy.deciding_test(),
+                    purpose,
+                ));
+            }
             let evidence = if state == CriterionState::Met {
                 vec!["non-hyperdiploid (hyperdiploidy not detected)".to_string()]
             } else {
@@ -264,13 +305,7 @@ pub fn assess(
         RiskDefinition::Ims2025 => ims2025(&mut b, del17p_cutoff),
     }
     let states: Vec<CriterionState> = b.criteria.iter().map(|c| c.state).collect();
-    let level = if states.contains(&CriterionState::Met) {
-        RiskLevel::High
-    } else if states.contains(&CriterionState::Unknown) {
-        RiskLevel::Undetermined
-    } else {
-        RiskLevel::Standard
-    };
+    let level = level_rule(&states);
     let deciding =
         b.criteria.iter().filter(|c| c.state == CriterionState::Met).flat_map(|c| c.evidence.clone()).collect();
     let not_assessable =
