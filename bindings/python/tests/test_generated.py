@@ -4,6 +4,7 @@ core's units."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 from pathlib import Path
@@ -89,7 +90,9 @@ def test_cohort_lab_columns_carry_the_units_the_core_accepts() -> None:
 VIEWS_GENERATOR = REPO / "scripts" / "gen-python-views.py"
 
 
+@functools.lru_cache(maxsize=None)
 def _views_generator() -> Any:
+    """The views generator module, loaded once (the golden walk asks for it at every node)."""
     spec = importlib.util.spec_from_file_location("gen_python_views", VIEWS_GENERATOR)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
