@@ -326,12 +326,25 @@ def test_calendar_rows_follow_the_transplant_eligible_course_and_match_the_cli(f
     assert mp.calendar(fit_60, "vrd", start="2026-12-07", cycles=2)[-1]["cycle"] == 2
 
 
+def test_calendar_refuses_a_regimen_the_plan_excludes_with_the_reason_and_citation() -> None:
+    from conftest import GOLDEN_DIR
+
+    case = json.loads((GOLDEN_DIR / "pregnancy-prevention-no-contraception-excludes-lenalidomide-us.json").read_text(encoding="utf-8"))
+    with pytest.raises(mp.InconsistentError) as e:
+        mp.calendar(case["patient"], "vrd", start="2026-12-07", guideline=case["guideline"])
+    assert "`vrd` (VRd) is excluded for this patient" in str(e.value)
+    assert "Lenalidomide REMS (US)" in str(e.value) and "len-rems (" in str(e.value)
+    # Just past it: contraception in place, the calendar is laid out.
+    case["patient"]["pregnancy_prevention"]["reliable_contraception"] = True
+    assert mp.calendar(case["patient"], "vrd", start="2026-12-07", guideline=case["guideline"])
+
+
 def test_calendar_as_a_dataframe_and_its_refusals(fit_60: Dict[str, Any]) -> None:
     pd = pytest.importorskip("pandas")
     df = mp.calendar(fit_60, "vrd", start="2026-12-07", frame=True)
     assert isinstance(df, pd.DataFrame) and list(df.columns) == list(mp.CALENDAR_COLUMNS)
     with pytest.raises(mp.MyelomaPathwayError):
-        mp.calendar(fit_60, "rd", start="2026-12-07")  # until progression needs cycles
+        mp.calendar(fit_60, "rd", start="2026-12-07")  # not offered at diagnosis of a fit 60-year-old
     with pytest.raises(mp.MyelomaPathwayError):
         mp.calendar(fit_60, "vrd", start="2026-13-07")
     with pytest.raises(mp.MyelomaPathwayError):

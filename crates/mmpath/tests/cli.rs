@@ -167,8 +167,11 @@ fn calendar_prints_text_json_and_ics_from_a_start_date() {
     assert!(out.contains("2026-12-07  C1 D1  bortezomib"));
     assert!(out.contains("C3 D1") && !out.contains("C4 D1"), "{out}");
     assert!(out.contains("mg/m² × "));
+    // DRd is offered to the transplant-ineligible 78-year-old (not to the fit 60-year-old: the
+    // calendar lays out only a regimen the plan offers).
+    let ineligible = example("78-year-old-transplant-ineligible.json");
     let (code, out, _) =
-        run(&["calendar", &f, "--start", "2026-12-07", "--regimen", "drd", "--cycles", "2", "--json"], None);
+        run(&["calendar", &ineligible, "--start", "2026-12-07", "--regimen", "drd", "--cycles", "2", "--json"], None);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     // DRd cycle 1: daratumumab 4 + lenalidomide 21 + dexamethasone 4 = 29 administrations; two cycles 58.
@@ -177,10 +180,41 @@ fn calendar_prints_text_json_and_ics_from_a_start_date() {
     assert_eq!(code, 0);
     assert!(out.starts_with("BEGIN:VCALENDAR\r\n"));
     // Until progression without --cycles: refused (2), a bad date: usage error (64).
-    let (code, _, err) = run(&["calendar", &f, "--start", "2026-12-07", "--regimen", "rd"], None);
+    let (code, _, err) = run(&["calendar", &ineligible, "--start", "2026-12-07", "--regimen", "rd"], None);
     assert_eq!(code, 2, "{err}");
+    assert!(err.contains("runs until progression"), "{err}");
+    // A regimen the plan does not offer this fit 60-year-old: refused (2), naming what it offers.
+    let (code, _, err) = run(&["calendar", &f, "--start", "2026-12-07", "--regimen", "drd", "--cycles", "2"], None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`drd` (DRd (MAIA)) is excluded for this patient [article-pathway]"), "{err}");
     let (code, _, _) = run(&["calendar", &f, "--start", "2026-13-07"], None);
     assert_eq!(code, 64);
+}
+
+#[test]
+fn calendar_refuses_a_regimen_the_plan_excludes_naming_the_exclusion_and_its_citation() {
+    // A US woman of childbearing potential without the REMS contraception: VRd is excluded.
+    let case: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/../../tests/golden/pregnancy-prevention-no-contraception-excludes-lenalidomide-us.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let text = case["patient"].to_string();
+    let args = ["calendar", "-", "--start", "2026-12-07", "--regimen", "vrd", "--profile", "article", "--jurisdiction", "us"];
+    let (code, out, err) = run(&args, Some(&text));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("`vrd` (VRd) is excluded for this patient [len-rems]"), "{err}");
+    assert!(err.contains("Lenalidomide REMS (US)"), "{err}");
+    // Just past it: the contraception in place, the calendar is printed.
+    let mut ok = case["patient"].clone();
+    ok["pregnancy_prevention"]["reliable_contraception"] = serde_json::json!(true);
+    let (code, out, err) = run(&args, Some(&ok.to_string()));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("VRd (vrd) from 2026-12-07"), "{out}");
 }
 
 #[test]

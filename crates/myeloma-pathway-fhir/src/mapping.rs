@@ -202,6 +202,9 @@ pub static TABLE: &[Mapping] = &[
     // programme requires" was verified (a search found only unofficial value sets): local codes.
     local("pregnancy_prevention.childbearing_potential", "Of childbearing potential (label criteria)", &[], Target::Boolean("pregnancy_prevention.childbearing_potential")),
     local("pregnancy_prevention.reliable_contraception", "Contraception as the IMiD pregnancy prevention programme requires", &[], Target::Boolean("pregnancy_prevention.reliable_contraception")),
+    // A male patient's: no standard code verified for either (local codes, as above).
+    local("pregnancy_prevention.partner_of_childbearing_potential", "Male patient's partner pregnant or of childbearing potential", &[], Target::Boolean("pregnancy_prevention.partner_of_childbearing_potential")),
+    local("pregnancy_prevention.condom_use_agreed", "Male patient's condom use as the IMiD pregnancy prevention programme requires, agreed", &[], Target::Boolean("pregnancy_prevention.condom_use_agreed")),
 ];
 
 /// The answers of a cytogenetic finding (`valueCodeableConcept`, LOINC answer list), with the

@@ -677,19 +677,31 @@ static void fhir_import(void) {
 
 /* The calendar: JSON through an mp_assessment handle, NULL checks, the course of the setting. */
 static void calendar_json(void) {
+  /* The fixture patient with active myeloma established (the calendar lays out only a regimen the
+     plan offers; without diagnostic findings the plan excludes induction). */
+  static const char *CAL_JSON =
+      "{\"age_years\":60,\"sex\":\"male\",\"weight_kg\":80,\"height_cm\":178,\"ecog\":0,"
+      "\"frailty\":{\"charlson\":0,\"katz_adl\":6,\"lawton_iadl\":8},"
+      "\"labs\":{\"creatinine\":{\"value\":1.0,\"unit\":\"mg/dL\"},\"albumin\":{\"value\":3.9,\"unit\":\"g/dL\"},"
+      "\"beta2_microglobulin\":{\"value\":2.8,\"unit\":\"mg/L\"},\"ldh\":{\"value\":180,\"unit\":\"U/L\"},"
+      "\"ldh_upper_limit_of_normal\":{\"value\":250,\"unit\":\"U/L\"},\"bone_marrow_plasma_cells\":{\"value\":35,\"unit\":\"%\"}},"
+      "\"cytogenetics\":[{\"abnormality\":\"del_17p\",\"status\":\"not_detected\"},"
+      "{\"abnormality\":\"t_4_14\",\"status\":\"detected\",\"clonal_fraction_pct\":30},"
+      "{\"abnormality\":\"gain_1q\",\"status\":\"not_tested\"}],"
+      "\"diagnosis\":{\"osteolytic_lesions\":3,\"crab_attributable\":true}}";
   mp_assessment *a = (mp_assessment *)SENTINEL_STR;
   const char *j = NULL;
   check(is(mp_calendar_json(NULL, NULL, "vrd", "2026-12-07", 0, &a), MP_STATUS_NULL_ARGUMENT) && a == (mp_assessment *)SENTINEL_STR,
         "mp_calendar_json: NULL patient_json refused, nothing written");
-  check(is(mp_calendar_json(PATIENT_JSON, NULL, "vrd", NULL, 0, &a), MP_STATUS_NULL_ARGUMENT), "mp_calendar_json: NULL start refused");
-  check(is(mp_calendar_json(PATIENT_JSON, NULL, "vrd", "2026-12-07", 0, NULL), MP_STATUS_NULL_ARGUMENT),
+  check(is(mp_calendar_json(CAL_JSON, NULL, "vrd", NULL, 0, &a), MP_STATUS_NULL_ARGUMENT), "mp_calendar_json: NULL start refused");
+  check(is(mp_calendar_json(CAL_JSON, NULL, "vrd", "2026-12-07", 0, NULL), MP_STATUS_NULL_ARGUMENT),
         "mp_calendar_json: NULL calendar_out refused");
-  check(is(mp_calendar_json(PATIENT_JSON, NULL, "vrd", "2026-12-07", 201, &a), MP_STATUS_INVALID_ARGUMENT),
+  check(is(mp_calendar_json(CAL_JSON, NULL, "vrd", "2026-12-07", 201, &a), MP_STATUS_INVALID_ARGUMENT),
         "mp_calendar_json: cycles 201 refused");
-  check(mp_calendar_json(PATIENT_JSON, NULL, "no-such-regimen", "2026-12-07", 0, &a) != MP_STATUS_OK, "unknown regimen refused");
-  check(mp_calendar_json(PATIENT_JSON, NULL, "vrd", "2026-13-07", 0, &a) != MP_STATUS_OK, "a bad start date refused");
+  check(mp_calendar_json(CAL_JSON, NULL, "no-such-regimen", "2026-12-07", 0, &a) != MP_STATUS_OK, "unknown regimen refused");
+  check(mp_calendar_json(CAL_JSON, NULL, "vrd", "2026-13-07", 0, &a) != MP_STATUS_OK, "a bad start date refused");
   a = NULL;
-  check(is(mp_calendar_json(PATIENT_JSON, NULL, "vrd", "2026-12-07", 2, &a), MP_STATUS_OK) && mp_assessment_json(a, &j) == MP_STATUS_OK &&
+  check(is(mp_calendar_json(CAL_JSON, NULL, "vrd", "2026-12-07", 2, &a), MP_STATUS_OK) && mp_assessment_json(a, &j) == MP_STATUS_OK &&
             strstr(j, "\"regimen_id\":\"vrd\"") != NULL && strstr(j, "\"cycles\":2,") != NULL &&
             strstr(j, "\"date\":\"2026-12-07\"") != NULL,
         "mp_calendar_json: VRd for 2 cycles from 2026-12-07");
@@ -697,13 +709,28 @@ static void calendar_json(void) {
     mp_assessment *b = NULL;
     const char *k = NULL;
     const char *start = "2026-12-07", *reg = "vrd";
-    check(is(mp_calendar_json_len(NULL, PATIENT_JSON, strlen(PATIENT_JSON), NULL, 0, reg, strlen(reg), start, strlen(start), 2, &b),
+    check(is(mp_calendar_json_len(NULL, CAL_JSON, strlen(CAL_JSON), NULL, 0, reg, strlen(reg), start, strlen(start), 2, &b),
              MP_STATUS_OK) &&
               mp_assessment_json(b, &k) == MP_STATUS_OK && strcmp(j, k) == 0,
           "mp_calendar_json_len gives the same bytes as mp_calendar_json");
     mp_assessment_free(b);
   }
   mp_assessment_free(a);
+  /* A regimen the plan excludes is refused (the same api::calendar as the CLI and Python), the
+     exclusion and its citation named; nothing is written. US woman of childbearing potential
+     without the REMS contraception: VRd is excluded (Lenalidomide REMS, len-rems). */
+  {
+    const char *excluded_json =
+        "{\"age_years\":60,\"sex\":\"female\",\"weight_kg\":70,\"height_cm\":165,\"ecog\":0,"
+        "\"frailty\":{\"charlson\":0,\"katz_adl\":6,\"lawton_iadl\":8},"
+        "\"labs\":{\"creatinine\":{\"value\":1.0,\"unit\":\"mg/dL\"},\"bone_marrow_plasma_cells\":{\"value\":35,\"unit\":\"%\"}},"
+        "\"diagnosis\":{\"osteolytic_lesions\":3,\"crab_attributable\":true},\"pregnant\":false,\"pregnancy_prevention\":{\"childbearing_potential\":true,\"reliable_contraception\":false}}";
+    mp_assessment *c = (mp_assessment *)SENTINEL_STR;
+    check(is(mp_calendar_json(excluded_json, "{\"profile\":\"article\"}", "vrd", "2026-12-07", 2, &c), MP_STATUS_INCONSISTENT) &&
+              c == (mp_assessment *)SENTINEL_STR && strstr(mp_last_error(), "`vrd` (VRd) is excluded for this patient [len-rems]") != NULL &&
+              strstr(mp_last_error(), "Lenalidomide REMS (US)") != NULL,
+          "mp_calendar_json: a regimen the plan excludes is refused with the exclusion and its citation, nothing written");
+  }
 }
 
 int main(void) {

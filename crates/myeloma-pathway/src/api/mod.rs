@@ -233,7 +233,10 @@ pub fn kb_identity_json_of(kb: &KnowledgeBase) -> String {
 /// 1–200). Every front end (CLI, Python, C) calls this.
 ///
 /// # Errors
-/// Invalid patient or history, no option and no regimen, unknown regimen, bad date or cycles.
+/// Invalid patient or history, no option and no regimen, unknown regimen, bad date or cycles;
+/// a regimen the plan does not offer (`regimen`, [`crate::Error::Inconsistent`]): excluded for
+/// this patient (the message names the exclusion's reason and citations) or not an option in
+/// this phase.
 pub fn calendar(
     kb: &KnowledgeBase,
     p: &Patient,
@@ -256,9 +259,60 @@ pub fn calendar(
     let r = kb
         .regimen(&id)
         .ok_or_else(|| Error::invalid("regimen", format!("unknown regimen `{}`", crate::error::echo(&id))))?;
+    if !plan.options.iter().any(|o| o.regimen_id == id) {
+        return Err(not_offered(kb, p, g, &plan, r)?);
+    }
     let setting =
         crate::dosing::calendar::setting_of(plan.position.phase, plan.position.state.transplant_eligibility());
     crate::dosing::calendar::expand_in(kb, p, g, r, Some(setting), start, cycles)
+}
+
+/// Why the calendar refuses a regimen the plan does not offer (docs/dosing.md, "Calendar"): the
+/// plan's own exclusion of it, with its reason and citations; else the exclusion the plan's
+/// rules give it for this patient now (a regimen of another phase containing a drug this patient
+/// may not have: the same rules, `engine::hard_exclusions_of`); else "not an option for this
+/// patient in this phase", with the options the plan offers. A pharmacist is never given a
+/// calendar for a regimen the plan does not offer.
+fn not_offered(
+    kb: &KnowledgeBase,
+    p: &Patient,
+    g: &Guideline,
+    plan: &crate::plan::Plan,
+    r: &crate::kb::regimen::Regimen,
+) -> Result<crate::error::Error> {
+    use crate::error::Error;
+    let mut excluded: Vec<crate::plan::Exclusion> =
+        plan.excluded.iter().filter(|e| e.regimen_id == r.id).cloned().collect();
+    if excluded.is_empty() {
+        excluded = engine::hard_exclusions_of(kb, p, g, r)?;
+    }
+    let message = if excluded.is_empty() {
+        let offered: Vec<&str> = plan.options.iter().map(|o| o.regimen_id.as_str()).collect();
+        format!(
+            "`{}` ({}) is not an option for this patient in this phase ({}): no calendar is laid out for a regimen \
+             the plan does not offer; the plan offers {}",
+            r.id,
+            r.name,
+            plan.position.phase.id(),
+            if offered.is_empty() { "no regimen".to_string() } else { offered.join(", ") }
+        )
+    } else {
+        // The citation keys first (a front end may cut a long message), their versions last.
+        let mut cites: Vec<&crate::kb::Citation> = excluded.iter().flat_map(|e| &e.citations).collect();
+        cites.dedup_by(|a, b| a.key == b.key);
+        let keys: Vec<&str> = cites.iter().map(|c| c.key.as_str()).collect();
+        let why: Vec<&str> = excluded.iter().map(|e| e.reason.as_str()).collect();
+        let versions: Vec<String> = cites.iter().map(|c| format!("{} ({}, {})", c.key, c.version, c.section)).collect();
+        format!(
+            "`{}` ({}) is excluded for this patient [{}], so no calendar is laid out: {}; citations: {}",
+            r.id,
+            r.name,
+            keys.join(", "),
+            why.join("; "),
+            versions.join("; ")
+        )
+    };
+    Ok(Error::invalid("regimen", message))
 }
 
 /// [`calendar`] from JSON to JSON (the Python and C entry point).

@@ -153,9 +153,7 @@ fn imid_pregnancy_exclusions(cx: &mut Ctx<'_>, r: &Regimen, drugs: &[Drug]) -> b
         return false;
     };
     if cx.p.sex == Some(crate::record::Sex::Male) {
-        // The male rules (condom use; EU Imnovid: male patients unable to comply contraindicated)
-        // are counselling for the prescriber, not a record input (docs/dosing.md).
-        return false;
+        return male_condom_exclusion(cx, r, imid);
     }
     let pp = cx.p.pregnancy_prevention.clone().unwrap_or_default();
     // Pregnancy: lenalidomide and pomalidomide need negative pregnancy tests before they start
@@ -252,6 +250,71 @@ fn imid_pregnancy_exclusions(cx: &mut Ctx<'_>, r: &Regimen, drugs: &[Drug]) -> b
              naturally amenorrhoeic ≥ 1 year, premature ovarian failure confirmed by a gynaecologist, bilateral \
              salpingo-oophorectomy or hysterectomy, XY genotype, Turner syndrome, uterine agenesis)",
             format!("{}: {} pregnancy prevention exclusion", r.name, imid.name()),
+        )),
+    }
+    false
+}
+
+/// A male patient with lenalidomide (US) or pomalidomide (US, EU): the programme's condom rule as
+/// each label words it (docs/dosing.md, "Pregnancy prevention"). Condom use explicitly not agreed
+/// with a partner who is pregnant or of childbearing potential excludes the regimen, the programme
+/// named; unknown where it decides is reported missing; no such partner, or condom use agreed,
+/// asks nothing. EU lenalidomide: the SmPC's condition for men was not read (NOT FOUND in
+/// docs/evidence/dosing.md), so nothing is asked and no exclusion is made. Returns `true` when
+/// excluded.
+fn male_condom_exclusion(cx: &mut Ctx<'_>, r: &Regimen, imid: Drug) -> bool {
+    let (programme, rule, key) = match (imid, cx.g.jurisdiction) {
+        (Drug::Lenalidomide, Jurisdiction::Us) => (
+            "Lenalidomide REMS (US)",
+            "\"males receiving REVLIMID must always use a latex condom during any sexual contact with females of \
+             childbearing potential even if they have undergone a successful vasectomy\" (Revlimid USPI §5.2; the \
+             Medication Guide: a latex or synthetic condom with a pregnant female or one who can become pregnant, \
+             during treatment, interruptions and for 4 weeks after stopping)",
+            CitationId::LenRemsMale,
+        ),
+        (Drug::Pomalidomide, Jurisdiction::Us) => (
+            "Pomalyst REMS (US)",
+            "\"always use a latex or synthetic condom during any sexual contact with females of reproductive potential \
+             while taking Pomalyst and for up to 28 days after discontinuing Pomalyst, even if they have undergone a \
+             successful vasectomy\"; \"Males must comply with the contraception requirements\" (Pomalyst USPI §17)",
+            CitationId::PomRemsMale,
+        ),
+        (Drug::Pomalidomide, Jurisdiction::Eu) => (
+            "Pregnancy Prevention Programme (EU)",
+            "contraindicated in \"Male patients unable to follow or comply with the required contraceptive measures\" \
+             (Imnovid SmPC §4.3)",
+            CitationId::PomPppEu,
+        ),
+        _ => return false,
+    };
+    let pp = cx.p.pregnancy_prevention.clone().unwrap_or_default();
+    match (pp.partner_of_childbearing_potential, pp.condom_use_agreed) {
+        // No partner who could become pregnant, or the condom use agreed: nothing to decide.
+        (Some(false), _) | (_, Some(true)) => {}
+        (Some(true), Some(false)) => {
+            exclude(
+                cx,
+                r,
+                format!(
+                    "pregnancy prevention: {} needs the {programme}'s condom use, not agreed by a male patient with a \
+                     partner who is pregnant or of childbearing potential: {rule}",
+                    imid.name()
+                ),
+                &[key.key()],
+            );
+            return true;
+        }
+        (Some(true), None) => cx.missing.push(MissingInput::new(
+            "pregnancy_prevention.condom_use_agreed",
+            format!("condom use as the {programme} requires (counselling and the patient's agreement)"),
+            format!("{}: {} pregnancy prevention exclusion (male patient)", r.name, imid.name()),
+        )),
+        // The partner unknown and condom use not agreed: the partner decides first.
+        (None, _) => cx.missing.push(MissingInput::new(
+            "pregnancy_prevention.partner_of_childbearing_potential",
+            "whether the patient has a partner who is pregnant or of childbearing potential (counselling; a female \
+             partner is of childbearing potential unless she meets the label's criteria)",
+            format!("{}: {} pregnancy prevention exclusion (male patient)", r.name, imid.name()),
         )),
     }
     false

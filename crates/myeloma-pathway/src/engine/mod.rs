@@ -64,6 +64,39 @@ pub fn recommend_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<
     Ok(plan)
 }
 
+/// The hard exclusions the plan's own rules (`hard_exclusions`, the list every
+/// phase applies before it offers a regimen) give `r` for this patient now, as if it were about
+/// to start, whether or not the patient's phase considers `r` (the calendar's refusal of a
+/// regimen the plan would exclude: a regimen from another phase that contains an excluded drug).
+/// Empty when none applies.
+///
+/// # Errors
+/// As [`recommend`] (the history must replay to know the exposures and refractoriness).
+pub(crate) fn hard_exclusions_of(
+    kb: &KnowledgeBase,
+    p: &Patient,
+    g: &Guideline,
+    r: &Regimen,
+) -> Result<Vec<Exclusion>> {
+    let eligibility = fitness::transplant_eligibility(kb, p, g);
+    let risk = risk::assess(kb, p, g.risk_definition, g.del17p_cutoff);
+    let mut state = crate::pathway::replay_with(kb, &p.history, eligibility.eligibility)?;
+    let _ = apply_treatment_history(p, g, &mut state);
+    let mut cx = Ctx {
+        p,
+        g,
+        kb,
+        state: &state,
+        risk: &risk,
+        missing: Vec::new(),
+        warnings: Vec::new(),
+        excluded: Vec::new(),
+        ranking: None,
+    };
+    hard_exclusions(&mut cx, r);
+    Ok(cx.excluded)
+}
+
 pub(crate) struct Ctx<'a> {
     p: &'a Patient,
     g: &'a Guideline,

@@ -317,8 +317,23 @@ impl PatientRecord {
                 if pp.childbearing_potential.is_some() || pp.reliable_contraception.is_some() {
                     return Err(Error::invalid(
                         field,
-                        "given with `sex: male`: these fields are about a patient who could become pregnant (the \
-                         male condom rule is not an input); check the record",
+                        "given with `sex: male`: these fields are about a patient who could become pregnant (a male \
+                         patient's are `partner_of_childbearing_potential` and `condom_use_agreed`); check the \
+                         record",
+                    ));
+                }
+            }
+            if self.sex != Some(Sex::Male) {
+                let field = if pp.partner_of_childbearing_potential.is_some() {
+                    "pregnancy_prevention.partner_of_childbearing_potential"
+                } else {
+                    "pregnancy_prevention.condom_use_agreed"
+                };
+                if pp.partner_of_childbearing_potential.is_some() || pp.condom_use_agreed.is_some() {
+                    return Err(Error::invalid(
+                        field,
+                        "given without `sex: male`: these fields are about a male patient's condom use with a \
+                         partner who could become pregnant; check the record",
                     ));
                 }
             }

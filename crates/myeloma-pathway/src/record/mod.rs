@@ -59,9 +59,10 @@ pub struct FrailtyInputs {
 }
 
 /// What the pregnancy prevention programmes of lenalidomide and pomalidomide ask before they start
-/// (US REMS, EU Pregnancy Prevention Programme; docs/dosing.md, "Pregnancy prevention"). Both
-/// fields are about a patient who could become pregnant; the male rules (condom use) are the
-/// prescriber's counselling and not an input, so either field with `sex: male` is refused.
+/// (US REMS, EU Pregnancy Prevention Programme; docs/dosing.md, "Pregnancy prevention").
+/// `childbearing_potential` and `reliable_contraception` are about a patient who could become
+/// pregnant (refused with `sex: male`); `partner_of_childbearing_potential` and
+/// `condom_use_agreed` are about a male patient (refused unless `sex: male`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PregnancyPrevention {
@@ -79,6 +80,20 @@ pub struct PregnancyPrevention {
     /// childbearing potential (or it unknown) is reported missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reliable_contraception: Option<bool>,
+    /// A male patient has a sexual partner who is pregnant or of childbearing (reproductive)
+    /// potential (a female partner of a male patient is of childbearing potential unless she meets
+    /// the label's criteria, as for `childbearing_potential`). `false`: no condom rule applies and
+    /// nothing is asked. Only with `sex: male`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_of_childbearing_potential: Option<bool>,
+    /// A male patient has agreed to the programme's condom use (US Revlimid and Pomalyst: a latex
+    /// or synthetic condom during any sexual contact with a female of reproductive potential, even
+    /// after a successful vasectomy; EU Imnovid: "the required contraceptive measures"). `false`
+    /// with a partner of childbearing potential excludes pomalidomide (US, EU) and lenalidomide
+    /// (US); unknown with such a partner (or the partner unknown) is reported missing. Only with
+    /// `sex: male`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condom_use_agreed: Option<bool>,
 }
 
 /// Organ function and conditions that gate transplant or exclude drugs.

@@ -43,9 +43,11 @@ fn organ() -> Vec<(&'static str, Value)> {
         ("infection", with("active_infection", json!(true))),
         // Not organ function, but contraindications the rules know too (patched into the record
         // in `states`): counts below every encoded start threshold, and a woman of childbearing
-        // potential without the programme's contraception.
+        // potential without the programme's contraception; a man with a partner of childbearing
+        // potential who has not agreed to the programme's condom use.
         ("counts_low", ok.clone()),
         ("no_contraception", ok.clone()),
+        ("male_no_condom", ok.clone()),
     ]
 }
 
@@ -179,6 +181,10 @@ fn states() -> Vec<State> {
                                                 record["pregnant"] = json!(false);
                                                 record["pregnancy_prevention"] = json!({"childbearing_potential": true, "reliable_contraception": false});
                                             }
+                                            "male_no_condom" => {
+                                                record["sex"] = json!("male");
+                                                record["pregnancy_prevention"] = json!({"partner_of_childbearing_potential": true, "condom_use_agreed": false});
+                                            }
                                             _ => {}
                                         }
                                         let g = Guideline::from_json(
@@ -257,6 +263,14 @@ fn check(kb: &KnowledgeBase, s: &State) -> Result<(Outcome, BTreeSet<String>, BT
             "no_contraception" => {
                 drugs.contains(&myeloma_pathway::Drug::Lenalidomide)
                     || drugs.contains(&myeloma_pathway::Drug::Pomalidomide)
+            }
+            // Male patients: US Lenalidomide REMS and Pomalyst REMS (condom use), EU Imnovid
+            // ("male patients unable to follow or comply with the required contraceptive
+            // measures"); the EU lenalidomide condition for men was not read, so not excluded.
+            "male_no_condom" => {
+                let us = s.guideline.jurisdiction() == myeloma_pathway::guideline::Jurisdiction::Us;
+                drugs.contains(&myeloma_pathway::Drug::Pomalidomide)
+                    || (us && drugs.contains(&myeloma_pathway::Drug::Lenalidomide))
             }
             _ => false,
         };

@@ -383,3 +383,90 @@ fn pregnancy_prevention_fields_are_refused_for_a_man_for_a_contradiction_and_for
         assert!(Patient::from_json(&case["patient"].to_string()).is_err(), "{bad} accepted");
     }
 }
+
+// ---- issue 11: the calendar never lays out a regimen the plan does not offer ---------------
+
+fn calendar(case: &Value, regimen: &str) -> Result<String, myeloma_pathway::Error> {
+    let g = case.get("guideline").map(|g| g.to_string());
+    api::calendar_json(
+        myeloma_pathway::KnowledgeBase::embedded(),
+        &case["patient"].to_string(),
+        g.as_deref(),
+        Some(regimen),
+        "2026-12-07",
+        Some(2),
+    )
+}
+
+#[test]
+fn the_calendar_refuses_a_regimen_the_plan_excludes_naming_the_exclusion_and_its_citation() {
+    // US woman of childbearing potential without the REMS contraception: VRd is in `excluded`.
+    let case = golden("pregnancy-prevention-no-contraception-excludes-lenalidomide-us");
+    let e = calendar(&case, "vrd").unwrap_err();
+    assert_eq!(e.field(), Some("regimen"), "{e}");
+    let m = e.to_string();
+    assert!(m.contains("`vrd` (VRd) is excluded for this patient"), "{m}");
+    assert!(m.contains("Lenalidomide REMS (US)") && m.contains("[len-rems]") && m.contains("len-rems ("), "{m}");
+    // Just past it: the same woman with the contraception in place gets the calendar.
+    let mut ok = case.clone();
+    ok["patient"]["pregnancy_prevention"]["reliable_contraception"] = json!(true);
+    assert!(calendar(&ok, "vrd").is_ok());
+}
+
+#[test]
+fn the_calendar_refuses_a_regimen_of_another_phase_that_contains_a_drug_the_patient_may_not_have() {
+    // Lenalidomide maintenance is not considered at induction (not in `excluded`), but the plan's
+    // own exclusion rules exclude it for this patient: the same reason is given.
+    let case = golden("pregnancy-prevention-no-contraception-excludes-lenalidomide-us");
+    let p = plan(&case);
+    assert!(!p["excluded"].as_array().unwrap().iter().any(|e| e["regimen_id"] == "len-maintenance"));
+    let m = calendar(&case, "len-maintenance").unwrap_err().to_string();
+    assert!(m.contains("is excluded for this patient") && m.contains("Lenalidomide REMS (US)"), "{m}");
+    // A start threshold is an exclusion too (EU lenalidomide platelets 49.9 × 10⁹/L).
+    let low = golden("start-threshold-eu-lenalidomide-platelets-49-9-excludes-vrd");
+    let m = calendar(&low, "vrd").unwrap_err().to_string();
+    assert!(m.contains("lenalidomide start threshold not met") && m.contains("revlimid-smpc-2024 ("), "{m}");
+}
+
+#[test]
+fn the_calendar_refuses_a_regimen_not_offered_in_this_phase_and_lays_out_an_offered_one() {
+    // A fit 60-year-old at diagnosis: DPd is a relapse regimen, not excluded but not offered.
+    let fit = json!({"patient": serde_json::from_str::<Value>(include_str!("../../../../examples/patients/fit-60-standard-risk.json")).unwrap()});
+    let m = calendar(&fit, "dpd").unwrap_err().to_string();
+    assert!(m.contains("`dpd` (DPd (APOLLO)) is not an option for this patient in this phase (work_up)"), "{m}");
+    assert!(m.contains("the plan offers "), "{m}");
+    let p = plan(&fit);
+    let first = p["options"][0]["regimen_id"].as_str().unwrap().to_string();
+    assert!(calendar(&fit, &first).is_ok(), "{first}");
+}
+
+#[test]
+fn a_male_patient_without_the_rems_condom_use_gets_no_lenalidomide_calendar() {
+    let case = golden("pregnancy-prevention-male-no-condom-excludes-lenalidomide-us");
+    let m = calendar(&case, "vrd").unwrap_err().to_string();
+    assert!(m.contains("condom use, not agreed") && m.contains("len-rems-male ("), "{m}");
+    let mut agreed = case.clone();
+    agreed["patient"]["pregnancy_prevention"]["condom_use_agreed"] = json!(true);
+    assert!(calendar(&agreed, "vrd").is_ok());
+}
+
+#[test]
+fn a_male_patients_fields_are_refused_unless_the_record_says_male() {
+    for sex in [Some("female"), None] {
+        for field in ["partner_of_childbearing_potential", "condom_use_agreed"] {
+            let mut r = json!({"age_years": 60, "pregnancy_prevention": {field: true}});
+            if let Some(s) = sex {
+                r["sex"] = json!(s);
+            }
+            let e = Patient::from_json(&r.to_string()).unwrap_err();
+            assert_eq!(e.field(), Some(format!("pregnancy_prevention.{field}").as_str()), "{sex:?}: {e}");
+        }
+    }
+    let male = json!({"age_years": 60, "sex": "male",
+                      "pregnancy_prevention": {"partner_of_childbearing_potential": true, "condom_use_agreed": false}});
+    assert!(Patient::from_json(&male.to_string()).is_ok());
+    // The existing female fields stay refused for a man.
+    let e = Patient::from_json(&json!({"sex": "male", "pregnancy_prevention": {"reliable_contraception": true}}).to_string())
+        .unwrap_err();
+    assert_eq!(e.field(), Some("pregnancy_prevention.reliable_contraception"));
+}
