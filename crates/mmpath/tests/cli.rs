@@ -203,7 +203,8 @@ fn calendar_refuses_a_regimen_the_plan_excludes_naming_the_exclusion_and_its_cit
     )
     .unwrap();
     let text = case["patient"].to_string();
-    let args = ["calendar", "-", "--start", "2026-12-07", "--regimen", "vrd", "--profile", "article", "--jurisdiction", "us"];
+    let args =
+        ["calendar", "-", "--start", "2026-12-07", "--regimen", "vrd", "--profile", "article", "--jurisdiction", "us"];
     let (code, out, err) = run(&args, Some(&text));
     assert_eq!(code, 2, "{out}");
     assert!(out.is_empty(), "{out}");

@@ -282,7 +282,8 @@ fn male_condom_exclusion(cx: &mut Ctx<'_>, r: &Regimen, imid: Drug) -> bool {
         (Drug::Pomalidomide, Jurisdiction::Eu) => (
             "Pregnancy Prevention Programme (EU)",
             "contraindicated in \"Male patients unable to follow or comply with the required contraceptive measures\" \
-             (Imnovid SmPC §4.3)",
+             (Imnovid SmPC §4.3); condom use not agreed is read as not following them (the SmPC's own list of the \
+             measures for men was not read)",
             CitationId::PomPppEu,
         ),
         _ => return false,
@@ -296,8 +297,8 @@ fn male_condom_exclusion(cx: &mut Ctx<'_>, r: &Regimen, imid: Drug) -> bool {
                 cx,
                 r,
                 format!(
-                    "pregnancy prevention: {} needs the {programme}'s condom use, not agreed by a male patient with a \
-                     partner who is pregnant or of childbearing potential: {rule}",
+                    "pregnancy prevention: {} needs the {programme}'s contraception for male patients (condom use), not \
+                     agreed by a male patient with a partner who is pregnant or of childbearing potential: {rule}",
                     imid.name()
                 ),
                 &[key.key()],
