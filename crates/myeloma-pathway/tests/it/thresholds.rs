@@ -358,6 +358,40 @@ fn r2_iss_needs_every_input_and_names_the_missing_one_never_zero() {
     assert_eq!(missing_fields(&r.staging.missing_inputs), vec!["cytogenetics.gain_1q"]);
 }
 
+/// β2-microglobulin missing, albumin `alb` g/dL, LDH `ldh` U/L (ULN 250), a full negative FISH panel.
+fn without_beta2m(alb: f64, ldh: f64) -> Patient {
+    patient(&json!({
+        "labs": {"albumin": q(alb, "g/dL"), "ldh": q(ldh, "U/L"), "ldh_upper_limit_of_normal": q(250.0, "U/L")},
+        "cytogenetics": panel(&[]),
+    }))
+}
+
+// ISS I is β2M < 3.5 mg/L *and* albumin ≥ 3.5 g/dL (`iss-2005`): albumin of exactly 3.5 g/dL
+// does not rule ISS I out, so without β2M the stage is still open from I to III; 3.4 g/dL rules
+// it out. Found by mutation testing (docs/safety.md): `albumin < 3.5` read as `≤ 3.5` passed.
+
+#[test]
+fn r_iss_without_beta2m_at_albumin_3_5_g_dl_is_not_computable_and_at_3_4_is_ii() {
+    // R-ISS I = ISS I + standard-risk CA + normal LDH; III needs ISS III and an adverse finding
+    // (`r-iss-2015`): with neither adverse finding, ISS I would make it I, ISS II or III makes it II.
+    let at = staging::r_iss(kb(), &without_beta2m(3.5, 200.0));
+    assert_eq!(at.stage, None, "ISS I is still possible at albumin 3.5 g/dL");
+    assert!(missing_fields(&at.missing_inputs).contains(&"labs.beta2_microglobulin".to_string()));
+    assert_eq!(staging::r_iss(kb(), &without_beta2m(3.4, 200.0)).stage, Some(RIssStage::II));
+}
+
+#[test]
+fn r2_iss_without_beta2m_at_albumin_3_5_g_dl_is_not_computable_and_at_3_4_is_iii_with_high_ldh() {
+    // High LDH 1 point; the ISS part adds 0 (I) to 1.5 (III): 1 to 2.5 points spans groups II
+    // and III. Below 3.5 g/dL it adds 1 (II) or 1.5 (III): 2 to 2.5 points, group III either way.
+    let at = staging::r2_iss(kb(), &without_beta2m(3.5, 251.0));
+    assert_eq!((at.staging.stage, at.points), (None, None), "ISS I is still possible at albumin 3.5 g/dL");
+    assert!(at.staging.breakdown.iter().any(|b| b.contains("ISS not known: 0 to +1.5")), "{:?}", at.staging.breakdown);
+    let below = staging::r2_iss(kb(), &without_beta2m(3.4, 251.0));
+    assert_eq!(below.staging.stage, Some(R2IssStage::III));
+    assert!(below.staging.breakdown.iter().any(|b| b.contains("ISS II or III")), "{:?}", below.staging.breakdown);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Risk definitions (`imwg-2016-risk`, `msmart-3`, `ims-imwg-2025`)
 // ---------------------------------------------------------------------------------------------
