@@ -239,7 +239,9 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
         for t in &mine {
             let last = t.last_dose.or(t.stop);
             for p in &progressions {
-                if *p < t.start {
+                // A progression on the start day is the one the drug was started for, not one on
+                // it (IMWG 2011: refractory is progression while on therapy).
+                if *p <= t.start {
                     continue;
                 }
                 match last {

@@ -213,6 +213,40 @@ fn progression_59_and_60_days_after_the_last_lenalidomide_dose_is_refractory_thr
     }
 }
 
+/// Lenalidomide stopped for progression on 2024-01-01 and pomalidomide started that day and still
+/// given, with a recorded progression `prog_after_start` days after pomalidomide's start.
+fn pomalidomide_started_after_a_progression(prog_after_start: i64) -> myeloma_pathway::TreatmentHistory {
+    let pom_start: jiff::civil::Date = "2024-01-01".parse().unwrap();
+    let prog = pom_start.checked_add(jiff::Span::new().days(prog_after_start)).unwrap();
+    let th = json!({
+        "therapies": [
+            {"drug": "lenalidomide", "start": "2023-01-01", "stop": "2024-01-01", "reason_stopped": "progression"},
+            {"drug": "pomalidomide", "start": date(pom_start)},
+        ],
+        "progressions": [date(prog)],
+        "as_of": "2024-06-01",
+    });
+    serde_json::from_value(th).unwrap()
+}
+
+#[test]
+fn a_drug_started_on_the_day_of_a_progression_is_not_refractory_to_it_and_one_day_later_it_is() {
+    // IMWG 2011 (`imwg-2011-reporting`, relapse-labels.md B2): refractory is progression *while
+    // on therapy* (or within 60 days of its last dose). The progression dated on the first day of
+    // pomalidomide is the one it was started for; a progression the day after is on pomalidomide.
+    // Found by mutation testing (docs/safety.md): `p < start` and `p <= start` gave the same tests.
+    let refractory_to_pom = |days| {
+        let h = myeloma_pathway::history::derive(
+            &pomalidomide_started_after_a_progression(days),
+            myeloma_pathway::history::Rules::default(),
+        );
+        assert!(h.refractory_drugs().contains(&Drug::Lenalidomide), "lenalidomide progressed on therapy");
+        h.refractory_drugs().contains(&Drug::Pomalidomide)
+    };
+    assert!(!refractory_to_pom(0), "a progression on the start day precedes the drug");
+    assert!(refractory_to_pom(1), "a progression the day after the start is on the drug");
+}
+
 #[test]
 fn the_refractory_window_is_a_caller_choice_through_the_plan() {
     let g = api::guideline_from(Some(r#"{"jurisdiction": "us", "refractory_window_days": 90}"#)).unwrap();
