@@ -1,13 +1,5 @@
-//! Any bytes as a guideline profile with a fixed valid patient.
+//! libFuzzer target `guideline_json`: the body is `myeloma_pathway_fuzz::guideline_json` (fuzz/src/lib.rs), which the
+//! quick mode (`scripts/fuzz --quick`, bindings/c/tests/fuzz_targets.rs) runs over the seeds too.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use myeloma_pathway::api::{self, Assessment};
-
-const PATIENT: &str = include_str!("../../examples/patients/fit-60-standard-risk.json");
-
-fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = api::run_json(Assessment::Plan, PATIENT, Some(text));
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| myeloma_pathway_fuzz::guideline_json(data));

@@ -1,19 +1,5 @@
-//! Any bytes as a patient record: parsing, validation, every assessment and the plan must return
-//! a value or an error, never panic.
+//! libFuzzer target `patient_json`: the body is `myeloma_pathway_fuzz::patient_json` (fuzz/src/lib.rs), which the
+//! quick mode (`scripts/fuzz --quick`, bindings/c/tests/fuzz_targets.rs) runs over the seeds too.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use myeloma_pathway::api::{self, Assessment};
-
-fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        for (what, _) in Assessment::ALL {
-            match api::run_json(what, text, None) {
-                Ok(out) => assert!(!out.is_empty()),
-                Err(e) => {
-                    let _ = api::error_json(&e);
-                }
-            }
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| myeloma_pathway_fuzz::patient_json(data));
