@@ -65,7 +65,8 @@ impl ByLevel<'_> {
         if let Some((_, ids, names)) = self.decided.iter().find(|(l, _, _)| *l == risk.level) {
             return (ids.clone(), names.clone());
         }
-        let (_, options, _) = decide(self.kb, self.p, self.g, &self.a.state, risk, &self.a.diagnosis, &self.a.mrd);
+        let (_, options, _) =
+            decide(self.kb, self.p, self.g, &self.a.state, risk, &self.a.diagnosis, &self.a.mrd, true);
         let (ids, names) = (first_ids(&options), first_names(&options));
         self.decided.push((risk.level, ids.clone(), names.clone()));
         (ids, names)
@@ -123,7 +124,7 @@ pub(super) fn counterfactuals(
         for f in r.factors.iter().filter(|f| f.state != crate::assess::diagnosis::ItemState::Unknown) {
             let mut d = a.diagnosis.clone();
             flip_smm_factor(&mut d, f.id);
-            let (_, alt, _) = decide(kb, p, g, &a.state, &a.risk, &d, &a.mrd);
+            let (_, alt, _) = decide(kb, p, g, &a.state, &a.risk, &d, &a.mrd, true);
             let ids = first_ids(&alt);
             if ids != base {
                 let verb = if f.state == crate::assess::diagnosis::ItemState::Met { "not met" } else { "met" };

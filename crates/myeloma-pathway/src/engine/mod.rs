@@ -63,7 +63,7 @@ pub fn recommend(p: &Patient, g: &Guideline) -> Result<Plan> {
 pub fn recommend_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan> {
     let a = assess_all(kb, p, g)?;
     let elsewhere = risk::high_elsewhere(kb, p, &a.risk, g.del17p_cutoff);
-    let (cx, options, next_decision) = decide(kb, p, g, &a.state, &a.risk, &a.diagnosis, &a.mrd);
+    let (cx, options, next_decision) = decide(kb, p, g, &a.state, &a.risk, &a.diagnosis, &a.mrd, false);
     let risk_read = cx.risk_read.get();
     let counterfactuals = counterfactuals(kb, p, g, &a, &options, risk_read, &elsewhere);
     let mut plan = assemble(kb, p, g, &a, cx, options, next_decision, &elsewhere);
@@ -80,6 +80,9 @@ pub(crate) struct Ctx<'a> {
     /// decision depended on the cytogenetic risk at all.
     risk_assessment: &'a RiskAssessment,
     risk_read: std::cell::Cell<bool>,
+    /// Deciding for a counterfactual: only which regimens are offered at which rank matters, so
+    /// [`make_option`] builds no schedule, doses, notes or citations.
+    first_only: bool,
     missing: Vec<MissingInput>,
     warnings: Vec<Warning>,
     excluded: Vec<Exclusion>,
@@ -139,6 +142,7 @@ pub(super) fn decide<'a>(
     risk: &'a RiskAssessment,
     diagnosis: &Diagnosis,
     mrd: &MrdSummary,
+    first_only: bool,
 ) -> (Ctx<'a>, Vec<RankedOption>, NextDecision) {
     let mut cx = Ctx {
         p,
@@ -147,6 +151,7 @@ pub(super) fn decide<'a>(
         state,
         risk_assessment: risk,
         risk_read: std::cell::Cell::new(false),
+        first_only,
         missing: Vec::new(),
         warnings: Vec::new(),
         excluded: Vec::new(),
@@ -359,7 +364,7 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
         flip_smm_factor(&mut a.diagnosis, id);
     }
     let elsewhere = risk::high_elsewhere(kb, p, &a.risk, g.del17p_cutoff);
-    let (cx, options, next_decision) = decide(kb, p, g, &a.state, &a.risk, &a.diagnosis, &a.mrd);
+    let (cx, options, next_decision) = decide(kb, p, g, &a.state, &a.risk, &a.diagnosis, &a.mrd, false);
     let plan = assemble(kb, p, g, &a, cx, options, next_decision, &elsewhere);
     Ok(into_plan(plan, a))
 }
@@ -417,6 +422,27 @@ pub(super) fn make_option(
     rationale: Vec<String>,
     condition: Option<String>,
 ) -> RankedOption {
+    if cx.first_only {
+        // No decision reads more of an option than its rank, action, id and name.
+        return RankedOption {
+            rank,
+            action,
+            regimen_id: r.id.clone(),
+            name: r.name.clone(),
+            course: String::new(),
+            schedule: Vec::new(),
+            step_up: None,
+            rationale,
+            condition,
+            notes: Vec::new(),
+            evidence: Vec::new(),
+            schedule_evidence: Evidence::M,
+            label: None,
+            citations: Vec::new(),
+            doses: Vec::new(),
+            supportive_care: Vec::new(),
+        };
+    }
     let course = option_course(cx, r);
     let (notes, mut schedule) = option_notes(cx, r);
     // Doses follow the schedule shown: the setting's own components where it has them.
