@@ -195,11 +195,11 @@ pub(super) fn during_extended_induction(cx: &mut Ctx<'_>) -> (Vec<RankedOption>,
 fn tandem_option(cx: &mut Ctx<'_>, opts: &[RankedOption]) -> Option<RankedOption> {
     use crate::record::ResponseCategory;
     let r = cx.kb.regimen_by_id(RegimenId::Mel200Asct)?;
-    let high = cx.risk.level == RiskLevel::High;
+    let high = cx.risk().level == RiskLevel::High;
     let below_cr = cx.state.last_response().map(|x| x > ResponseCategory::Cr);
     let keys = [CitationId::GmmgHd7.key(), CitationId::AscoCco2019.key()];
     let response = cx.state.last_response().map_or_else(|| "not assessed".to_string(), |x| x.label().to_string());
-    let condition = match (high, below_cr, cx.risk.level) {
+    let condition = match (high, below_cr, cx.risk().level) {
         (true, _, _) | (_, Some(true), _) => None,
         (false, Some(false), RiskLevel::Standard) => {
             exclude(

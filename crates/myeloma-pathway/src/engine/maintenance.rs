@@ -15,7 +15,7 @@ pub(super) fn maintenance_condition(level: RiskLevel, fit: RiskFit) -> (bool, Op
 
 pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> Vec<RankedOption> {
     let kb = cx.kb;
-    let level = cx.risk.level;
+    let level = cx.risk().level;
     let mut firsts = Vec::new();
     let mut seconds = Vec::new();
     let mut regimens = ranked(kb, cx.g, RankedPhase::Maintenance, RankingSetting::Any);
@@ -38,8 +38,8 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
             RiskFit::High => why.push("high cytogenetic risk: continuous proteasome-inhibitor based maintenance (article, Phase 3; schedule per the cited trial)".to_string()),
             RiskFit::Any => why.push("continues the PERSEUS D-VRd programme after transplant".to_string()),
         }
-        if level == RiskLevel::High && fit == RiskFit::High && !cx.risk.deciding.is_empty() {
-            why.push(format!("risk decided by: {} ({})", cx.risk.deciding.join("; "), cx.risk.definition.id()));
+        if level == RiskLevel::High && fit == RiskFit::High && !cx.risk().deciding.is_empty() {
+            why.push(format!("risk decided by: {} ({})", cx.risk().deciding.join("; "), cx.risk().definition.id()));
         }
         why.extend(order_basis.clone());
         let dr_first = fit == RiskFit::Any;
@@ -84,7 +84,7 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
             "risk_undetermined",
             format!(
                 "cytogenetic risk is undetermined ({}): the maintenance choice depends on it; see missing inputs",
-                cx.risk.definition.id()
+                cx.risk().definition.id()
             ),
             &[CitationId::ArticlePathway.key()],
         );
@@ -101,7 +101,7 @@ pub(super) fn during_maintenance(cx: &mut Ctx<'_>, mrd: &MrdSummary) -> (Vec<Ran
             .collect();
     if let Some(r) = cur.and_then(|i| cx.kb.regimen(i)) {
         // The article's maintenance is chosen by risk: say so if the running one does not fit.
-        match (r.risk_fit, cx.risk.level) {
+        match (r.risk_fit, cx.risk().level) {
             (Some(RiskFit::Standard), RiskLevel::High) => warn(cx, "maintenance_risk_mismatch", format!("{} is the standard-risk choice but cytogenetic risk is high: consider proteasome-inhibitor based maintenance", r.name), &[CitationId::ArticlePathway.key()]),
             (Some(RiskFit::High), RiskLevel::Standard) => warn(cx, "maintenance_risk_mismatch", format!("{} is the high-risk choice but cytogenetic risk is standard: lenalidomide is the article's standard-risk maintenance", r.name), &[CitationId::ArticlePathway.key()]),
             _ => {}

@@ -1,7 +1,9 @@
 //! The pathway engine: where the patient is, the options now, why, and what would change them.
 
-use crate::assess::fitness::{self, Eligibility};
+use crate::assess::diagnosis::Diagnosis;
+use crate::assess::fitness::{self, Eligibility, EligibilityAssessment};
 use crate::assess::missing::{normalise, MissingInput};
+use crate::assess::response::ResponseAssessment;
 use crate::assess::risk::{self, RiskAssessment, RiskLevel};
 use crate::assess::staging;
 use crate::error::Result;
@@ -59,9 +61,14 @@ pub fn recommend(p: &Patient, g: &Guideline) -> Result<Plan> {
 /// # Errors
 /// As [`recommend`].
 pub fn recommend_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan> {
-    let mut plan = recommend_core(kb, p, g)?;
-    plan.counterfactuals = counterfactuals(kb, p, g, &plan);
-    Ok(plan)
+    let a = assess_all(kb, p, g)?;
+    let elsewhere = risk::high_elsewhere(kb, p, &a.risk, g.del17p_cutoff);
+    let (cx, options, next_decision) = decide(kb, p, g, &a.state, &a.risk, &a.diagnosis, &a.mrd, false);
+    let risk_read = cx.risk_read.get();
+    let counterfactuals = counterfactuals(kb, p, g, &a, &options, risk_read, &elsewhere);
+    let mut plan = assemble(kb, p, g, &a, cx, options, next_decision, &elsewhere);
+    plan.counterfactuals = counterfactuals;
+    Ok(into_plan(plan, a))
 }
 
 /// The hard exclusions the plan's own rules (`hard_exclusions`, the list every
@@ -102,30 +109,49 @@ pub(crate) struct Ctx<'a> {
     g: &'a Guideline,
     kb: &'a KnowledgeBase,
     state: &'a PathwayState,
-    risk: &'a RiskAssessment,
+    /// Read it through [`Ctx::risk`] only: the counterfactuals know from `risk_read` whether the
+    /// decision depended on the cytogenetic risk at all.
+    risk_assessment: &'a RiskAssessment,
+    risk_read: std::cell::Cell<bool>,
+    /// Deciding for a counterfactual: only which regimens are offered at which rank matters, so
+    /// [`make_option`] builds no schedule, doses, notes or citations.
+    first_only: bool,
     missing: Vec<MissingInput>,
     warnings: Vec<Warning>,
     excluded: Vec<Exclusion>,
     ranking: Option<RankingApplied>,
 }
 
-fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan> {
-    recommend_core_with(kb, p, g, None)
+impl<'a> Ctx<'a> {
+    /// The cytogenetic risk the decision follows (recording that the decision read it).
+    pub(super) fn risk(&self) -> &'a RiskAssessment {
+        self.risk_read.set(true);
+        self.risk_assessment
+    }
 }
 
-/// [`recommend_core`] with an optional what-if: the 20/2/20 factor of that id flipped
-/// (counterfactuals for smouldering myeloma).
-fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip: Option<&str>) -> Result<Plan> {
+/// What a plan is decided from, assessed once per plan and shared by every counterfactual: the
+/// flips of a cytogenetic finding or of a 20/2/20 factor change only the risk or the diagnosis,
+/// never the eligibility, the replayed history, MRD or the response.
+pub(super) struct Assessed {
+    eligibility: EligibilityAssessment,
+    risk: RiskAssessment,
+    staging: staging::StagingSummary,
+    state: PathwayState,
+    derived: Option<crate::history::Derived>,
+    mrd: MrdSummary,
+    diagnosis: Diagnosis,
+    response: Option<ResponseAssessment>,
+}
+
+fn assess_all(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Assessed> {
     let eligibility = fitness::transplant_eligibility(kb, p, g);
     let risk = risk::assess(kb, p, g.risk_definition, g.del17p_cutoff);
     let staging = staging::stage_all(kb, p);
     let mut state = crate::pathway::replay_with(kb, &p.history, eligibility.eligibility)?;
     let derived = apply_treatment_history(p, g, &mut state);
     let mrd = mrd_summary(kb, p);
-    let mut diagnosis = crate::assess::diagnosis::diagnose_with(kb, p, g);
-    if let Some(id) = smm_flip {
-        flip_smm_factor(&mut diagnosis, id);
-    }
+    let diagnosis = crate::assess::diagnosis::diagnose_with(kb, p, g);
     let response = if p.response_assessments.is_empty() {
         None
     } else {
@@ -135,33 +161,50 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
             &crate::assess::response::ResponseCriteria { version: g.response_criteria_version(), ..Default::default() },
         )?)
     };
+    Ok(Assessed { eligibility, risk, staging, state, derived, mrd, diagnosis, response })
+}
+
+/// The options of the patient's phase and the next decision: the part of a plan that a
+/// counterfactual re-decides (with the flipped risk or diagnosis, everything else shared).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn decide<'a>(
+    kb: &'a KnowledgeBase,
+    p: &'a Patient,
+    g: &'a Guideline,
+    state: &'a PathwayState,
+    risk: &'a RiskAssessment,
+    diagnosis: &Diagnosis,
+    mrd: &MrdSummary,
+    first_only: bool,
+) -> (Ctx<'a>, Vec<RankedOption>, NextDecision) {
     let mut cx = Ctx {
         p,
         g,
         kb,
-        state: &state,
-        risk: &risk,
+        state,
+        risk_assessment: risk,
+        risk_read: std::cell::Cell::new(false),
+        first_only,
         missing: Vec::new(),
         warnings: Vec::new(),
         excluded: Vec::new(),
         ranking: None,
     };
-
     let (options, next_decision) = match state.phase() {
         Phase::WorkUp => {
             use crate::assess::diagnosis::DiagnosisClass as D;
             match diagnosis.class {
                 D::MultipleMyeloma => induction_options(&mut cx),
-                D::NotClassifiable => not_classifiable(&mut cx, &diagnosis),
-                D::SmoulderingMyeloma => smouldering(&mut cx, &diagnosis),
-                D::Mgus => mgus(&mut cx, &diagnosis),
+                D::NotClassifiable => not_classifiable(&mut cx, diagnosis),
+                D::SmoulderingMyeloma => smouldering(&mut cx, diagnosis),
+                D::Mgus => mgus(&mut cx, diagnosis),
                 class => not_active_myeloma(&mut cx, class),
             }
         }
         Phase::Induction => during_induction(&mut cx),
         Phase::ConsolidationTransplant => during_transplant_consolidation(&mut cx),
         Phase::ConsolidationExtendedInduction => during_extended_induction(&mut cx),
-        Phase::Maintenance => during_maintenance(&mut cx, &mrd),
+        Phase::Maintenance => during_maintenance(&mut cx, mrd),
         Phase::Observation => (
             vec![],
             NextDecision {
@@ -172,8 +215,23 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
         ),
         Phase::Relapse => relapse_options(&mut cx),
     };
+    (cx, options, next_decision)
+}
 
-    if let Some(r) = &response {
+/// The whole plan from the assessments and the decision (counterfactuals left empty).
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    kb: &KnowledgeBase,
+    p: &Patient,
+    g: &Guideline,
+    a: &Assessed,
+    mut cx: Ctx<'_>,
+    options: Vec<RankedOption>,
+    next_decision: NextDecision,
+    elsewhere: &[RiskAssessment],
+) -> Assembled {
+    let (state, risk, eligibility, staging) = (&a.state, &a.risk, &a.eligibility, &a.staging);
+    if let Some(r) = &a.response {
         // The measurements say progression; the history must say it too before a line opens.
         let awaiting_next_line = state.phase() == Phase::Relapse && state.current_regimen().is_none();
         if r.progression_confirmed && !awaiting_next_line {
@@ -187,9 +245,13 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
     }
 
     // Loss of MRD negativity is its own event (not progression): said once per conversion.
-    let conversions = match &response {
-        Some(r) => r.mrd.conversions.clone(),
-        None => crate::assess::response::assess_mrd(p, None).conversions,
+    let computed;
+    let conversions = match &a.response {
+        Some(r) => &r.mrd.conversions,
+        None => {
+            computed = crate::assess::response::assess_mrd(p, None).conversions;
+            &computed
+        }
     };
     for c in conversions {
         warn(
@@ -208,7 +270,7 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
 
     // A finding that is high risk under another definition the project offers is never silent
     // (issue 9 item 7): the plan follows the chosen definition and says which one disagrees.
-    for other in risk::high_elsewhere(kb, p, &risk, g.del17p_cutoff) {
+    for other in elsewhere {
         let level = match risk.level {
             RiskLevel::Standard => "standard",
             RiskLevel::Undetermined => "undetermined",
@@ -271,30 +333,18 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
     excluded.sort_by(|a, b| a.regimen_id.cmp(&b.regimen_id));
     excluded.dedup_by(|a, b| a.regimen_id == b.regimen_id);
 
-    let position = Position {
-        phase: state.phase(),
-        line: state.line(),
-        description: match state.phase() {
-            Phase::WorkUp => describe_not_active(&diagnosis).unwrap_or_else(|| describe_position(&state, kb)),
-            _ => describe_position(&state, kb),
-        },
-        state: state.clone(),
+    let description = match state.phase() {
+        Phase::WorkUp => describe_not_active(&a.diagnosis).unwrap_or_else(|| describe_position(state, kb)),
+        _ => describe_position(state, kb),
     };
-    Ok(Plan {
-        position,
+    Assembled {
+        description,
         options,
         excluded,
         warnings,
         missing_inputs: missing,
         next_decision,
-        diagnosis,
-        transplant_eligibility: eligibility,
-        risk,
-        staging,
-        response,
-        mrd,
         counterfactuals: Vec::new(),
-        treatment_history: derived,
         basis: Basis {
             plan_schema_version: PLAN_SCHEMA_VERSION,
             library_version: LIBRARY_VERSION,
@@ -303,7 +353,53 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
             ranking,
             inputs: p.clone(),
         },
-    })
+    }
+}
+
+/// The parts of a plan [`assemble`] builds; [`into_plan`] moves the assessments in.
+struct Assembled {
+    description: String,
+    options: Vec<RankedOption>,
+    excluded: Vec<Exclusion>,
+    warnings: Vec<Warning>,
+    missing_inputs: Vec<MissingInput>,
+    next_decision: NextDecision,
+    counterfactuals: Vec<Counterfactual>,
+    basis: Basis,
+}
+
+fn into_plan(x: Assembled, a: Assessed) -> Plan {
+    Plan {
+        position: Position { phase: a.state.phase(), line: a.state.line(), description: x.description, state: a.state },
+        options: x.options,
+        excluded: x.excluded,
+        warnings: x.warnings,
+        missing_inputs: x.missing_inputs,
+        next_decision: x.next_decision,
+        diagnosis: a.diagnosis,
+        transplant_eligibility: a.eligibility,
+        risk: a.risk,
+        staging: a.staging,
+        response: a.response,
+        mrd: a.mrd,
+        counterfactuals: x.counterfactuals,
+        treatment_history: a.derived,
+        basis: x.basis,
+    }
+}
+
+/// The plan without counterfactuals, every step re-run from the record (with a 20/2/20 factor
+/// flipped, for smouldering myeloma): the reference the counterfactuals are checked against.
+#[cfg(test)]
+fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip: Option<&str>) -> Result<Plan> {
+    let mut a = assess_all(kb, p, g)?;
+    if let Some(id) = smm_flip {
+        flip_smm_factor(&mut a.diagnosis, id);
+    }
+    let elsewhere = risk::high_elsewhere(kb, p, &a.risk, g.del17p_cutoff);
+    let (cx, options, next_decision) = decide(kb, p, g, &a.state, &a.risk, &a.diagnosis, &a.mrd, false);
+    let plan = assemble(kb, p, g, &a, cx, options, next_decision, &elsewhere);
+    Ok(into_plan(plan, a))
 }
 
 pub(super) fn regimen_name(kb: &KnowledgeBase, id: Option<&str>) -> String {
@@ -359,6 +455,27 @@ pub(super) fn make_option(
     rationale: Vec<String>,
     condition: Option<String>,
 ) -> RankedOption {
+    if cx.first_only {
+        // No decision reads more of an option than its rank, action, id and name.
+        return RankedOption {
+            rank,
+            action,
+            regimen_id: r.id.clone(),
+            name: r.name.clone(),
+            course: String::new(),
+            schedule: Vec::new(),
+            step_up: None,
+            rationale,
+            condition,
+            notes: Vec::new(),
+            evidence: Vec::new(),
+            schedule_evidence: Evidence::M,
+            label: None,
+            citations: Vec::new(),
+            doses: Vec::new(),
+            supportive_care: Vec::new(),
+        };
+    }
     let course = option_course(cx, r);
     let (notes, mut schedule) = option_notes(cx, r);
     // Doses follow the schedule shown: the setting's own components where it has them.
