@@ -17,6 +17,7 @@ use crate::record::{Drug, DrugClass};
 /// Library version.
 pub const LIBRARY_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+mod car_t;
 mod consolidation;
 mod continuation;
 mod counterfactuals;
@@ -27,6 +28,7 @@ mod notes;
 mod relapse;
 mod smouldering;
 
+use car_t::*;
 use consolidation::*;
 use continuation::*;
 use counterfactuals::*;
@@ -107,6 +109,8 @@ pub(crate) struct Ctx<'a> {
     warnings: Vec<Warning>,
     excluded: Vec<Exclusion>,
     ranking: Option<RankingApplied>,
+    /// The CAR-T course under way or given (engine::car_t).
+    car_t_course: Option<CarTCoursePlan>,
 }
 
 fn recommend_core(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Plan> {
@@ -121,6 +125,7 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
     let staging = staging::stage_all(kb, p);
     let mut state = crate::pathway::replay_with(kb, &p.history, eligibility.eligibility)?;
     let derived = apply_treatment_history(p, g, &mut state);
+    place_dated_course(kb, p, &mut state, derived.as_ref());
     let mrd = mrd_summary(kb, p);
     let mut diagnosis = crate::assess::diagnosis::diagnose_with(kb, p, g);
     if let Some(id) = smm_flip {
@@ -145,6 +150,7 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
         warnings: Vec::new(),
         excluded: Vec::new(),
         ranking: None,
+        car_t_course: None,
     };
 
     let (options, next_decision) = match state.phase() {
@@ -244,6 +250,7 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
         record_ranking(&mut cx, RankedPhase::Relapse, RankingSetting::Any);
     }
     let ranking = cx.ranking.take();
+    let car_t_course = cx.car_t_course.take();
 
     // Missing inputs that matter for this phase. The eligibility inputs matter until
     // consolidation is decided; risk inputs until maintenance is chosen.
@@ -274,8 +281,9 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
     let position = Position {
         phase: state.phase(),
         line: state.line(),
-        description: match state.phase() {
-            Phase::WorkUp => describe_not_active(&diagnosis).unwrap_or_else(|| describe_position(&state, kb)),
+        description: match (state.phase(), &car_t_course) {
+            (Phase::WorkUp, _) => describe_not_active(&diagnosis).unwrap_or_else(|| describe_position(&state, kb)),
+            (_, Some(c)) => format!("relapsed disease, line {}: {}", state.line(), c.summary),
             _ => describe_position(&state, kb),
         },
         state: state.clone(),
@@ -295,6 +303,7 @@ fn recommend_core_with(kb: &KnowledgeBase, p: &Patient, g: &Guideline, smm_flip:
         mrd,
         counterfactuals: Vec::new(),
         treatment_history: derived,
+        car_t_course,
         basis: Basis {
             plan_schema_version: PLAN_SCHEMA_VERSION,
             library_version: LIBRARY_VERSION,
@@ -410,6 +419,7 @@ pub(super) fn make_option(
         citations: citations_for(cx.kb, r),
         doses,
         supportive_care: crate::dosing::supportive::supportive_care(cx.kb, r),
+        car_t_course: None,
     }
 }
 
