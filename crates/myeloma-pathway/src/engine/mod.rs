@@ -94,6 +94,7 @@ pub(crate) fn hard_exclusions_of(
         warnings: Vec::new(),
         excluded: Vec::new(),
         ranking: None,
+        car_t_course: None,
     };
     hard_exclusions(&mut cx, r);
     Ok(cx.excluded)
