@@ -39,8 +39,12 @@ KNOWN_EXPECT = {
     "mgus_risk_stratum",
     "option_labels",
     "next_decision_contains",
+    "warnings_include",
+    "warnings_exclude",
+    "car_t_course",
     "error",
 }
+KNOWN_CAR_T = {"regimen", "stage", "steps", "next", "dates"}
 KNOWN_DOSE = {"regimen", "drug", "dose", "adjustment"}
 KNOWN_ERROR = {"kind", "field", "unit", "accepted_range"}
 
@@ -144,6 +148,28 @@ def _check_expectations(case: Dict[str, Any]) -> None:
             text = f"{nd['when']} — {nd['action']}"
             for s in want:
                 assert s in text, f"{s!r} not in {text!r}"
+        elif key in ("warnings_include", "warnings_exclude"):
+            codes = {w["code"] for w in plan.to_dict()["warnings"]}
+            for c in want:
+                assert (c in codes) == (key == "warnings_include"), f"{key}: {c!r} vs {sorted(codes)}"
+        elif key == "car_t_course":
+            assert not set(want) - KNOWN_CAR_T, f"unknown car_t_course keys {set(want) - KNOWN_CAR_T}"
+            out = plan.to_dict()
+            if want.get("regimen") is None:
+                course = out.get("car_t_course")
+            else:
+                course = next(o for o in out["options"] if o["regimen_id"] == want["regimen"]).get("car_t_course")
+            assert course is not None, f"no CAR-T course for {want.get('regimen')}"
+            if "stage" in want:
+                assert course["stage"] == want["stage"], course["stage"]
+            if "steps" in want:
+                assert [s["step"] for s in course["steps"]] == want["steps"]
+            if "next" in want:
+                nxt = next((s["step"] for s in course["steps"] if s["status"] in ("next", "current")), None)
+                assert nxt == want["next"], nxt
+            for step, dates in want.get("dates", {}).items():
+                got = next((s.get("dates") for s in course["steps"] if s["step"] == step), None)
+                assert got == dates, f"{step}: {got!r} != {dates!r}"
         else:  # pragma: no cover - guarded by KNOWN_EXPECT above
             raise AssertionError(f"unhandled expectation {key}")
     for o in plan.options:

@@ -144,7 +144,7 @@ enum Command {
     Calendar {
         #[command(flatten)]
         input: Input,
-        /// cycle 1 day 1
+        /// cycle 1 day 1 (a CAR-T course: the first lymphodepletion day)
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         start: Date,
         /// regimen id (default: the plan's first option)

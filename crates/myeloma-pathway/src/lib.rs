@@ -92,8 +92,8 @@ pub use patient::{
     check_integer, labs, CytogeneticProfile, Labs, Patient, ResponseValues, INTEGER_FIELDS, NUMBER_FIELDS,
 };
 pub use plan::{
-    Basis, Counterfactual, Exclusion, KbIdentity, MrdSummary, NextDecision, Plan, Position, RankedOption, Warning,
-    PLAN_SCHEMA_VERSION,
+    Basis, CarTCoursePlan, CarTStage, CarTStepPlan, CarTStepStatus, Counterfactual, Exclusion, KbIdentity, MrdSummary,
+    NextDecision, Plan, Position, RankedOption, Warning, PLAN_SCHEMA_VERSION,
 };
 pub use record::{
     Abnormality, ConsolidationRoute, Date, DiagnosisInputs, Drug, DrugClass, Event, Finding, FrailtyInputs, HeavyChain,
@@ -102,7 +102,8 @@ pub use record::{
     ResponseCategory, Route, Sex, Status, MAX_LIST_LEN, SCHEMA_VERSION,
 };
 pub use record::{
-    StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory,
+    CarTCourseRecord, StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord,
+    TreatmentHistory,
 };
 pub use schema::{outputs_schema, patient_record_schema, plan_schema, OUTPUTS};
 

@@ -17,6 +17,8 @@ __all__ = [
     "Administration",
     "BasisView",
     "Calendar",
+    "CarTCoursePlan",
+    "CarTStepPlan",
     "CitationView",
     "ClassCheck",
     "Comparison",
@@ -208,6 +210,11 @@ class Calendar(_Node):
         return str(self._data["name"])
 
     @property
+    def notes(self) -> List[str]:
+        """For a CAR-T course: the step timings and rules the dates follow, with their sources."""
+        return [str(x) for x in self._data.get("notes", [])]
+
+    @property
     def regimen_id(self) -> str:
         """Regimen id."""
         return str(self._data["regimen_id"])
@@ -221,6 +228,93 @@ class Calendar(_Node):
     def start(self) -> str:
         """Start (cycle 1 day 1)."""
         return str(self._data["start"])
+
+
+class CarTCoursePlan(_Node):
+    """A CAR-T course: the steps in order for the guideline's jurisdiction."""
+
+    __slots__ = ()
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        """The jurisdiction whose label the steps follow."""
+        return Jurisdiction(self._data["jurisdiction"])
+
+    @property
+    def product(self) -> str:
+        """The CAR-T product."""
+        return str(self._data["product"])
+
+    @property
+    def regimen_id(self) -> str:
+        """Knowledge-base regimen id."""
+        return str(self._data["regimen_id"])
+
+    @property
+    def stage(self) -> str:
+        """Where the course stands."""
+        return str(self._data["stage"])
+
+    @property
+    def steps(self) -> List[CarTStepPlan]:
+        """The steps, in course order."""
+        return [CarTStepPlan(x) for x in self._data.get("steps", [])]
+
+    @property
+    def summary(self) -> str:
+        """In words: what is done and what comes next."""
+        return str(self._data["summary"])
+
+
+class CarTStepPlan(_Node):
+    """One step of a CAR-T course for this patient."""
+
+    __slots__ = ()
+
+    @property
+    def citations(self) -> List[str]:
+        """Citation keys."""
+        return [str(x) for x in self._data.get("citations", [])]
+
+    @property
+    def dates(self) -> Optional[str]:
+        """Its dates as recorded, or as computed from them (the infusion window)."""
+        return _opt(str, self._data.get("dates"))
+
+    @property
+    def doses(self) -> List[str]:
+        """This patient's doses (lymphodepletion), or why they are not computed."""
+        return [str(x) for x in self._data.get("doses", [])]
+
+    @property
+    def evidence(self) -> Evidence:
+        """How checked."""
+        return Evidence(self._data["evidence"])
+
+    @property
+    def if_needed(self) -> bool:
+        """Given only if needed (bridging)."""
+        return bool(self._data["if_needed"])
+
+    @property
+    def status(self) -> str:
+        """Where it stands."""
+        return str(self._data["status"])
+
+    @property
+    def step(self) -> str:
+        """The step."""
+        return str(self._data["step"])
+
+    @property
+    def text(self) -> List[str]:
+        """The source's sentences and rules."""
+        return [str(x) for x in self._data.get("text", [])]
+
+    @property
+    def timing(self) -> str:
+        """Timing as the source gives it, or that no source read gives it."""
+        return str(self._data["timing"])
 
 
 class CitationView(_Node):
@@ -1455,6 +1549,13 @@ class PlanView(_Node):
         return _model.Basis(self._data["basis"])
 
     @property
+    def car_t_course(self) -> Optional[CarTCoursePlan]:
+        """The CAR-T course under way or given (absent when none): its steps with their dates and
+        what comes next. A CAR-T is a course, never "continued".
+        """
+        return _opt(CarTCoursePlan, self._data.get("car_t_course"))
+
+    @property
     def counterfactuals(self) -> List[Counterfactual]:
         """What would change the first option."""
         return [Counterfactual(x) for x in self._data.get("counterfactuals", [])]
@@ -1585,6 +1686,14 @@ class RankedOption(_Node):
         `consolidate` (its post-transplant cycles), `transplant`, `extend_induction`, `maintenance`.
         """
         return str(self._data["action"])
+
+    @property
+    def car_t_course(self) -> Optional[CarTCoursePlan]:
+        """A CAR-T option's course: its ordered steps (apheresis, bridging if needed,
+        lymphodepletion with this patient's doses, infusion, monitoring), each with its timing
+        and citation.
+        """
+        return _opt(CarTCoursePlan, self._data.get("car_t_course"))
 
     @property
     def citations(self) -> List[_model.Citation]:

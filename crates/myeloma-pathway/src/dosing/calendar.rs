@@ -62,6 +62,9 @@ pub struct Calendar {
     pub doses: Vec<ComponentDose>,
     /// What is missing for the patient's doses.
     pub missing_inputs: Vec<MissingInput>,
+    /// For a CAR-T course: the step timings and rules the dates follow, with their sources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Cycles in a fixed-duration course of `months`: calendar months of 365.25/12 days, the
@@ -198,6 +201,9 @@ pub fn expand(
     start: Date,
     cycles: Option<u16>,
 ) -> Result<Calendar> {
+    if let Some(course) = &r.car_t_course {
+        return expand_car_t(kb, p, g, r, course, start);
+    }
     let single = matches!(r.duration, Duration::Single);
     let (n, basis) = match (cycles, planned_cycles(r)) {
         (_, Some(1)) if single => {
@@ -308,6 +314,134 @@ pub fn expand(
         administrations: out,
         doses,
         missing_inputs: missing,
+        notes: Vec::new(),
+    })
+}
+
+/// A CAR-T course from `start`, the first lymphodepletion day: cyclophosphamide and
+/// fludarabine on 3 consecutive days (days 1–3), then the infusion on the first day of the
+/// window the jurisdiction's label gives (Carvykti US: 2–4 days after the last lymphodepletion
+/// day; EU: 5–7 days after its start; Abecma US: 2 days after the last day), in plain calendar
+/// days. Where no label read gives the window (Abecma EU) the infusion is not dated and a note
+/// says so. Apheresis and bridging come before `start` and have no dated rule to place them.
+fn expand_car_t(
+    kb: &KnowledgeBase,
+    p: &Patient,
+    g: &Guideline,
+    r: &Regimen,
+    course: &crate::kb::regimen::CarTCourse,
+    start: Date,
+) -> Result<Calendar> {
+    use crate::kb::regimen::{CarTRuleKind, CarTStepKind, LymphodepletionAnchor};
+    const LYMPHODEPLETION_DAYS: i32 = 3;
+    let (mut doses, missing) = component_doses(kb, p, g, r);
+    // The course's own day numbers (day 1 = the first lymphodepletion day), not the trial's.
+    for d in &mut doses {
+        d.cycles = "course".into();
+        d.days = if d.drug.class() == crate::record::DrugClass::BcmaCarT {
+            "infusion day".into()
+        } else {
+            format!("D1–{LYMPHODEPLETION_DAYS}")
+        };
+    }
+    let date_of = |offset: i32| -> Result<String> {
+        start
+            .checked_add(jiff::Span::new().days(i64::from(offset)))
+            .map(|d| d.to_string())
+            .map_err(|e| Error::invalid("start", format!("date out of range: {e}")))
+    };
+    let steps = course.steps_for(g.jurisdiction);
+    let step = |k: CarTStepKind| steps.iter().find(|s| s.step == k);
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(ld) = step(CarTStepKind::Lymphodepletion) {
+        notes.push(format!("lymphodepletion: {} [{}]", ld.text.join("; "), ld.citations.join(", ")));
+    }
+    for (ci, c) in r.components.iter().enumerate() {
+        if !matches!(c.drug, Drug::Fludarabine | Drug::Cyclophosphamide) {
+            continue;
+        }
+        let d = doses.get(ci);
+        for k in 0..LYMPHODEPLETION_DAYS {
+            let (dose, _) = dose_text(d, 1, k + 1, &d.map_or_else(String::new, |d| d.prescribed.clone()));
+            out.push(Administration {
+                cycle: 1,
+                day: i16::try_from(k + 1).unwrap_or(1),
+                date: date_of(k)?,
+                drug: c.drug,
+                dose,
+                route: c.route,
+                note: format!("lymphodepletion day {} of {LYMPHODEPLETION_DAYS}", k + 1),
+            });
+        }
+    }
+    let infusion = step(CarTStepKind::Infusion);
+    match infusion.and_then(|s| s.window.map(|w| (s, w))) {
+        Some((s, w)) => {
+            let anchor = match w.after {
+                LymphodepletionAnchor::Start => 0,
+                LymphodepletionAnchor::End => LYMPHODEPLETION_DAYS - 1,
+            };
+            let (from, to) = (anchor + i32::from(w.from_days), anchor + i32::from(w.to_days));
+            for (ci, c) in r.components.iter().enumerate() {
+                if c.drug.class() != crate::record::DrugClass::BcmaCarT {
+                    continue;
+                }
+                let d = doses.get(ci);
+                let (dose, _) = dose_text(d, 1, from + 1, &d.map_or_else(String::new, |d| d.prescribed.clone()));
+                let window = if from == to {
+                    format!("infusion {}", s.timing)
+                } else {
+                    format!("infusion window {} to {}: {}", date_of(from)?, date_of(to)?, s.timing)
+                };
+                out.push(Administration {
+                    cycle: 1,
+                    day: i16::try_from(from + 1).unwrap_or(1),
+                    date: date_of(from)?,
+                    drug: c.drug,
+                    dose,
+                    route: c.route,
+                    note: format!("{window} [{}]", s.citations.join(", ")),
+                });
+            }
+        }
+        None => notes.push(format!(
+            "infusion not dated: {} [{}]",
+            infusion.map_or("no infusion step", |s| s.timing.as_str()),
+            infusion.map(|s| s.citations.join(", ")).unwrap_or_default()
+        )),
+    }
+    for rule in course.rules.iter().filter(|x| x.jurisdiction == g.jurisdiction) {
+        let what = match rule.rule {
+            CarTRuleKind::RepeatLymphodepletionAfter => "repeat lymphodepletion",
+            CarTRuleKind::InfusionDelayUpTo => "infusion delay",
+        };
+        notes.push(format!("{what}: \"{}\" [{}]", rule.wording, rule.citations.join(", ")));
+    }
+    notes.push(
+        "dates in plain calendar days (the infusion on the completion or start date plus the label's days); the labels do \
+         not say how \"days after\" is counted, and the US and EU cilta-cel wordings differ by one day when counted so \
+         (relapse-labels.md E3 [C]): check the day against the product's instructions"
+            .into(),
+    );
+    if let Some(m) = step(CarTStepKind::Monitoring) {
+        notes.push(format!("after the infusion: {} [{}]", m.timing, m.citations.join(", ")));
+    }
+    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.day.cmp(&b.day)).then(a.drug.cmp(&b.drug)));
+    Ok(Calendar {
+        regimen_id: r.id.clone(),
+        name: r.name.clone(),
+        start: start.to_string(),
+        cycles: 1,
+        cycles_basis: format!(
+            "one CAR-T course from the first lymphodepletion day ({} label timing; apheresis and any bridging come before it)",
+            g.jurisdiction.id().to_uppercase()
+        ),
+        setting: None,
+        administrations: out,
+        doses,
+        missing_inputs: missing,
+        notes,
     })
 }
 
@@ -357,6 +491,9 @@ impl Calendar {
         }
         for m in &self.missing_inputs {
             s.push_str(&format!("  missing: {} ({}) for {}\n", m.field, m.test, m.needed_for));
+        }
+        for n in &self.notes {
+            s.push_str(&format!("  note: {n}\n"));
         }
         s.push_str(&format!("  rounding: {}\n\n", super::doses::ROUNDING_POLICY));
         for a in &self.administrations {

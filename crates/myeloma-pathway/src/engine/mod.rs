@@ -19,6 +19,7 @@ use crate::record::{Drug, DrugClass};
 /// Library version.
 pub const LIBRARY_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+mod car_t;
 mod consolidation;
 mod continuation;
 mod counterfactuals;
@@ -29,6 +30,7 @@ mod notes;
 mod relapse;
 mod smouldering;
 
+use car_t::*;
 use consolidation::*;
 use continuation::*;
 use counterfactuals::*;
@@ -94,11 +96,14 @@ pub(crate) fn hard_exclusions_of(
         g,
         kb,
         state: &state,
-        risk: &risk,
+        risk_assessment: &risk,
+        risk_read: std::cell::Cell::new(false),
+        first_only: false,
         missing: Vec::new(),
         warnings: Vec::new(),
         excluded: Vec::new(),
         ranking: None,
+        car_t_course: None,
     };
     hard_exclusions(&mut cx, r);
     Ok(cx.excluded)
@@ -120,6 +125,8 @@ pub(crate) struct Ctx<'a> {
     warnings: Vec<Warning>,
     excluded: Vec<Exclusion>,
     ranking: Option<RankingApplied>,
+    /// The CAR-T course under way or given (engine::car_t).
+    car_t_course: Option<CarTCoursePlan>,
 }
 
 impl<'a> Ctx<'a> {
@@ -150,6 +157,7 @@ fn assess_all(kb: &KnowledgeBase, p: &Patient, g: &Guideline) -> Result<Assessed
     let staging = staging::stage_all(kb, p);
     let mut state = crate::pathway::replay_with(kb, &p.history, eligibility.eligibility)?;
     let derived = apply_treatment_history(p, g, &mut state);
+    place_dated_course(kb, p, &mut state, derived.as_ref());
     let mrd = mrd_summary(kb, p);
     let diagnosis = crate::assess::diagnosis::diagnose_with(kb, p, g);
     let response = if p.response_assessments.is_empty() {
@@ -189,6 +197,7 @@ pub(super) fn decide<'a>(
         warnings: Vec::new(),
         excluded: Vec::new(),
         ranking: None,
+        car_t_course: None,
     };
     let (options, next_decision) = match state.phase() {
         Phase::WorkUp => {
@@ -306,6 +315,7 @@ fn assemble(
         record_ranking(&mut cx, RankedPhase::Relapse, RankingSetting::Any);
     }
     let ranking = cx.ranking.take();
+    let car_t_course = cx.car_t_course.take();
 
     // Missing inputs that matter for this phase. The eligibility inputs matter until
     // consolidation is decided; risk inputs until maintenance is chosen.
@@ -333,8 +343,9 @@ fn assemble(
     excluded.sort_by(|a, b| a.regimen_id.cmp(&b.regimen_id));
     excluded.dedup_by(|a, b| a.regimen_id == b.regimen_id);
 
-    let description = match state.phase() {
-        Phase::WorkUp => describe_not_active(&a.diagnosis).unwrap_or_else(|| describe_position(state, kb)),
+    let description = match (state.phase(), &car_t_course) {
+        (Phase::WorkUp, _) => describe_not_active(&a.diagnosis).unwrap_or_else(|| describe_position(state, kb)),
+        (_, Some(c)) => format!("relapsed disease, line {}: {}", state.line(), c.summary),
         _ => describe_position(state, kb),
     };
     Assembled {
@@ -345,6 +356,7 @@ fn assemble(
         missing_inputs: missing,
         next_decision,
         counterfactuals: Vec::new(),
+        car_t_course,
         basis: Basis {
             plan_schema_version: PLAN_SCHEMA_VERSION,
             library_version: LIBRARY_VERSION,
@@ -365,6 +377,7 @@ struct Assembled {
     missing_inputs: Vec<MissingInput>,
     next_decision: NextDecision,
     counterfactuals: Vec<Counterfactual>,
+    car_t_course: Option<CarTCoursePlan>,
     basis: Basis,
 }
 
@@ -384,6 +397,7 @@ fn into_plan(x: Assembled, a: Assessed) -> Plan {
         mrd: a.mrd,
         counterfactuals: x.counterfactuals,
         treatment_history: a.derived,
+        car_t_course: x.car_t_course,
         basis: x.basis,
     }
 }
@@ -474,6 +488,7 @@ pub(super) fn make_option(
             citations: Vec::new(),
             doses: Vec::new(),
             supportive_care: Vec::new(),
+            car_t_course: None,
         };
     }
     let course = option_course(cx, r);
@@ -527,6 +542,7 @@ pub(super) fn make_option(
         citations: citations_for(cx.kb, r),
         doses,
         supportive_care: crate::dosing::supportive::supportive_care(cx.kb, r),
+        car_t_course: None,
     }
 }
 

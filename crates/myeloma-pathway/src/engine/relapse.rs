@@ -167,6 +167,12 @@ fn label_line(l: &LabelIndication) -> String {
 
 pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecision) {
     let s = cx.state;
+    if let Some(r) = s.current_regimen().and_then(|c| cx.kb.regimen(c)).filter(|r| r.car_t_course.is_some()) {
+        // A CAR-T is a course, never "continued" (engine::car_t).
+        let (opts, next, course) = course_in_progress(cx, r);
+        cx.car_t_course = Some(course);
+        return (opts, next);
+    }
     if let Some(cur) = s.current_regimen() {
         let opts: Vec<RankedOption> =
             continue_option(cx, Some(cur), format!("line {} therapy in progress", s.line())).into_iter().collect();
@@ -316,6 +322,7 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
             opt.citations.push(cx.kb.cite(CitationId::DarzalexEuSmpc));
         }
         opt.label = Some(label.clone());
+        opt.car_t_course = offered_course(cx, r, &opt.doses);
         options.push(opt);
     }
     if let Some(o) = salvage_asct(cx, rank.saturating_add(1)) {

@@ -97,6 +97,7 @@ fn observation_option(cx: &Ctx<'_>, rank: u8, rationale: Vec<String>) -> RankedO
         citations: vec![kb.cite(CitationId::Imwg2010MgusSmm), kb.cite(CitationId::AscoOh2026Smm)],
         doses: vec![],
         supportive_care: vec![],
+        car_t_course: None,
     }
 }
 
@@ -349,6 +350,7 @@ pub(super) fn mgus(cx: &mut Ctx<'_>, d: &Diagnosis) -> (Vec<RankedOption>, NextD
         citations: vec![kb.cite(CitationId::Imwg2010MgusSmm), kb.cite(CitationId::MgusMayo2005)],
         doses: vec![],
         supportive_care: vec![],
+        car_t_course: None,
     };
     (
         vec![option],

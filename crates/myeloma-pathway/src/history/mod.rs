@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::record::{Date, Drug, DrugClass, StatedKind, StopReason, TherapyRole, TreatmentHistory};
+use crate::record::{Date, Drug, DrugClass, StatedKind, StopReason, TherapyExposure, TherapyRole, TreatmentHistory};
 
 /// How the history is read (the engine fills it from the guideline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +123,11 @@ fn class_of(name: &str, stated: Option<DrugClass>) -> Option<DrugClass> {
     Drug::from_id(name).map(|d| d.class()).or(stated)
 }
 
+/// A CAR-T product (by library id, or by the class recorded for another name).
+fn is_car_t(name: &str, stated: Option<DrugClass>) -> bool {
+    class_of(name, stated) == Some(DrugClass::BcmaCarT)
+}
+
 /// BCMA-directed classes.
 pub fn is_bcma(c: DrugClass) -> bool {
     matches!(c, DrugClass::BcmaCarT | DrugClass::BispecificBcma | DrugClass::BcmaAntibodyDrugConjugate)
@@ -130,6 +135,41 @@ pub fn is_bcma(c: DrugClass) -> bool {
 
 /// Derive lines, exposure and refractoriness from a dated history.
 pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
+    // A CAR-T is one infusion (Carvykti EU SmPC §4.2: "a single dose for infusion",
+    // `carvykti-eu-smpc-4-2`): its last dose is its start, never "still being given"; an infusion
+    // dated only in `car_t_courses` counts as that exposure.
+    let single: Vec<TherapyExposure> = th
+        .therapies
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            if t.role == TherapyRole::AntiMyeloma
+                && is_car_t(&t.drug, t.class)
+                && t.stop.is_none()
+                && t.last_dose.is_none()
+            {
+                t.last_dose = Some(t.start);
+            }
+            t
+        })
+        .chain(th.car_t_courses.iter().filter_map(|c| {
+            let day = c.infusion?;
+            let recorded = th.therapies.iter().any(|t| t.drug == c.product && t.start == day);
+            (!recorded).then(|| TherapyExposure {
+                drug: c.product.clone(),
+                class: None,
+                start: day,
+                stop: None,
+                last_dose: Some(day),
+                reason_stopped: None,
+                toxicity_grade: None,
+                dose_level: None,
+                role: TherapyRole::AntiMyeloma,
+                planned_continuation: false,
+            })
+        }))
+        .collect();
+    let th = &TreatmentHistory { therapies: single, ..th.clone() };
     let mut exps: Vec<_> = th.therapies.iter().filter(|t| t.role == TherapyRole::AntiMyeloma).collect();
     exps.sort_by(|a, b| a.start.cmp(&b.start).then(a.drug.cmp(&b.drug)));
     let mut progressions: Vec<Date> = th.progressions.clone();
@@ -149,6 +189,12 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
         .flatten()
         .chain(progressions.iter().copied())
         .chain(th.transplants.iter().map(|t| t.date))
+        .chain(
+            th.car_t_courses
+                .iter()
+                .flat_map(|c| [c.apheresis, c.lymphodepletion_start, c.lymphodepletion_end, c.infusion])
+                .flatten(),
+        )
         .max();
     let as_of = th.as_of.or(latest);
     let mut derivation = Vec::new();
@@ -415,6 +461,116 @@ impl AsctRemission {
             _ => None,
         }
     }
+}
+
+/// Where the latest dated CAR-T course stands: its product and the dates of its steps, from
+/// `car_t_courses` and from the exposures (a CAR-T product's start is its infusion;
+/// lymphodepletion-role exposures before it are its lymphodepletion).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarTCourseState {
+    /// The product.
+    pub product: Drug,
+    /// Apheresis date.
+    pub apheresis: Option<Date>,
+    /// First lymphodepletion day.
+    pub lymphodepletion_start: Option<Date>,
+    /// Last lymphodepletion day.
+    pub lymphodepletion_end: Option<Date>,
+    /// Infusion date.
+    pub infusion: Option<Date>,
+    /// The first progression dated after the infusion (the course is over: the next line opens).
+    pub progression_after_infusion: Option<Date>,
+    /// The date the history is read at.
+    pub as_of: Option<Date>,
+}
+
+impl CarTCourseState {
+    /// Calendar days from `from` to the date the history is read at.
+    pub fn days_since(&self, from: Option<Date>) -> Option<i64> {
+        Some(days(&from?, &self.as_of?))
+    }
+}
+
+/// Lymphodepletion-role exposures dated after `after` (exclusive) and on or before `until`:
+/// their first start and last day given.
+fn lymphodepletion_between(
+    th: &TreatmentHistory,
+    after: Option<Date>,
+    until: Option<Date>,
+) -> (Option<Date>, Option<Date>) {
+    let ld: Vec<_> = th
+        .therapies
+        .iter()
+        .filter(|t| t.role == TherapyRole::Lymphodepletion)
+        .filter(|t| after.is_none_or(|a| t.start > a) && until.is_none_or(|u| t.start <= u))
+        .collect();
+    let start = ld.iter().map(|t| t.start).min();
+    let end = ld.iter().map(|t| t.last_dose.or(t.stop).unwrap_or(t.start)).max();
+    (start, end)
+}
+
+/// The latest CAR-T course in the dated history (`None` when there is none). Read at `as_of`
+/// (the history's own, else its latest date).
+pub fn car_t_course(th: &TreatmentHistory, as_of: Option<Date>) -> Option<CarTCourseState> {
+    let mut courses: Vec<CarTCourseState> = Vec::new();
+    let infusions: Vec<(Drug, Date)> = th
+        .therapies
+        .iter()
+        .filter(|t| t.role == TherapyRole::AntiMyeloma && is_car_t(&t.drug, t.class))
+        .filter_map(|t| Some((Drug::from_id(&t.drug)?, t.start)))
+        .chain(th.car_t_courses.iter().filter_map(|c| Some((Drug::from_id(&c.product)?, c.infusion?))))
+        .collect();
+    let previous_infusion = |before: Date| infusions.iter().map(|(_, d)| *d).filter(|d| *d < before).max();
+    for c in &th.car_t_courses {
+        let Some(product) = Drug::from_id(&c.product) else { continue };
+        let infusion = c.infusion.or_else(|| {
+            // An infusion recorded as an exposure of the same product after the apheresis.
+            infusions
+                .iter()
+                .filter(|(d, day)| *d == product && c.apheresis.is_none_or(|a| *day >= a))
+                .map(|(_, day)| *day)
+                .min()
+        });
+        let first = c.apheresis.or(c.lymphodepletion_start);
+        let (ld_start, ld_end) = match (c.lymphodepletion_start, c.lymphodepletion_end) {
+            (Some(s), e) => (Some(s), e),
+            (None, _) => {
+                lymphodepletion_between(th, first.and_then(previous_infusion).or(c.apheresis), infusion.or(as_of))
+            }
+        };
+        courses.push(CarTCourseState {
+            product,
+            apheresis: c.apheresis,
+            lymphodepletion_start: ld_start,
+            lymphodepletion_end: ld_end,
+            infusion,
+            progression_after_infusion: None,
+            as_of,
+        });
+    }
+    for (product, day) in &infusions {
+        if courses.iter().any(|c| c.product == *product && c.infusion == Some(*day)) {
+            continue;
+        }
+        let (ld_start, ld_end) = lymphodepletion_between(th, previous_infusion(*day), Some(*day));
+        courses.push(CarTCourseState {
+            product: *product,
+            apheresis: None,
+            lymphodepletion_start: ld_start,
+            lymphodepletion_end: ld_end,
+            infusion: Some(*day),
+            progression_after_infusion: None,
+            as_of,
+        });
+    }
+    let key = |c: &CarTCourseState| {
+        [c.infusion, c.lymphodepletion_end, c.lymphodepletion_start, c.apheresis].into_iter().flatten().max()
+    };
+    let mut latest = courses.into_iter().max_by_key(key)?;
+    if let Some(i) = latest.infusion {
+        latest.progression_after_infusion = all_progressions(th).into_iter().find(|p| *p > i);
+    }
+    Some(latest)
 }
 
 fn all_progressions(th: &TreatmentHistory) -> Vec<Date> {

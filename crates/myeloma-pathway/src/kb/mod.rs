@@ -126,6 +126,27 @@ impl KnowledgeBase {
                     return Err(unknown(format!("knowledge_base.regimens[{i}] ({})", r.id), "citation", &k));
                 }
             }
+            // A CAR-T regimen is given as a course of steps (apheresis … monitoring), never as a
+            // regimen "continued": every step must be there for both jurisdictions.
+            let car_t = r.drugs().iter().any(|d| d.class() == crate::record::DrugClass::BcmaCarT);
+            match (&r.car_t_course, car_t) {
+                (Some(c), true) => c.check().map_err(|m| {
+                    Error::invalid(format!("knowledge_base.regimens[{i}].car_t_course"), format!("{}: {m}", r.id))
+                })?,
+                (None, true) => {
+                    return Err(Error::invalid(
+                        format!("knowledge_base.regimens[{i}].car_t_course"),
+                        format!("{}: a CAR-T regimen needs its course (apheresis to monitoring)", r.id),
+                    ))
+                }
+                (Some(_), false) => {
+                    return Err(Error::invalid(
+                        format!("knowledge_base.regimens[{i}].car_t_course"),
+                        format!("{}: only a CAR-T regimen has a CAR-T course", r.id),
+                    ))
+                }
+                (None, false) => {}
+            }
         }
         for (i, r) in f.regimens.iter().enumerate() {
             if let Some(c) = &r.continuation {

@@ -326,6 +326,160 @@ pub struct StepDose {
     pub label: String,
 }
 
+/// A step of a CAR-T course, in the order given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CarTStepKind {
+    /// Leukapheresis: the patient's T cells are collected for manufacture.
+    Apheresis,
+    /// Bridging therapy while the product is made, if needed.
+    Bridging,
+    /// Lymphodepleting chemotherapy (cyclophosphamide + fludarabine).
+    Lymphodepletion,
+    /// The CAR-T infusion.
+    Infusion,
+    /// Monitoring after the infusion, then response assessment.
+    Monitoring,
+}
+
+impl CarTStepKind {
+    /// Every step, in course order.
+    pub const ALL: [CarTStepKind; 5] = [
+        CarTStepKind::Apheresis,
+        CarTStepKind::Bridging,
+        CarTStepKind::Lymphodepletion,
+        CarTStepKind::Infusion,
+        CarTStepKind::Monitoring,
+    ];
+
+    /// Stable identifier.
+    pub fn id(&self) -> &'static str {
+        match self {
+            CarTStepKind::Apheresis => "apheresis",
+            CarTStepKind::Bridging => "bridging",
+            CarTStepKind::Lymphodepletion => "lymphodepletion",
+            CarTStepKind::Infusion => "infusion",
+            CarTStepKind::Monitoring => "monitoring",
+        }
+    }
+}
+
+/// The date an infusion window is counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LymphodepletionAnchor {
+    /// The first lymphodepletion day ("5 to 7 days after the start").
+    Start,
+    /// The last lymphodepletion day ("2 to 4 days after the completion").
+    End,
+}
+
+/// The infusion window a label gives, in calendar days after a lymphodepletion date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InfusionWindow {
+    /// Counted from the first or the last lymphodepletion day.
+    pub after: LymphodepletionAnchor,
+    /// First day of the window (days after the anchor).
+    pub from_days: u16,
+    /// Last day of the window (days after the anchor).
+    pub to_days: u16,
+}
+
+/// One step of a CAR-T course as the sources read give it, for one jurisdiction or both.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CarTStep {
+    /// Which step.
+    pub step: CarTStepKind,
+    /// The jurisdiction whose label the step's text is from; absent = both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<Jurisdiction>,
+    /// Given only if needed (bridging).
+    #[serde(default)]
+    pub if_needed: bool,
+    /// Timing as the source gives it, or that no source read gives it.
+    pub timing: String,
+    /// The infusion window (infusion step), where a label read gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<InfusionWindow>,
+    /// The source sentences and rules, each with its source in the text.
+    pub text: Vec<String>,
+    /// How checked.
+    pub evidence: Evidence,
+    /// Citation keys.
+    pub citations: Vec<String>,
+}
+
+/// A timing rule of a CAR-T course with a number the engine checks against the dated history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CarTRuleKind {
+    /// Consider repeating lymphodepletion when the infusion has not followed within `days` of
+    /// the last lymphodepletion day (Carvykti US §2.2: "delayed by more than 14 days").
+    RepeatLymphodepletionAfter,
+    /// The infusion may be delayed up to `days` beyond its window (Abecma US §2.2).
+    InfusionDelayUpTo,
+}
+
+/// A checked timing rule, for one jurisdiction.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CarTRule {
+    /// Which rule.
+    pub rule: CarTRuleKind,
+    /// Jurisdiction whose label gives it.
+    pub jurisdiction: Jurisdiction,
+    /// The number of days.
+    pub days: u16,
+    /// The label's words.
+    pub wording: String,
+    /// How checked.
+    pub evidence: Evidence,
+    /// Citation keys.
+    pub citations: Vec<String>,
+}
+
+/// A CAR-T course: ordered steps, each with its citation, and the timing rules read.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CarTCourse {
+    /// The steps, in course order; each step once per jurisdiction (a step without a
+    /// jurisdiction serves both).
+    pub steps: Vec<CarTStep>,
+    /// Timing rules the dated history is checked against.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<CarTRule>,
+}
+
+impl CarTCourse {
+    /// The steps for a jurisdiction, in course order.
+    pub fn steps_for(&self, j: Jurisdiction) -> Vec<&CarTStep> {
+        let mut v: Vec<&CarTStep> = self.steps.iter().filter(|s| s.jurisdiction.is_none_or(|x| x == j)).collect();
+        v.sort_by_key(|s| s.step);
+        v
+    }
+
+    /// A rule for a jurisdiction.
+    pub fn rule(&self, kind: CarTRuleKind, j: Jurisdiction) -> Option<&CarTRule> {
+        self.rules.iter().find(|r| r.rule == kind && r.jurisdiction == j)
+    }
+
+    /// Every step kind exactly once for each jurisdiction; `Err` names the first gap or
+    /// duplicate.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        for j in [Jurisdiction::Us, Jurisdiction::Eu] {
+            for k in CarTStepKind::ALL {
+                let n = self.steps_for(j).iter().filter(|s| s.step == k).count();
+                if n != 1 {
+                    return Err(format!("step `{}` appears {n} times for {}", k.id(), j.id()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Entry conditions for a relapsed/refractory regimen (from its trial or label population).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -477,6 +631,9 @@ pub struct Regimen {
     /// programme gives them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub post_transplant: Option<PostTransplant>,
+    /// The CAR-T course (CAR-T regimens): ordered steps with their citations and timing rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub car_t_course: Option<CarTCourse>,
 }
 
 impl Regimen {
@@ -507,6 +664,14 @@ impl Regimen {
         }
         if let Some(p) = &self.post_transplant {
             v.extend(p.citations.iter().cloned());
+        }
+        if let Some(c) = &self.car_t_course {
+            for s in &c.steps {
+                v.extend(s.citations.iter().cloned());
+            }
+            for r in &c.rules {
+                v.extend(r.citations.iter().cloned());
+            }
         }
         for c in &self.courses {
             v.extend(c.citations.iter().cloned());

@@ -57,6 +57,10 @@ pub fn plan_text(p: &Plan) -> String {
         fmt_stage(st.r2_iss.staging.stage.map(|x| format!("{x:?}")))
     );
     let _ = writeln!(s);
+    if let Some(c) = &p.car_t_course {
+        let _ = writeln!(s, "CAR-T course: {}", c.summary);
+        car_t_steps(&mut s, c, "  ");
+    }
     if p.options.is_empty() {
         let _ = writeln!(s, "Options now: none offered (see exclusions and next decision)");
     } else {
@@ -82,6 +86,9 @@ pub fn plan_text(p: &Plan) -> String {
         }
         for c in &o.supportive_care {
             let _ = writeln!(s, "       supportive: {} [{}]", c.text, c.citations.join(", "));
+        }
+        if let Some(c) = &o.car_t_course {
+            car_t_steps(&mut s, c, "       ");
         }
         if let Some(l) = &o.label {
             let _ = writeln!(
@@ -134,4 +141,33 @@ pub fn plan_text(p: &Plan) -> String {
         p.basis.library_version, p.basis.knowledge_base.version, p.basis.knowledge_base.sha256
     );
     s
+}
+
+/// The steps of a CAR-T course, one line each with its status, dates, timing and sources.
+fn car_t_steps(s: &mut String, c: &crate::plan::CarTCoursePlan, indent: &str) {
+    use crate::plan::CarTStepStatus as St;
+    for (i, st) in c.steps.iter().enumerate() {
+        let status = match st.status {
+            St::Planned => "planned",
+            St::Next => "NEXT",
+            St::Done => "done",
+            St::Current => "now",
+        };
+        let dates = st.dates.as_ref().map(|d| format!(" {d}")).unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "{indent}step {} {}{} [{status}{dates}]: {} [{}]",
+            i + 1,
+            st.step.id(),
+            if st.if_needed { " (if needed)" } else { "" },
+            st.timing,
+            st.citations.join(", ")
+        );
+        for d in &st.doses {
+            let _ = writeln!(s, "{indent}    dose: {d}");
+        }
+        for t in &st.text {
+            let _ = writeln!(s, "{indent}    - {t}");
+        }
+    }
 }

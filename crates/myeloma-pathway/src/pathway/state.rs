@@ -266,6 +266,20 @@ impl PathwayState {
         }
     }
 
+    /// A patient whose dated history shows a CAR-T course under way, or infused with no later
+    /// progression: in relapse, with the CAR-T regimen as the line running (a course, never a
+    /// regimen "continued"; engine::car_t). Only a work-up state (no pathway events) or a relapse
+    /// with no line running is moved.
+    pub(crate) fn enter_car_t_course(&mut self, regimen: &str) {
+        let idle = self.phase == Phase::WorkUp || (self.phase == Phase::Relapse && self.current_regimen.is_none());
+        if idle {
+            self.phase = Phase::Relapse;
+            self.current_regimen = Some(regimen.to_string());
+            self.cycles_in_phase = 0;
+            self.line = self.line.max(2);
+        }
+    }
+
     /// The checks [`PathwayState::try_from`] makes, first failure first.
     fn validate(&self) -> Result<()> {
         if self.line == 0 {

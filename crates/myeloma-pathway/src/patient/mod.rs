@@ -498,6 +498,7 @@ fn validate_treatment_history(th: &crate::record::TreatmentHistory) -> Result<()
         ("treatment_history.progressions", th.progressions.len()),
         ("treatment_history.transplants", th.transplants.len()),
         ("treatment_history.stated_facts", th.stated_facts.len()),
+        ("treatment_history.car_t_courses", th.car_t_courses.len()),
     ] {
         if n > MAX_LIST_LEN {
             return Err(Error::LimitExceeded { what: format!("{what} (entries)"), limit: MAX_LIST_LEN, actual: n });
@@ -543,6 +544,45 @@ fn validate_treatment_history(th: &crate::record::TreatmentHistory) -> Result<()
         if s.source.trim().is_empty() {
             return Err(Error::invalid(format!("treatment_history.stated_facts[{i}].source"), "name the source"));
         }
+    }
+    for (i, c) in th.car_t_courses.iter().enumerate() {
+        validate_car_t_course(c, &format!("treatment_history.car_t_courses[{i}]"))?;
+    }
+    Ok(())
+}
+
+/// A CAR-T course names a library CAR-T product, and its dates run in the order of the steps
+/// (apheresis, then lymphodepletion start and end, then infusion); refused otherwise.
+fn validate_car_t_course(c: &crate::record::CarTCourseRecord, f: &str) -> Result<()> {
+    use crate::record::{Drug, DrugClass};
+    if Drug::from_id(&c.product).is_none_or(|d| d.class() != DrugClass::BcmaCarT) {
+        let ids: Vec<&str> = Drug::ALL.iter().filter(|d| d.class() == DrugClass::BcmaCarT).map(|d| d.id()).collect();
+        return Err(Error::invalid(
+            format!("{f}.product"),
+            format!("`{}` is not a CAR-T product the library knows; one of: {}", c.product, ids.join(", ")),
+        ));
+    }
+    let steps = [
+        ("apheresis", c.apheresis),
+        ("lymphodepletion_start", c.lymphodepletion_start),
+        ("lymphodepletion_end", c.lymphodepletion_end),
+        ("infusion", c.infusion),
+    ];
+    let mut before: Option<(&str, crate::record::Date)> = None;
+    for (name, date) in steps {
+        let Some(d) = date else { continue };
+        if let Some((prev, pd)) = before {
+            if d < pd {
+                return Err(Error::invalid(format!("{f}.{name}"), format!("{d} is before the {prev} date {pd}")));
+            }
+        }
+        before = Some((name, d));
+    }
+    if c.lymphodepletion_end.is_some() && c.lymphodepletion_start.is_none() {
+        return Err(Error::invalid(
+            format!("{f}.lymphodepletion_start"),
+            "a lymphodepletion end date is given without its start date",
+        ));
     }
     Ok(())
 }

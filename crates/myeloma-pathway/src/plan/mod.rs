@@ -65,6 +65,79 @@ pub struct RankedOption {
     /// Supportive care the option needs, where a cited source gives the rule.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub supportive_care: Vec<SupportiveCare>,
+    /// A CAR-T option's course: its ordered steps (apheresis, bridging if needed,
+    /// lymphodepletion with this patient's doses, infusion, monitoring), each with its timing
+    /// and citation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub car_t_course: Option<CarTCoursePlan>,
+}
+
+/// Where a CAR-T course stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CarTStage {
+    /// Offered, not started.
+    NotStarted,
+    /// Started (apheresis or lymphodepletion recorded), not yet infused.
+    UnderWay,
+    /// Infused, no progression since: monitoring and response assessment (never "continued").
+    Infused,
+}
+
+/// Where one step stands for this patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CarTStepStatus {
+    /// Still to come.
+    Planned,
+    /// The next step.
+    Next,
+    /// Recorded as done (with its dates), or passed without a record (bridging, if needed).
+    Done,
+    /// Under way now (lymphodepletion started, not completed; monitoring after the infusion).
+    Current,
+}
+
+/// One step of a CAR-T course for this patient.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct CarTStepPlan {
+    /// The step.
+    pub step: crate::kb::regimen::CarTStepKind,
+    /// Where it stands.
+    pub status: CarTStepStatus,
+    /// Its dates as recorded, or as computed from them (the infusion window).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dates: Option<String>,
+    /// Given only if needed (bridging).
+    pub if_needed: bool,
+    /// Timing as the source gives it, or that no source read gives it.
+    pub timing: String,
+    /// The source's sentences and rules.
+    pub text: Vec<String>,
+    /// This patient's doses (lymphodepletion), or why they are not computed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub doses: Vec<String>,
+    /// How checked.
+    pub evidence: Evidence,
+    /// Citation keys.
+    pub citations: Vec<String>,
+}
+
+/// A CAR-T course: the steps in order for the guideline's jurisdiction.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct CarTCoursePlan {
+    /// Knowledge-base regimen id.
+    pub regimen_id: String,
+    /// The CAR-T product.
+    pub product: crate::record::Drug,
+    /// The jurisdiction whose label the steps follow.
+    pub jurisdiction: crate::kb::Jurisdiction,
+    /// Where the course stands.
+    pub stage: CarTStage,
+    /// In words: what is done and what comes next.
+    pub summary: String,
+    /// The steps, in course order.
+    pub steps: Vec<CarTStepPlan>,
 }
 
 /// An option considered and not offered, with why not.
@@ -217,6 +290,10 @@ pub struct Plan {
     /// (absent when it has none), with the derivation in sentences.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub treatment_history: Option<crate::history::Derived>,
+    /// The CAR-T course under way or given (absent when none): its steps with their dates and
+    /// what comes next. A CAR-T is a course, never "continued".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub car_t_course: Option<CarTCoursePlan>,
     /// Basis.
     pub basis: Basis,
 }

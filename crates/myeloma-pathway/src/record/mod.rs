@@ -24,7 +24,8 @@ pub use response::{
     Immunofixation, MrdMethod, MrdResult, MrdSample, MrdStatus, ResponseAssessmentInput, ResponseCategory,
 };
 pub use therapy::{
-    StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord, TreatmentHistory,
+    CarTCourseRecord, StatedFact, StatedKind, StopReason, TherapyExposure, TherapyRole, TransplantRecord,
+    TreatmentHistory,
 };
 
 /// Current schema version of the patient record.

@@ -110,6 +110,30 @@ pub enum StatedKind {
     Refractory,
 }
 
+/// A CAR-T course as its steps were dated (apheresis, lymphodepletion, infusion). Each date is
+/// optional: a course recorded at apheresis has only that date. Bridging therapy is recorded as
+/// ordinary `therapies`; the infusion may also be recorded as a `therapies` entry of the CAR-T
+/// product (either is enough).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CarTCourseRecord {
+    /// The CAR-T product: a library drug id (`ciltacabtagene_autoleucel`,
+    /// `idecabtagene_vicleucel`).
+    pub product: String,
+    /// Date of the leukapheresis (T-cell collection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apheresis: Option<Date>,
+    /// First day of the lymphodepleting chemotherapy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lymphodepletion_start: Option<Date>,
+    /// Last day of the lymphodepleting chemotherapy (its completion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lymphodepletion_end: Option<Date>,
+    /// Date of the CAR-T infusion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infusion: Option<Date>,
+}
+
 /// The dated treatment history.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -126,6 +150,9 @@ pub struct TreatmentHistory {
     /// Facts stated by outside records.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stated_facts: Vec<StatedFact>,
+    /// CAR-T courses with their dated steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub car_t_courses: Vec<CarTCourseRecord>,
     /// Date the history is read at (defaults to the latest date in it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<Date>,

@@ -142,6 +142,20 @@ fn check_case(case: &Value) -> Result<(), String> {
                 }
                 continue;
             }
+            "warnings_include" | "warnings_exclude" => {
+                let codes: BTreeSet<String> = plan.warnings.iter().map(|w| w.code.to_string()).collect();
+                let must = key == "warnings_include";
+                for c in strs(want) {
+                    if codes.contains(&c) != must {
+                        return Err(format!("{key}: `{c}` {} in {codes:?}", if must { "not" } else { "unexpectedly" }));
+                    }
+                }
+                continue;
+            }
+            "car_t_course" => {
+                check_car_t_course(&out, want)?;
+                continue;
+            }
             other => return Err(format!("unknown expectation key `{other}`")),
         };
         if got != *want {
@@ -151,6 +165,67 @@ fn check_case(case: &Value) -> Result<(), String> {
     for o in &plan.options {
         if o.citations.is_empty() {
             return Err(format!("option {} carries no citation", o.regimen_id));
+        }
+    }
+    Ok(())
+}
+
+/// `car_t_course` (tests/golden/README.md): the course of the option `regimen` (or, with
+/// `regimen` null, the plan's course under way) has this `stage`, these `steps` in order, this
+/// `next` step (the first step whose status is `next` or `current`; null = none) and, for each
+/// step named in `dates`, these dates.
+fn check_car_t_course(plan: &Value, want: &Value) -> Result<(), String> {
+    for k in want.as_object().ok_or("car_t_course: an object")?.keys() {
+        if !["regimen", "stage", "steps", "next", "dates"].contains(&k.as_str()) {
+            return Err(format!("unknown car_t_course key `{k}`"));
+        }
+    }
+    let course = match &want["regimen"] {
+        Value::Null => plan["car_t_course"].clone(),
+        id => plan["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["regimen_id"] == *id)
+            .ok_or(format!("car_t_course: {id} not offered"))?["car_t_course"]
+            .clone(),
+    };
+    if course.is_null() {
+        return Err(format!("car_t_course: no course for {}", want["regimen"]));
+    }
+    let steps: Vec<Value> = course["steps"].as_array().unwrap().iter().map(|s| s["step"].clone()).collect();
+    if let Some(w) = want.get("stage") {
+        if course["stage"] != *w {
+            return Err(format!("car_t_course.stage: expected {w}, got {}", course["stage"]));
+        }
+    }
+    if let Some(w) = want.get("steps") {
+        if Value::Array(steps.clone()) != *w {
+            return Err(format!("car_t_course.steps: expected {w}, got {steps:?}"));
+        }
+    }
+    if let Some(w) = want.get("next") {
+        let next = course["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["status"] == "next" || s["status"] == "current")
+            .map_or(Value::Null, |s| s["step"].clone());
+        if next != *w {
+            return Err(format!("car_t_course.next: expected {w}, got {next}"));
+        }
+    }
+    if let Some(w) = want.get("dates") {
+        for (step, dates) in w.as_object().ok_or("car_t_course.dates: an object")? {
+            let got = course["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["step"] == step.as_str())
+                .map_or(Value::Null, |s| s["dates"].clone());
+            if got != *dates {
+                return Err(format!("car_t_course.dates.{step}: expected {dates}, got {got}"));
+            }
         }
     }
     Ok(())

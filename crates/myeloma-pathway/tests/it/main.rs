@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod bounded_errors;
+mod car_t;
 mod citations;
 mod columns;
 mod dosing;
