@@ -7,7 +7,8 @@
 //! `--sample-count`, `--max-time`, ...), e.g. `-- plan` or `-- batch`.
 //! `-- --quick` runs every benchmark once with the batches cut to 1,000 rows (divan's test mode;
 //! scripts/test uses it in the dev profile so they keep compiling and running);
-//! `-- --only plan|plan2|kb|batch|cohort` runs one path alone, outside divan (for callgrind).
+//! `-- --only plan|plan2|kb|batch|cohort` runs one path alone, outside divan (for callgrind);
+//! `-- --ratios FILE` prints the ratio table of a saved run's output.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::missing_safety_doc)]
 
 use std::hint::black_box;
@@ -19,7 +20,9 @@ use divan::counter::ItemsCount;
 use divan::{Bencher, Divan};
 use myeloma_pathway::columns::{assess_columns, stage_columns, AssessColumns, StagingColumns};
 use myeloma_pathway::cytogenetics::Status;
-use myeloma_pathway::{api, diagnosis, fitness, recommend_with, response, risk, staging, Guideline, KnowledgeBase, Patient};
+use myeloma_pathway::{
+    api, diagnosis, fitness, recommend_with, response, risk, staging, Guideline, KnowledgeBase, Patient,
+};
 
 /// Set in `--quick` mode: batches are cut to 1,000 rows.
 static QUICK: AtomicBool = AtomicBool::new(false);
@@ -110,7 +113,15 @@ fn cohort(n: usize) -> Cohort {
         s ^= s << 17;
         (s >> 11) as f64 / (1u64 << 53) as f64
     };
-    let mut c = Cohort { b2m: vec![], alb: vec![], ldh: vec![], uln: vec![], cr: vec![], age: vec![], cyto: Default::default() };
+    let mut c = Cohort {
+        b2m: vec![],
+        alb: vec![],
+        ldh: vec![],
+        uln: vec![],
+        cr: vec![],
+        age: vec![],
+        cyto: Default::default(),
+    };
     for _ in 0..n {
         let mut cell = |lo: f64, hi: f64| {
             if next() < 0.1 {
@@ -305,8 +316,7 @@ mod plan {
 mod json {
     use super::*;
 
-    static PLAN_JSON: LazyLock<String> =
-        LazyLock::new(|| recommend_with(kb(), &P_NEW, &G).expect("plan").to_json());
+    static PLAN_JSON: LazyLock<String> = LazyLock::new(|| recommend_with(kb(), &P_NEW, &G).expect("plan").to_json());
 
     #[divan::bench]
     fn record_json_to_plan_json(b: Bencher) {
@@ -338,11 +348,19 @@ mod c_vs_rust {
     struct Handle(*const mp_patient);
     // SAFETY: the C API only reads a patient handle in mp_recommend; nothing frees it meanwhile.
     unsafe impl Sync for Handle {}
+    impl Handle {
+        fn get(&self) -> *const mp_patient {
+            self.0
+        }
+    }
 
     /// Record JSON → patient handle → plan handle → plan JSON (borrowed), everything freed.
     fn c_json_to_plan_json(json: &str) -> usize {
         let mut p: *mut mp_patient = null_mut();
-        assert_eq!(unsafe { mp_patient_from_json_len(json.as_ptr().cast::<c_char>(), json.len(), &mut p) }, mp_status::Ok);
+        assert_eq!(
+            unsafe { mp_patient_from_json_len(json.as_ptr().cast::<c_char>(), json.len(), &mut p) },
+            mp_status::Ok
+        );
         let mut plan: *mut mp_plan = null_mut();
         assert_eq!(unsafe { mp_recommend(p, null(), &mut plan) }, mp_status::Ok);
         let mut out: *const c_char = null();
@@ -362,11 +380,14 @@ mod c_vs_rust {
     #[divan::bench]
     fn c_plan(b: Bencher) {
         let mut p: *mut mp_patient = null_mut();
-        assert_eq!(unsafe { mp_patient_from_json_len(NEW.as_ptr().cast::<c_char>(), NEW.len(), &mut p) }, mp_status::Ok);
+        assert_eq!(
+            unsafe { mp_patient_from_json_len(NEW.as_ptr().cast::<c_char>(), NEW.len(), &mut p) },
+            mp_status::Ok
+        );
         let h = Handle(p.cast_const());
         b.bench(|| {
             let mut plan: *mut mp_plan = null_mut();
-            let st = unsafe { mp_recommend(black_box(h.0), null(), &mut plan) };
+            let st = unsafe { mp_recommend(black_box(h.get()), null(), &mut plan) };
             unsafe { mp_plan_free(plan) };
             st
         });
@@ -425,12 +446,13 @@ mod arrow_columnar {
 fn seconds(cell: &str) -> Option<f64> {
     let mut it = cell.split_whitespace();
     let v: f64 = it.next()?.parse().ok()?;
-    let scale = match it.next()? {
-        "ps" => 1e-12,
-        "ns" => 1e-9,
-        "µs" | "us" => 1e-6,
-        "ms" => 1e-3,
-        "s" => 1.0,
+    // The prefix before `s`; divan writes micro as U+00B5 or U+03BC depending on the version.
+    let scale = match it.next()?.strip_suffix('s')? {
+        "p" => 1e-12,
+        "n" => 1e-9,
+        "\u{b5}" | "\u{3bc}" | "u" => 1e-6,
+        "m" => 1e-3,
+        "" => 1.0,
         _ => return None,
     };
     Some(v * scale)
@@ -441,12 +463,11 @@ fn medians(table: &str) -> Vec<(String, f64)> {
     let mut stack: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for line in table.lines() {
-        let cells: Vec<&str> = line.split('│').collect();
-        let Some(first) = cells.first() else { continue };
-        // The name starts after the tree drawing; each level indents by 3 characters.
-        let start = first.chars().take_while(|c| matches!(c, '├' | '╰' | '─' | '│' | ' ')).count();
-        let rest: String = first.chars().skip(start).collect();
-        let Some(name) = rest.split_whitespace().next() else { continue };
+        // The tree drawing first (each level indents by 3 characters), then the cells.
+        let start = line.chars().take_while(|c| matches!(c, '├' | '╰' | '─' | '│' | ' ')).count();
+        let rest: String = line.chars().skip(start).collect();
+        let cells: Vec<&str> = rest.split('│').collect();
+        let Some(name) = cells.first().and_then(|c| c.split_whitespace().next()) else { continue };
         if start == 0 || cells.len() < 4 {
             continue;
         }
@@ -483,9 +504,21 @@ fn ratio_table(table: &str) {
     let get = |n: &str| rows.iter().find(|(k, _)| k == n).map(|x| x.1);
     let pairs = [
         ("C / Rust, plan", "c_vs_rust::c_plan", "c_vs_rust::rust_plan"),
-        ("C / Rust, JSON in → plan JSON out", "c_vs_rust::c_json_to_plan_json_bench", "c_vs_rust::rust_json_to_plan_json"),
-        ("Arrow columnar, 1 thread / 2 threads", "arrow_columnar::threads_1m_rows::1", "arrow_columnar::threads_1m_rows::2"),
-        ("24-visit response / its record's parse", "assessments::response_24_visits", "assessments::response_24_visits_parse"),
+        (
+            "C / Rust, JSON in → plan JSON out",
+            "c_vs_rust::c_json_to_plan_json_bench",
+            "c_vs_rust::rust_json_to_plan_json",
+        ),
+        (
+            "Arrow columnar, 1 thread / 2 threads",
+            "arrow_columnar::threads_1m_rows::1",
+            "arrow_columnar::threads_1m_rows::2",
+        ),
+        (
+            "24-visit response / its record's parse",
+            "assessments::response_24_visits",
+            "assessments::response_24_visits_parse",
+        ),
     ];
     println!();
     for (what, a, b) in pairs {
@@ -527,6 +560,11 @@ fn main() {
             }
             other => panic!("--only {other}: one of plan, plan2, kb, batch, cohort"),
         }
+        return;
+    }
+    if let Some(file) = args.iter().position(|a| a == "--ratios").and_then(|i| args.get(i + 1)) {
+        // The ratio table of a saved divan table (the output of an earlier run).
+        ratio_table(&std::fs::read_to_string(file).expect("a saved divan table"));
         return;
     }
     if std::env::var_os("MP_BENCH_CHILD").is_some() {

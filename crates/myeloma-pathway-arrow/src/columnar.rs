@@ -38,13 +38,13 @@ use arrow_array::types::{
 use arrow_array::{Array, ArrayRef, DictionaryArray, Float64Array, Int8Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use myeloma_pathway::columns::{assess_columns, AssessBatch, AssessColumns, StagingColumns};
-use rayon::prelude::*;
 use myeloma_pathway::cytogenetics::Status;
 use myeloma_pathway::error::plain;
 use myeloma_pathway::fitness::FrailtyCategory;
 use myeloma_pathway::risk::RiskLevel;
 use myeloma_pathway::staging::{IssStage, R2IssStage, RIssStage};
 use myeloma_pathway::{Error as CoreError, Guideline, Patient, Sex};
+use rayon::prelude::*;
 
 use crate::{column_error, Error};
 

@@ -597,4 +597,6 @@ pub fn assess_batches<I: IntoIterator<Item = Result<RecordBatch, ArrowError>>, W
 }
 
 mod columnar;
-pub use columnar::{assess_columnar, columnar_schema, CHUNK_ROWS, COLUMNAR_INPUTS, COLUMNAR_OUTPUTS, COLUMNAR_STATUSES};
+pub use columnar::{
+    assess_columnar, columnar_schema, CHUNK_ROWS, COLUMNAR_INPUTS, COLUMNAR_OUTPUTS, COLUMNAR_STATUSES,
+};

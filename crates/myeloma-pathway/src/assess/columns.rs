@@ -19,7 +19,7 @@
 
 use crate::assess::fitness::{cockcroft_gault_rule, imwg_frailty_rule, FrailtyCategory};
 use crate::assess::risk::{
-    article_rule, imwg2016_rule, ims2025_rule, msmart3_rule, Ims2025Inputs, RiskLevel, ARTICLE_ABNORMALITIES,
+    article_rule, ims2025_rule, imwg2016_rule, msmart3_rule, Ims2025Inputs, RiskLevel, ARTICLE_ABNORMALITIES,
     IMWG2016_ABNORMALITIES, MSMART3_ABNORMALITIES,
 };
 use crate::assess::staging::{
@@ -387,8 +387,9 @@ pub fn assess_row(c: &AssessColumns<'_>, i: usize, g: &Guideline) -> Result<Asse
     let narrow_u8 = |x: Option<i64>| x.and_then(|v| u8::try_from(v).ok());
     let age = narrow_u16(age);
     let frailty = imwg_frailty_rule(age, narrow_u8(charlson), narrow_u8(katz), narrow_u8(lawton));
-    let crcl = measured
-        .or_else(|| cockcroft_gault_rule(age, weight, height, at(c.sex, i), cr, g.crcl_weight()).map(|(ml_min, _)| ml_min));
+    let crcl = measured.or_else(|| {
+        cockcroft_gault_rule(age, weight, height, at(c.sex, i), cr, g.crcl_weight()).map(|(ml_min, _)| ml_min)
+    });
     let ims = Ims2025Inputs {
         del_17p: c.status(Abnormality::Del17p, i),
         del_17p_clonal_fraction_pct: ccf,
