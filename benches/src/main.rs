@@ -1,34 +1,96 @@
-//! Benchmarks. Absolute times on shared machines are noise, so every figure is also reported as
-//! a ratio to a baseline measured in the same run: parsing and validating the patient record.
+//! Benchmarks (divan). Absolute times on shared machines are noise, so every figure is also
+//! reported as a ratio to a baseline measured in the same run: parsing and validating the
+//! patient record (`a_baseline::parse_record`).
 //!
-//! Run: `cargo run --release --manifest-path benches/Cargo.toml` (results in docs/performance.md).
-//! `-- --quick` runs every benchmark once (scripts/test uses it so they keep compiling);
-//! `-- --only plan|batch` runs one path alone (for callgrind).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+//! Run: `cargo run --release --manifest-path benches/Cargo.toml` — divan's table, then the ratio
+//! table (results in docs/performance.md). Arguments after `--` are divan's (a name filter,
+//! `--sample-count`, `--max-time`, ...), e.g. `-- plan` or `-- batch`.
+//! `-- --quick` runs every benchmark once with the batches cut to 1,000 rows (divan's test mode;
+//! scripts/test uses it in the dev profile so they keep compiling and running);
+//! `-- --only plan|plan2|kb|batch|cohort` runs one path alone, outside divan (for callgrind);
+//! `-- --ratios FILE` prints the ratio table of a saved run's output.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::missing_safety_doc)]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::LazyLock;
+use std::time::Duration;
 
-use myeloma_pathway::columns::{stage_columns, StagingColumns};
+use divan::counter::ItemsCount;
+use divan::{Bencher, Divan};
+use myeloma_pathway::columns::{assess_columns, stage_columns, AssessColumns, StagingColumns};
 use myeloma_pathway::cytogenetics::Status;
-use myeloma_pathway::{api, diagnosis, fitness, recommend, risk, staging, Guideline, KnowledgeBase, Patient};
+use myeloma_pathway::{
+    api, diagnosis, fitness, recommend_with, response, risk, staging, Guideline, KnowledgeBase, Patient,
+};
 
-/// Median time per call over `rounds` rounds of `iters` calls each.
-fn measure<F: FnMut()>(mut f: F, iters: u32, rounds: u32) -> Duration {
-    for _ in 0..iters.min(10) {
-        f();
+/// Set in `--quick` mode: batches are cut to 1,000 rows.
+static QUICK: AtomicBool = AtomicBool::new(false);
+
+/// `n`, or 1,000 in quick mode.
+fn rows(n: usize) -> usize {
+    if QUICK.load(Ordering::Relaxed) {
+        n.min(1_000)
+    } else {
+        n
     }
-    let mut samples: Vec<Duration> = (0..rounds)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..iters {
-                f();
+}
+
+fn read(p: &str) -> String {
+    std::fs::read_to_string(format!("{}/../{p}", env!("CARGO_MANIFEST_DIR"))).expect("example file")
+}
+
+fn golden_patient(name: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(&read(&format!("tests/golden/{name}.json"))).expect("json");
+    v["patient"].to_string()
+}
+
+/// The baseline's record: a fit 60-year-old, newly diagnosed, standard risk.
+static NEW: LazyLock<String> = LazyLock::new(|| read("examples/patients/fit-60-standard-risk.json"));
+static P_NEW: LazyLock<Patient> = LazyLock::new(|| Patient::from_json(&NEW).expect("valid"));
+/// Relapse, line 4, triple-class exposed (61 history events).
+static P_REL: LazyLock<Patient> =
+    LazyLock::new(|| Patient::from_json(&golden_patient("relapse-line-4-triple-class-exposed")).expect("valid"));
+/// A synthetic 24-visit response series ([`response_series`]).
+static RESP: LazyLock<String> = LazyLock::new(response_series);
+static P_RESP: LazyLock<Patient> = LazyLock::new(|| Patient::from_json(&RESP).expect("valid 24-visit record"));
+static G: LazyLock<Guideline> = LazyLock::new(Guideline::default);
+
+fn kb() -> &'static KnowledgeBase {
+    KnowledgeBase::embedded()
+}
+
+/// A record with 24 response assessments: the golden case "CR sustained, MRD negative, on DR
+/// maintenance" with its three assessments replaced by a monthly series — baseline M-protein
+/// 2.8 g/dL and urine 150 mg/24 h, falling by a quarter a month, then negative serum and urine
+/// immunofixation from visit 13 on.
+fn response_series() -> String {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&golden_patient("response-cr-sustained-mrd-negative-on-dr-maintenance")).expect("json");
+    let visits: Vec<serde_json::Value> = (0..24)
+        .map(|k: i32| {
+            let (year, month) = (2024 + k / 12, 1 + k % 12);
+            let date = format!("{year}-{month:02}-08");
+            if k >= 12 {
+                serde_json::json!({
+                    "date": date,
+                    "serum_m_protein": {"value": 0, "unit": "g/dL"},
+                    "urine_m_protein": {"value": 0, "unit": "mg/24h"},
+                    "serum_immunofixation": "negative",
+                    "urine_immunofixation": "negative",
+                })
+            } else {
+                let f = 0.75f64.powi(k);
+                serde_json::json!({
+                    "date": date,
+                    "serum_m_protein": {"value": (2.8 * f * 100.0).round() / 100.0, "unit": "g/dL"},
+                    "urine_m_protein": {"value": (150.0 * f).round(), "unit": "mg/24h"},
+                })
             }
-            t.elapsed() / iters
         })
         .collect();
-    samples.sort();
-    samples[samples.len() / 2]
+    v["response_assessments"] = serde_json::Value::Array(visits);
+    v.to_string()
 }
 
 /// A deterministic synthetic cohort (xorshift), canonical units, ~10% of each cell missing.
@@ -37,6 +99,9 @@ pub struct Cohort {
     pub alb: Vec<Option<f64>>,
     pub ldh: Vec<Option<f64>>,
     pub uln: Vec<Option<f64>>,
+    pub cr: Vec<Option<f64>>,
+    pub age: Vec<Option<i64>>,
+    /// del(17p), t(4;14), t(14;16), 1q+.
     pub cyto: [Vec<Status>; 4],
 }
 
@@ -48,7 +113,15 @@ fn cohort(n: usize) -> Cohort {
         s ^= s << 17;
         (s >> 11) as f64 / (1u64 << 53) as f64
     };
-    let mut c = Cohort { b2m: vec![], alb: vec![], ldh: vec![], uln: vec![], cyto: Default::default() };
+    let mut c = Cohort {
+        b2m: vec![],
+        alb: vec![],
+        ldh: vec![],
+        uln: vec![],
+        cr: vec![],
+        age: vec![],
+        cyto: Default::default(),
+    };
     for _ in 0..n {
         let mut cell = |lo: f64, hi: f64| {
             if next() < 0.1 {
@@ -62,6 +135,8 @@ fn cohort(n: usize) -> Cohort {
         let l = cell(100.0, 400.0);
         c.ldh.push(l);
         c.uln.push(if l.is_some() { Some(250.0) } else { None });
+        c.cr.push(cell(0.6, 3.0));
+        c.age.push(cell(40.0, 90.0).map(|a| a as i64));
         for col in c.cyto.iter_mut() {
             let x = next();
             col.push(if x < 0.15 {
@@ -76,7 +151,7 @@ fn cohort(n: usize) -> Cohort {
     c
 }
 
-fn columns(c: &Cohort) -> StagingColumns<'_> {
+fn staging_columns(c: &Cohort) -> StagingColumns<'_> {
     StagingColumns {
         beta2_microglobulin_mg_l: &c.b2m,
         albumin_g_dl: &c.alb,
@@ -89,94 +164,422 @@ fn columns(c: &Cohort) -> StagingColumns<'_> {
     }
 }
 
+fn assess_cols(c: &Cohort) -> AssessColumns<'_> {
+    AssessColumns {
+        staging: staging_columns(c),
+        age_years: &c.age,
+        sex: &[],
+        weight_kg: &[],
+        height_cm: &[],
+        charlson: &[],
+        katz_adl: &[],
+        lawton_iadl: &[],
+        creatinine_mg_dl: &c.cr,
+        creatinine_clearance_ml_min: &[],
+        t_14_20: &[],
+        hyperdiploidy: &[],
+        tp53_mutation: &[],
+        del_1p32: &[],
+        del_17p_clonal_fraction_pct: &[],
+        del_1p32_copies_lost: &[],
+    }
+}
+
+/// The same cohort as an Arrow record batch of the columnar path's input columns.
+fn arrow_batch(c: &Cohort) -> myeloma_pathway_arrow::arrow_array::RecordBatch {
+    use myeloma_pathway_arrow::arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let f = |v: &[Option<f64>]| Arc::new(Float64Array::from(v.to_vec())) as ArrayRef;
+    let t = |v: &[Status]| {
+        Arc::new(
+            v.iter()
+                .map(|s| match s {
+                    Status::Detected => Some("detected"),
+                    Status::NotDetected => Some("not_detected"),
+                    Status::NotTested => None,
+                })
+                .collect::<StringArray>(),
+        ) as ArrayRef
+    };
+    let age: Vec<Option<f64>> = c.age.iter().map(|a| a.map(|a| a as f64)).collect();
+    RecordBatch::try_from_iter([
+        ("age_years", f(&age)),
+        ("creatinine_mg_dl", f(&c.cr)),
+        ("beta2_microglobulin_mg_l", f(&c.b2m)),
+        ("albumin_g_dl", f(&c.alb)),
+        ("ldh_u_l", f(&c.ldh)),
+        ("ldh_uln_u_l", f(&c.uln)),
+        ("del_17p", t(&c.cyto[0])),
+        ("t_4_14", t(&c.cyto[1])),
+        ("t_14_16", t(&c.cyto[2])),
+        ("gain_1q", t(&c.cyto[3])),
+    ])
+    .expect("batch")
+}
+
+/// The baseline: parse and validate the record (every ratio is to this, same run).
+mod a_baseline {
+    use super::*;
+
+    #[divan::bench]
+    fn parse_record(b: Bencher) {
+        b.bench(|| Patient::from_json(black_box(&NEW)).ok());
+    }
+}
+
+/// Each assessment alone, on the baseline's patient (the response series on its own record).
+mod assessments {
+    use super::*;
+
+    #[divan::bench]
+    fn iss(b: Bencher) {
+        b.bench(|| staging::iss(kb(), black_box(&P_NEW)));
+    }
+    #[divan::bench]
+    fn r_iss(b: Bencher) {
+        b.bench(|| staging::r_iss(kb(), black_box(&P_NEW)));
+    }
+    #[divan::bench]
+    fn r2_iss(b: Bencher) {
+        b.bench(|| staging::r2_iss(kb(), black_box(&P_NEW)));
+    }
+    #[divan::bench]
+    fn stage_all(b: Bencher) {
+        b.bench(|| staging::stage_all(kb(), black_box(&P_NEW)));
+    }
+    fn risk_under(b: Bencher, d: risk::RiskDefinition) {
+        b.bench(|| risk::assess(kb(), black_box(&P_NEW), d, risk::Del17pCutoff::Above20));
+    }
+    #[divan::bench]
+    fn risk_article(b: Bencher) {
+        risk_under(b, risk::RiskDefinition::Article);
+    }
+    #[divan::bench]
+    fn risk_imwg2016(b: Bencher) {
+        risk_under(b, risk::RiskDefinition::Imwg2016);
+    }
+    #[divan::bench]
+    fn risk_msmart3(b: Bencher) {
+        risk_under(b, risk::RiskDefinition::Msmart3);
+    }
+    #[divan::bench]
+    fn risk_ims2025(b: Bencher) {
+        risk_under(b, risk::RiskDefinition::Ims2025);
+    }
+    #[divan::bench]
+    fn risk_compare_all_4(b: Bencher) {
+        b.bench(|| risk::compare(kb(), black_box(&P_NEW), risk::Del17pCutoff::Above20));
+    }
+    #[divan::bench]
+    fn creatinine_clearance(b: Bencher) {
+        b.bench(|| fitness::creatinine_clearance(kb(), black_box(&P_NEW), &G).ok());
+    }
+    #[divan::bench]
+    fn imwg_frailty(b: Bencher) {
+        b.bench(|| fitness::imwg_frailty(kb(), black_box(&P_NEW)));
+    }
+    #[divan::bench]
+    fn transplant_eligibility(b: Bencher) {
+        b.bench(|| fitness::transplant_eligibility(kb(), black_box(&P_NEW), &G));
+    }
+    #[divan::bench]
+    fn diagnosis_imwg2014(b: Bencher) {
+        b.bench(|| diagnosis::diagnose(kb(), black_box(&P_NEW)));
+    }
+    /// IMWG response over a 24-visit series (confirmation, best response, progression checks).
+    #[divan::bench]
+    fn response_24_visits(b: Bencher) {
+        b.bench(|| response::assess_response(kb(), black_box(&P_RESP)).ok());
+    }
+    /// Parsing the 24-visit record (this row's own baseline).
+    #[divan::bench]
+    fn response_24_visits_parse(b: Bencher) {
+        b.bench(|| Patient::from_json(black_box(&RESP)).ok());
+    }
+}
+
+/// A whole plan (with counterfactuals), from a parsed patient.
+mod plan {
+    use super::*;
+
+    #[divan::bench]
+    fn newly_diagnosed(b: Bencher) {
+        b.bench(|| recommend_with(kb(), black_box(&P_NEW), &G).ok());
+    }
+    #[divan::bench]
+    fn relapse_line_4(b: Bencher) {
+        b.bench(|| recommend_with(kb(), black_box(&P_REL), &G).ok());
+    }
+}
+
+/// JSON round trip: record JSON in, plan JSON out, and the plan JSON read back.
+mod json {
+    use super::*;
+
+    static PLAN_JSON: LazyLock<String> = LazyLock::new(|| recommend_with(kb(), &P_NEW, &G).expect("plan").to_json());
+
+    #[divan::bench]
+    fn record_json_to_plan_json(b: Bencher) {
+        b.bench(|| api::run_json(api::Assessment::Plan, black_box(&NEW), None).ok());
+    }
+    #[divan::bench]
+    fn plan_to_json(b: Bencher) {
+        let plan = recommend_with(kb(), &P_NEW, &G).expect("plan");
+        b.bench(|| black_box(&plan).to_json());
+    }
+    #[divan::bench]
+    fn plan_json_parse(b: Bencher) {
+        b.bench(|| serde_json::from_str::<serde_json::Value>(black_box(&PLAN_JSON)).ok());
+    }
+}
+
+/// The C call path (the extern "C" functions of myeloma-pathway-c, called from Rust as a C
+/// caller would: handles, status codes, NUL-terminated plan JSON) against the Rust call.
+mod c_vs_rust {
+    use super::*;
+    use mp_c::{
+        mp_patient, mp_patient_free, mp_patient_from_json_len, mp_plan, mp_plan_free, mp_plan_json, mp_recommend,
+        mp_status,
+    };
+    use std::ffi::{c_char, CStr};
+    use std::ptr::{null, null_mut};
+
+    /// A patient handle shared by the benchmark's threads (it is only read).
+    struct Handle(*const mp_patient);
+    // SAFETY: the C API only reads a patient handle in mp_recommend; nothing frees it meanwhile.
+    unsafe impl Sync for Handle {}
+    impl Handle {
+        fn get(&self) -> *const mp_patient {
+            self.0
+        }
+    }
+
+    /// Record JSON → patient handle → plan handle → plan JSON (borrowed), everything freed.
+    fn c_json_to_plan_json(json: &str) -> usize {
+        let mut p: *mut mp_patient = null_mut();
+        assert_eq!(
+            unsafe { mp_patient_from_json_len(json.as_ptr().cast::<c_char>(), json.len(), &mut p) },
+            mp_status::Ok
+        );
+        let mut plan: *mut mp_plan = null_mut();
+        assert_eq!(unsafe { mp_recommend(p, null(), &mut plan) }, mp_status::Ok);
+        let mut out: *const c_char = null();
+        assert_eq!(unsafe { mp_plan_json(plan, &mut out) }, mp_status::Ok);
+        let len = unsafe { CStr::from_ptr(out) }.to_bytes().len();
+        unsafe {
+            mp_plan_free(plan);
+            mp_patient_free(p);
+        }
+        len
+    }
+
+    #[divan::bench]
+    fn rust_plan(b: Bencher) {
+        b.bench(|| recommend_with(kb(), black_box(&P_NEW), &G).ok());
+    }
+    #[divan::bench]
+    fn c_plan(b: Bencher) {
+        let mut p: *mut mp_patient = null_mut();
+        assert_eq!(
+            unsafe { mp_patient_from_json_len(NEW.as_ptr().cast::<c_char>(), NEW.len(), &mut p) },
+            mp_status::Ok
+        );
+        let h = Handle(p.cast_const());
+        b.bench(|| {
+            let mut plan: *mut mp_plan = null_mut();
+            let st = unsafe { mp_recommend(black_box(h.get()), null(), &mut plan) };
+            unsafe { mp_plan_free(plan) };
+            st
+        });
+        unsafe { mp_patient_free(p) };
+    }
+    #[divan::bench]
+    fn rust_json_to_plan_json(b: Bencher) {
+        b.bench(|| {
+            let p = Patient::from_json(black_box(&NEW)).expect("valid");
+            recommend_with(kb(), &p, &G).expect("plan").to_json().len()
+        });
+    }
+    #[divan::bench]
+    fn c_json_to_plan_json_bench(b: Bencher) {
+        b.bench(|| c_json_to_plan_json(black_box(&NEW)));
+    }
+}
+
+/// Columnar batches: cost per row as the batch grows (1k, 100k, 1M synthetic patients).
+mod batch {
+    use super::*;
+
+    /// ISS + R-ISS + R2-ISS per row (`columns::stage_columns`).
+    #[divan::bench(args = [1_000, 100_000, 1_000_000], sample_count = 20, sample_size = 1)]
+    fn stage_columns_rows(b: Bencher, n: usize) {
+        let c = cohort(rows(n));
+        let cols = staging_columns(&c);
+        b.counter(ItemsCount::new(c.b2m.len())).bench(|| stage_columns(black_box(&cols)).ok());
+    }
+
+    /// Staging, risk under all four definitions, frailty, CrCl per row (`columns::assess_columns`).
+    #[divan::bench(args = [1_000, 100_000, 1_000_000], sample_count = 20, sample_size = 1)]
+    fn assess_columns_rows(b: Bencher, n: usize) {
+        let c = cohort(rows(n));
+        let cols = assess_cols(&c);
+        b.counter(ItemsCount::new(c.b2m.len())).bench(|| assess_columns(black_box(&cols), &G).ok());
+    }
+}
+
+/// The Arrow columnar path (`myeloma_pathway_arrow::assess_columnar`), 1M rows, on a local rayon
+/// pool of 1 and of 2 threads.
+mod arrow_columnar {
+    use super::*;
+    use myeloma_pathway_arrow::rayon::ThreadPoolBuilder;
+
+    #[divan::bench(args = [1, 2], sample_count = 10, sample_size = 1)]
+    fn threads_1m_rows(b: Bencher, threads: usize) {
+        let batch = arrow_batch(&cohort(rows(1_000_000)));
+        let pool = ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        b.counter(ItemsCount::new(batch.num_rows()))
+            .bench(|| pool.install(|| myeloma_pathway_arrow::assess_columnar(black_box(&batch), &G).ok()));
+    }
+}
+
+/// Seconds in a divan time cell (`12.5 µs`).
+fn seconds(cell: &str) -> Option<f64> {
+    let mut it = cell.split_whitespace();
+    let v: f64 = it.next()?.parse().ok()?;
+    // The prefix before `s`; divan writes micro as U+00B5 or U+03BC depending on the version.
+    let scale = match it.next()?.strip_suffix('s')? {
+        "p" => 1e-12,
+        "n" => 1e-9,
+        "\u{b5}" | "\u{3bc}" | "u" => 1e-6,
+        "m" => 1e-3,
+        "" => 1.0,
+        _ => return None,
+    };
+    Some(v * scale)
+}
+
+/// (benchmark path, median seconds) from divan's table, in its order.
+fn medians(table: &str) -> Vec<(String, f64)> {
+    let mut stack: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for line in table.lines() {
+        // The tree drawing first (each level indents by 3 characters), then the cells.
+        let start = line.chars().take_while(|c| matches!(c, '├' | '╰' | '─' | '│' | ' ')).count();
+        let rest: String = line.chars().skip(start).collect();
+        let cells: Vec<&str> = rest.split('│').collect();
+        let Some(name) = cells.first().and_then(|c| c.split_whitespace().next()) else { continue };
+        if start == 0 || cells.len() < 4 {
+            continue;
+        }
+        let depth = start / 3;
+        stack.truncate(depth.saturating_sub(1));
+        stack.push(name.to_string());
+        if let Some(m) = seconds(cells[2].trim()) {
+            out.push((stack.join("::"), m));
+        }
+    }
+    out
+}
+
+fn ratio_table(table: &str) {
+    let rows = medians(table);
+    let Some(&(_, base)) = rows.iter().find(|(n, _)| n == "a_baseline::parse_record") else {
+        println!("(no baseline in this run: ratios need a_baseline::parse_record)");
+        return;
+    };
+    println!("\n| benchmark | median | ratio to parse_record (same run) | per row |");
+    println!("|---|---|---|---|");
+    for (name, m) in &rows {
+        let n_rows = if name.starts_with("batch::") {
+            name.rsplit("::").next().and_then(|x| x.parse::<f64>().ok())
+        } else if name.starts_with("arrow_columnar::") {
+            Some(1e6)
+        } else {
+            None
+        };
+        let per_row = n_rows.map(|n| format!("{:.1} ns", m / n * 1e9)).unwrap_or_default();
+        let shown = if *m >= 1e-3 { format!("{:.2} ms", m * 1e3) } else { format!("{:.2} µs", m * 1e6) };
+        println!("| {name} | {shown} | {:.3}× | {per_row} |", m / base);
+    }
+    let get = |n: &str| rows.iter().find(|(k, _)| k == n).map(|x| x.1);
+    let pairs = [
+        ("C / Rust, plan", "c_vs_rust::c_plan", "c_vs_rust::rust_plan"),
+        (
+            "C / Rust, JSON in → plan JSON out",
+            "c_vs_rust::c_json_to_plan_json_bench",
+            "c_vs_rust::rust_json_to_plan_json",
+        ),
+        (
+            "Arrow columnar, 1 thread / 2 threads",
+            "arrow_columnar::threads_1m_rows::1",
+            "arrow_columnar::threads_1m_rows::2",
+        ),
+        (
+            "24-visit response / its record's parse",
+            "assessments::response_24_visits",
+            "assessments::response_24_visits_parse",
+        ),
+    ];
+    println!();
+    for (what, a, b) in pairs {
+        if let (Some(x), Some(y)) = (get(a), get(b)) {
+            println!("{what}: {:.3}×", x / y);
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let quick = args.iter().any(|a| a == "--quick");
-    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let read = |p: &str| std::fs::read_to_string(format!("{root}/{p}")).expect("example file");
-    let new = read("examples/patients/fit-60-standard-risk.json");
-    let kb = KnowledgeBase::embedded();
-    let g = Guideline::default();
-    let p_new = Patient::from_json(&new).expect("valid");
-
-    // Single paths for callgrind: one plan, or one batch of 100k rows.
-    match only.as_deref() {
-        Some("plan") => {
-            black_box(recommend(black_box(&p_new), &g).ok());
-            return;
-        }
-        Some("plan2") => {
-            black_box(recommend(black_box(&p_new), &g).ok());
-            black_box(recommend(black_box(&p_new), &g).ok());
-            return;
-        }
-        Some("kb") => {
-            black_box(KnowledgeBase::embedded());
-            return;
-        }
-        Some("batch") => {
-            let c = cohort(100_000);
-            black_box(stage_columns(&columns(&c)).ok());
-            return;
-        }
-        Some("cohort") => {
-            black_box(cohort(100_000));
-            return;
-        }
-        _ => {}
+    if args.iter().any(|a| a == "--quick") {
+        QUICK.store(true, Ordering::Relaxed);
+        Divan::default().test_benches();
+        return;
     }
-
-    let relapse = read("tests/golden/relapse-line-4-triple-class-exposed.json");
-    let relapse: serde_json::Value = serde_json::from_str(&relapse).expect("json");
-    let relapse = relapse["patient"].to_string();
-    let p_rel = Patient::from_json(&relapse).expect("valid");
-    let (iters, rounds) = if quick { (1, 1) } else { (200, 15) };
-    let base = measure(|| { black_box(Patient::from_json(black_box(&new)).ok()); }, iters, rounds);
-    let mut rows: Vec<(String, Duration)> = vec![("parse + validate record (baseline)".into(), base)];
-    let mut add = |name: &str, d: Duration| rows.push((name.to_string(), d));
-    let p = &p_new;
-    add("ISS alone", measure(|| { black_box(staging::iss(kb, black_box(p))); }, iters * 10, rounds));
-    add("R-ISS alone", measure(|| { black_box(staging::r_iss(kb, black_box(p))); }, iters * 10, rounds));
-    add("R2-ISS alone", measure(|| { black_box(staging::r2_iss(kb, black_box(p))); }, iters * 10, rounds));
-    add("ISS + R-ISS + R2-ISS", measure(|| { black_box(staging::stage_all(kb, black_box(p))); }, iters * 10, rounds));
-    for d in risk::RiskDefinition::ALL {
-        add(&format!("risk, {} alone", d.id()), measure(|| { black_box(risk::assess(kb, black_box(p), d, risk::Del17pCutoff::Above20)); }, iters * 10, rounds));
+    if let Some(only) = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)) {
+        // Single paths for callgrind: one plan, or one batch of 100k rows.
+        match only.as_str() {
+            "plan" => {
+                black_box(recommend_with(kb(), black_box(&P_NEW), &G).ok());
+            }
+            "plan2" => {
+                black_box(recommend_with(kb(), black_box(&P_NEW), &G).ok());
+                black_box(recommend_with(kb(), black_box(&P_NEW), &G).ok());
+            }
+            "kb" => {
+                black_box(kb());
+                black_box(&*P_NEW);
+            }
+            "batch" => {
+                black_box(&*P_NEW);
+                let c = cohort(100_000);
+                black_box(stage_columns(&staging_columns(&c)).ok());
+            }
+            "cohort" => {
+                black_box(&*P_NEW);
+                black_box(cohort(100_000));
+            }
+            other => panic!("--only {other}: one of plan, plan2, kb, batch, cohort"),
+        }
+        return;
     }
-    add("risk under all 4 definitions", measure(|| { black_box(risk::compare(kb, black_box(p), risk::Del17pCutoff::Above20)); }, iters * 10, rounds));
-    add("creatinine clearance", measure(|| { black_box(fitness::creatinine_clearance(kb, black_box(p), &g).ok()); }, iters * 10, rounds));
-    add("IMWG frailty", measure(|| { black_box(fitness::imwg_frailty(kb, black_box(p))); }, iters * 10, rounds));
-    add("transplant eligibility", measure(|| { black_box(fitness::transplant_eligibility(kb, black_box(p), &g)); }, iters * 10, rounds));
-    add("diagnosis (IMWG 2014)", measure(|| { black_box(diagnosis::diagnose(kb, black_box(p))); }, iters * 10, rounds));
-    add("recommend, newly diagnosed (with counterfactuals)", measure(|| { black_box(recommend(black_box(&p_new), &g).ok()); }, iters / 4 + 1, rounds));
-    add("recommend, relapse line 4 (61-event history)", measure(|| { black_box(recommend(black_box(&p_rel), &g).ok()); }, iters / 4 + 1, rounds));
-    add("JSON in → plan JSON out (api::run_json)", measure(|| { black_box(api::run_json(api::Assessment::Plan, black_box(&new), None).ok()); }, iters / 4 + 1, rounds));
-    let plan_json = recommend(&p_new, &g).expect("plan").to_json();
-    add("plan JSON parse (serde_json::Value)", measure(|| { black_box(serde_json::from_str::<serde_json::Value>(black_box(&plan_json)).ok()); }, iters, rounds));
-
-    println!("| measurement | median per call | ratio to baseline |");
-    println!("|---|---|---|");
-    for (name, d) in &rows {
-        println!("| {name} | {:.2} µs | {:.3}× |", d.as_secs_f64() * 1e6, d.as_secs_f64() / base.as_secs_f64());
+    if let Some(file) = args.iter().position(|a| a == "--ratios").and_then(|i| args.get(i + 1)) {
+        // The ratio table of a saved divan table (the output of an earlier run).
+        ratio_table(&std::fs::read_to_string(file).expect("a saved divan table"));
+        return;
     }
-    println!("\nplan JSON size (newly diagnosed): {} bytes", plan_json.len());
-
-    // Columnar staging: cost per row as the batch grows.
-    println!("\n| columnar ISS + R-ISS + R2-ISS | per row | rows/s | ratio to per-patient stage_all |");
-    println!("|---|---|---|---|");
-    let per_patient = rows.iter().find(|r| r.0 == "ISS + R-ISS + R2-ISS").map(|r| r.1).unwrap_or(base);
-    let sizes: &[usize] = if quick { &[1_000] } else { &[1_000, 100_000, 1_000_000] };
-    for &n in sizes {
-        let c = cohort(n);
-        let cols = columns(&c);
-        let reps = if quick { 1 } else { (2_000_000 / n).clamp(1, 200) as u32 };
-        let d = measure(|| { black_box(stage_columns(black_box(&cols)).ok()); }, reps, if quick { 1 } else { 7 });
-        let per_row = d.as_secs_f64() / n as f64;
-        println!(
-            "| {n} rows | {:.1} ns | {:.1} M | {:.4}× |",
-            per_row * 1e9,
-            1.0 / per_row / 1e6,
-            per_row / per_patient.as_secs_f64()
-        );
+    if std::env::var_os("MP_BENCH_CHILD").is_some() {
+        Divan::default().color(false).max_time(Duration::from_secs(3)).config_with_args().run_benches();
+        return;
     }
+    // Run divan in a child process, show its table, then the ratios from that same run.
+    let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+        .args(&args[1..])
+        .env("MP_BENCH_CHILD", "1")
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("run the benchmarks");
+    let table = String::from_utf8_lossy(&out.stdout);
+    print!("{table}");
+    ratio_table(&table);
+    std::process::exit(out.status.code().unwrap_or(1));
 }

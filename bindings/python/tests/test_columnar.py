@@ -41,7 +41,7 @@ def _cohort(n: int = 400, seed: int = 7) -> pd.DataFrame:
         "ldh_u_l": ldh,
         "ldh_uln_u_l": np.where(np.isnan(ldh), np.nan, 250.0),
     }
-    for c in ("del_17p", "t_4_14", "t_14_16", "gain_1q", "t_14_20", "hyperdiploidy"):
+    for c in ("del_17p", "t_4_14", "t_14_16", "gain_1q", "t_14_20", "hyperdiploidy", "tp53_mutation", "del_1p32"):
         frame[c] = pd.Categorical(rng.choice(["detected", "not_detected", None], n, p=[0.3, 0.6, 0.1]))
     return pd.DataFrame(frame)
 
@@ -89,8 +89,10 @@ def test_enum_results_are_dictionary_columns_that_become_pandas_categoricals() -
 def test_every_documented_input_column_is_read_and_another_column_is_refused_naming_it() -> None:
     cols: Dict[str, List[Any]] = {c: [None] for c in mp.COLUMNAR_INPUTS}
     cols["sex"] = ["male"]
-    out = mp.assess_columnar(pa.table({k: pa.array(v, type=pa.string() if k == "sex" or k.startswith(("del_", "t_", "gain_", "hyper")) else pa.float64()) for k, v in cols.items()}))
+    out = mp.assess_columnar(pa.table({k: pa.array(v, type=pa.string() if k == "sex" or k.startswith(("del_", "t_", "gain_", "hyper", "tp53")) else pa.float64()) for k, v in cols.items()}))
     assert out.column("risk_article").to_pylist() == ["undetermined"]
+    assert out.column("risk_msmart3").to_pylist() == ["undetermined"]
+    assert out.column("risk_ims2025").to_pylist() == ["undetermined"]
     with pytest.raises(mp.ColumnError, match="patient_id"):
         mp.assess_columnar(pa.table({"patient_id": [1], "age_years": [60.0]}))
 
@@ -100,3 +102,47 @@ def test_a_bad_cell_is_an_error_in_its_row_and_the_other_rows_are_assessed() -> 
     out = mp.assess_columnar(table)
     assert out.column("iss").to_pylist() == ["III", None, "I"]
     assert out.column("error_field").to_pylist() == [None, "labs.beta2_microglobulin.value", None]
+
+
+def _big(n: int) -> pa.Table:
+    return pa.concat_tables([pa.Table.from_pandas(_cohort(1_000, seed=k), preserve_index=False) for k in range(n // 1_000)])
+
+
+def test_one_thread_and_two_threads_give_the_same_table() -> None:
+    table = _big(40_000)  # more than two chunks of 16,384 rows
+    one = mp.assess_columnar(table, threads=1)
+    assert one.num_rows == 40_000
+    assert mp.assess_columnar(table, threads=2).equals(one)
+    assert mp.assess_columnar(table).equals(one)
+    with pytest.raises(ValueError, match="threads"):
+        mp.assess_columnar(table, threads=0)
+
+
+def test_the_gil_is_released_while_rust_assesses_the_columns() -> None:
+    """Another Python thread keeps running during the Rust call: the longest pause it sees is
+    far shorter than the time spent inside Rust (with the GIL held it would be at least that)."""
+    import threading
+    import time
+
+    from myeloma_pathway import _native
+
+    one = pa.Table.from_pandas(_cohort(1_000), preserve_index=False)
+    table = pa.concat_tables([one] * 500).combine_chunks().to_batches()[0]
+    inside: List[float] = []
+    done = threading.Event()
+
+    def work() -> None:
+        for _ in range(3):
+            inside.append(_native.assess_columnar(table, None, 1)[1])
+        done.set()
+
+    t = threading.Thread(target=work)
+    longest, last = 0.0, time.perf_counter()
+    t.start()
+    while not done.is_set():
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    t.join()
+    rust = max(inside)
+    assert rust > 0.01, rust
+    assert longest < 0.5 * rust, (longest, rust)

@@ -9,11 +9,12 @@
 //! `katz_adl`, `lawton_iadl`, `creatinine_mg_dl`, `creatinine_clearance_ml_min`,
 //! `beta2_microglobulin_mg_l`, `albumin_g_dl`, `ldh_u_l`, `ldh_uln_u_l` (numbers: any Arrow
 //! integer or floating-point type, nulls = missing) and `del_17p`, `t_4_14`, `t_14_16`,
-//! `gain_1q`, `t_14_20`, `hyperdiploidy` (statuses `detected`, `not_detected`, `not_tested`:
+//! `gain_1q`, `t_14_20`, `hyperdiploidy`, `tp53_mutation`, `del_1p32` (statuses `detected`, `not_detected`, `not_tested`:
 //! utf8, large utf8, utf8 view or a dictionary of them; null or empty = not tested).
 //!
 //! **Outputs** ([`COLUMNAR_OUTPUTS`]): `error`, `error_kind`, `error_field` (utf8), `iss`,
-//! `r_iss`, `r2_iss`, `risk_article`, `risk_imwg2016`, `imwg_frailty` (dictionary<int8, utf8>,
+//! `r_iss`, `r2_iss`, `risk_article`, `risk_imwg2016`, `risk_msmart3`, `risk_ims2025`,
+//! `imwg_frailty` (dictionary<int8, utf8>,
 //! every value of the enum in the dictionary), `r2_iss_points`, `imwg_frailty_points`,
 //! `creatinine_clearance_ml_min` (float64); null = not computable (or the row is in error).
 //!
@@ -36,22 +37,29 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, ArrayRef, DictionaryArray, Float64Array, Int8Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
-use myeloma_pathway::columns::{assess_columns, AssessColumns, StagingColumns};
+use myeloma_pathway::columns::{assess_columns, AssessBatch, AssessColumns, StagingColumns};
 use myeloma_pathway::cytogenetics::Status;
 use myeloma_pathway::error::plain;
 use myeloma_pathway::fitness::FrailtyCategory;
 use myeloma_pathway::risk::RiskLevel;
 use myeloma_pathway::staging::{IssStage, R2IssStage, RIssStage};
 use myeloma_pathway::{Error as CoreError, Guideline, Patient, Sex};
+use rayon::prelude::*;
 
 use crate::{column_error, Error};
 
+/// Rows per chunk of the parallel loop of [`assess_columnar`]: a batch of more rows is cut into
+/// chunks of this many (the last shorter), assessed on the current rayon pool and joined in
+/// input order. Fixed, so that the chunks, and so the answer, never depend on the thread count.
+pub const CHUNK_ROWS: usize = 16_384;
+
 /// The cytogenetic status columns [`assess_columnar`] reads (the abnormality ids).
-pub const COLUMNAR_STATUSES: [&str; 6] = ["del_17p", "t_4_14", "t_14_16", "gain_1q", "t_14_20", "hyperdiploidy"];
+pub const COLUMNAR_STATUSES: [&str; 8] =
+    ["del_17p", "t_4_14", "t_14_16", "gain_1q", "t_14_20", "hyperdiploidy", "tp53_mutation", "del_1p32"];
 
 /// Every input column [`assess_columnar`] reads (`sex` is text; the rest of the first 13 are
 /// numbers).
-pub const COLUMNAR_INPUTS: [&str; 19] = [
+pub const COLUMNAR_INPUTS: [&str; 21] = [
     "age_years",
     "sex",
     "weight_kg",
@@ -71,10 +79,12 @@ pub const COLUMNAR_INPUTS: [&str; 19] = [
     "gain_1q",
     "t_14_20",
     "hyperdiploidy",
+    "tp53_mutation",
+    "del_1p32",
 ];
 
 /// The result columns of [`assess_columnar`], in order (names as in the full path's table).
-pub const COLUMNAR_OUTPUTS: [&str; 12] = [
+pub const COLUMNAR_OUTPUTS: [&str; 14] = [
     "error",
     "error_kind",
     "error_field",
@@ -84,6 +94,8 @@ pub const COLUMNAR_OUTPUTS: [&str; 12] = [
     "r2_iss_points",
     "risk_article",
     "risk_imwg2016",
+    "risk_msmart3",
+    "risk_ims2025",
     "imwg_frailty",
     "imwg_frailty_points",
     "creatinine_clearance_ml_min",
@@ -261,16 +273,20 @@ pub fn columnar_schema() -> Arc<Schema> {
     ))
 }
 
-/// Staging (ISS, R-ISS, R2-ISS), risk (article, IMWG 2016), IMWG frailty and creatinine
-/// clearance for every row of `batch`, straight from its Arrow arrays (see the module
+/// Staging (ISS, R-ISS, R2-ISS), risk (article, IMWG 2016, MSmart 3.0, IMS/IMWG 2025), IMWG
+/// frailty and creatinine clearance for every row of `batch`, straight from its Arrow arrays (see the module
 /// documentation for the columns). One result row per input row, in order; a bad cell is an
 /// error in its row.
+///
+/// A batch of more than [`CHUNK_ROWS`] rows runs in parallel on the current rayon pool: the
+/// global pool (one thread per core) unless called inside
+/// [`rayon::ThreadPool::install`](crate::rayon::ThreadPool::install), so the caller chooses the
+/// thread count. Chunks are fixed and joined in input order: the result does not depend on it.
 ///
 /// # Errors
 /// [`Error::Column`] naming a column that is not covered, given twice, or of an Arrow type that
 /// cannot hold its cells; [`Error::Arrow`] if the result cannot be assembled (a bug).
 pub fn assess_columnar(batch: &RecordBatch, guideline: &Guideline) -> Result<RecordBatch, Error> {
-    let n = batch.num_rows();
     let schema = batch.schema();
     let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
     for (i, name) in names.iter().enumerate() {
@@ -291,6 +307,56 @@ pub fn assess_columnar(batch: &RecordBatch, guideline: &Guideline) -> Result<Rec
             ),
         )));
     }
+    let n = batch.num_rows();
+    let out = if n <= CHUNK_ROWS {
+        assess_chunk(batch, guideline)?
+    } else {
+        // Fixed chunks (never sized from the thread count), collected in input order, and the
+        // first error in input order: the answer is the same on any number of threads.
+        let parts: Vec<Result<AssessBatch, Error>> = (0..n.div_ceil(CHUNK_ROWS))
+            .into_par_iter()
+            .map(|k| {
+                let lo = k * CHUNK_ROWS;
+                assess_chunk(&batch.slice(lo, CHUNK_ROWS.min(n - lo)), guideline)
+            })
+            .collect();
+        let mut all = AssessBatch::default();
+        for part in parts {
+            all.append(part?);
+        }
+        all
+    };
+    let errors = &out.staging.error;
+    let arrays: Vec<ArrayRef> = vec![
+        Arc::new(errors.iter().map(|e| e.as_ref().map(|e| plain::error(e).to_string())).collect::<StringArray>()),
+        Arc::new(errors.iter().map(|e| e.as_ref().map(CoreError::kind)).collect::<StringArray>()),
+        Arc::new(errors.iter().map(|e| e.as_ref().and_then(CoreError::field)).collect::<StringArray>()),
+        dictionary(&[IssStage::I, IssStage::II, IssStage::III], &out.staging.iss)?,
+        dictionary(&[RIssStage::I, RIssStage::II, RIssStage::III], &out.staging.r_iss)?,
+        dictionary(&[R2IssStage::I, R2IssStage::II, R2IssStage::III, R2IssStage::IV], &out.staging.r2_iss)?,
+        Arc::new(Float64Array::from(out.staging.r2_iss_points)),
+        dictionary(&[RiskLevel::Standard, RiskLevel::Undetermined, RiskLevel::High], &out.risk_article)?,
+        dictionary(&[RiskLevel::Standard, RiskLevel::Undetermined, RiskLevel::High], &out.risk_imwg2016)?,
+        dictionary(&[RiskLevel::Standard, RiskLevel::Undetermined, RiskLevel::High], &out.risk_msmart3)?,
+        dictionary(&[RiskLevel::Standard, RiskLevel::Undetermined, RiskLevel::High], &out.risk_ims2025)?,
+        dictionary(
+            &[
+                FrailtyCategory::Fit,
+                FrailtyCategory::IntermediateFit,
+                FrailtyCategory::NonFrail,
+                FrailtyCategory::Frail,
+            ],
+            &out.imwg_frailty,
+        )?,
+        Arc::new(out.imwg_frailty_points.iter().map(|p| p.map(f64::from)).collect::<Float64Array>()),
+        Arc::new(Float64Array::from(out.creatinine_clearance_ml_min)),
+    ];
+    Ok(RecordBatch::try_new(columnar_schema(), arrays)?)
+}
+
+/// The columnar assessments of one chunk of rows (the names already checked).
+fn assess_chunk(batch: &RecordBatch, guideline: &Guideline) -> Result<AssessBatch, Error> {
+    let n = batch.num_rows();
     let array = |name: &str| batch.column_by_name(name);
     // The first error of each row that the record's parser (before any range check) would raise,
     // in the order the record's keys are read: age_years, cytogenetics, frailty.*, sex.
@@ -414,8 +480,16 @@ pub fn assess_columnar(batch: &RecordBatch, guideline: &Guideline) -> Result<Rec
         creatinine_clearance_ml_min: &crcl,
         t_14_20: st(4),
         hyperdiploidy: st(5),
+        tp53_mutation: st(6),
+        del_1p32: st(7),
+        // Not read from Arrow yet (a detail column needs its status column's null/`not_tested`
+        // distinction that the full path makes): absent, so del(17p) detected leaves the IMS/IMWG
+        // 2025 criterion 1 unknown and del(1p32) detected leaves criterion 3 as the full path
+        // gives it without copies lost.
+        del_17p_clonal_fraction_pct: &[],
+        del_1p32_copies_lost: &[],
     };
-    let mut out = assess_columns(&c, guideline.crcl_weight())
+    let mut out = assess_columns(&c, guideline)
         .map_err(|e| Error::Column(column_error(e.field().unwrap_or("."), e.to_string())))?;
     // A cell the parser refuses decides the row: nothing of it is assessed.
     for (i, e) in parse_error.into_iter().enumerate() {
@@ -427,6 +501,8 @@ pub fn assess_columnar(batch: &RecordBatch, guideline: &Guideline) -> Result<Rec
         clear(&mut s.r2_iss_points, i);
         clear(&mut out.risk_article, i);
         clear(&mut out.risk_imwg2016, i);
+        clear(&mut out.risk_msmart3, i);
+        clear(&mut out.risk_ims2025, i);
         clear(&mut out.imwg_frailty, i);
         clear(&mut out.imwg_frailty_points, i);
         clear(&mut out.creatinine_clearance_ml_min, i);
@@ -434,28 +510,5 @@ pub fn assess_columnar(batch: &RecordBatch, guideline: &Guideline) -> Result<Rec
             *x = Some(e);
         }
     }
-    let errors = &out.staging.error;
-    let arrays: Vec<ArrayRef> = vec![
-        Arc::new(errors.iter().map(|e| e.as_ref().map(|e| plain::error(e).to_string())).collect::<StringArray>()),
-        Arc::new(errors.iter().map(|e| e.as_ref().map(CoreError::kind)).collect::<StringArray>()),
-        Arc::new(errors.iter().map(|e| e.as_ref().and_then(CoreError::field)).collect::<StringArray>()),
-        dictionary(&[IssStage::I, IssStage::II, IssStage::III], &out.staging.iss)?,
-        dictionary(&[RIssStage::I, RIssStage::II, RIssStage::III], &out.staging.r_iss)?,
-        dictionary(&[R2IssStage::I, R2IssStage::II, R2IssStage::III, R2IssStage::IV], &out.staging.r2_iss)?,
-        Arc::new(Float64Array::from(out.staging.r2_iss_points)),
-        dictionary(&[RiskLevel::Standard, RiskLevel::Undetermined, RiskLevel::High], &out.risk_article)?,
-        dictionary(&[RiskLevel::Standard, RiskLevel::Undetermined, RiskLevel::High], &out.risk_imwg2016)?,
-        dictionary(
-            &[
-                FrailtyCategory::Fit,
-                FrailtyCategory::IntermediateFit,
-                FrailtyCategory::NonFrail,
-                FrailtyCategory::Frail,
-            ],
-            &out.imwg_frailty,
-        )?,
-        Arc::new(out.imwg_frailty_points.iter().map(|p| p.map(f64::from)).collect::<Float64Array>()),
-        Arc::new(Float64Array::from(out.creatinine_clearance_ml_min)),
-    ];
-    Ok(RecordBatch::try_new(columnar_schema(), arrays)?)
+    Ok(out)
 }

@@ -58,6 +58,9 @@ use myeloma_pathway::{Guideline, KnowledgeBase};
 pub use arrow_array;
 pub use arrow_ipc;
 pub use arrow_schema;
+/// The rayon the columnar path runs on (build a `rayon::ThreadPool` and `install` to choose
+/// the thread count of [`assess_columnar`]).
+pub use rayon;
 
 /// The fields of the `basis` struct column, the same for every row of one run.
 pub const BASIS_FIELDS: [&str; 4] = ["library_version", "kb_version", "kb_sha256", "guideline"];
@@ -594,4 +597,6 @@ pub fn assess_batches<I: IntoIterator<Item = Result<RecordBatch, ArrowError>>, W
 }
 
 mod columnar;
-pub use columnar::{assess_columnar, columnar_schema, COLUMNAR_INPUTS, COLUMNAR_OUTPUTS, COLUMNAR_STATUSES};
+pub use columnar::{
+    assess_columnar, columnar_schema, CHUNK_ROWS, COLUMNAR_INPUTS, COLUMNAR_OUTPUTS, COLUMNAR_STATUSES,
+};

@@ -400,8 +400,18 @@ mod columnar {
     use super::*;
     use myeloma_pathway_arrow::{assess_columnar, COLUMNAR_INPUTS, COLUMNAR_OUTPUTS};
 
-    /// charlson, katz_adl, lawton_iadl, measured CrCl, t(14;20), hyperdiploidy.
-    type Extra = (Option<f64>, Option<i64>, Option<i64>, Option<f64>, Option<&'static str>, Option<&'static str>);
+    /// charlson, katz_adl, lawton_iadl, measured CrCl, t(14;20), hyperdiploidy, TP53 mutation,
+    /// del(1p32).
+    type Extra = (
+        Option<f64>,
+        Option<i64>,
+        Option<i64>,
+        Option<f64>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
 
     fn extra() -> impl Strategy<Value = Extra> {
         (
@@ -409,6 +419,8 @@ mod columnar {
             opt(prop_oneof![9 => 0i64..7, 1 => Just(7)]),
             opt(prop_oneof![9 => 0i64..9, 1 => Just(300)]),
             prop_oneof![3 => Just(None), 1 => opt(prop_oneof![9 => 5.0f64..200.0, 1 => Just(0.5)])],
+            status(),
+            status(),
             status(),
             status(),
         )
@@ -433,6 +445,8 @@ mod columnar {
         ));
         cols.push(("t_14_20".into(), s(&|e| e.4)));
         cols.push(("hyperdiploidy".into(), s(&|e| e.5)));
+        cols.push(("tp53_mutation".into(), s(&|e| e.6)));
+        cols.push(("del_1p32".into(), s(&|e| e.7)));
         RecordBatch::try_from_iter(cols).unwrap()
     }
 
@@ -507,7 +521,7 @@ mod columnar {
     #[test]
     fn enum_results_are_dictionary_columns_holding_every_value() {
         let rows = sample_rows(5);
-        let extras = vec![(None, None, None, None, None, None); 5];
+        let extras = vec![(None, None, None, None, None, None, None, None); 5];
         let out = assess_columnar(&cohort(&rows, &extras), &Guideline::default()).unwrap();
         let d = out.column_by_name("r2_iss").unwrap().as_any_dictionary();
         assert_eq!(d.values().len(), 4);
@@ -517,4 +531,29 @@ mod columnar {
             ["fit", "intermediate_fit", "non_frail", "frail"]
         );
     }
+}
+
+/// `assess_columnar` over more rows than one chunk gives the same table on 1 and on 4 threads
+/// (local rayon pools), and the same as the rows assessed chunk by chunk on their own.
+#[test]
+fn columnar_answers_do_not_depend_on_the_thread_count() {
+    use myeloma_pathway_arrow::rayon::ThreadPoolBuilder;
+    use myeloma_pathway_arrow::{assess_columnar, CHUNK_ROWS, COLUMNAR_INPUTS};
+    let n = 2 * CHUNK_ROWS + 1_000;
+    let b = batch(&sample_rows(n));
+    let keep: Vec<usize> =
+        (0..b.num_columns()).filter(|&k| COLUMNAR_INPUTS.contains(&b.schema().field(k).name().as_str())).collect();
+    let b = b.project(&keep).unwrap();
+    let g = Guideline::default();
+    let on = |threads: usize| {
+        let pool = ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| assess_columnar(&b, &g).unwrap())
+    };
+    let one = on(1);
+    assert_eq!(one.num_rows(), n);
+    assert_eq!(on(4), one);
+    // The last, shorter chunk on its own gives the same rows.
+    let lo = 2 * CHUNK_ROWS;
+    let tail = assess_columnar(&b.slice(lo, n - lo), &g).unwrap();
+    assert_eq!(tail, one.slice(lo, n - lo));
 }

@@ -10,21 +10,24 @@
 //! different lengths fail the call.
 //!
 //! [`assess_columns`] adds creatinine clearance (the measured value, else Cockcroft-Gault:
-//! [`cockcroft_gault_rule`]), the IMWG frailty score ([`imwg_frailty_rule`]) and risk under the
-//! definitions whose inputs are cytogenetic statuses only ([`article_rule`], [`imwg2016_rule`]).
-//! MSmart 3.0 (needs TP53) and IMS/IMWG 2025 (needs clonal fractions, copies lost, TP53) are
-//! not columnar yet.
+//! [`cockcroft_gault_rule`]), the IMWG frailty score ([`imwg_frailty_rule`]) and risk under
+//! every definition: the article's ([`article_rule`]), IMWG 2016 ([`imwg2016_rule`]), MSmart 3.0
+//! ([`msmart3_rule`], on the row's R-ISS) and IMS/IMWG 2025 ([`ims2025_rule`], with the del(17p)
+//! clonal fraction and del(1p32) copies lost when given).
 //!
 //! Nothing here allocates per row except an error.
 
 use crate::assess::fitness::{cockcroft_gault_rule, imwg_frailty_rule, FrailtyCategory};
-use crate::assess::risk::{article_rule, imwg2016_rule, RiskLevel, ARTICLE_ABNORMALITIES, IMWG2016_ABNORMALITIES};
+use crate::assess::risk::{
+    article_rule, ims2025_rule, imwg2016_rule, msmart3_rule, Ims2025Inputs, RiskLevel, ARTICLE_ABNORMALITIES,
+    IMWG2016_ABNORMALITIES, MSMART3_ABNORMALITIES,
+};
 use crate::assess::staging::{
     iss_rule, r2_iss_rule, r_iss_rule, riss_high_risk_ca_rule, IssStage, R2IssStage, RIssStage, R2ISS_CYTO_HALVES,
     RISS_HIGH_RISK_CA,
 };
 use crate::error::{Error, Result};
-use crate::guideline::WeightBasis;
+use crate::guideline::Guideline;
 use crate::patient::labs::{Albumin, Beta2Microglobulin, Creatinine, LabValue, Ldh};
 use crate::patient::{check_integer, check_number, ldh_above_uln, ldh_without_uln};
 use crate::record::{Abnormality, Sex, Status};
@@ -208,6 +211,14 @@ pub struct AssessColumns<'a> {
     pub t_14_20: &'a [Status],
     /// Hyperdiploidy status.
     pub hyperdiploidy: &'a [Status],
+    /// TP53 mutation status.
+    pub tp53_mutation: &'a [Status],
+    /// del(1p32) status.
+    pub del_1p32: &'a [Status],
+    /// del(17p) clonal fraction, % (`cytogenetics[].clonal_fraction_pct` of del(17p)).
+    pub del_17p_clonal_fraction_pct: &'a [Option<f64>],
+    /// del(1p32) copies lost (`cytogenetics[].copies_lost` of del(1p32)).
+    pub del_1p32_copies_lost: &'a [Option<u8>],
 }
 
 impl AssessColumns<'_> {
@@ -230,6 +241,10 @@ impl AssessColumns<'_> {
             ("labs.creatinine_clearance_ml_min", self.creatinine_clearance_ml_min.len()),
             ("cytogenetics.t_14_20", self.t_14_20.len()),
             ("cytogenetics.hyperdiploidy", self.hyperdiploidy.len()),
+            ("cytogenetics.tp53_mutation", self.tp53_mutation.len()),
+            ("cytogenetics.del_1p32", self.del_1p32.len()),
+            ("cytogenetics.del_17p.clonal_fraction_pct", self.del_17p_clonal_fraction_pct.len()),
+            ("cytogenetics.del_1p32.copies_lost", self.del_1p32_copies_lost.len()),
         ];
         for (field, len) in lens {
             if len != n && len != 0 {
@@ -246,6 +261,8 @@ impl AssessColumns<'_> {
         match a {
             Abnormality::T14_20 => self.t_14_20.get(i).copied().unwrap_or(Status::NotTested),
             Abnormality::Hyperdiploidy => self.hyperdiploidy.get(i).copied().unwrap_or(Status::NotTested),
+            Abnormality::Tp53Mutation => self.tp53_mutation.get(i).copied().unwrap_or(Status::NotTested),
+            Abnormality::Del1p32 => self.del_1p32.get(i).copied().unwrap_or(Status::NotTested),
             a => self.staging.status(a, i),
         }
     }
@@ -261,6 +278,10 @@ pub struct AssessRow {
     pub risk_article: Option<RiskLevel>,
     /// Risk under IMWG 2016.
     pub risk_imwg2016: Option<RiskLevel>,
+    /// Risk under MSmart 3.0.
+    pub risk_msmart3: Option<RiskLevel>,
+    /// Risk under IMS/IMWG 2025 (the guideline's del(17p) cut-off).
+    pub risk_ims2025: Option<RiskLevel>,
     /// IMWG frailty category (also when missing items cannot change it).
     pub imwg_frailty: Option<FrailtyCategory>,
     /// IMWG frailty points (only when every item is known).
@@ -278,12 +299,41 @@ pub struct AssessBatch {
     pub risk_article: Vec<Option<RiskLevel>>,
     /// Risk under IMWG 2016 per row.
     pub risk_imwg2016: Vec<Option<RiskLevel>>,
+    /// Risk under MSmart 3.0 per row.
+    pub risk_msmart3: Vec<Option<RiskLevel>>,
+    /// Risk under IMS/IMWG 2025 per row.
+    pub risk_ims2025: Vec<Option<RiskLevel>>,
     /// IMWG frailty category per row.
     pub imwg_frailty: Vec<Option<FrailtyCategory>>,
     /// IMWG frailty points per row.
     pub imwg_frailty_points: Vec<Option<u8>>,
     /// Creatinine clearance per row, mL/min.
     pub creatinine_clearance_ml_min: Vec<Option<f64>>,
+}
+
+impl StagingBatch {
+    /// Append `other`'s rows after this batch's (joining the chunks of a parallel run).
+    pub fn append(&mut self, mut other: StagingBatch) {
+        self.iss.append(&mut other.iss);
+        self.r_iss.append(&mut other.r_iss);
+        self.r2_iss.append(&mut other.r2_iss);
+        self.r2_iss_points.append(&mut other.r2_iss_points);
+        self.error.append(&mut other.error);
+    }
+}
+
+impl AssessBatch {
+    /// Append `other`'s rows after this batch's (joining the chunks of a parallel run).
+    pub fn append(&mut self, mut other: AssessBatch) {
+        self.staging.append(other.staging);
+        self.risk_article.append(&mut other.risk_article);
+        self.risk_imwg2016.append(&mut other.risk_imwg2016);
+        self.risk_msmart3.append(&mut other.risk_msmart3);
+        self.risk_ims2025.append(&mut other.risk_ims2025);
+        self.imwg_frailty.append(&mut other.imwg_frailty);
+        self.imwg_frailty_points.append(&mut other.imwg_frailty_points);
+        self.creatinine_clearance_ml_min.append(&mut other.creatinine_clearance_ml_min);
+    }
 }
 
 fn int_cell(field: &str, v: Option<i64>) -> Result<Option<i64>> {
@@ -300,7 +350,7 @@ fn number_cell(field: &str, v: Option<f64>) -> Result<Option<f64>> {
 /// The first error the same record would get from [`crate::Patient::from_json`] for these
 /// fields (the per-patient validation order).
 #[inline]
-pub fn assess_row(c: &AssessColumns<'_>, i: usize, crcl_weight: WeightBasis) -> Result<AssessRow> {
+pub fn assess_row(c: &AssessColumns<'_>, i: usize, g: &Guideline) -> Result<AssessRow> {
     fn at<T: Copy>(col: &[Option<T>], i: usize) -> Option<T> {
         col.get(i).copied().flatten()
     }
@@ -315,13 +365,45 @@ pub fn assess_row(c: &AssessColumns<'_>, i: usize, crcl_weight: WeightBasis) -> 
     let cr = cell::<Creatinine>("labs.creatinine", at(c.creatinine_mg_dl, i))?;
     let measured = number_cell("labs.creatinine_clearance_ml_min", at(c.creatinine_clearance_ml_min, i))?;
     let staging = stage_row(&c.staging, i)?;
+    // Then the cytogenetic findings, in the record's list order (del(17p) before del(1p32)).
+    let ccf = at(c.del_17p_clonal_fraction_pct, i);
+    if let Some(p) = ccf {
+        let field = "cytogenetics.del_17p.clonal_fraction_pct";
+        check_number("cytogenetics[].clonal_fraction_pct", field, p)?;
+        if c.status(Abnormality::Del17p, i) != Status::Detected && p > 0.0 {
+            return Err(Error::invalid(field, "a clonal fraction above 0% is only meaningful with status `detected`"));
+        }
+    }
+    let lost = at(c.del_1p32_copies_lost, i);
+    if let Some(l) = lost {
+        let field = "cytogenetics.del_1p32.copies_lost";
+        check_number("cytogenetics[].copies_lost", field, l.into())?;
+        if c.status(Abnormality::Del1p32, i) != Status::Detected {
+            return Err(Error::invalid(field, "copies lost are only given with status `detected`"));
+        }
+    }
     // In range, so they fit (age 18–120, items 0–37).
     let narrow_u16 = |x: Option<i64>| x.and_then(|v| u16::try_from(v).ok());
     let narrow_u8 = |x: Option<i64>| x.and_then(|v| u8::try_from(v).ok());
     let age = narrow_u16(age);
     let frailty = imwg_frailty_rule(age, narrow_u8(charlson), narrow_u8(katz), narrow_u8(lawton));
-    let crcl = measured
-        .or_else(|| cockcroft_gault_rule(age, weight, height, at(c.sex, i), cr, crcl_weight).map(|(ml_min, _)| ml_min));
+    let crcl = measured.or_else(|| {
+        cockcroft_gault_rule(age, weight, height, at(c.sex, i), cr, g.crcl_weight()).map(|(ml_min, _)| ml_min)
+    });
+    let ims = Ims2025Inputs {
+        del_17p: c.status(Abnormality::Del17p, i),
+        del_17p_clonal_fraction_pct: ccf,
+        tp53_mutation: c.status(Abnormality::Tp53Mutation, i),
+        igh: [Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20].map(|a| c.status(a, i)),
+        gain_1q: c.status(Abnormality::Gain1q, i),
+        del_1p32: c.status(Abnormality::Del1p32, i),
+        del_1p32_copies_lost: lost,
+        beta2_microglobulin_mg_l: cell::<Beta2Microglobulin>(
+            "labs.beta2_microglobulin",
+            at(c.staging.beta2_microglobulin_mg_l, i),
+        )?,
+        creatinine_mg_dl: cr,
+    };
     Ok(AssessRow {
         staging,
         risk_article: Some(article_rule(ARTICLE_ABNORMALITIES.map(|a| c.status(a, i)))),
@@ -329,19 +411,21 @@ pub fn assess_row(c: &AssessColumns<'_>, i: usize, crcl_weight: WeightBasis) -> 
             IMWG2016_ABNORMALITIES.map(|a| c.status(a, i)),
             c.status(Abnormality::Hyperdiploidy, i),
         )),
+        risk_msmart3: Some(msmart3_rule(MSMART3_ABNORMALITIES.map(|a| c.status(a, i)), staging.r_iss)),
+        risk_ims2025: Some(ims2025_rule(&ims, g.del17p_cutoff())),
         imwg_frailty: frailty.category,
         imwg_frailty_points: frailty.points,
         creatinine_clearance_ml_min: crcl,
     })
 }
 
-/// Staging, risk (article, IMWG 2016), IMWG frailty and creatinine clearance for every row.
-/// `crcl_weight` is the guideline's weight basis for Cockcroft-Gault
-/// ([`crate::Guideline::crcl_weight`]).
+/// Staging, risk (under every definition), IMWG frailty and creatinine clearance for every row.
+/// From the guideline: the weight basis for Cockcroft-Gault ([`Guideline::crcl_weight`]) and
+/// the IMS/IMWG 2025 del(17p) comparator ([`Guideline::del17p_cutoff`]).
 ///
 /// # Errors
 /// Only when the columns differ in length; a bad cell is an error in its row.
-pub fn assess_columns(c: &AssessColumns<'_>, crcl_weight: WeightBasis) -> Result<AssessBatch> {
+pub fn assess_columns(c: &AssessColumns<'_>, g: &Guideline) -> Result<AssessBatch> {
     let n = c.rows()?;
     let mut out = AssessBatch {
         staging: StagingBatch {
@@ -353,12 +437,14 @@ pub fn assess_columns(c: &AssessColumns<'_>, crcl_weight: WeightBasis) -> Result
         },
         risk_article: Vec::with_capacity(n),
         risk_imwg2016: Vec::with_capacity(n),
+        risk_msmart3: Vec::with_capacity(n),
+        risk_ims2025: Vec::with_capacity(n),
         imwg_frailty: Vec::with_capacity(n),
         imwg_frailty_points: Vec::with_capacity(n),
         creatinine_clearance_ml_min: Vec::with_capacity(n),
     };
     for i in 0..n {
-        let (row, err) = match assess_row(c, i, crcl_weight) {
+        let (row, err) = match assess_row(c, i, g) {
             Ok(r) => (r, None),
             Err(e) => (AssessRow::default(), Some(e)),
         };
@@ -370,6 +456,8 @@ pub fn assess_columns(c: &AssessColumns<'_>, crcl_weight: WeightBasis) -> Result
         s.error.push(err);
         out.risk_article.push(row.risk_article);
         out.risk_imwg2016.push(row.risk_imwg2016);
+        out.risk_msmart3.push(row.risk_msmart3);
+        out.risk_ims2025.push(row.risk_ims2025);
         out.imwg_frailty.push(row.imwg_frailty);
         out.imwg_frailty_points.push(row.imwg_frailty_points);
         out.creatinine_clearance_ml_min.push(row.creatinine_clearance_ml_min);

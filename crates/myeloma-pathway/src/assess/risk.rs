@@ -88,10 +88,6 @@ pub struct RiskAssessment {
     pub citation: Citation,
 }
 
-fn tri(p: &Patient, a: Abnormality) -> CriterionState {
-    finding_state(p.cytogenetics.status(a))
-}
-
 impl CriterionState {
     /// A decided or unknown criterion.
     fn from_truth(t: Truth) -> Self {
@@ -140,11 +136,8 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn finding(&mut self, a: Abnormality) -> CriterionState {
-        let s = tri(self.p, a);
+        let s = finding_criterion(a, self.p.cytogenetics.status(a));
         if s == CriterionState::Unknown {
-            if a == Abnormality::Tp53Mutation {
-                return CriterionState::NotAssessable;
-            }
             self.missing.push(MissingInput::new(
                 format!("cytogenetics.{}", a.id()),
                 a.deciding_test(),
@@ -229,6 +222,152 @@ pub fn imwg2016_rule(statuses: [Status; 5], hyperdiploidy: Status) -> RiskLevel 
     level_rule(&[s[0], s[1], s[2], s[3], s[4], non_hyperdiploidy_state(hyperdiploidy)])
 }
 
+/// A criterion that is one abnormality, as every definition reads it: [`finding_state`], except
+/// that an untested TP53 mutation is not assessable (sequencing is outside a FISH work-up), not
+/// unknown.
+pub fn finding_criterion(a: Abnormality, s: Status) -> CriterionState {
+    match finding_state(s) {
+        CriterionState::Unknown if a == Abnormality::Tp53Mutation => CriterionState::NotAssessable,
+        state => state,
+    }
+}
+
+/// The abnormalities of MSmart 3.0 (`msmart-3`), each a criterion of its own, in this order.
+pub const MSMART3_ABNORMALITIES: [Abnormality; 6] = [
+    Abnormality::T4_14,
+    Abnormality::T14_16,
+    Abnormality::T14_20,
+    Abnormality::Del17p,
+    Abnormality::Tp53Mutation,
+    Abnormality::Gain1q,
+];
+
+/// MSmart 3.0's R-ISS III criterion: met at R-ISS III, not met at another stage, unknown when the
+/// R-ISS is not computable.
+pub fn msmart3_riss_state(r_iss: Option<crate::assess::staging::RIssStage>) -> CriterionState {
+    match r_iss {
+        Some(crate::assess::staging::RIssStage::III) => CriterionState::Met,
+        Some(_) => CriterionState::NotMet,
+        None => CriterionState::Unknown,
+    }
+}
+
+/// The MSmart 3.0 risk level from the statuses of [`MSMART3_ABNORMALITIES`], in that order, and
+/// the R-ISS stage: the rule [`assess`] applies, without its text (its S-phase and
+/// gene-expression criteria are not assessable, so they never change the level).
+pub fn msmart3_rule(statuses: [Status; 6], r_iss: Option<crate::assess::staging::RIssStage>) -> RiskLevel {
+    let mut states = [CriterionState::NotAssessable; 7];
+    for ((slot, a), s) in states.iter_mut().zip(MSMART3_ABNORMALITIES).zip(statuses) {
+        *slot = finding_criterion(a, s);
+    }
+    if let Some(last) = states.last_mut() {
+        *last = msmart3_riss_state(r_iss);
+    }
+    level_rule(&states)
+}
+
+/// IMS/IMWG 2025 β2-microglobulin criterion threshold, mg/L (met at or above it; `ims-imwg-2025`).
+pub const IMS2025_B2M_MG_L: f64 = 5.5;
+
+/// IMS/IMWG 2025 β2-microglobulin criterion: creatinine must be below this, mg/dL
+/// (`ims-imwg-2025`).
+pub const IMS2025_CREATININE_MG_DL: f64 = 1.2;
+
+/// The inputs of the IMS/IMWG 2025 definition for one patient (canonical units).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ims2025Inputs {
+    /// del(17p) status.
+    pub del_17p: Status,
+    /// del(17p) clonal fraction, %.
+    pub del_17p_clonal_fraction_pct: Option<f64>,
+    /// TP53 mutation status.
+    pub tp53_mutation: Status,
+    /// t(4;14), t(14;16) and t(14;20) statuses.
+    pub igh: [Status; 3],
+    /// 1q+ status.
+    pub gain_1q: Status,
+    /// del(1p32) status.
+    pub del_1p32: Status,
+    /// del(1p32) copies lost (1 monoallelic, 2 biallelic).
+    pub del_1p32_copies_lost: Option<u8>,
+    /// β2-microglobulin, mg/L.
+    pub beta2_microglobulin_mg_l: Option<f64>,
+    /// Creatinine, mg/dL.
+    pub creatinine_mg_dl: Option<f64>,
+}
+
+impl Ims2025Inputs {
+    /// The inputs as the patient record gives them.
+    pub fn of(p: &Patient) -> Self {
+        let c = &p.cytogenetics;
+        Self {
+            del_17p: c.status(Abnormality::Del17p),
+            del_17p_clonal_fraction_pct: c.get(Abnormality::Del17p).and_then(|f| f.clonal_fraction_pct),
+            tp53_mutation: c.status(Abnormality::Tp53Mutation),
+            igh: [Abnormality::T4_14, Abnormality::T14_16, Abnormality::T14_20].map(|a| c.status(a)),
+            gain_1q: c.status(Abnormality::Gain1q),
+            del_1p32: c.status(Abnormality::Del1p32),
+            del_1p32_copies_lost: c.get(Abnormality::Del1p32).and_then(|f| f.copies_lost),
+            beta2_microglobulin_mg_l: p.labs.beta2_microglobulin.map(|v| v.canonical()),
+            creatinine_mg_dl: p.labs.creatinine.map(|v| v.canonical()),
+        }
+    }
+}
+
+/// The states of the four IMS/IMWG 2025 criteria (`ims-imwg-2025`), in the order [`assess`]
+/// lists them: (1) del(17p) at a clonal fraction past the cut-off and/or TP53 mutation; (2) an
+/// IgH translocation with 1q+ and/or del(1p32); (3) monoallelic del(1p32) with 1q+, or
+/// biallelic del(1p32); (4) β2-microglobulin ≥ [`IMS2025_B2M_MG_L`] with creatinine below
+/// [`IMS2025_CREATININE_MG_DL`].
+pub fn ims2025_criteria(x: &Ims2025Inputs, cutoff: Del17pCutoff) -> [CriterionState; 4] {
+    use CriterionState::*;
+    let d17 = match (x.del_17p, x.del_17p_clonal_fraction_pct) {
+        (Status::Detected, Some(c)) => {
+            let passes = match cutoff {
+                Del17pCutoff::Above20 => c > IMS2025_DEL17P_CCF_CUTOFF_PCT,
+                Del17pCutoff::AtLeast20 => c >= IMS2025_DEL17P_CCF_CUTOFF_PCT,
+            };
+            if passes {
+                Met
+            } else {
+                NotMet
+            }
+        }
+        (Status::Detected, None) => Unknown,
+        (s, _) => finding_criterion(Abnormality::Del17p, s),
+    };
+    let tp53 = finding_criterion(Abnormality::Tp53Mutation, x.tp53_mutation);
+    let c1 = any(&[d17, tp53]);
+    let igh = x.igh.map(finding_state);
+    let q1 = finding_state(x.gain_1q);
+    let p1 = finding_state(x.del_1p32);
+    let c2 = all(&[any(&igh), any(&[q1, p1])]);
+    let c3 = match (x.del_1p32, x.del_1p32_copies_lost) {
+        (Status::Detected, Some(2)) => Met,
+        (Status::Detected, Some(_)) => q1,
+        (Status::Detected, None) => {
+            if q1 == Met {
+                Met
+            } else {
+                NotAssessable
+            }
+        }
+        _ => p1,
+    };
+    let c4 = match (x.beta2_microglobulin_mg_l, x.creatinine_mg_dl) {
+        (Some(b2), _) if b2 < IMS2025_B2M_MG_L => NotMet,
+        (Some(_), Some(c)) if c >= IMS2025_CREATININE_MG_DL => NotMet,
+        (Some(_), Some(_)) => Met,
+        _ => Unknown,
+    };
+    [c1, c2, c3, c4]
+}
+
+/// The IMS/IMWG 2025 risk level: the rule [`assess`] applies, without its text.
+pub fn ims2025_rule(x: &Ims2025Inputs, cutoff: Del17pCutoff) -> RiskLevel {
+    level_rule(&ims2025_criteria(x, cutoff))
+}
+
 /// Assess cytogenetic risk under `definition`.
 ///
 /// `del17p_cutoff` only matters for [`RiskDefinition::Ims2025`].
@@ -271,28 +410,18 @@ pub fn assess(
             b.criteria.push(Criterion { description: "non-hyperdiploidy".into(), state, evidence });
         }
         RiskDefinition::Msmart3 => {
-            for a in [
-                Abnormality::T4_14,
-                Abnormality::T14_16,
-                Abnormality::T14_20,
-                Abnormality::Del17p,
-                Abnormality::Tp53Mutation,
-                Abnormality::Gain1q,
-            ] {
+            for a in MSMART3_ABNORMALITIES {
                 b.single(a);
             }
             let r = crate::assess::staging::r_iss(kb, p);
-            let (state, evidence) = match r.stage {
-                Some(crate::assess::staging::RIssStage::III) => (CriterionState::Met, vec!["R-ISS III".to_string()]),
-                Some(_) => (CriterionState::NotMet, vec![]),
-                None => {
-                    b.missing.extend(r.missing_inputs.iter().cloned().map(|mut m| {
-                        m.needed_for = "cytogenetic risk (msmart3): R-ISS III".into();
-                        m
-                    }));
-                    (CriterionState::Unknown, vec![])
-                }
-            };
+            let state = msmart3_riss_state(r.stage);
+            let evidence = if state == CriterionState::Met { vec!["R-ISS III".to_string()] } else { vec![] };
+            if state == CriterionState::Unknown {
+                b.missing.extend(r.missing_inputs.iter().cloned().map(|mut m| {
+                    m.needed_for = "cytogenetic risk (msmart3): R-ISS III".into();
+                    m
+                }));
+            }
             b.criteria.push(Criterion { description: "R-ISS stage III".into(), state, evidence });
             for d in ["high plasma-cell S-phase", "high-risk gene-expression profile"] {
                 b.criteria.push(Criterion {
@@ -329,39 +458,38 @@ fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
     use Abnormality::*;
     use CriterionState::*;
     let p = b.p;
-    // 1. del(17p) at CCF >20% (or ≥20%, caller's choice) and/or TP53 mutation.
-    let d17 = match p.cytogenetics.get(Del17p) {
-        Some(f) if f.status == Status::Detected => match f.clonal_fraction_pct {
-            Some(c) => {
-                let passes = match cutoff {
-                    Del17pCutoff::Above20 => c > 20.0,
-                    Del17pCutoff::AtLeast20 => c >= 20.0,
-                };
-                if passes {
-                    Met
-                } else {
-                    NotMet
-                }
-            }
-            None => {
-                b.missing.push(MissingInput::new(
-                    "cytogenetics.del_17p.clonal_fraction_pct",
-                    "clonal fraction of del(17p) from the FISH report",
-                    "cytogenetic risk (ims2025): del(17p) cut-off 20%",
-                ));
-                Unknown
-            }
-        },
-        _ => b.finding(Del17p),
-    };
-    let tp53 = b.finding(Tp53Mutation);
-    let c1 = any(&[d17, tp53]);
-    let mut ev = Vec::new();
-    if d17 == Met {
-        ev.push(describe(p, Del17p));
+    let x = Ims2025Inputs::of(p);
+    let [c1, c2, c3, c4] = ims2025_criteria(&x, cutoff);
+    // The inputs that would decide, in the order of the criteria.
+    if x.del_17p == Status::Detected {
+        if x.del_17p_clonal_fraction_pct.is_none() {
+            b.missing.push(MissingInput::new(
+                "cytogenetics.del_17p.clonal_fraction_pct",
+                "clonal fraction of del(17p) from the FISH report",
+                "cytogenetic risk (ims2025): del(17p) cut-off 20%",
+            ));
+        }
+    } else {
+        b.finding(Del17p);
     }
-    if tp53 == Met {
-        ev.push(describe(p, Tp53Mutation));
+    for a in [Tp53Mutation, T4_14, T14_16, T14_20, Gain1q, Del1p32] {
+        b.finding(a);
+    }
+
+    // 1. del(17p) at CCF >20% (or ≥20%, caller's choice) and/or TP53 mutation.
+    let mut ev = Vec::new();
+    if c1 == Met {
+        let d17_met = x.del_17p == Status::Detected
+            && x.del_17p_clonal_fraction_pct.is_some_and(|c| match cutoff {
+                Del17pCutoff::Above20 => c > IMS2025_DEL17P_CCF_CUTOFF_PCT,
+                Del17pCutoff::AtLeast20 => c >= IMS2025_DEL17P_CCF_CUTOFF_PCT,
+            });
+        if d17_met {
+            ev.push(describe(p, Del17p));
+        }
+        if x.tp53_mutation == Status::Detected {
+            ev.push(describe(p, Tp53Mutation));
+        }
     }
     b.criteria.push(Criterion {
         description: "del(17p) at CCF above 20% and/or TP53 mutation".into(),
@@ -370,10 +498,6 @@ fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
     });
 
     // 2. IgH translocation t(4;14), t(14;16) or t(14;20) together with 1q+ and/or del(1p32).
-    let igh: Vec<CriterionState> = [T4_14, T14_16, T14_20].into_iter().map(|a| b.finding(a)).collect();
-    let q1 = b.finding(Gain1q);
-    let p1 = b.finding(Del1p32);
-    let c2 = all(&[any(&igh), any(&[q1, p1])]);
     let mut ev = Vec::new();
     if c2 == Met {
         for a in [T4_14, T14_16, T14_20, Gain1q, Del1p32] {
@@ -389,20 +513,6 @@ fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
     });
 
     // 3. Monoallelic del(1p32) with 1q+, or biallelic del(1p32).
-    let c3 = match p.cytogenetics.get(Del1p32) {
-        Some(f) if f.status == Status::Detected => match f.copies_lost {
-            Some(2) => Met,
-            Some(_) => q1,
-            None => {
-                if q1 == Met {
-                    Met
-                } else {
-                    NotAssessable
-                }
-            }
-        },
-        _ => p1,
-    };
     let ev = if c3 == Met { vec![describe(p, Del1p32)] } else { vec![] };
     b.criteria.push(Criterion {
         description: "monoallelic del(1p32) with 1q+, or biallelic del(1p32)".into(),
@@ -411,30 +521,23 @@ fn ims2025(b: &mut Builder<'_>, cutoff: Del17pCutoff) {
     });
 
     // 4. β2-microglobulin ≥5.5 mg/L with normal creatinine (<1.2 mg/dL).
-    let b2m = p.labs.beta2_microglobulin.map(|v| v.canonical());
-    let cr = p.labs.creatinine.map(|v| v.canonical());
-    let c4 = match (b2m, cr) {
-        (Some(b2), _) if b2 < 5.5 => NotMet,
-        (Some(_), Some(c)) if c >= 1.2 => NotMet,
-        (Some(_), Some(_)) => Met,
-        (b2, c) => {
-            if b2.is_none() {
-                b.missing.push(MissingInput::new(
-                    "labs.beta2_microglobulin",
-                    "serum β2-microglobulin",
-                    "cytogenetic risk (ims2025): β2M criterion",
-                ));
-            }
-            if c.is_none() {
-                b.missing.push(MissingInput::new(
-                    "labs.creatinine",
-                    "serum creatinine",
-                    "cytogenetic risk (ims2025): β2M criterion",
-                ));
-            }
-            Unknown
+    let (b2m, cr) = (x.beta2_microglobulin_mg_l, x.creatinine_mg_dl);
+    if c4 == Unknown {
+        if b2m.is_none() {
+            b.missing.push(MissingInput::new(
+                "labs.beta2_microglobulin",
+                "serum β2-microglobulin",
+                "cytogenetic risk (ims2025): β2M criterion",
+            ));
         }
-    };
+        if cr.is_none() {
+            b.missing.push(MissingInput::new(
+                "labs.creatinine",
+                "serum creatinine",
+                "cytogenetic risk (ims2025): β2M criterion",
+            ));
+        }
+    }
     let ev = if c4 == Met {
         vec![format!(
             "β2-microglobulin {} mg/L with creatinine {} mg/dL",

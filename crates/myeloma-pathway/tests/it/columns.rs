@@ -151,7 +151,7 @@ mod assessments {
     use myeloma_pathway::columns::{assess_columns, AssessColumns, StagingColumns};
     use myeloma_pathway::cytogenetics::Status;
     use myeloma_pathway::guideline::WeightBasis;
-    use myeloma_pathway::risk::{self, RiskDefinition};
+    use myeloma_pathway::risk::{self, Del17pCutoff, RiskDefinition};
     use myeloma_pathway::{fitness, staging, Guideline, Patient, Sex};
     use proptest::prelude::*;
 
@@ -171,9 +171,17 @@ mod assessments {
         creatinine: Option<f64>,
         crcl: Option<f64>,
         labs: [Option<f64>; 4],
-        /// del(17p), t(4;14), t(14;16), 1q+, t(14;20), hyperdiploidy.
-        cyto: [Status; 6],
+        /// del(17p), t(4;14), t(14;16), 1q+, t(14;20), hyperdiploidy, TP53 mutation, del(1p32).
+        cyto: [Status; 8],
+        /// del(17p) clonal fraction, %.
+        ccf: Option<f64>,
+        /// del(1p32) copies lost.
+        lost: Option<u8>,
     }
+
+    /// The abnormality ids of `Row::cyto`, in its order.
+    const IDS: [&str; 8] =
+        ["del_17p", "t_4_14", "t_14_16", "gain_1q", "t_14_20", "hyperdiploidy", "tp53_mutation", "del_1p32"];
 
     fn row() -> impl Strategy<Value = Row> {
         (
@@ -193,11 +201,20 @@ mod assessments {
                 lab(&[0.4, 0.5, 3.5, 7.0, 7.1]),
                 lab(&[5.0, 10.0, 250.0, 251.0, 20001.0]),
                 lab(&[9.0, 10.0, 250.0, 20000.0]),
-                [status(), status(), status(), status(), status(), status()],
+                [status(), status(), status(), status(), status(), status(), status(), status()],
+            ),
+            (
+                // The IMS/IMWG 2025 cut-off (20%) and the range (0-100%) at and past their edges.
+                prop_oneof![2 => Just(None), 1 => lab(&[0.0, 10.0, 20.0, 20.5, 60.0, 100.0, 100.1])],
+                prop_oneof![2 => Just(None), 1 => proptest::sample::select(&[0u8, 1, 2, 3][..]).prop_map(Some)],
             ),
         )
             .prop_map(
-                |((age, sex, weight, height, charlson, katz, lawton), (creatinine, crcl, b2m, alb, ldh, uln, cyto))| {
+                |(
+                    (age, sex, weight, height, charlson, katz, lawton),
+                    (creatinine, crcl, b2m, alb, ldh, uln, cyto),
+                    (ccf, lost),
+                )| {
                     Row {
                         age,
                         sex,
@@ -210,6 +227,8 @@ mod assessments {
                         crcl,
                         labs: [b2m, alb, ldh, uln],
                         cyto,
+                        ccf,
+                        lost,
                     }
                 },
             )
@@ -231,12 +250,19 @@ mod assessments {
         if let Some(c) = r.crcl {
             labs.insert("creatinine_clearance_ml_min".into(), serde_json::json!(c));
         }
-        let ids = ["del_17p", "t_4_14", "t_14_16", "gain_1q", "t_14_20", "hyperdiploidy"];
-        let cytogenetics: Vec<_> = ids
-            .iter()
-            .zip(r.cyto)
-            .filter(|(_, s)| *s != Status::NotTested)
-            .map(|(id, s)| serde_json::json!({"abnormality": id, "status": s}))
+        let cytogenetics: Vec<_> = record_order(r)
+            .into_iter()
+            .map(|id| {
+                let k = IDS.iter().position(|x| *x == id).unwrap_or(0);
+                let mut f = serde_json::json!({"abnormality": id, "status": r.cyto[k]});
+                if let (Some(c), "del_17p") = (r.ccf, id) {
+                    f["clonal_fraction_pct"] = serde_json::json!(c);
+                }
+                if let (Some(c), "del_1p32") = (r.lost, id) {
+                    f["copies_lost"] = serde_json::json!(c);
+                }
+                f
+            })
             .collect();
         let mut rec = serde_json::json!({"labs": labs, "cytogenetics": cytogenetics});
         let mut frailty = serde_json::Map::new();
@@ -261,6 +287,29 @@ mod assessments {
         rec.to_string()
     }
 
+    /// The findings the record lists (tested, or carrying a detail), in the core's abnormality
+    /// order (the order the record validates them in).
+    fn record_order(r: &Row) -> Vec<&'static str> {
+        myeloma_pathway::cytogenetics::Abnormality::ALL
+            .iter()
+            .map(|a| a.id())
+            .filter(|id| {
+                let k = IDS.iter().position(|x| x == id);
+                let tested = k.is_some_and(|k| r.cyto[k] != Status::NotTested);
+                tested || (*id == "del_17p" && r.ccf.is_some()) || (*id == "del_1p32" && r.lost.is_some())
+            })
+            .collect()
+    }
+
+    /// The record's error as the columns name it: `cytogenetics[k]` is `cytogenetics.<id>`.
+    fn named(e: &myeloma_pathway::Error, r: &Row) -> String {
+        let mut s = e.to_string();
+        for (k, id) in record_order(r).iter().enumerate() {
+            s = s.replace(&format!("cytogenetics[{k}]"), &format!("cytogenetics.{id}"));
+        }
+        s
+    }
+
     fn basis() -> impl Strategy<Value = WeightBasis> {
         prop_oneof![Just(WeightBasis::Actual), Just(WeightBasis::Ideal), Just(WeightBasis::Adjusted)]
     }
@@ -271,11 +320,14 @@ mod assessments {
         fn columnar_crcl_frailty_and_risk_equal_the_per_patient_path_row_by_row(
             rows in proptest::collection::vec(row(), 1..48),
             basis in basis(),
+            at_least in any::<bool>(),
         ) {
             let f = |k: usize| rows.iter().map(|r| r.labs[k]).collect::<Vec<_>>();
             let st = |k: usize| rows.iter().map(|r| r.cyto[k]).collect::<Vec<_>>();
             let (b2m, alb, ldh, uln) = (f(0), f(1), f(2), f(3));
-            let (d17, t414, t1416, q1, t1420, hd) = (st(0), st(1), st(2), st(3), st(4), st(5));
+            let (d17, t414, t1416, q1, t1420, hd, tp53, p1) = (st(0), st(1), st(2), st(3), st(4), st(5), st(6), st(7));
+            let ccf: Vec<_> = rows.iter().map(|r| r.ccf).collect();
+            let lost: Vec<_> = rows.iter().map(|r| r.lost).collect();
             let ints = |g: fn(&Row) -> Option<i64>| rows.iter().map(g).collect::<Vec<_>>();
             let nums = |g: fn(&Row) -> Option<f64>| rows.iter().map(g).collect::<Vec<_>>();
             let (age, charlson, katz, lawton) =
@@ -305,16 +357,22 @@ mod assessments {
                 creatinine_clearance_ml_min: &crcl,
                 t_14_20: &t1420,
                 hyperdiploidy: &hd,
+                tp53_mutation: &tp53,
+                del_1p32: &p1,
+                del_17p_clonal_fraction_pct: &ccf,
+                del_1p32_copies_lost: &lost,
             };
-            let g = Guideline::default().with_crcl_weight(basis);
-            let out = assess_columns(&c, g.crcl_weight()).expect("same lengths");
+            let cutoff = if at_least { Del17pCutoff::AtLeast20 } else { Del17pCutoff::Above20 };
+            let g = Guideline::default().with_crcl_weight(basis).with_del17p_cutoff(cutoff);
+            let out = assess_columns(&c, &g).expect("same lengths");
             prop_assert_eq!(out.risk_article.len(), rows.len());
             for (i, r) in rows.iter().enumerate() {
                 match Patient::from_json(&record(r)) {
                     Err(e) => {
                         let got = out.staging.error[i].as_ref().map(|x| x.to_string());
-                        prop_assert_eq!(got, Some(e.to_string()), "row {}", i);
+                        prop_assert_eq!(got, Some(named(&e, r)), "row {}", i);
                         prop_assert_eq!(out.risk_article[i], None);
+                        prop_assert_eq!(out.risk_ims2025[i], None);
                         prop_assert_eq!(out.imwg_frailty[i], None);
                         prop_assert_eq!(out.creatinine_clearance_ml_min[i], None);
                     }
@@ -331,6 +389,8 @@ mod assessments {
                         let lv = |d| Some(risk::assess(kb(), &p, d, g.del17p_cutoff()).level);
                         prop_assert_eq!(out.risk_article[i], lv(RiskDefinition::Article), "article row {}", i);
                         prop_assert_eq!(out.risk_imwg2016[i], lv(RiskDefinition::Imwg2016), "imwg2016 row {}", i);
+                        prop_assert_eq!(out.risk_msmart3[i], lv(RiskDefinition::Msmart3), "msmart3 row {}", i);
+                        prop_assert_eq!(out.risk_ims2025[i], lv(RiskDefinition::Ims2025), "ims2025 row {}", i);
                     }
                 }
             }
@@ -365,14 +425,21 @@ mod assessments {
             creatinine_clearance_ml_min: &[],
             t_14_20: &[],
             hyperdiploidy: &[],
+            tp53_mutation: &[],
+            del_1p32: &[],
+            del_17p_clonal_fraction_pct: &[],
+            del_1p32_copies_lost: &[],
         };
-        let out = assess_columns(&c, WeightBasis::Actual).expect("absent columns are empty");
+        let g = Guideline::default();
+        let out = assess_columns(&c, &g).expect("absent columns are empty");
         assert_eq!(out.imwg_frailty, [Some(fitness::FrailtyCategory::Frail)]);
         assert_eq!(out.imwg_frailty_points, [None]);
         assert_eq!(out.creatinine_clearance_ml_min, [None]);
         assert_eq!(out.risk_article, [Some(risk::RiskLevel::Undetermined)]);
+        assert_eq!(out.risk_msmart3, [Some(risk::RiskLevel::Undetermined)]);
+        assert_eq!(out.risk_ims2025, [Some(risk::RiskLevel::Undetermined)]);
         let short = AssessColumns { weight_kg: &[Some(70.0), Some(71.0)], ..c };
-        let e = assess_columns(&short, WeightBasis::Actual).expect_err("weight has two rows");
+        let e = assess_columns(&short, &g).expect_err("weight has two rows");
         assert!(e.to_string().contains("weight_kg"), "{e}");
     }
 }
