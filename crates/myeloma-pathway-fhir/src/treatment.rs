@@ -542,6 +542,24 @@ fn exposure_extras(t: &Value, field: &str) -> Result<(Vec<Value>, Option<Value>)
 /// [`Error::Inconsistent`] naming the record field for a value without a mapping.
 pub(crate) fn history_to_fhir(th: &Value) -> Result<(Vec<Value>, Option<String>), Error> {
     let list = |k: &str| th.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    // Every key is written below or refused here: a history field the Bundle cannot carry is an
+    // error naming it, never dropped.
+    if let Some(m) = th.as_object() {
+        for key in m.keys() {
+            match key.as_str() {
+                "therapies" | "progressions" | "transplants" | "stated_facts" | "as_of" => {}
+                "car_t_courses" => {
+                    return Err(no_mapping(
+                        "treatment_history.car_t_courses",
+                        "the dated CAR-T course steps (apheresis, lymphodepletion, infusion) have no FHIR mapping yet \
+                         (no verified code for apheresis): send the infusion as a CAR-T drug exposure, which maps to a \
+                         Procedure (docs/fhir.md)",
+                    ))
+                }
+                other => return Err(no_mapping(&format!("treatment_history.{other}"), "no FHIR mapping")),
+            }
+        }
+    }
     let mut out = Vec::new();
     for (i, t) in list("therapies").iter().enumerate() {
         let field = format!("treatment_history.therapies[{i}]");

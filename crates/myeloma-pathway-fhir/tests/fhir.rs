@@ -351,7 +351,7 @@ fn normalised(record: &PatientRecord) -> Value {
 #[test]
 fn every_golden_record_round_trips_through_fhir_to_the_same_record_and_plan() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden");
-    let (mut n, mut with_history, mut with_events, mut with_response) = (0, 0, 0, 0);
+    let (mut n, mut with_history, mut with_events, mut with_response, mut car_t_refused) = (0, 0, 0, 0, 0);
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().and_then(|e| e.to_str()) != Some("json") {
@@ -362,6 +362,13 @@ fn every_golden_record_round_trips_through_fhir_to_the_same_record_and_plan() {
         let Ok(rec) = PatientRecord::from_json(&text) else { continue };
         let guideline = case.get("guideline").map(Value::to_string);
         let Ok(before) = api::run_json(api::Assessment::Plan, &text, guideline.as_deref()) else { continue };
+        if !rec.treatment_history.as_ref().is_none_or(|t| t.car_t_courses.is_empty()) {
+            // Not mapped yet (docs/fhir.md): refused naming the field, never dropped.
+            let e = record_to_bundle(&rec, date()).unwrap_err().to_string();
+            assert!(e.contains("treatment_history.car_t_courses"), "{}: {e}", path.display());
+            car_t_refused += 1;
+            continue;
+        }
         let b = record_to_bundle(&rec, date()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let back = read_bundle(&b.to_string(), date()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(normalised(&rec), normalised(&back.record), "{}", path.display());
@@ -380,6 +387,7 @@ fn every_golden_record_round_trips_through_fhir_to_the_same_record_and_plan() {
     assert!(with_response >= 5, "only {with_response} golden cases with response assessments round-tripped");
     assert!(with_events >= 43, "only {with_events} golden cases with pathway events round-tripped");
     assert!(with_history >= 45, "only {with_history} golden cases with a dated treatment history round-tripped");
+    assert!(car_t_refused >= 4, "only {car_t_refused} golden cases with a dated CAR-T course were refused");
 }
 
 #[test]
@@ -404,7 +412,10 @@ fn the_plan_as_fhir_has_one_action_per_option_and_the_basis() {
     assert!(regimen["resource"].as_str().unwrap().contains(&format!("/PlanDefinition/{first}|")));
     assert!(rg["instantiatesCanonical"].as_array().unwrap().contains(&regimen["resource"]));
     assert_eq!(actions[0]["prefix"], "1");
-    assert_eq!(gr["status"], "success");
+    // A plan that still asks for an input is "data-required" (the example is a man, so the US
+    // Lenalidomide REMS asks about a partner of childbearing potential).
+    let expected = if plan["missing_inputs"].as_array().unwrap().is_empty() { "success" } else { "data-required" };
+    assert_eq!(gr["status"], expected);
     let ids: Vec<&str> = gr["identifier"].as_array().unwrap().iter().map(|i| i["value"].as_str().unwrap()).collect();
     assert!(ids.contains(&plan["basis"]["knowledge_base"]["sha256"].as_str().unwrap()));
 }
