@@ -18,8 +18,11 @@ use mp_c::*;
 use mp_core::api::{self, Assessment};
 use mp_core::{Guideline, KnowledgeBase};
 
-/// Every target: its name (the `[[bin]]` of fuzz/Cargo.toml and the seed directory) and body.
-pub const TARGETS: [(&str, fn(&[u8])); 6] = [
+/// A fuzz target: its name (the `[[bin]]` of fuzz/Cargo.toml and the seed directory) and body.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target.
+pub const TARGETS: [Target; 6] = [
     ("patient_json", patient_json),
     ("guideline_json", guideline_json),
     ("kb_json", kb_json),
