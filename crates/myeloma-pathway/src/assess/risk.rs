@@ -356,7 +356,9 @@ pub fn ims2025_criteria(x: &Ims2025Inputs, cutoff: Del17pCutoff) -> [CriterionSt
     };
     let c4 = match (x.beta2_microglobulin_mg_l, x.creatinine_mg_dl) {
         (Some(b2), _) if b2 < IMS2025_B2M_MG_L => NotMet,
-        (Some(_), Some(c)) if c >= IMS2025_CREATININE_MG_DL => NotMet,
+        // Creatinine at or above the limit: no β2M value can meet the criterion (unknown is not
+        // asked where it cannot change the answer).
+        (_, Some(c)) if c >= IMS2025_CREATININE_MG_DL => NotMet,
         (Some(_), Some(_)) => Met,
         _ => Unknown,
     };

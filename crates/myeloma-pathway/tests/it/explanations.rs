@@ -127,6 +127,26 @@ fn ims_2025_beta2m_criterion_states_the_values_that_met_it() {
     assert_eq!(a.criteria[3].evidence, ["β2-microglobulin 6.2 mg/L with creatinine 0.9 mg/dL"]);
 }
 
+/// IMS/IMWG 2025 criterion 4 is β2-microglobulin ≥ 5.5 mg/L *with* creatinine < 1.2 mg/dL
+/// (`ims-imwg-2025`): with creatinine at 1.2 no β2M value can meet it, so a missing β2M is not
+/// asked and the criterion is not met; at 1.19 the missing β2M decides and is named.
+#[test]
+fn ims_2025_beta2m_criterion_is_not_met_at_creatinine_1_2_whatever_the_missing_beta2m() {
+    let at = |cr: f64| {
+        let p = patient(json!({"cytogenetics": negative_panel_except(vec![]),
+            "labs": {"creatinine": {"value": cr, "unit": "mg/dL"}}}));
+        risk::assess(kb(), &p, RiskDefinition::Ims2025, Del17pCutoff::Above20)
+    };
+    let high_creatinine = at(1.2);
+    assert_eq!(high_creatinine.criteria[3].state, CriterionState::NotMet);
+    assert!(!high_creatinine.missing_inputs.iter().any(|m| m.field == "labs.beta2_microglobulin"));
+    assert_eq!(high_creatinine.level, RiskLevel::Standard);
+    let normal_creatinine = at(1.19);
+    assert_eq!(normal_creatinine.criteria[3].state, CriterionState::Unknown);
+    assert!(normal_creatinine.missing_inputs.iter().any(|m| m.field == "labs.beta2_microglobulin"));
+    assert_eq!(normal_creatinine.level, RiskLevel::Undetermined);
+}
+
 #[test]
 fn risk_definition_ids_round_trip_and_cite_their_own_source() {
     let mut keys = Vec::new();
