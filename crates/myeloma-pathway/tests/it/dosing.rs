@@ -638,15 +638,9 @@ fn once_weekly_kd_steps_up_from_20_on_c1_d1_to_70_mg_m2_on_d8_d15_then_d1_8_15()
             .map(|a| (a.day, a.date.as_str(), a.dose.as_str()))
             .collect::<Vec<_>>()
     };
-    assert_eq!(
-        k(1),
-        [(1, "2026-12-07", "39.8 mg"), (8, "2026-12-14", "139.3 mg"), (15, "2026-12-21", "139.3 mg")]
-    );
+    assert_eq!(k(1), [(1, "2026-12-07", "39.8 mg"), (8, "2026-12-14", "139.3 mg"), (15, "2026-12-21", "139.3 mg")]);
     // Cycle 2 day 1 = start + 28 days.
-    assert_eq!(
-        k(2),
-        [(1, "2027-01-04", "139.3 mg"), (8, "2027-01-11", "139.3 mg"), (15, "2027-01-18", "139.3 mg")]
-    );
+    assert_eq!(k(2), [(1, "2027-01-04", "139.3 mg"), (8, "2027-01-11", "139.3 mg"), (15, "2027-01-18", "139.3 mg")]);
     let d = cal.doses.iter().find(|d| d.drug == Drug::Carfilzomib && d.amount == Some(139.3)).unwrap();
     assert_eq!(d.arithmetic, "70 mg/m² × 1.99 m² = 139.3 mg");
     let dex = |c: u16| {
