@@ -621,3 +621,36 @@ fn the_plan_does_not_apply_the_25_mg_table_to_lenalidomide_maintenance() {
     }
     assert!(plan.warnings.iter().all(|w| w.code != "lenalidomide_renal_dose"));
 }
+
+#[test]
+fn once_weekly_kd_steps_up_from_20_on_c1_d1_to_70_mg_m2_on_d8_d15_then_d1_8_15() {
+    // A.R.R.O.W. (KB `arrow`) and the US PI §2 table "Kd … 20/70 mg/m2 once weekly"
+    // (`kyprolis-kd-weekly-dosing`). fit-60: 178 cm × 80 kg, Mosteller √(14240/3600) = 1.9889 → 1.99 m²:
+    // 20 mg/m² × 1.99 = 39.8 mg; 70 mg/m² × 1.99 = 139.3 mg. Dexamethasone 40 mg D1, 8, 15, 22 in
+    // cycles 1–8, D1, 8, 15 from cycle 9 (registry arm text).
+    use myeloma_pathway::drugs::Drug;
+    let r = kb().regimen("kd-weekly").unwrap();
+    let cal = expand(kb(), &fit60(), &Guideline::default(), r, date("2026-12-07"), Some(10)).unwrap();
+    let k = |c: u16| {
+        cal.administrations
+            .iter()
+            .filter(|a| a.cycle == c && a.drug == Drug::Carfilzomib)
+            .map(|a| (a.day, a.date.as_str(), a.dose.as_str()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(k(1), [(1, "2026-12-07", "39.8 mg"), (8, "2026-12-14", "139.3 mg"), (15, "2026-12-21", "139.3 mg")]);
+    // Cycle 2 day 1 = start + 28 days.
+    assert_eq!(k(2), [(1, "2027-01-04", "139.3 mg"), (8, "2027-01-11", "139.3 mg"), (15, "2027-01-18", "139.3 mg")]);
+    let d = cal.doses.iter().find(|d| d.drug == Drug::Carfilzomib && d.amount == Some(139.3)).unwrap();
+    assert_eq!(d.arithmetic, "70 mg/m² × 1.99 m² = 139.3 mg");
+    let dex = |c: u16| {
+        cal.administrations
+            .iter()
+            .filter(|a| a.cycle == c && a.drug == Drug::Dexamethasone)
+            .map(|a| a.day)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(dex(8), [1, 8, 15, 22]);
+    assert_eq!(dex(9), [1, 8, 15]);
+    assert!(cal.administrations.iter().filter(|a| a.drug == Drug::Dexamethasone).all(|a| a.dose == "40 mg"));
+}
