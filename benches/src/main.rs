@@ -8,6 +8,9 @@
 //! `-- --quick` runs every benchmark once with the batches cut to 1,000 rows (divan's test mode;
 //! scripts/test uses it in the dev profile so they keep compiling and running);
 //! `-- --only plan|plan2|kb|batch|cohort` runs one path alone, outside divan (for callgrind);
+//! `-- --only parts` warms up, then runs each per-patient path once in its own `m_*` function
+//! (`callgrind_annotate --inclusive=yes` gives each one's instructions in one run: the ratios of
+//! docs/performance.md);
 //! `-- --ratios FILE` prints the ratio table of a saved run's output.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::missing_safety_doc)]
 
@@ -528,6 +531,58 @@ fn ratio_table(table: &str) {
     }
 }
 
+/// One measured path each (never inlined, so callgrind's inclusive count isolates it).
+mod parts {
+    use super::*;
+    #[inline(never)]
+    pub fn m_parse_fit60(json: &str) -> Patient {
+        Patient::from_json(black_box(json)).unwrap()
+    }
+    #[inline(never)]
+    pub fn m_parse_relapse4(json: &str) -> Patient {
+        Patient::from_json(black_box(json)).unwrap()
+    }
+    #[inline(never)]
+    pub fn m_plan_fit60(p: &Patient) -> myeloma_pathway::Plan {
+        recommend_with(kb(), black_box(p), &G).unwrap()
+    }
+    #[inline(never)]
+    pub fn m_plan_relapse4(p: &Patient) -> myeloma_pathway::Plan {
+        recommend_with(kb(), black_box(p), &G).unwrap()
+    }
+    #[inline(never)]
+    pub fn m_to_json_fit60(plan: &myeloma_pathway::Plan) -> String {
+        black_box(plan).to_json()
+    }
+    #[inline(never)]
+    pub fn m_to_json_relapse4(plan: &myeloma_pathway::Plan) -> String {
+        black_box(plan).to_json()
+    }
+    #[inline(never)]
+    pub fn m_run_json_fit60(json: &str) -> String {
+        api::run_json(api::Assessment::Plan, black_box(json), None).unwrap()
+    }
+    #[inline(never)]
+    pub fn m_run_json_relapse4(json: &str) -> String {
+        api::run_json(api::Assessment::Plan, black_box(json), None).unwrap()
+    }
+
+    pub fn run() {
+        let rel = golden_patient("relapse-line-4-triple-class-exposed");
+        // Warm-up: the knowledge base, lazy statics, the allocator's first pages.
+        black_box(api::run_json(api::Assessment::Plan, &NEW, None).unwrap());
+        black_box(api::run_json(api::Assessment::Plan, &rel, None).unwrap());
+        let p = m_parse_fit60(&NEW);
+        let pr = m_parse_relapse4(&rel);
+        let plan = m_plan_fit60(&p);
+        let plan_r = m_plan_relapse4(&pr);
+        black_box(m_to_json_fit60(&plan));
+        black_box(m_to_json_relapse4(&plan_r));
+        black_box(m_run_json_fit60(&NEW));
+        black_box(m_run_json_relapse4(&rel));
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--quick") {
@@ -558,7 +613,8 @@ fn main() {
                 black_box(&*P_NEW);
                 black_box(cohort(100_000));
             }
-            other => panic!("--only {other}: one of plan, plan2, kb, batch, cohort"),
+            "parts" => parts::run(),
+            other => panic!("--only {other}: one of plan, plan2, kb, batch, cohort, parts"),
         }
         return;
     }

@@ -121,7 +121,7 @@ fn basis(kb: &KnowledgeBase, g: &Guideline) -> MiniBasis {
 }
 
 fn to_json<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    crate::output::json::to_string(v, 8 * 1024)
 }
 
 /// Run an assessment on a patient given as JSON.

@@ -156,7 +156,7 @@ pub(super) fn counterfactuals(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
@@ -238,7 +238,8 @@ mod tests {
         out
     }
 
-    fn records() -> Vec<(String, Patient, Guideline)> {
+    /// Every golden case's and example's record with its guideline (bad-input cases left out).
+    pub(crate) fn records() -> Vec<(String, Patient, Guideline)> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut out = Vec::new();
         for dir in ["tests/golden", "examples/patients"] {

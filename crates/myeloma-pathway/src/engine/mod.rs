@@ -41,6 +41,12 @@ use notes::*;
 use relapse::*;
 use smouldering::*;
 
+/// The golden and example records the engine's tests run (for the JSON writer's test).
+#[cfg(test)]
+pub(crate) fn counterfactuals_tests_records() -> Vec<(String, Patient, Guideline)> {
+    counterfactuals::tests::records()
+}
+
 /// Recommend a plan for the patient's current phase.
 ///
 /// # Errors
@@ -445,7 +451,7 @@ pub(super) fn describe_position(s: &PathwayState, kb: &KnowledgeBase) -> String 
 }
 
 pub(super) fn citations_for(kb: &KnowledgeBase, r: &Regimen) -> Vec<Citation> {
-    r.citation_keys().iter().map(|k| kb.cite_key(k)).collect()
+    r.citation_key_refs().into_iter().map(|k| kb.cite_key(k)).collect()
 }
 
 pub(super) fn exclude(cx: &mut Ctx<'_>, r: &Regimen, reason: String, keys: &[&str]) {

@@ -121,9 +121,9 @@ impl KnowledgeBase {
                     format!("duplicate id `{}`", r.id),
                 ));
             }
-            for k in r.citation_keys() {
-                if !citations.contains_key(&k) {
-                    return Err(unknown(format!("knowledge_base.regimens[{i}] ({})", r.id), "citation", &k));
+            for k in r.citation_key_refs() {
+                if !citations.contains_key(k) {
+                    return Err(unknown(format!("knowledge_base.regimens[{i}] ({})", r.id), "citation", k));
                 }
             }
             // A CAR-T regimen is given as a course of steps (apheresis … monitoring), never as a

@@ -650,37 +650,43 @@ impl Regimen {
         v
     }
 
-    /// Every citation key the regimen uses.
+    /// Every citation key the regimen uses, sorted, each once.
     pub fn citation_keys(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.evidence.iter().map(|e| e.citation.clone()).collect();
+        self.citation_key_refs().into_iter().map(str::to_string).collect()
+    }
+
+    /// [`Regimen::citation_keys`] borrowed from the regimen (no string copied).
+    pub fn citation_key_refs(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = Vec::with_capacity(16);
+        v.extend(self.evidence.iter().map(|e| e.citation.as_str()));
         for c in &self.components {
-            v.extend(c.citations.iter().cloned());
+            v.extend(c.citations.iter().map(String::as_str));
             if let Some(a) = &c.age_reduction {
-                v.extend(a.citations.iter().cloned());
+                v.extend(a.citations.iter().map(String::as_str));
             }
         }
         for s in &self.step_up {
-            v.extend(s.citations.iter().cloned());
+            v.extend(s.citations.iter().map(String::as_str));
         }
         if let Some(p) = &self.post_transplant {
-            v.extend(p.citations.iter().cloned());
+            v.extend(p.citations.iter().map(String::as_str));
         }
         if let Some(c) = &self.car_t_course {
             for s in &c.steps {
-                v.extend(s.citations.iter().cloned());
+                v.extend(s.citations.iter().map(String::as_str));
             }
             for r in &c.rules {
-                v.extend(r.citations.iter().cloned());
+                v.extend(r.citations.iter().map(String::as_str));
             }
         }
         for c in &self.courses {
-            v.extend(c.citations.iter().cloned());
+            v.extend(c.citations.iter().map(String::as_str));
             for k in &c.components {
-                v.extend(k.citations.iter().cloned());
+                v.extend(k.citations.iter().map(String::as_str));
             }
         }
-        v.extend(self.labels.iter().map(|l| l.citation.clone()));
-        v.sort();
+        v.extend(self.labels.iter().map(|l| l.citation.as_str()));
+        v.sort_unstable();
         v.dedup();
         v
     }
