@@ -49,7 +49,7 @@ check("not a date", {"mrd": [{"date": "2025-13-01", "method": "ngs", "sensitivit
 # Plans: every golden case that gives a plan, as the CLI prints it.
 mmpath = os.environ.get("MMPATH")
 if not mmpath:
-    subprocess.run(["cargo", "build", "--quiet", "-p", "mmpath"], cwd=root, check=True)
+    subprocess.run([str(root / "scripts" / "cargo-build")], cwd=root, check=True)
     target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", root / "target"))
     mmpath = str(target / "debug" / "mmpath")
 plan_schema = json.loads((root / "docs/plan.schema.json").read_text())

@@ -250,10 +250,10 @@ pub fn expand(
                 },
                 u => format!("{} {}", num(sd.dose.amount), u.label()),
             };
-            let cycle = u16::try_from((day - 1) / len + 1).unwrap_or(1);
+            let cycle = cycle_number((day - 1) / len + 1, &r.id)?;
             out.push(Administration {
                 cycle,
-                day: i16::try_from((day - 1) % len + 1).unwrap_or(1),
+                day: day_number((day - 1) % len + 1, &r.id)?,
                 date: date_of(day - 1)?,
                 drug: r.components.first().map_or(Drug::Teclistamab, |c| c.drug),
                 dose,
@@ -366,7 +366,7 @@ fn expand_car_t(
             let (dose, _) = dose_text(d, 1, k + 1, &d.map_or_else(String::new, |d| d.prescribed.clone()));
             out.push(Administration {
                 cycle: 1,
-                day: i16::try_from(k + 1).unwrap_or(1),
+                day: day_number(k + 1, &r.id)?,
                 date: date_of(k)?,
                 drug: c.drug,
                 dose,
@@ -396,7 +396,7 @@ fn expand_car_t(
                 };
                 out.push(Administration {
                     cycle: 1,
-                    day: i16::try_from(from + 1).unwrap_or(1),
+                    day: day_number(from + 1, &r.id)?,
                     date: date_of(from)?,
                     drug: c.drug,
                     dose,
@@ -442,6 +442,21 @@ fn expand_car_t(
         doses,
         missing_inputs: missing,
         notes,
+    })
+}
+
+/// A schedule day as the calendar's day number. The knowledge base's schedules are a few weeks
+/// long, so a day outside `i16` is a knowledge-base error: refused, never written as day 1.
+fn day_number(day: i32, regimen: &str) -> Result<i16> {
+    i16::try_from(day).map_err(|_| {
+        Error::invalid("regimen", format!("schedule day {day} of {regimen} is outside the calendar's day numbers"))
+    })
+}
+
+/// A cycle number, refused (never written as cycle 1) outside `u16`.
+fn cycle_number(cycle: i32, regimen: &str) -> Result<u16> {
+    u16::try_from(cycle).map_err(|_| {
+        Error::invalid("regimen", format!("cycle {cycle} of {regimen} is outside the calendar's cycle numbers"))
     })
 }
 
@@ -548,4 +563,18 @@ impl Calendar {
 
 fn ics_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_or_cycle_past_the_calendar_numbers_is_refused_not_written_as_one() {
+        assert_eq!(day_number(32_767, "cilta-cel").ok(), Some(32_767));
+        assert!(day_number(32_768, "cilta-cel").is_err_and(|e| e.to_string().contains("cilta-cel")));
+        assert_eq!(cycle_number(65_535, "dara-vrd").ok(), Some(65_535));
+        assert!(cycle_number(65_536, "dara-vrd").is_err());
+        assert!(cycle_number(-1, "dara-vrd").is_err());
+    }
 }

@@ -203,6 +203,24 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
     // planned continuations; a new line starts when (1) the regimen was discontinued (all its
     // drugs stopped) and a different one starts, (2) a drug is added or switched unplanned, for
     // any reason, or (3) a transplant other than the first or a planned tandem is given.
+    //
+    // (4) Bridging is not a line of its own: "a planned sequential therapy of various regimens" is
+    // one line (IMWG 2015, `imwg-lot-2015`), and bridging is the treatment given "between
+    // apheresis and the first dose of the conditioning/lymphodepletion regimen" (CARTITUDE-1
+    // definition, `car-t-bridging-trials`). So a course's window runs from its apheresis day to
+    // its infusion (inclusive; open while not infused): a line begun inside the window takes in
+    // every therapy started inside it, the CAR-T infusion included. A course with no apheresis
+    // date has no window (bridging cannot be told apart from a line): say the apheresis date, or
+    // mark the CAR-T exposure `planned_continuation`.
+    let windows: Vec<(&str, Date, Option<Date>)> =
+        th.car_t_courses.iter().filter_map(|c| Some((c.product.as_str(), c.apheresis?, c.infusion))).collect();
+    let window_of = |day: Date| -> Option<usize> {
+        windows.iter().rposition(|(_, a, end)| day >= *a && end.is_none_or(|e| day <= e))
+    };
+    // (line start, infusion) of each line that is bridging + CAR-T: progression is read from the
+    // infusion on (a progression during bridging is the one the CAR-T was planned for).
+    let mut bridged: Vec<(Date, Date)> = Vec::new();
+    let mut bridge_notes: Vec<String> = Vec::new();
     let mut lines: Vec<Line> = Vec::new();
     let mut line_drugs: Vec<(String, Option<Date>, Option<StopReason>)> = Vec::new();
     let push_line = |lines: &mut Vec<Line>, start: Date, reason: String| {
@@ -222,7 +240,25 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
         let same_day = t.start == cur.start;
         let restart = line_drugs.iter().any(|(d, _, _)| d == &t.drug)
             && !progressions.iter().any(|p| *p >= cur.start && *p <= t.start);
+        let bridge = window_of(cur.start).filter(|w| window_of(t.start) == Some(*w));
         let new_line = if same_day || t.planned_continuation || restart {
+            None
+        } else if let Some(w) = bridge {
+            if let Some((product, apheresis, _)) = windows.get(w) {
+                if is_car_t(&t.drug, t.class) {
+                    bridged.push((cur.start, t.start));
+                    bridge_notes.push(format!(
+                        "{} infused on {} is part of the line begun on {} with bridging after apheresis on {} \
+                         (IMWG 2015: a planned sequential therapy is one line)",
+                        t.drug, t.start, cur.start, apheresis
+                    ));
+                } else {
+                    bridge_notes.push(format!(
+                        "{} started on {} is bridging before {} (apheresis on {}): the same line",
+                        t.drug, t.start, product, apheresis
+                    ));
+                }
+            }
             None
         } else {
             let all_stopped = line_drugs.iter().all(|(_, s, _)| s.is_some_and(|s| s <= t.start));
@@ -232,7 +268,15 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
             if !rules.toxicity_switch_is_new_line && for_toxicity && prog.is_none() {
                 None
             } else if let Some(p) = prog {
-                Some(format!("progression on {p}, then {} started", t.drug))
+                Some(match window_of(t.start).and_then(|w| windows.get(w)) {
+                    Some((product, a, _)) if !is_car_t(&t.drug, t.class) => {
+                        format!(
+                            "progression on {p}, then {} started (bridging after apheresis on {a} before {product})",
+                            t.drug
+                        )
+                    }
+                    _ => format!("progression on {p}, then {} started", t.drug),
+                })
             } else if all_stopped {
                 Some(format!("previous regimen discontinued, then a different regimen started ({})", t.drug))
             } else {
@@ -270,6 +314,7 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
         l.number = u8::try_from(i + 1).unwrap_or(u8::MAX);
         derivation.push(format!("line {} began on {}: {} [{}]", l.number, l.start, l.reason, l.drugs.join(", ")));
     }
+    derivation.extend(bridge_notes);
 
     // Per drug: refractory if a progression falls between the start and the last dose plus the
     // window (inclusive), or any time after the start while still being given.
@@ -386,7 +431,8 @@ pub fn derive(th: &TreatmentHistory, rules: Rules) -> Derived {
         .filter_map(|t| t.last_dose.or(t.stop).or(as_of))
         .max()
         .and_then(|l| as_of.map(|a| days(&l, &a)));
-    let last_start = lines.last().map(|l| l.start);
+    let last_start =
+        lines.last().map(|l| bridged.iter().find(|(s, _)| *s == l.start).map_or(l.start, |(_, infusion)| *infusion));
     let progression_on_last_line = last_start.is_some_and(|s| progressions.iter().any(|p| *p >= s));
     let ongoing = exps.iter().any(|t| t.stop.is_none() && t.last_dose.is_none());
     let awaiting_next_line = !lines.is_empty() && progression_on_last_line && !ongoing;
@@ -797,6 +843,87 @@ mod tests {
         assert_eq!(h.line_count(), 2);
         assert!(h.drugs.iter().all(|x| x.drug != "fludarabine" && x.drug != "cyclophosphamide"));
         assert_eq!(h.prior_bcma, vec!["ciltacabtagene_autoleucel".to_string()]);
+    }
+
+    fn cilta_cel_after_bridging_from(bridging_start: &str, switch_for_toxicity: bool) -> Derived {
+        use crate::record::CarTCourseRecord;
+        let mut therapies = vec![
+            exp("bortezomib", "2022-01-10", Some("2022-05-01"), Some(StopReason::Completion)),
+            exp("lenalidomide", "2022-01-10", Some("2024-03-01"), Some(StopReason::Progression)),
+            exp("dexamethasone", "2022-01-10", Some("2022-05-01"), Some(StopReason::Completion)),
+        ];
+        let stop = if switch_for_toxicity { "2024-04-15" } else { "2024-04-28" };
+        let why = if switch_for_toxicity { StopReason::Toxicity } else { StopReason::Completion };
+        for drug in ["daratumumab", "pomalidomide"] {
+            therapies.push(exp(drug, bridging_start, Some(stop), Some(why)));
+        }
+        if switch_for_toxicity {
+            therapies.push(exp("selinexor", "2024-04-18", Some("2024-04-28"), Some(StopReason::Completion)));
+        }
+        let th = TreatmentHistory {
+            therapies,
+            progressions: vec![d("2024-03-01")],
+            car_t_courses: vec![CarTCourseRecord {
+                product: "ciltacabtagene_autoleucel".into(),
+                apheresis: Some(d("2024-04-01")),
+                lymphodepletion_start: Some(d("2024-05-01")),
+                lymphodepletion_end: Some(d("2024-05-03")),
+                infusion: Some(d("2024-05-06")),
+            }],
+            ..Default::default()
+        };
+        derive(&th, Rules::default())
+    }
+
+    #[test]
+    fn bridging_after_apheresis_and_the_car_t_are_one_line() {
+        let h = cilta_cel_after_bridging_from("2024-04-01", false);
+        assert_eq!(h.line_count(), 2, "{:#?}", h.lines);
+        assert_eq!(h.lines[1].drugs, ["daratumumab", "pomalidomide", "ciltacabtagene_autoleucel"]);
+        assert!(h.derivation.iter().any(|l| l.contains("planned sequential therapy is one line")));
+        // No progression after the infusion: no next line is awaited.
+        assert!(!h.awaiting_next_line);
+    }
+
+    #[test]
+    fn a_regimen_started_the_day_before_apheresis_is_its_own_line() {
+        let h = cilta_cel_after_bridging_from("2024-03-31", false);
+        assert_eq!(h.line_count(), 3, "{:#?}", h.lines);
+    }
+
+    #[test]
+    fn a_bridging_switch_for_toxicity_stays_in_the_car_t_line() {
+        let h = cilta_cel_after_bridging_from("2024-04-02", true);
+        assert_eq!(h.line_count(), 2, "{:#?}", h.lines);
+        assert!(h.lines[1].drugs.contains(&"selinexor".to_string()));
+    }
+
+    #[test]
+    fn a_progression_during_bridging_is_not_a_progression_after_the_car_t() {
+        use crate::record::CarTCourseRecord;
+        let th = TreatmentHistory {
+            therapies: vec![
+                exp("lenalidomide", "2022-01-10", Some("2024-03-01"), Some(StopReason::Progression)),
+                exp("carfilzomib", "2024-04-05", Some("2024-04-25"), Some(StopReason::Progression)),
+            ],
+            progressions: vec![d("2024-03-01"), d("2024-04-25")],
+            car_t_courses: vec![CarTCourseRecord {
+                product: "ciltacabtagene_autoleucel".into(),
+                apheresis: Some(d("2024-04-01")),
+                lymphodepletion_start: None,
+                lymphodepletion_end: None,
+                infusion: Some(d("2024-05-06")),
+            }],
+            ..Default::default()
+        };
+        let h = derive(&th, Rules::default());
+        assert_eq!(h.line_count(), 2);
+        assert!(!h.progression_on_last_line);
+        assert!(!h.awaiting_next_line);
+        let mut later = th.clone();
+        later.progressions.push(d("2024-09-01"));
+        let h = derive(&later, Rules::default());
+        assert!(h.progression_on_last_line && h.awaiting_next_line);
     }
 
     #[test]
