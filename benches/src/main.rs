@@ -2,7 +2,7 @@
 //! reported as a ratio to a baseline measured in the same run: parsing and validating the
 //! patient record (`a_baseline::parse_record`).
 //!
-//! Run: `cargo run --release --manifest-path benches/Cargo.toml` — divan's table, then the ratio
+//! Run: `cargo run --release -p myeloma-pathway-benches` — divan's table, then the ratio
 //! table (results in docs/performance.md). Arguments after `--` are divan's (a name filter,
 //! `--sample-count`, `--max-time`, ...), e.g. `-- plan` or `-- batch`.
 //! `-- --quick` runs every benchmark once with the batches cut to 1,000 rows (divan's test mode;

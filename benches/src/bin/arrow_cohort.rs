@@ -3,7 +3,7 @@
 //! and the peak memory of streaming an Arrow IPC file at two batch sizes (`assess_ipc`, measured
 //! in a child process as VmHWM, so building the data does not count).
 //!
-//! Run: `cargo run --release --manifest-path benches/Cargo.toml --bin arrow_cohort [-- --quick]`.
+//! Run: `cargo run --release -p myeloma-pathway-benches --bin arrow_cohort [-- --quick]`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::hint::black_box;
@@ -25,8 +25,8 @@ fn rows(n: usize) -> (RecordBatch, Vec<String>) {
         s ^= s << 17;
         (s >> 11) as f64 / (1u64 << 53) as f64
     };
-    let mut cols: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(n); 7];
-    let mut text: Vec<Vec<Option<&'static str>>> = vec![Vec::with_capacity(n); 4];
+    let mut cols: Vec<Vec<Option<f64>>> = (0..7).map(|_| Vec::with_capacity(n)).collect();
+    let mut text: Vec<Vec<Option<&'static str>>> = (0..4).map(|_| Vec::with_capacity(n)).collect();
     let mut records = Vec::with_capacity(n);
     let ranges = [(40.0, 90.0), (50.0, 110.0), (150.0, 195.0), (0.6, 3.0), (2.0, 5.0), (1.0, 9.0), (100.0, 400.0)];
     for _ in 0..n {
@@ -39,7 +39,13 @@ fn rows(n: usize) -> (RecordBatch, Vec<String>) {
         let mut cyto = [None; 3];
         for c in cyto.iter_mut() {
             let x = next();
-            *c = if x < 0.15 { Some("detected") } else if x < 0.9 { Some("not_detected") } else { None };
+            *c = if x < 0.15 {
+                Some("detected")
+            } else if x < 0.9 {
+                Some("not_detected")
+            } else {
+                None
+            };
         }
         let mut r = serde_json::Map::new();
         if let Some(a) = vals[0] {
@@ -53,7 +59,9 @@ fn rows(n: usize) -> (RecordBatch, Vec<String>) {
             r.insert("height_cm".into(), json!(h));
         }
         let mut labs = serde_json::Map::new();
-        for (k, name, unit) in [(3, "creatinine", "mg/dL"), (4, "albumin", "g/dL"), (5, "beta2_microglobulin", "mg/L"), (6, "ldh", "U/L")] {
+        for (k, name, unit) in
+            [(3, "creatinine", "mg/dL"), (4, "albumin", "g/dL"), (5, "beta2_microglobulin", "mg/L"), (6, "ldh", "U/L")]
+        {
             if let Some(v) = vals[k] {
                 labs.insert(name.into(), json!({"value": v, "unit": unit}));
             }
@@ -63,7 +71,8 @@ fn rows(n: usize) -> (RecordBatch, Vec<String>) {
         }
         r.insert("labs".into(), serde_json::Value::Object(labs));
         let ids = ["del_17p", "t_4_14", "gain_1q"];
-        let list: Vec<_> = ids.iter().zip(cyto).filter_map(|(id, s)| s.map(|s| json!({"abnormality": id, "status": s}))).collect();
+        let list: Vec<_> =
+            ids.iter().zip(cyto).filter_map(|(id, s)| s.map(|s| json!({"abnormality": id, "status": s}))).collect();
         if !list.is_empty() {
             r.insert("cytogenetics".into(), json!(list));
         }
@@ -143,7 +152,10 @@ fn main() {
     let json_s = t.elapsed().as_secs_f64();
     println!("| path (same {n} rows, one run) | time | rows/s | ratio |");
     println!("|---|---|---|---|");
-    println!("| per-record JSON (`api::run_json` × 4 assessments) | {json_s:.2} s | {:.0} | 1.00× |", n as f64 / json_s);
+    println!(
+        "| per-record JSON (`api::run_json` × 4 assessments) | {json_s:.2} s | {:.0} | 1.00× |",
+        n as f64 / json_s
+    );
     println!("| Arrow batch, `plan=false` | {arrow_s:.2} s | {:.0} | {:.2}× |", n as f64 / arrow_s, json_s / arrow_s);
 
     // With the plan: the first n_plan rows.
@@ -157,19 +169,29 @@ fn main() {
         black_box(api::run_json(Assessment::Plan, black_box(r), None).ok());
     }
     let json_p = t.elapsed().as_secs_f64();
-    println!("| per-record JSON plan (`api::run_json(Plan)`), {n_plan} rows | {json_p:.2} s | {:.0} | 1.00× |", n_plan as f64 / json_p);
-    println!("| Arrow batch, `plan=true`, {n_plan} rows | {arrow_p:.2} s | {:.0} | {:.2}× |", n_plan as f64 / arrow_p, json_p / arrow_p);
+    println!(
+        "| per-record JSON plan (`api::run_json(Plan)`), {n_plan} rows | {json_p:.2} s | {:.0} | 1.00× |",
+        n_plan as f64 / json_p
+    );
+    println!(
+        "| Arrow batch, `plan=true`, {n_plan} rows | {arrow_p:.2} s | {:.0} | {:.2}× |",
+        n_plan as f64 / arrow_p,
+        json_p / arrow_p
+    );
 
     // Peak memory streaming the n rows from an IPC stream file, at two batch sizes.
     let me = std::env::current_exe().unwrap();
     let base = std::process::Command::new(&me).arg("--baseline").output().unwrap();
-    let base: u64 = String::from_utf8_lossy(&base.stdout).split_whitespace().nth(2).and_then(|x| x.parse().ok()).unwrap_or(0);
+    let base: u64 =
+        String::from_utf8_lossy(&base.stdout).split_whitespace().nth(2).and_then(|x| x.parse().ok()).unwrap_or(0);
     println!("\n| streaming {n} rows (`assess_ipc`, plan=false) | batches | peak RSS | over start-up ({base} kB) |");
     println!("|---|---|---|---|");
     for size in [1_000usize, 10_000] {
         let path = std::env::temp_dir().join(format!("arrow-cohort-bench-{size}.arrows"));
         {
-            let mut w = arrow_ipc::writer::StreamWriter::try_new(std::fs::File::create(&path).unwrap(), &batch.schema()).unwrap();
+            let mut w =
+                arrow_ipc::writer::StreamWriter::try_new(std::fs::File::create(&path).unwrap(), &batch.schema())
+                    .unwrap();
             let mut lo = 0;
             while lo < n {
                 let len = size.min(n - lo);
@@ -182,7 +204,11 @@ fn main() {
         let s = String::from_utf8_lossy(&o.stdout).to_string();
         let v: Vec<u64> = s.split_whitespace().filter_map(|x| x.parse().ok()).collect();
         if let [rows, batches, hwm] = v[..] {
-            println!("| batch {size} rows | {batches} ({rows} rows) | {:.1} MB | {:.1} MB |", hwm as f64 / 1024.0, hwm.saturating_sub(base) as f64 / 1024.0);
+            println!(
+                "| batch {size} rows | {batches} ({rows} rows) | {:.1} MB | {:.1} MB |",
+                hwm as f64 / 1024.0,
+                hwm.saturating_sub(base) as f64 / 1024.0
+            );
         }
         let _ = std::fs::remove_file(&path);
     }
