@@ -493,7 +493,7 @@ fn every_treatment_history_field_round_trips_through_fhir() {
              "reason_stopped": "toxicity", "toxicity_grade": 3, "dose_level": "10 mg D1-21", "planned_continuation": true},
             {"drug": "elranatamab", "class": "bispecific_bcma", "start": "2024-07-01"},
             {"drug": "daratumumab", "class": "anti_cd38", "start": "2024-07-01", "last_dose": "2024-08-01"},
-            {"drug": "daratumumab", "start": "2023-01-01", "stop": "2023-02-01", "reason_stopped": "choice"},
+            {"drug": "venetoclax", "start": "2023-01-01", "stop": "2023-02-01", "reason_stopped": "choice"},
             {"drug": "ciltacabtagene_autoleucel", "start": "2024-09-01", "stop": "2024-09-01", "reason_stopped": "completion"},
             {"drug": "idecabtagene_vicleucel", "start": "2025-01-01", "stop": "2025-01-02"},
             {"drug": "fludarabine", "start": "2024-08-28", "stop": "2024-08-30", "role": "lymphodepletion"},

@@ -509,6 +509,9 @@ fn validate_treatment_history(th: &crate::record::TreatmentHistory) -> Result<()
         if t.drug.trim().is_empty() {
             return Err(Error::invalid(format!("{f}.drug"), "name the drug (a library id or any other name)"));
         }
+        if t.class.is_none() {
+            refuse_near_match(&t.drug, &format!("{f}.drug"), "or, for a different drug, give its `class`")?;
+        }
         if let Some(stop) = &t.stop {
             if stop < &t.start {
                 return Err(Error::invalid(format!("{f}.stop"), format!("{stop} is before the start {}", t.start)));
@@ -544,11 +547,38 @@ fn validate_treatment_history(th: &crate::record::TreatmentHistory) -> Result<()
         if s.source.trim().is_empty() {
             return Err(Error::invalid(format!("treatment_history.stated_facts[{i}].source"), "name the source"));
         }
+        if let Some(d) = &s.drug {
+            refuse_near_match(
+                d,
+                &format!("treatment_history.stated_facts[{i}].drug"),
+                "or, for a different drug, state the fact about its `class` instead",
+            )?;
+        }
     }
     for (i, c) in th.car_t_courses.iter().enumerate() {
         validate_car_t_course(c, &format!("treatment_history.car_t_courses[{i}]"))?;
     }
     Ok(())
+}
+
+/// A drug name that is not a library id but names a library drug another way (case, spaces,
+/// INN, brand, an FDA suffix, a near misspelling: `Drug::near_matches`) is refused with the id
+/// to write. Read as a drug outside the library it would count towards no class, so a
+/// lenalidomide written `Lenalidomide` would hide lenalidomide-refractoriness.
+fn refuse_near_match(name: &str, field: &str, otherwise: &str) -> Result<()> {
+    use crate::record::Drug;
+    let m = Drug::near_matches(name);
+    if m.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = m.iter().map(|d| format!("`{}` ({})", d.id(), d.name())).collect();
+    Err(Error::invalid(
+        field,
+        format!(
+            "`{name}` is not a library drug id but looks like {}; write the library id, {otherwise}",
+            ids.join(" or ")
+        ),
+    ))
 }
 
 /// A CAR-T course names a library CAR-T product, and its dates run in the order of the steps

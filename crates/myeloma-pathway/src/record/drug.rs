@@ -138,6 +138,126 @@ drugs! {
     CiltacabtageneAutoleucel = "ciltacabtagene_autoleucel", "ciltacabtagene autoleucel", BcmaCarT, [Iv], None, Some("L01XL05");
 }
 
+/// Brand names of library drugs, each as a label in the knowledge base names it (a test reads
+/// every brand in that label's citation). Used only to refuse a brand written where a library id
+/// is expected, naming the id; a brand is never mapped to a drug silently.
+const BRANDS: &[(&str, &[Drug])] = &[
+    ("revlimid", &[Drug::Lenalidomide]),
+    ("velcade", &[Drug::Bortezomib]),
+    ("kyprolis", &[Drug::Carfilzomib]),
+    ("ninlaro", &[Drug::Ixazomib]),
+    ("pomalyst", &[Drug::Pomalidomide]),
+    ("imnovid", &[Drug::Pomalidomide]),
+    ("darzalex", &[Drug::DaratumumabIv, Drug::DaratumumabSc]),
+    ("darzalex_faspro", &[Drug::DaratumumabSc]),
+    ("sarclisa", &[Drug::Isatuximab]),
+    ("empliciti", &[Drug::Elotuzumab]),
+    ("xpovio", &[Drug::Selinexor]),
+    ("nexpovio", &[Drug::Selinexor]),
+    ("blenrep", &[Drug::BelantamabMafodotin]),
+    ("tecvayli", &[Drug::Teclistamab]),
+    ("elrexfio", &[Drug::Elranatamab]),
+    ("talvey", &[Drug::Talquetamab]),
+    ("lynozyfic", &[Drug::Linvoseltamab]),
+    ("abecma", &[Drug::IdecabtageneVicleucel]),
+    ("carvykti", &[Drug::CiltacabtageneAutoleucel]),
+    ("alkeran", &[Drug::Melphalan]),
+    // The short names the knowledge base's own regimen names use.
+    ("cilta_cel", &[Drug::CiltacabtageneAutoleucel]),
+    ("ide_cel", &[Drug::IdecabtageneVicleucel]),
+];
+
+/// Lower case, trimmed, runs of spaces, hyphens and underscores as one `_`.
+fn normalise(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for ch in name.trim().chars() {
+        if ch == ' ' || ch == '-' || ch == '_' {
+            if !out.ends_with('_') {
+                out.push('_');
+            }
+        } else {
+            out.extend(ch.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Levenshtein distance, stopping early above `max` (names are short).
+fn within_edits(a: &str, b: &str, max: usize) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(usize::MAX).saturating_add(usize::from(ca != cb));
+            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX).saturating_add(1);
+            let ins = cur.get(j).copied().unwrap_or(usize::MAX).saturating_add(1);
+            cur.push(sub.min(del).min(ins));
+        }
+        if cur.iter().min().is_some_and(|m| *m > max) {
+            return false;
+        }
+        prev = cur;
+    }
+    prev.last().is_some_and(|d| *d <= max)
+}
+
+impl Drug {
+    /// The brand names `near_matches` knows (normalised: lower case, `_` between words), for
+    /// the test that checks each against its label citation.
+    #[doc(hidden)]
+    pub fn brand_names() -> impl Iterator<Item = (&'static str, &'static [Drug])> {
+        BRANDS.iter().copied()
+    }
+
+    /// The library drugs a name that is **not** a library id most likely means, so that a
+    /// record naming one of them another way is refused with the id to write instead of being
+    /// read as a drug outside the library (with no class, which hides its exposure and
+    /// refractoriness). A name matches when, ignoring case and spaces, hyphens or underscores:
+    /// it is a library id or INN; it starts with an INN and a separator (an FDA suffix,
+    /// `teclistamab-cqyv`, or a dose, `lenalidomide 10 mg`); it is a brand name of a label in the
+    /// knowledge base; it is the start of an id or INN up to a separator, of 6 letters or more
+    /// (`daratumumab` for `daratumumab_iv` and `daratumumab_sc`); or it is within two letter edits of an id or INN of 6 letters or more
+    /// (`lenalidomid`). Empty for a library id and for a name unlike every library drug
+    /// (`venetoclax`, a trial drug).
+    pub fn near_matches(name: &str) -> Vec<Drug> {
+        if Drug::from_id(name).is_some() {
+            return Vec::new();
+        }
+        let n = normalise(name);
+        if n.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<Drug> = Vec::new();
+        for d in Drug::ALL {
+            let (id, inn) = (normalise(d.id()), normalise(d.name()));
+            let hit = n == id
+                || n == inn
+                || n.strip_prefix(inn.as_str()).is_some_and(|rest| rest.starts_with('_'))
+                || n.strip_prefix(id.as_str()).is_some_and(|rest| rest.starts_with('_'))
+                || (n.chars().count() >= 6
+                    && (id.strip_prefix(n.as_str()).is_some_and(|rest| rest.starts_with('_'))
+                        || inn.strip_prefix(n.as_str()).is_some_and(|rest| rest.starts_with('_'))))
+                || (n.chars().count() >= 6 && (within_edits(&n, &id, 2) || within_edits(&n, &inn, 2)));
+            if hit {
+                out.push(*d);
+            }
+        }
+        for (brand, drugs) in BRANDS {
+            if n == *brand || n.strip_prefix(brand).is_some_and(|rest| rest.starts_with('_')) {
+                out.extend(drugs.iter().copied());
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
 impl DrugClass {
     /// Classes that count towards "triple-class exposed": PI, IMiD, anti-CD38.
     pub fn is_triple_class(&self) -> bool {

@@ -39,7 +39,10 @@ pub enum TherapyRole {
 #[serde(deny_unknown_fields)]
 pub struct TherapyExposure {
     /// Drug: a library drug id (`lenalidomide`, `daratumumab_sc`…) or any other name
-    /// (`venetoclax`, a trial drug); other names count by `class` when it is given.
+    /// (`venetoclax`, a trial drug); other names count by `class` when it is given. A library
+    /// drug written another way (capitals, spaces, its INN, a brand, an FDA suffix, a near
+    /// misspelling: `Lenalidomide`, `daratumumab`, `Revlimid`, `teclistamab-cqyv`) is refused
+    /// with the id to write, unless `class` is given.
     pub drug: String,
     /// Class of a drug the library does not know (ignored for known drugs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,7 +93,8 @@ pub struct TransplantRecord {
 pub struct StatedFact {
     /// What is stated.
     pub fact: StatedKind,
-    /// The drug (library id or other name), or absent when `class` is given.
+    /// The drug (library id or other name; a library drug written another way is refused, as
+    /// in `therapies`), or absent when `class` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drug: Option<String>,
     /// The class, when the statement is about a class.

@@ -7,6 +7,7 @@ mod car_t;
 mod citations;
 mod columns;
 mod dosing;
+mod drug_names;
 mod engine;
 mod engine_rules;
 mod exhaustive;
