@@ -193,6 +193,7 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         cx.p.treatment_history.as_ref().map(|t| history::derive(t, rules))
     });
     let dz = disease(cx, derived.as_ref());
+    unknown_classes(cx, s.line());
     let j = cx.g.jurisdiction;
     let mut options = Vec::new();
     let mut rank = 0u8;
@@ -494,6 +495,33 @@ fn anti_cd38_retreatment(
         }
     }
     Some(notes)
+}
+
+/// A drug outside the library recorded without its class: the class is unknown, not "none".
+/// Exposure and refractoriness by class (triple-class status, prior BCMA or GPRC5D therapy,
+/// anti-CD38 refractoriness), which the labels and exclusions of this line read, are derived
+/// without it, so it is reported missing by name (`class: other` states that it is in none of
+/// the library's classes).
+fn unknown_classes(cx: &mut Ctx<'_>, line: u8) {
+    use crate::record::{Drug, TherapyRole};
+    let Some(th) = cx.p.treatment_history.as_ref() else { return };
+    for t in &th.therapies {
+        if t.role == TherapyRole::AntiMyeloma && t.class.is_none() && Drug::from_id(&t.drug).is_none() {
+            // The field without an index, as the other history inputs: the order of exposures is
+            // not part of the record (the FHIR reader returns them in its own order); the test
+            // names the drug.
+            cx.missing.push(MissingInput::new(
+                "treatment_history.therapies[].class",
+                format!(
+                    "the class of `{}` (a drug outside the library): one of the library's drug classes, or `other` when it is in none of them",
+                    t.drug
+                ),
+                format!(
+                    "line {line} options: exposure and refractoriness by class (triple-class status, prior BCMA or GPRC5D therapy, anti-CD38 refractoriness), which the labels and exclusions read"
+                ),
+            ));
+        }
+    }
 }
 
 fn history_days(a: &crate::record::Date, b: &crate::record::Date) -> i64 {

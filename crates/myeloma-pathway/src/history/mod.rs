@@ -713,6 +713,7 @@ pub fn class_words(c: DrugClass) -> &'static str {
         DrugClass::BispecificBcma => "BCMA bispecific antibody",
         DrugClass::BispecificGprc5d => "GPRC5D bispecific antibody",
         DrugClass::BcmaCarT => "BCMA CAR-T",
+        DrugClass::Other => "class outside the library's list",
     }
 }
 

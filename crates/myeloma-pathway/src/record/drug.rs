@@ -33,6 +33,9 @@ pub enum DrugClass {
     BispecificGprc5d,
     /// BCMA-directed CAR-T cell therapy.
     BcmaCarT,
+    /// None of the classes above (e.g. venetoclax, a BCL-2 inhibitor): for a drug outside the
+    /// library, so its class is stated rather than unknown. Counts towards lines only.
+    Other,
 }
 
 /// Route of administration.

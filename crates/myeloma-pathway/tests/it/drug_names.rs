@@ -128,3 +128,33 @@ fn a_stated_fact_naming_a_library_drug_another_way_is_refused() {
     let e = Patient::from_json(r).unwrap_err().to_string();
     assert!(e.contains("treatment_history.stated_facts[0].drug") && e.contains("`daratumumab_iv`"), "{e}");
 }
+
+fn relapse_plan(drug: &str, class: Option<&str>) -> myeloma_pathway::Plan {
+    let class = class.map(|c| format!(r#","class":"{c}""#)).unwrap_or_default();
+    let r = format!(
+        r#"{{"schema_version":"1","age_years":60,"sex":"male","weight_kg":80,"height_cm":178,"ecog":0,
+        "treatment_history":{{"therapies":[
+        {{"drug":"bortezomib","start":"2023-01-01","stop":"2023-05-01","reason_stopped":"completion"}},
+        {{"drug":"lenalidomide","start":"2023-01-01","stop":"2024-06-01","reason_stopped":"progression"}},
+        {{"drug":"{drug}"{class},"start":"2023-01-01","stop":"2023-05-01","reason_stopped":"completion"}}],
+        "progressions":["2024-06-01"]}}}}"#
+    );
+    let p = Patient::from_json(&r).unwrap();
+    myeloma_pathway::recommend_with(kb(), &p, &myeloma_pathway::Guideline::default()).unwrap()
+}
+
+/// Unknown is not negative: a drug outside the library without its class could be in any
+/// class (a BCMA-directed trial drug), so the class is reported missing by name; `other` states
+/// it is in none of the library's classes, and a library drug's class is known.
+#[test]
+fn a_drug_outside_the_library_without_its_class_reports_the_class_missing() {
+    let field = "treatment_history.therapies[].class";
+    let has = |p: &myeloma_pathway::Plan| p.missing_inputs.iter().any(|m| m.field == field);
+    let p = relapse_plan("venetoclax", None);
+    assert!(has(&p), "{:?}", p.missing_inputs);
+    let m = p.missing_inputs.iter().find(|m| m.field == field).unwrap();
+    assert!(m.test.contains("`venetoclax`") && m.test.contains("`other`"), "{}", m.test);
+    assert!(!has(&relapse_plan("venetoclax", Some("other"))));
+    assert!(!has(&relapse_plan("venetoclax", Some("bispecific_bcma"))));
+    assert!(!has(&relapse_plan("dexamethasone", None)));
+}
