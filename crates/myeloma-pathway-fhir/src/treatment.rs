@@ -2,9 +2,10 @@
 //! `Procedure` (transplant, CAR-T infusion) read into the record's dated `treatment_history`.
 //!
 //! No clinical logic: every resource becomes one dated exposure (or transplant, or CAR-T course
-//! where the project's `car-t-course` extension says so) as the EHR recorded it; the core derives lines and refractoriness from them (`docs/relapse.md`). Several
-//! administrations of one drug are several exposures: the core counts a restart without a
-//! progression in between as the same line, so no gap between doses is guessed to be a "course".
+//! where the project's `car-t-course` extension says so) as the EHR recorded it; the core derives
+//! lines and refractoriness from them (`docs/relapse.md`). Several administrations of one drug
+//! are several exposures: the core counts a restart without a progression in between as the same
+//! line, so no gap between doses is guessed to be a "course".
 //!
 //! Out ([`history_to_fhir`], for `record_to_bundle`): every exposure as a `MedicationStatement`
 //! (a one-day CAR-T infusion as a `Procedure`), every transplant as a `Procedure`, every CAR-T
