@@ -429,6 +429,21 @@ pub const EXT_LAST_DOSE: &str = "https://example.invalid/myeloma-pathway/fhir/St
 /// `class` of the drug (`valueCode`, the record's class ids such as `anti_cd38`), for a drug the
 /// library does not know or where the record gives it.
 pub const EXT_DRUG_CLASS: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/drug-class";
+/// On a CAR-T `Procedure` (SNOMED CT 1156961008, the product in `usedCode`): the record's
+/// `treatment_history.car_t_courses[]` entry, one `Procedure` per course (`performedDateTime` =
+/// the infusion; `completed` when infused, else `in-progress`). A complex extension: the dated
+/// steps before the infusion as the sub-extensions of [`CAR_T_COURSE_STEPS`] (`valueDate` each);
+/// a course with none of them dated carries `valueBoolean` `true` instead (an extension has
+/// sub-extensions or a value, FHIR ext-1). No standard code for leukapheresis for CAR-T
+/// manufacture was verified, hence the extension. Without it a CAR-T `Procedure` is read as a
+/// one-day exposure (`therapies[]`), as before.
+pub const EXT_CAR_T_COURSE: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/car-t-course";
+/// The sub-extensions of [`EXT_CAR_T_COURSE`] and the record field of the course each fills.
+pub const CAR_T_COURSE_STEPS: [(&str, &str); 3] = [
+    ("apheresis", "apheresis"),
+    ("lymphodepletionStart", "lymphodepletion_start"),
+    ("lymphodepletionEnd", "lymphodepletion_end"),
+];
 /// On a `Procedure` of a transplant: `planned_tandem` (`valueBoolean`; written only when true).
 pub const EXT_PLANNED_TANDEM: &str = "https://example.invalid/myeloma-pathway/fhir/StructureDefinition/planned-tandem";
 /// On an undated `MedicationStatement` that is a stated fact: the record's `source`

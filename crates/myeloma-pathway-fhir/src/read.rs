@@ -229,6 +229,7 @@ struct History {
     progressions: Vec<(String, Value)>,
     transplants: Vec<(String, Value)>,
     stated: Vec<(String, Value)>,
+    car_t_courses: Vec<(String, Value)>,
     /// `treatment_history.as_of`, from the Patient's extension.
     as_of: Option<String>,
 }
@@ -324,6 +325,10 @@ impl Reader {
             Outcome::Transplant { transplant, code, effective } => {
                 self.history.transplants.push((name.to_string(), transplant));
                 ("treatment_history.transplants", code, Some(effective))
+            }
+            Outcome::CarTCourse { course, code, effective } => {
+                self.history.car_t_courses.push((name.to_string(), course));
+                ("treatment_history.car_t_courses", code, effective)
             }
             Outcome::StatedExposure { fact, code } => {
                 self.history.stated.push((name.to_string(), fact));
@@ -828,7 +833,8 @@ impl Reader {
         let empty = history.therapies.is_empty()
             && history.progressions.is_empty()
             && history.transplants.is_empty()
-            && history.stated.is_empty();
+            && history.stated.is_empty()
+            && history.car_t_courses.is_empty();
         if !empty || history.as_of.is_some() {
             let mut th = Map::new();
             for (key, mut items) in [
@@ -836,6 +842,7 @@ impl Reader {
                 ("progressions", history.progressions),
                 ("transplants", history.transplants),
                 ("stated_facts", history.stated),
+                ("car_t_courses", history.car_t_courses),
             ] {
                 if items.is_empty() {
                     continue;
@@ -922,12 +929,19 @@ fn pathway_event(field: &str, e: &Value) -> Result<Value, Error> {
 }
 
 /// The order of the entries of one `treatment_history` list as read from FHIR: by date
-/// (`start`, `date`, or the progression date itself), then drug, then the entry's whole JSON.
-/// Total over the entries' content, so the record does not depend on the bundle's order.
+/// (`start`, `date`, a CAR-T course's first dated step, or the progression date itself), then
+/// drug (a course's product), then the entry's whole JSON. Total over the entries' content, so
+/// the record does not depend on the bundle's order.
 pub fn history_order(a: &Value, b: &Value) -> std::cmp::Ordering {
     let key = |v: &Value| {
-        let date = v.get("start").or_else(|| v.get("date")).unwrap_or(v).to_string();
-        (date, v.get("drug").map(Value::to_string), v.to_string())
+        let course_steps = ["apheresis", "lymphodepletion_start", "lymphodepletion_end", "infusion"];
+        let date = v
+            .get("start")
+            .or_else(|| v.get("date"))
+            .or_else(|| course_steps.iter().find_map(|k| v.get(*k)))
+            .unwrap_or(v)
+            .to_string();
+        (date, v.get("drug").or_else(|| v.get("product")).map(Value::to_string), v.to_string())
     };
     key(a).cmp(&key(b))
 }

@@ -1,13 +1,15 @@
 //! Treatment history in: `MedicationAdministration` / `MedicationStatement` (RxNorm, ATC) and
 //! `Procedure` (transplant, CAR-T infusion) read into the record's dated `treatment_history`.
 //!
-//! No clinical logic: every resource becomes one dated exposure (or transplant) as the EHR
-//! recorded it; the core derives lines and refractoriness from them (`docs/relapse.md`). Several
-//! administrations of one drug are several exposures: the core counts a restart without a
-//! progression in between as the same line, so no gap between doses is guessed to be a "course".
+//! No clinical logic: every resource becomes one dated exposure (or transplant, or CAR-T course
+//! where the project's `car-t-course` extension says so) as the EHR recorded it; the core derives
+//! lines and refractoriness from them (`docs/relapse.md`). Several administrations of one drug
+//! are several exposures: the core counts a restart without a progression in between as the same
+//! line, so no gap between doses is guessed to be a "course".
 //!
 //! Out ([`history_to_fhir`], for `record_to_bundle`): every exposure as a `MedicationStatement`
-//! (a one-day CAR-T infusion as a `Procedure`), every transplant as a `Procedure`, every
+//! (a one-day CAR-T infusion as a `Procedure`), every transplant as a `Procedure`, every CAR-T
+//! course as a CAR-T `Procedure` with the `car-t-course` extension, every
 //! progression as an mCODE CancerDiseaseStatus `Observation`, every stated fact as an undated
 //! `MedicationStatement`; the fields FHIR has no element for in the project's extensions.
 
@@ -17,9 +19,10 @@ use serde_json::{json, Map, Value};
 use myeloma_pathway::{Drug, DrugClass};
 
 use crate::mapping::{
-    self, ProcedureKind, ADMINISTRATION_STATUSES, DRUG_CLASS_SYSTEM, DRUG_SYSTEM, EXT_DRUG_CLASS, EXT_LAST_DOSE,
-    EXT_PLANNED_CONTINUATION, EXT_PLANNED_TANDEM, EXT_STATED_FACT, EXT_STATED_SOURCE, EXT_THERAPY_ROLE,
-    EXT_TOXICITY_GRADE, PROCEDURE_STATUSES, STATEMENT_STATUSES, STOP_REASON_CODES, STOP_REASON_SYSTEM,
+    self, ProcedureKind, ADMINISTRATION_STATUSES, CAR_T_COURSE_STEPS, DRUG_CLASS_SYSTEM, DRUG_SYSTEM, EXT_CAR_T_COURSE,
+    EXT_DRUG_CLASS, EXT_LAST_DOSE, EXT_PLANNED_CONTINUATION, EXT_PLANNED_TANDEM, EXT_STATED_FACT, EXT_STATED_SOURCE,
+    EXT_THERAPY_ROLE, EXT_TOXICITY_GRADE, PROCEDURE_STATUSES, STATEMENT_STATUSES, STOP_REASON_CODES,
+    STOP_REASON_SYSTEM,
 };
 
 /// What one treatment resource gave.
@@ -29,6 +32,9 @@ pub(crate) enum Outcome {
     Therapy { exposure: Value, code: String, effective: String, unread: Vec<String> },
     /// A transplant (`treatment_history.transplants[]`).
     Transplant { transplant: Value, code: String, effective: String },
+    /// A CAR-T course (`treatment_history.car_t_courses[]`), its code and the infusion date text
+    /// read (none before the infusion).
+    CarTCourse { course: Value, code: String, effective: Option<String> },
     /// An undated statement that the drug was taken: a stated fact "exposed".
     StatedExposure { fact: Value, code: String },
     /// Not read, with the first code and the reason.
@@ -402,6 +408,22 @@ pub(crate) fn procedure_resource(name: &str, r: &Map<String, Value>) -> Result<O
             reason: "procedure code not in the mapping table".into(),
         });
     };
+    let courses = extensions(r, EXT_CAR_T_COURSE).count();
+    if courses > 0 {
+        if p.kind != ProcedureKind::CarTInfusion {
+            return Err(Error::Inconsistent {
+                field: format!("{name}.extension({EXT_CAR_T_COURSE})"),
+                message: format!("{code}: a CAR-T course belongs on a CAR-T Procedure (SNOMED CT 1156961008)"),
+            });
+        }
+        if courses > 1 {
+            return Err(invalid(
+                &format!("{name}.extension({EXT_CAR_T_COURSE})"),
+                "given twice: one Procedure is one CAR-T course",
+            ));
+        }
+        return car_t_course(name, r, code);
+    }
     let status = r.get("status").and_then(Value::as_str).unwrap_or("");
     if !PROCEDURE_STATUSES.contains(&status) {
         return Ok(Outcome::Ignored {
@@ -460,6 +482,146 @@ pub(crate) fn procedure_resource(name: &str, r: &Map<String, Value>) -> Result<O
             }
         }
     }
+}
+
+fn extensions<'a>(r: &'a Map<String, Value>, url: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+    r.get("extension")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(move |e| e.get("url").and_then(Value::as_str) == Some(url))
+}
+
+/// A CAR-T `Procedure` with the `car-t-course` extension: one `treatment_history.car_t_courses[]`
+/// entry. The core checks the product and the order of the dates (`Patient` validation), so the
+/// refusal is the record's own, named with this resource.
+fn car_t_course(name: &str, r: &Map<String, Value>, code: String) -> Result<Outcome, Error> {
+    let at = format!("{name}.extension({EXT_CAR_T_COURSE})");
+    let status = r.get("status").and_then(Value::as_str).unwrap_or("");
+    if status == "entered-in-error" {
+        return Ok(Outcome::Ignored { code: Some(code), reason: "status `entered-in-error`: not read".into() });
+    }
+    // A course has no field for an exposure's details: refused, never dropped.
+    for url in [
+        EXT_THERAPY_ROLE,
+        EXT_DRUG_CLASS,
+        EXT_TOXICITY_GRADE,
+        EXT_PLANNED_CONTINUATION,
+        EXT_LAST_DOSE,
+        EXT_STATED_FACT,
+        EXT_STATED_SOURCE,
+        EXT_PLANNED_TANDEM,
+    ] {
+        if extensions(r, url).next().is_some() {
+            return Err(Error::Inconsistent {
+                field: format!("{name}.extension({url})"),
+                message: "a CAR-T course (extension car-t-course) has no field for it: send the infusion without \
+                          the car-t-course extension to read it as an exposure"
+                    .into(),
+            });
+        }
+    }
+    if r.contains_key("statusReason") {
+        return Err(Error::Inconsistent {
+            field: format!("{name}.statusReason"),
+            message: "a CAR-T course (extension car-t-course) has no reason stopped".into(),
+        });
+    }
+    for key in ["performedPeriod", "performedString", "performedAge", "performedRange"] {
+        if r.contains_key(key) {
+            return Err(invalid(
+                &format!("{name}.{key}"),
+                "a CAR-T course gives its infusion as performedDateTime (the day of the infusion)",
+            ));
+        }
+    }
+    let infusion = match r.get("performedDateTime") {
+        Some(v) => Some(day(&format!("{name}.performedDateTime"), v)?),
+        None => None,
+    };
+    match (status, &infusion) {
+        ("completed", Some(_)) | ("in-progress", None) => {}
+        ("completed", None) => {
+            return Err(Error::MissingField {
+                field: format!("{name}.performedDateTime"),
+                message: "a completed CAR-T course needs the day of its infusion".into(),
+            })
+        }
+        (s, Some((d, _))) => {
+            return Err(Error::Inconsistent {
+                field: format!("{name}.status"),
+                message: format!("status `{s}` but performedDateTime {d}: a course with its infusion is `completed`"),
+            })
+        }
+        (s, None) => {
+            return Err(invalid(
+                &format!("{name}.status"),
+                format!("`{s}`: a CAR-T course is `completed` (infused, with performedDateTime) or `in-progress` (not yet infused)"),
+            ))
+        }
+    }
+    // The product: the one drug named in usedCode (the core checks it is a CAR-T product).
+    let used = r.get("usedCode").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let mut product: Option<(String, String)> = None;
+    for (i, u) in used.iter().enumerate() {
+        let Some((m, c)) = medication_of(&format!("{name}.usedCode[{i}]"), Some(u))? else { continue };
+        let Some(drug) = m.drug else { continue };
+        match &product {
+            Some((d, first)) if *d != drug => {
+                return Err(Error::Inconsistent {
+                    field: format!("{name}.usedCode[{i}]"),
+                    message: format!("{first} is {d} but {c} is {drug}: one course has one product"),
+                })
+            }
+            Some(_) => {}
+            None => product = Some((drug, c)),
+        }
+    }
+    let (product, _) = product.ok_or_else(|| Error::MissingField {
+        field: format!("{name}.usedCode"),
+        message: "a CAR-T course needs its product (ATC L01XL05 cilta-cel, L01XL07 ide-cel)".into(),
+    })?;
+    let mut course = Map::new();
+    course.insert("product".into(), json!(product));
+    let ext = extensions(r, EXT_CAR_T_COURSE).next().and_then(Value::as_object);
+    let parts = ext.and_then(|e| e.get("extension")).and_then(Value::as_array).filter(|a| !a.is_empty());
+    let value: Vec<&String> = ext.into_iter().flat_map(|e| e.keys()).filter(|k| k.starts_with("value")).collect();
+    let steps = CAR_T_COURSE_STEPS.map(|(url, _)| url).join(", ");
+    match (parts, value.as_slice()) {
+        (Some(parts), []) => {
+            for (i, part) in parts.iter().enumerate() {
+                let at = format!("{at}.extension[{i}]");
+                let url = part.get("url").and_then(Value::as_str).unwrap_or("");
+                let Some((_, key)) = CAR_T_COURSE_STEPS.iter().find(|(u, _)| *u == url) else {
+                    return Err(invalid(
+                        &at,
+                        format!("`{url}`: not a step of a CAR-T course; expected one of {steps}"),
+                    ));
+                };
+                let v = part.get("valueDate").ok_or_else(|| invalid(&at, format!("`{url}`: expected valueDate")))?;
+                let (d, _) = day(&format!("{at}.valueDate"), v)?;
+                if course.insert((*key).to_string(), json!(d)).is_some() {
+                    return Err(invalid(&at, format!("`{url}` given twice")));
+                }
+            }
+        }
+        (None, [v])
+            if v.as_str() == "valueBoolean" && ext.and_then(|e| e.get("valueBoolean")) == Some(&json!(true)) => {}
+        _ => {
+            return Err(invalid(
+                &at,
+                format!(
+                    "expected the sub-extensions {steps} (valueDate each), or valueBoolean true for a course \
+                     without any of them dated"
+                ),
+            ))
+        }
+    }
+    let effective = infusion.map(|(d, text)| {
+        course.insert("infusion".into(), json!(d));
+        text
+    });
+    Ok(Outcome::CarTCourse { course: Value::Object(course), code, effective })
 }
 
 /// Set a key on a JSON object (a no-op on anything else, which never happens here).
@@ -534,6 +696,49 @@ fn exposure_extras(t: &Value, field: &str) -> Result<(Vec<Value>, Option<Value>)
     Ok((exts, reason))
 }
 
+/// One `car_t_courses[]` entry as the CAR-T `Procedure` with the `car-t-course` extension
+/// (`mapping::EXT_CAR_T_COURSE`), which [`procedure_resource`] reads back.
+fn car_t_course_to_fhir(c: &Value, i: usize) -> Result<Value, Error> {
+    let field = format!("treatment_history.car_t_courses[{i}]");
+    if let Some(m) = c.as_object() {
+        for key in m.keys() {
+            let known = key == "product" || key == "infusion" || CAR_T_COURSE_STEPS.iter().any(|(_, k)| k == key);
+            if !known {
+                return Err(no_mapping(&format!("{field}.{key}"), "no FHIR mapping"));
+            }
+        }
+    }
+    let product = str_of(c, "product").ok_or_else(|| no_mapping(&field, "a CAR-T course without its product"))?;
+    let row = mapping::PROCEDURE_CODES
+        .iter()
+        .find(|p| p.kind == ProcedureKind::CarTInfusion)
+        .ok_or_else(|| no_mapping(&field, "no CAR-T procedure code"))?;
+    let parts: Vec<Value> = CAR_T_COURSE_STEPS
+        .iter()
+        .filter_map(|(url, key)| str_of(c, key).map(|d| json!({"url": url, "valueDate": d})))
+        .collect();
+    // FHIR ext-1: an extension has sub-extensions or a value; a course with no dated step
+    // before the infusion says so with `valueBoolean` true.
+    let course = if parts.is_empty() {
+        json!({"url": EXT_CAR_T_COURSE, "valueBoolean": true})
+    } else {
+        json!({"url": EXT_CAR_T_COURSE, "extension": parts})
+    };
+    let infusion = str_of(c, "infusion");
+    let mut p = json!({
+        "resourceType": "Procedure", "id": format!("car-t-course-{}", i + 1),
+        "extension": [course],
+        "status": if infusion.is_some() { "completed" } else { "in-progress" },
+        "code": {"coding": [{"system": row.system, "code": row.code, "display": row.display}]},
+        "subject": subject(),
+        "usedCode": [{"coding": [drug_coding(product, None)]}],
+    });
+    if let Some(d) = infusion {
+        put(&mut p, "performedDateTime", json!(d));
+    }
+    Ok(p)
+}
+
 /// A record's `treatment_history` (its JSON) as FHIR resources that [`medication_resource`],
 /// [`procedure_resource`] and the disease-status reader read back into the same history; and
 /// `as_of`, which goes on the `Patient` (extension `mapping::EXT_HISTORY_AS_OF`).
@@ -547,15 +752,7 @@ pub(crate) fn history_to_fhir(th: &Value) -> Result<(Vec<Value>, Option<String>)
     if let Some(m) = th.as_object() {
         for key in m.keys() {
             match key.as_str() {
-                "therapies" | "progressions" | "transplants" | "stated_facts" | "as_of" => {}
-                "car_t_courses" => {
-                    return Err(no_mapping(
-                        "treatment_history.car_t_courses",
-                        "the dated CAR-T course steps (apheresis, lymphodepletion, infusion) have no FHIR mapping yet \
-                         (no verified code for apheresis): send the infusion as a CAR-T drug exposure, which maps to a \
-                         Procedure (docs/fhir.md)",
-                    ))
-                }
+                "therapies" | "progressions" | "transplants" | "stated_facts" | "car_t_courses" | "as_of" => {}
                 other => return Err(no_mapping(&format!("treatment_history.{other}"), "no FHIR mapping")),
             }
         }
@@ -652,6 +849,9 @@ pub(crate) fn history_to_fhir(th: &Value) -> Result<(Vec<Value>, Option<String>)
             put(&mut p, "extension", json!([ext(EXT_PLANNED_TANDEM, "valueBoolean", json!(true))]));
         }
         out.push(p);
+    }
+    for (i, c) in list("car_t_courses").iter().enumerate() {
+        out.push(car_t_course_to_fhir(c, i)?);
     }
     for (i, f) in list("stated_facts").iter().enumerate() {
         let field = format!("treatment_history.stated_facts[{i}]");

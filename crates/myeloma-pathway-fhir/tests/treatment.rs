@@ -471,6 +471,7 @@ fn docs_fhir_md_lists_the_disease_status_codes_and_every_history_extension() {
         mapping::EXT_HISTORY_AS_OF,
         mapping::EXT_PATHWAY_EVENT,
         mapping::EXT_SEQUENCE,
+        mapping::EXT_CAR_T_COURSE,
         mapping::MRD_SYSTEM,
         mapping::STOP_REASON_SYSTEM,
         mapping::DRUG_SYSTEM,
@@ -626,4 +627,269 @@ fn response_assessments_and_mrd_round_trip_in_order_and_never_fill_labs() {
     let mut mrd = entries.iter().find(|r| r["id"] == "mrd-1").unwrap().clone();
     mrd.as_object_mut().unwrap().remove("valueCodeableConcept");
     assert!(read(vec![mrd]).is_err());
+}
+
+const SNOMED: &str = "http://snomed.info/sct";
+
+/// A CAR-T Procedure with the `car-t-course` extension: the steps before the infusion as
+/// sub-extensions (url, valueDate), the infusion (when given) as performedDateTime.
+fn course(id: &str, status: &str, infusion: Option<&str>, steps: &[(&str, &str)]) -> Value {
+    let parts: Vec<Value> = steps.iter().map(|(u, d)| json!({"url": u, "valueDate": d})).collect();
+    let mut p = json!({"resourceType": "Procedure", "id": id, "status": status,
+        "code": {"coding": [{"system": SNOMED, "code": "1156961008"}]},
+        "usedCode": [{"coding": [{"system": ATC, "code": "L01XL05"}]}],
+        "extension": [{"url": mapping::EXT_CAR_T_COURSE, "extension": parts}]});
+    if let Some(d) = infusion {
+        p["performedDateTime"] = json!(d);
+    }
+    p
+}
+
+const ALL_STEPS: [(&str, &str); 3] =
+    [("apheresis", "2024-04-01"), ("lymphodepletionStart", "2024-05-01"), ("lymphodepletionEnd", "2024-05-03")];
+
+fn course_error(r: Value) -> Error {
+    import(vec![r]).unwrap_err()
+}
+
+#[test]
+fn a_car_t_procedure_with_the_course_extension_is_one_dated_car_t_course_not_an_exposure() {
+    let i = import(vec![course("c", "completed", Some("2024-05-06"), &ALL_STEPS)]).unwrap();
+    let rec: Value = serde_json::from_str(&i.record.to_json()).unwrap();
+    let th = &rec["treatment_history"];
+    assert_eq!(
+        th["car_t_courses"],
+        json!([{"product": "ciltacabtagene_autoleucel", "apheresis": "2024-04-01",
+                "lymphodepletion_start": "2024-05-01", "lymphodepletion_end": "2024-05-03", "infusion": "2024-05-06"}])
+    );
+    assert!(th.get("therapies").is_none(), "{th}");
+    let used = i.report.used.iter().find(|u| u.resource == "Procedure/c").unwrap();
+    assert_eq!(used.field, "treatment_history.car_t_courses");
+    assert_eq!(used.effective.as_deref(), Some("2024-05-06"));
+}
+
+#[test]
+fn a_course_not_yet_infused_is_in_progress_and_a_course_without_dated_steps_says_so_with_value_boolean() {
+    let th = history(vec![course("c", "in-progress", None, &ALL_STEPS[..1])]);
+    assert_eq!(th["car_t_courses"], json!([{"product": "ciltacabtagene_autoleucel", "apheresis": "2024-04-01"}]));
+    let mut bare = course("b", "in-progress", None, &[]);
+    bare["extension"] = json!([{"url": mapping::EXT_CAR_T_COURSE, "valueBoolean": true}]);
+    assert_eq!(history(vec![bare.clone()])["car_t_courses"], json!([{"product": "ciltacabtagene_autoleucel"}]));
+    // Only `true` says "a course": false, an empty extension, or both forms at once are refused.
+    bare["extension"][0]["valueBoolean"] = json!(false);
+    assert_eq!(
+        course_error(bare.clone()).field(),
+        Some(format!("Procedure/b.extension({})", mapping::EXT_CAR_T_COURSE).as_str())
+    );
+    bare["extension"] = json!([{"url": mapping::EXT_CAR_T_COURSE}]);
+    assert!(course_error(bare.clone()).field().unwrap().starts_with("Procedure/b.extension("));
+    let mut both = course("d", "in-progress", None, &ALL_STEPS[..1]);
+    both["extension"][0]["valueBoolean"] = json!(true);
+    assert!(course_error(both).field().unwrap().starts_with("Procedure/d.extension("));
+}
+
+#[test]
+fn without_the_course_extension_a_car_t_procedure_is_read_exactly_as_before() {
+    // The bundles valid before the course mapping: a completed infusion is a one-day exposure, an
+    // in-progress one is listed as ignored.
+    let mut cart = procedure("cilta", SNOMED, "1156961008", "2025-08-06");
+    cart["usedCode"] = json!([{"coding": [{"system": ATC, "code": "L01XL05"}]}]);
+    let th = history(vec![cart.clone()]);
+    assert_eq!(
+        th,
+        json!({"therapies": [{"drug": "ciltacabtagene_autoleucel", "start": "2025-08-06", "stop": "2025-08-06",
+                              "role": "anti_myeloma", "planned_continuation": false}]})
+    );
+    let used = import(vec![cart.clone()]).unwrap().report.used;
+    assert_eq!(used[0].field, "treatment_history.therapies");
+    cart["status"] = json!("in-progress");
+    let i = import(vec![cart]).unwrap();
+    assert_eq!(i.report.ignored[0].id.as_deref(), Some("cilta"));
+    assert!(i.record.treatment_history.is_none());
+}
+
+#[test]
+fn an_unknown_or_duplicated_step_of_a_course_is_refused_naming_the_sub_extension() {
+    let at = |i: usize| format!("Procedure/c.extension({}).extension[{i}]", mapping::EXT_CAR_T_COURSE);
+    let e = course_error(course("c", "in-progress", None, &[("apheresis", "2024-04-01"), ("bridging", "2024-04-03")]));
+    assert_eq!(e.field(), Some(at(1).as_str()), "{e}");
+    assert!(e.to_string().contains("bridging"), "{e}");
+    let e = course_error(course("c", "in-progress", None, &[("apheresis", "2024-04-01"), ("apheresis", "2024-04-02")]));
+    assert_eq!(e.field(), Some(at(1).as_str()), "{e}");
+    assert!(e.to_string().contains("twice"), "{e}");
+    // Two course extensions on one Procedure: two courses cannot be one resource.
+    let mut two = course("c", "in-progress", None, &ALL_STEPS[..1]);
+    let again = two["extension"][0].clone();
+    two["extension"].as_array_mut().unwrap().push(again);
+    assert!(course_error(two).to_string().contains("twice"));
+}
+
+#[test]
+fn a_step_of_a_course_must_be_a_full_value_date() {
+    let at = format!("Procedure/c.extension({}).extension[0]", mapping::EXT_CAR_T_COURSE);
+    let mut r = course("c", "in-progress", None, &ALL_STEPS[..1]);
+    r["extension"][0]["extension"][0] = json!({"url": "apheresis", "valueString": "2024-04-01"});
+    assert_eq!(course_error(r.clone()).field(), Some(at.as_str()));
+    r["extension"][0]["extension"][0] = json!({"url": "apheresis", "valueDate": "2024-04"});
+    let e = course_error(r.clone());
+    assert_eq!(e.field(), Some(format!("{at}.valueDate").as_str()), "{e}");
+    assert!(e.to_string().contains("partial"), "{e}");
+    r["extension"][0]["extension"][0] = json!({"url": "apheresis", "valueDate": 20240401});
+    assert_eq!(course_error(r).field(), Some(format!("{at}.valueDate").as_str()));
+}
+
+#[test]
+fn a_completed_course_needs_its_infusion_date_and_an_infusion_date_needs_status_completed() {
+    let e = course_error(course("c", "completed", None, &ALL_STEPS));
+    assert!(matches!(e, Error::MissingField { .. }), "{e}");
+    assert_eq!(e.field(), Some("Procedure/c.performedDateTime"));
+    let e = course_error(course("c", "in-progress", Some("2024-05-06"), &ALL_STEPS));
+    assert_eq!(e.field(), Some("Procedure/c.status"), "{e}");
+    let e = course_error(course("c", "stopped", Some("2024-05-06"), &ALL_STEPS));
+    assert_eq!(e.field(), Some("Procedure/c.status"), "{e}");
+    let e = course_error(course("c", "stopped", None, &ALL_STEPS));
+    assert_eq!(e.field(), Some("Procedure/c.status"), "{e}");
+    let e = course_error(course("c", "completed", Some("2024-05"), &ALL_STEPS));
+    assert_eq!(e.field(), Some("Procedure/c.performedDateTime"), "{e}");
+    // The infusion is one day: a period is refused, never read as its start.
+    let mut p = course("c", "completed", None, &ALL_STEPS);
+    p["performedPeriod"] = json!({"start": "2024-05-06"});
+    assert_eq!(course_error(p).field(), Some("Procedure/c.performedPeriod"));
+    // Entered in error: not data, listed as ignored.
+    let i = import(vec![course("c", "entered-in-error", None, &ALL_STEPS)]).unwrap();
+    assert_eq!(i.report.ignored[0].id.as_deref(), Some("c"));
+}
+
+#[test]
+fn a_course_product_that_is_not_a_library_car_t_is_the_cores_refusal_naming_the_resource() {
+    let mut r = course("c", "completed", Some("2024-05-06"), &ALL_STEPS);
+    r["usedCode"] = json!([{"coding": [{"system": RX, "code": "358258"}]}]);
+    let e = course_error(r.clone());
+    assert_eq!(e.field(), Some("Procedure/c: treatment_history.car_t_courses[0].product"), "{e}");
+    r["usedCode"] = json!([{"coding": [{"system": mapping::DRUG_SYSTEM, "code": "some-cel"}]}]);
+    assert_eq!(course_error(r.clone()).field(), Some("Procedure/c: treatment_history.car_t_courses[0].product"));
+    r["usedCode"] = json!([{"coding": [{"system": ATC, "code": "L01XL07"}]}]);
+    assert_eq!(history(vec![r.clone()])["car_t_courses"][0]["product"], "idecabtagene_vicleucel");
+    r["usedCode"] =
+        json!([{"coding": [{"system": ATC, "code": "L01XL07"}]}, {"coding": [{"system": ATC, "code": "L01XL05"}]}]);
+    assert_eq!(course_error(r.clone()).field(), Some("Procedure/c.usedCode[1]"));
+    r.as_object_mut().unwrap().remove("usedCode");
+    let e = course_error(r);
+    assert!(matches!(e, Error::MissingField { .. }), "{e}");
+    assert_eq!(e.field(), Some("Procedure/c.usedCode"));
+}
+
+#[test]
+fn course_steps_on_the_same_day_are_accepted_and_a_day_out_of_order_is_the_cores_refusal() {
+    let same =
+        [("apheresis", "2024-05-01"), ("lymphodepletionStart", "2024-05-01"), ("lymphodepletionEnd", "2024-05-03")];
+    assert_eq!(
+        history(vec![course("c", "completed", Some("2024-05-03"), &same)])["car_t_courses"][0]["infusion"],
+        "2024-05-03"
+    );
+    let early = [("apheresis", "2024-05-02"), ("lymphodepletionStart", "2024-05-01")];
+    let e = course_error(course("c", "in-progress", None, &early));
+    assert_eq!(e.field(), Some("Procedure/c: treatment_history.car_t_courses[0].lymphodepletion_start"), "{e}");
+    let e = course_error(course("c", "completed", Some("2024-05-02"), &ALL_STEPS));
+    assert_eq!(e.field(), Some("Procedure/c: treatment_history.car_t_courses[0].infusion"), "{e}");
+    let e = course_error(course("c", "in-progress", None, &[("lymphodepletionEnd", "2024-05-03")]));
+    assert_eq!(e.field(), Some("Procedure/c: treatment_history.car_t_courses[0].lymphodepletion_start"), "{e}");
+}
+
+#[test]
+fn a_course_carries_no_exposure_details_and_a_course_extension_on_a_transplant_is_refused() {
+    let mut r = course("c", "completed", Some("2024-05-06"), &ALL_STEPS);
+    r["extension"].as_array_mut().unwrap().push(json!({"url": mapping::EXT_TOXICITY_GRADE, "valueInteger": 3}));
+    assert_eq!(
+        course_error(r).field(),
+        Some(format!("Procedure/c.extension({})", mapping::EXT_TOXICITY_GRADE).as_str())
+    );
+    let mut r = course("c", "completed", Some("2024-05-06"), &ALL_STEPS);
+    r["statusReason"] = json!({"coding": [{"system": mapping::STOP_REASON_SYSTEM, "code": "completion"}]});
+    assert_eq!(course_error(r).field(), Some("Procedure/c.statusReason"));
+    let mut t =
+        procedure("asct", mapping::RECORD_FIELD_SYSTEM, "treatment_history.transplants.autologous", "2022-06-15");
+    t["extension"] = json!([{"url": mapping::EXT_CAR_T_COURSE, "valueBoolean": true}]);
+    assert!(matches!(course_error(t), Error::Inconsistent { .. }));
+}
+
+/// Every shape of a course (infused, before lymphodepletion, product only, two courses) goes
+/// out as one Procedure each and comes back the same; the bundle's order does not matter.
+#[test]
+fn every_car_t_course_round_trips_through_fhir_as_one_procedure_each() {
+    use myeloma_pathway::PatientRecord;
+    use myeloma_pathway_fhir::record_to_bundle;
+    let rec = PatientRecord::from_json(
+        &json!({"age_years": 64, "treatment_history": {"car_t_courses": [
+            {"product": "idecabtagene_vicleucel", "apheresis": "2023-01-02", "lymphodepletion_start": "2023-02-01",
+             "lymphodepletion_end": "2023-02-03", "infusion": "2023-02-06"},
+            {"product": "ciltacabtagene_autoleucel", "apheresis": "2024-04-01"},
+            {"product": "ciltacabtagene_autoleucel"}]}})
+        .to_string(),
+    )
+    .unwrap();
+    let bundle = record_to_bundle(&rec, "2026-06-15".parse().unwrap()).unwrap();
+    let procs: Vec<&Value> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == "Procedure")
+        .collect();
+    let ids: Vec<(&str, &str)> =
+        procs.iter().map(|p| (p["id"].as_str().unwrap(), p["status"].as_str().unwrap())).collect();
+    assert_eq!(
+        ids,
+        [("car-t-course-1", "completed"), ("car-t-course-2", "in-progress"), ("car-t-course-3", "in-progress")]
+    );
+    assert_eq!(procs[0]["performedDateTime"], "2023-02-06");
+    assert_eq!(procs[0]["code"]["coding"][0]["code"], "1156961008");
+    assert_eq!(procs[0]["usedCode"][0]["coding"][0], json!({"system": ATC, "code": "L01XL07"}));
+    assert!(procs[1].get("performedDateTime").is_none());
+    assert_eq!(procs[2]["extension"][0], json!({"url": mapping::EXT_CAR_T_COURSE, "valueBoolean": true}));
+    let back = read_bundle(&bundle.to_string(), "2026-06-15".parse().unwrap()).unwrap();
+    assert!(back.report.ignored.is_empty(), "{:?}", back.report.ignored);
+    assert_eq!(back.record, rec);
+    // The same resources in the reverse order give the same record.
+    let mut reversed = bundle.clone();
+    reversed["entry"].as_array_mut().unwrap().reverse();
+    assert_eq!(read_bundle(&reversed.to_string(), "2026-06-15".parse().unwrap()).unwrap().record, rec);
+}
+
+/// A course under way (apheresis done, bridging DPd being given, no lymphodepletion yet): the
+/// plan read from the FHIR Bundle is the plan from the record JSON, byte for byte.
+#[test]
+fn a_plan_through_fhir_for_a_course_in_bridging_equals_the_plan_from_the_record() {
+    use myeloma_pathway::PatientRecord;
+    use myeloma_pathway_fhir::record_to_bundle;
+    let path =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/car-t-bridging-and-cilta-cel-are-one-line-us.json");
+    let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut p = case["patient"].clone();
+    let th = &mut p["treatment_history"];
+    th["car_t_courses"] = json!([{"product": "ciltacabtagene_autoleucel", "apheresis": "2024-04-01"}]);
+    th["progressions"] = json!(["2024-03-01"]);
+    th["as_of"] = json!("2024-04-20");
+    for t in th["therapies"].as_array_mut().unwrap() {
+        if t["start"] == "2024-04-03" {
+            let o = t.as_object_mut().unwrap();
+            o.remove("stop");
+            o.remove("reason_stopped");
+        }
+    }
+    let rec = PatientRecord::from_json(&p.to_string()).unwrap();
+    let bundle = record_to_bundle(&rec, "2026-06-15".parse().unwrap()).unwrap();
+    let back = read_bundle(&bundle.to_string(), "2026-06-15".parse().unwrap()).unwrap();
+    assert!(back.report.ignored.is_empty(), "{:?}", back.report.ignored);
+    let g = case["guideline"].to_string();
+    let plan = |r: &str| api::run_json(api::Assessment::Plan, r, Some(&g)).unwrap();
+    let (from_json, from_fhir) = (plan(&rec.to_json()), plan(&back.record.to_json()));
+    assert_eq!(from_json, from_fhir);
+    // The course is under way in the plan, its bridging step current or done (so the comparison
+    // is about a course in bridging).
+    let v: Value = serde_json::from_str(&from_json).unwrap();
+    assert_eq!(v["car_t_course"]["stage"], "under_way", "{}", v["car_t_course"]);
+    let steps = v["car_t_course"]["steps"].as_array().unwrap();
+    assert_eq!(steps.iter().find(|s| s["step"] == "apheresis").unwrap()["dates"], "2024-04-01");
+    assert_eq!(steps.iter().find(|s| s["step"] == "bridging").unwrap()["status"], "next");
 }
