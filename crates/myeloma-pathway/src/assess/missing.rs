@@ -42,32 +42,51 @@ pub struct MissingField {
 /// Group missing inputs by field, in the order each field first appears; a purpose or test
 /// repeated for the same field is listed once.
 pub fn by_field(list: &[MissingInput]) -> Vec<MissingField> {
-    let mut out: Vec<MissingField> = Vec::new();
+    // The distinct tests of each field are kept apart and joined at the end: a test's own text
+    // may contain "; ", so splitting the joined string cannot tell whether a test is listed.
+    let mut out: Vec<(MissingField, Vec<&str>)> = Vec::new();
     for m in list {
-        match out.iter_mut().find(|g| g.field == m.field) {
-            Some(g) => {
-                if !g.test.split("; ").any(|t| t == m.test) {
-                    g.test.push_str("; ");
-                    g.test.push_str(&m.test);
+        match out.iter_mut().find(|(g, _)| g.field == m.field) {
+            Some((g, tests)) => {
+                if !tests.contains(&m.test.as_str()) {
+                    tests.push(&m.test);
                 }
                 if !g.needed_for.contains(&m.needed_for) {
                     g.needed_for.push(m.needed_for.clone());
                 }
             }
-            None => out.push(MissingField {
-                field: m.field.clone(),
-                test: m.test.clone(),
-                needed_for: vec![m.needed_for.clone()],
-            }),
+            None => out.push((
+                MissingField { field: m.field.clone(), test: String::new(), needed_for: vec![m.needed_for.clone()] },
+                vec![m.test.as_str()],
+            )),
         }
     }
-    out
+    out.into_iter()
+        .map(|(mut g, tests)| {
+            g.test = tests.join("; ");
+            g
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::indexing_slicing)]
     use super::*;
+
+    #[test]
+    fn a_test_whose_text_holds_a_semicolon_is_listed_once() {
+        let t = "partner's potential (counselling; by the label's criteria)";
+        let list = vec![
+            MissingInput::new("pregnancy_prevention.partner_of_childbearing_potential", t, "VRd"),
+            MissingInput::new("pregnancy_prevention.partner_of_childbearing_potential", t, "KRd"),
+            MissingInput::new("pregnancy_prevention.partner_of_childbearing_potential", "another test", "KRd"),
+        ];
+        let g = by_field(&list);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].test, format!("{t}; another test"));
+        assert_eq!(g[0].needed_for, ["VRd", "KRd"]);
+    }
 
     #[test]
     fn a_field_missing_for_three_purposes_is_listed_once_with_all_three() {

@@ -124,8 +124,10 @@ pub fn plan_text(p: &Plan) -> String {
     }
     if !p.missing_inputs.is_empty() {
         let _ = writeln!(s, "Missing inputs (never assumed normal):");
-        for m in &p.missing_inputs {
-            let _ = writeln!(s, "  ? {} — test: {} — needed for: {}", m.field, m.test, m.needed_for);
+        // One line per field (the plan lists one entry per purpose, so a field several options
+        // need would repeat once per option).
+        for m in crate::missing::by_field(&p.missing_inputs) {
+            let _ = writeln!(s, "  ? {} — test: {} — needed for: {}", m.field, m.test, m.needed_for.join("; "));
         }
     }
     let _ = writeln!(s, "Next decision: {} — {}", p.next_decision.when, p.next_decision.action);
