@@ -205,6 +205,7 @@ pub static TABLE: &[Mapping] = &[
     // A male patient's: no standard code verified for either (local codes, as above).
     local("pregnancy_prevention.partner_of_childbearing_potential", "Male patient's partner pregnant or of childbearing potential", &[], Target::Boolean("pregnancy_prevention.partner_of_childbearing_potential")),
     local("pregnancy_prevention.condom_use_agreed", "Male patient's condom use as the IMiD pregnancy prevention programme requires, agreed", &[], Target::Boolean("pregnancy_prevention.condom_use_agreed")),
+    local("pregnancy_prevention.partner_uses_effective_contraception", "Male patient's partner (pregnant or of childbearing potential) uses effective contraception", &[], Target::Boolean("pregnancy_prevention.partner_uses_effective_contraception")),
 ];
 
 /// The answers of a cytogenetic finding (`valueCodeableConcept`, LOINC answer list), with the

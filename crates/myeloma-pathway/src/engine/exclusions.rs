@@ -259,9 +259,10 @@ fn imid_pregnancy_exclusions(cx: &mut Ctx<'_>, r: &Regimen, drugs: &[Drug]) -> b
 /// each label words it (docs/dosing.md, "Pregnancy prevention"). Condom use explicitly not agreed
 /// with a partner who is pregnant or of childbearing potential excludes the regimen, the programme
 /// named; unknown where it decides is reported missing; no such partner, or condom use agreed,
-/// asks nothing. EU lenalidomide: the SmPC's condition for men was not read (NOT FOUND in
-/// docs/evidence/dosing.md), so nothing is asked and no exclusion is made. Returns `true` when
-/// excluded.
+/// asks nothing. EU lenalidomide adds the partner's own contraception (EU Revlimid package leaflet,
+/// `len-ppp-eu-male`: condoms "if your female partner is pregnant or able to become pregnant, and
+/// she does not use effective methods of contraception"): excluded only when all three are known
+/// to hold; a partner on effective contraception asks nothing more. Returns `true` when excluded.
 fn male_condom_exclusion(cx: &mut Ctx<'_>, r: &Regimen, imid: Drug) -> bool {
     let (programme, rule, key) = match (imid, cx.g.jurisdiction) {
         (Drug::Lenalidomide, Jurisdiction::Us) => (
@@ -279,6 +280,14 @@ fn male_condom_exclusion(cx: &mut Ctx<'_>, r: &Regimen, imid: Drug) -> bool {
              successful vasectomy\"; \"Males must comply with the contraception requirements\" (Pomalyst USPI §17)",
             CitationId::PomRemsMale,
         ),
+        (Drug::Lenalidomide, Jurisdiction::Eu) => (
+            "Pregnancy Prevention Programme (EU)",
+            "\"If your female partner is pregnant or able to become pregnant, and she does not use effective methods \
+             of contraception, you must use condoms during treatment and for at least 7 days after the end of \
+             treatment, even if you have had a vasectomy\" (EU Revlimid package leaflet, section 2; the SmPC's own \
+             wording for men was not read)",
+            CitationId::LenPppEuMale,
+        ),
         (Drug::Pomalidomide, Jurisdiction::Eu) => (
             "Pregnancy Prevention Programme (EU)",
             "contraindicated in \"Male patients unable to follow or comply with the required contraceptive measures\" \
@@ -289,27 +298,52 @@ fn male_condom_exclusion(cx: &mut Ctx<'_>, r: &Regimen, imid: Drug) -> bool {
         _ => return false,
     };
     let pp = cx.p.pregnancy_prevention.clone().unwrap_or_default();
+    // EU lenalidomide: the condom rule holds only for a partner without effective contraception.
+    // `Some(true)` = the rule applies to this partner; `None` = unknown.
+    let partner_unprotected =
+        if key == CitationId::LenPppEuMale { pp.partner_uses_effective_contraception.map(|c| !c) } else { Some(true) };
+    if partner_unprotected == Some(false) {
+        // The partner uses effective contraception: the EU leaflet asks for no condom use.
+        return false;
+    }
     match (pp.partner_of_childbearing_potential, pp.condom_use_agreed) {
         // No partner who could become pregnant, or the condom use agreed: nothing to decide.
         (Some(false), _) | (_, Some(true)) => {}
+        (Some(true), Some(false)) if partner_unprotected.is_none() => cx.missing.push(MissingInput::new(
+            "pregnancy_prevention.partner_uses_effective_contraception",
+            "whether the partner who is pregnant or of childbearing potential uses effective contraception (counselling)",
+            format!("{}: {} pregnancy prevention exclusion (male patient)", r.name, imid.name()),
+        )),
         (Some(true), Some(false)) => {
             exclude(
                 cx,
                 r,
                 format!(
                     "pregnancy prevention: {} needs the {programme}'s contraception for male patients (condom use), not \
-                     agreed by a male patient with a partner who is pregnant or of childbearing potential: {rule}",
-                    imid.name()
+                     agreed by a male patient with a partner who is pregnant or of childbearing potential{}: {rule}",
+                    imid.name(),
+                    if key == CitationId::LenPppEuMale { " and does not use effective contraception" } else { "" }
                 ),
                 &[key.key()],
             );
             return true;
         }
-        (Some(true), None) => cx.missing.push(MissingInput::new(
-            "pregnancy_prevention.condom_use_agreed",
-            format!("condom use as the {programme} requires (counselling and the patient's agreement)"),
-            format!("{}: {} pregnancy prevention exclusion (male patient)", r.name, imid.name()),
-        )),
+        (Some(true), None) => {
+            cx.missing.push(MissingInput::new(
+                "pregnancy_prevention.condom_use_agreed",
+                format!("condom use as the {programme} requires (counselling and the patient's agreement)"),
+                format!("{}: {} pregnancy prevention exclusion (male patient)", r.name, imid.name()),
+            ));
+            if partner_unprotected.is_none() {
+                // Either answer decides (EU lenalidomide): both are named.
+                cx.missing.push(MissingInput::new(
+                    "pregnancy_prevention.partner_uses_effective_contraception",
+                    "whether the partner who is pregnant or of childbearing potential uses effective contraception \
+                     (counselling)",
+                    format!("{}: {} pregnancy prevention exclusion (male patient)", r.name, imid.name()),
+                ));
+            }
+        }
         // The partner unknown and condom use not agreed: the partner decides first.
         (None, _) => cx.missing.push(MissingInput::new(
             "pregnancy_prevention.partner_of_childbearing_potential",

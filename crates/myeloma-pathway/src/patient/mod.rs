@@ -318,7 +318,8 @@ impl PatientRecord {
                     return Err(Error::invalid(
                         field,
                         "given with `sex: male`: these fields are about a patient who could become pregnant (a male \
-                         patient's are `partner_of_childbearing_potential` and `condom_use_agreed`); check the \
+                         patient's are `partner_of_childbearing_potential`, `condom_use_agreed` and \
+                         `partner_uses_effective_contraception`); check the \
                          record",
                     ));
                 }
@@ -326,16 +327,29 @@ impl PatientRecord {
             if self.sex != Some(Sex::Male) {
                 let field = if pp.partner_of_childbearing_potential.is_some() {
                     "pregnancy_prevention.partner_of_childbearing_potential"
-                } else {
+                } else if pp.condom_use_agreed.is_some() {
                     "pregnancy_prevention.condom_use_agreed"
+                } else {
+                    "pregnancy_prevention.partner_uses_effective_contraception"
                 };
-                if pp.partner_of_childbearing_potential.is_some() || pp.condom_use_agreed.is_some() {
+                if pp.partner_of_childbearing_potential.is_some()
+                    || pp.condom_use_agreed.is_some()
+                    || pp.partner_uses_effective_contraception.is_some()
+                {
                     return Err(Error::invalid(
                         field,
                         "given without `sex: male`: these fields are about a male patient's condom use with a \
                          partner who could become pregnant; check the record",
                     ));
                 }
+            }
+            if pp.partner_of_childbearing_potential == Some(false) && pp.partner_uses_effective_contraception.is_some()
+            {
+                return Err(Error::invalid(
+                    "pregnancy_prevention.partner_uses_effective_contraception",
+                    "given with `partner_of_childbearing_potential: false`: it is about a partner who is pregnant or \
+                     of childbearing potential; check the record",
+                ));
             }
             if pp.childbearing_potential == Some(false) && self.pregnant == Some(true) {
                 return Err(Error::invalid(

@@ -95,6 +95,14 @@ pub struct PregnancyPrevention {
     /// `sex: male`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condom_use_agreed: Option<bool>,
+    /// A male patient's partner who is pregnant or of childbearing potential uses effective
+    /// contraception (`false` for a pregnant partner). Read only for lenalidomide under EU labels,
+    /// whose condom rule applies when the partner "does not use effective methods of
+    /// contraception" (EU Revlimid package leaflet, `len-ppp-eu-male`): `true` asks nothing more;
+    /// `false` with condom use not agreed excludes lenalidomide; unknown where it decides is
+    /// reported missing. Only with `sex: male`. Additive, optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_uses_effective_contraception: Option<bool>,
 }
 
 /// Organ function and conditions that gate transplant or exclude drugs.
