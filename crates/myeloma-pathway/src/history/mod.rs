@@ -855,7 +855,7 @@ mod tests {
         ];
         let stop = if switch_for_toxicity { "2024-04-15" } else { "2024-04-28" };
         let why = if switch_for_toxicity { StopReason::Toxicity } else { StopReason::Completion };
-        for drug in ["daratumumab", "pomalidomide"] {
+        for drug in ["daratumumab_sc", "pomalidomide"] {
             therapies.push(exp(drug, bridging_start, Some(stop), Some(why)));
         }
         if switch_for_toxicity {
@@ -880,7 +880,7 @@ mod tests {
     fn bridging_after_apheresis_and_the_car_t_are_one_line() {
         let h = cilta_cel_after_bridging_from("2024-04-01", false);
         assert_eq!(h.line_count(), 2, "{:#?}", h.lines);
-        assert_eq!(h.lines[1].drugs, ["daratumumab", "pomalidomide", "ciltacabtagene_autoleucel"]);
+        assert_eq!(h.lines[1].drugs, ["daratumumab_sc", "pomalidomide", "ciltacabtagene_autoleucel"]);
         assert!(h.derivation.iter().any(|l| l.contains("planned sequential therapy is one line")));
         // No progression after the infusion: no next line is awaited.
         assert!(!h.awaiting_next_line);
@@ -935,5 +935,82 @@ mod tests {
         let h = derive(&th, Rules::default());
         assert_eq!(h.line_count(), 1);
         assert_eq!(h.drugs[0].class, None);
+    }
+
+    // Threshold edges found by mutation testing (docs/mutation-testing.md, session 7).
+
+    fn asct_then_progression(progression: &str) -> AsctRemission {
+        let th = TreatmentHistory {
+            therapies: vec![exp("lenalidomide", "2022-08-01", Some(progression), Some(StopReason::Progression))],
+            transplants: vec![TransplantRecord { date: d("2022-01-10"), allogeneic: false, planned_tandem: false }],
+            progressions: vec![d(progression)],
+            ..Default::default()
+        };
+        remission_after_first_asct(&th)
+    }
+
+    #[test]
+    fn a_remission_of_exactly_18_months_after_asct_is_not_more_than_18_months() {
+        // Giralt 2015: "an initial remission of more than 18 months".
+        assert_eq!(asct_then_progression("2023-07-10").more_than_18_months(), Some(false));
+        assert_eq!(asct_then_progression("2023-07-11").more_than_18_months(), Some(true));
+        assert_eq!(asct_then_progression("2023-07-09").more_than_18_months(), Some(false));
+    }
+
+    fn infusion_only(ld_start: &str, infusion: &str, progression: Option<&str>) -> CarTCourseState {
+        let mut fl = exp("fludarabine", ld_start, Some(ld_start), Some(StopReason::Completion));
+        fl.role = TherapyRole::Lymphodepletion;
+        let th = TreatmentHistory {
+            therapies: vec![
+                exp("lenalidomide", "2022-01-10", Some("2024-03-01"), Some(StopReason::Progression)),
+                fl,
+                exp("ciltacabtagene_autoleucel", infusion, Some(infusion), Some(StopReason::Completion)),
+            ],
+            progressions: progression.into_iter().map(d).collect(),
+            ..Default::default()
+        };
+        car_t_course(&th, None).unwrap()
+    }
+
+    #[test]
+    fn lymphodepletion_before_an_infusion_recorded_only_as_an_exposure_is_that_courses() {
+        let c = infusion_only("2024-05-01", "2024-05-06", None);
+        assert_eq!(c.lymphodepletion_start, Some(d("2024-05-01")));
+        // On the infusion day itself it still belongs to it (until is inclusive).
+        assert_eq!(infusion_only("2024-05-06", "2024-05-06", None).lymphodepletion_start, Some(d("2024-05-06")));
+    }
+
+    #[test]
+    fn a_progression_on_the_infusion_day_is_not_a_progression_after_the_car_t() {
+        assert_eq!(infusion_only("2024-05-01", "2024-05-06", Some("2024-05-06")).progression_after_infusion, None);
+        assert_eq!(
+            infusion_only("2024-05-01", "2024-05-06", Some("2024-05-07")).progression_after_infusion,
+            Some(d("2024-05-07"))
+        );
+    }
+
+    #[test]
+    fn lymphodepletion_on_the_apheresis_day_is_not_read_as_the_courses() {
+        use crate::record::CarTCourseRecord;
+        let course = |ld: &str| {
+            let mut fl = exp("fludarabine", ld, Some(ld), Some(StopReason::Completion));
+            fl.role = TherapyRole::Lymphodepletion;
+            let th = TreatmentHistory {
+                therapies: vec![fl],
+                car_t_courses: vec![CarTCourseRecord {
+                    product: "ciltacabtagene_autoleucel".into(),
+                    apheresis: Some(d("2024-04-01")),
+                    lymphodepletion_start: None,
+                    lymphodepletion_end: None,
+                    infusion: None,
+                }],
+                as_of: Some(d("2024-05-10")),
+                ..Default::default()
+            };
+            car_t_course(&th, th.as_of).unwrap().lymphodepletion_start
+        };
+        // The window is after the apheresis (exclusive): lymphodepletion follows manufacture.
+        assert_eq!(course("2024-04-01"), None);
+        assert_eq!(course("2024-04-02"), Some(d("2024-04-02")));
     }
 }
