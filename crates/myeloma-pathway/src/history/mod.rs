@@ -727,7 +727,7 @@ fn yes(b: bool) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use super::*;
     use crate::record::{TherapyExposure, TransplantRecord};
 
@@ -1012,5 +1012,22 @@ mod tests {
         // The window is after the apheresis (exclusive): lymphodepletion follows manufacture.
         assert_eq!(course("2024-04-01"), None);
         assert_eq!(course("2024-04-02"), Some(d("2024-04-02")));
+    }
+
+    #[test]
+    fn a_transplant_on_the_day_of_the_first_progression_is_after_it() {
+        let th = TreatmentHistory {
+            therapies: vec![exp("lenalidomide", "2022-08-01", Some("2023-08-01"), Some(StopReason::Progression))],
+            transplants: vec![
+                TransplantRecord { date: d("2022-01-10"), allogeneic: false, planned_tandem: false },
+                TransplantRecord { date: d("2023-08-01"), allogeneic: false, planned_tandem: false },
+            ],
+            progressions: vec![d("2023-08-01")],
+            ..Default::default()
+        };
+        match remission_after_first_asct(&th) {
+            AsctRemission::NotFirstLineAsct(why) => assert!(why.contains("after the first progression"), "{why}"),
+            other => panic!("{other:?}"),
+        }
     }
 }
