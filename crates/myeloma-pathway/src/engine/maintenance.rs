@@ -38,6 +38,17 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
             RiskFit::High => why.push("high cytogenetic risk: continuous proteasome-inhibitor based maintenance (article, Phase 3; schedule per the cited trial)".to_string()),
             RiskFit::Any => why.push("continues the PERSEUS D-VRd programme after transplant".to_string()),
         }
+        match (level, fit) {
+            (RiskLevel::High, RiskFit::Standard) => why.push(
+                "this patient's cytogenetic risk is high: the standard-risk choice, ranked after the high-risk ones"
+                    .to_string(),
+            ),
+            (RiskLevel::Standard, RiskFit::High) => why.push(
+                "this patient's cytogenetic risk is standard: the high-risk choice, ranked after the standard-risk one"
+                    .to_string(),
+            ),
+            _ => {}
+        }
         if level == RiskLevel::High && fit == RiskFit::High && !cx.risk().deciding.is_empty() {
             why.push(format!("risk decided by: {} ({})", cx.risk().deciding.join("; "), cx.risk().definition.id()));
         }

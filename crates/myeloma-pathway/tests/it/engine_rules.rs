@@ -697,3 +697,18 @@ fn lines_never_decrease_as_the_dated_history_grows() {
     }
     assert_eq!(last, 3);
 }
+
+/// A maintenance option for the other risk says so: lenalidomide alone after a transplant for
+/// del(17p) is the article's standard-risk choice, ranked after the proteasome-inhibitor ones.
+#[test]
+fn maintenance_for_the_other_risk_says_the_patients_risk() {
+    let g: Value =
+        serde_json::from_str(include_str!("../../../../tests/golden/article-fit-60-del17p-after-transplant.json"))
+            .unwrap();
+    let p = plan_with(&g["patient"], &Guideline::default());
+    let len = p.options.iter().find(|o| o.regimen_id == "len-maintenance").unwrap();
+    assert!(len.rationale.iter().any(|w| w.contains("this patient's cytogenetic risk is high")), "{:?}", len.rationale);
+    let btz = p.options.iter().find(|o| o.regimen_id == "bortezomib-maintenance").unwrap();
+    assert!(btz.rationale.iter().all(|w| !w.contains("this patient's cytogenetic risk")), "{:?}", btz.rationale);
+    assert!(btz.rank < len.rank);
+}
