@@ -302,6 +302,13 @@ fn male_condom_exclusion(cx: &mut Ctx<'_>, r: &Regimen, imid: Drug) -> bool {
     // `Some(true)` = the rule applies to this partner; `None` = unknown.
     let partner_unprotected =
         if key == CitationId::LenPppEuMale { pp.partner_uses_effective_contraception.map(|c| !c) } else { Some(true) };
+    let partner_contraception = || {
+        MissingInput::new(
+            "pregnancy_prevention.partner_uses_effective_contraception",
+            "whether the partner who is pregnant or of childbearing potential uses effective contraception (counselling)",
+            format!("{}: {} pregnancy prevention exclusion (male patient)", r.name, imid.name()),
+        )
+    };
     if partner_unprotected == Some(false) {
         // The partner uses effective contraception: the EU leaflet asks for no condom use.
         return false;
@@ -309,11 +316,7 @@ fn male_condom_exclusion(cx: &mut Ctx<'_>, r: &Regimen, imid: Drug) -> bool {
     match (pp.partner_of_childbearing_potential, pp.condom_use_agreed) {
         // No partner who could become pregnant, or the condom use agreed: nothing to decide.
         (Some(false), _) | (_, Some(true)) => {}
-        (Some(true), Some(false)) if partner_unprotected.is_none() => cx.missing.push(MissingInput::new(
-            "pregnancy_prevention.partner_uses_effective_contraception",
-            "whether the partner who is pregnant or of childbearing potential uses effective contraception (counselling)",
-            format!("{}: {} pregnancy prevention exclusion (male patient)", r.name, imid.name()),
-        )),
+        (Some(true), Some(false)) if partner_unprotected.is_none() => cx.missing.push(partner_contraception()),
         (Some(true), Some(false)) => {
             exclude(
                 cx,
@@ -336,12 +339,7 @@ fn male_condom_exclusion(cx: &mut Ctx<'_>, r: &Regimen, imid: Drug) -> bool {
             ));
             if partner_unprotected.is_none() {
                 // Either answer decides (EU lenalidomide): both are named.
-                cx.missing.push(MissingInput::new(
-                    "pregnancy_prevention.partner_uses_effective_contraception",
-                    "whether the partner who is pregnant or of childbearing potential uses effective contraception \
-                     (counselling)",
-                    format!("{}: {} pregnancy prevention exclusion (male patient)", r.name, imid.name()),
-                ));
+                cx.missing.push(partner_contraception());
             }
         }
         // The partner unknown and condom use not agreed: the partner decides first.
