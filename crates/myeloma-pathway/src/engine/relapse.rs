@@ -326,7 +326,7 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         opt.car_t_course = offered_course(cx, r, &opt.doses);
         options.push(opt);
     }
-    if let Some(o) = salvage_asct(cx, rank.saturating_add(1)) {
+    if let Some(o) = salvage_asct(cx, rank.saturating_add(1), dz.prior) {
         options.push(o);
     }
     (
@@ -532,26 +532,58 @@ fn history_days(a: &crate::record::Date, b: &crate::record::Date) -> i64 {
     x.until(y).map_or(0, |s| i64::from(s.get_days()))
 }
 
-/// Salvage (second) ASCT after reinduction for a patient whose primary therapy included an ASCT:
-/// "should be considered appropriate therapy" when the initial remission lasted **more than 18
-/// months** (ASBMT/EBMT/BMT CTN/IMWG consensus, Giralt et al. 2015, `salvage-hct-2015`, V2).
-/// The remission is the dated ASCT → first progression after it; an unknown date is a missing
-/// input (the option is neither given nor excluded); transplant eligibility still applies.
-fn salvage_asct(cx: &mut Ctx<'_>, rank: u8) -> Option<RankedOption> {
+/// ASCT at the **first relapse** (ASBMT/EBMT/BMT CTN/IMWG consensus, Giralt et al. 2015,
+/// `salvage-hct-2015`, V2), both statements being about patients "relapsing after primary therapy":
+/// - statement 1: primary therapy **without** an ASCT (a deferred transplant): high-dose therapy with
+///   HCT as part of salvage therapy "should be considered standard";
+/// - statement 2: primary therapy **with** an ASCT: a second ASCT "should be considered appropriate
+///   therapy" when the initial remission lasted **more than 18 months**. The remission is the dated
+///   ASCT → first progression after it; an unknown date is a missing input (the option is neither
+///   given nor excluded).
+///
+/// At a later relapse (more than one prior line) neither statement applies, so the option is
+/// excluded with that reason when a transplant history would otherwise qualify. Transplant
+/// eligibility still applies.
+fn salvage_asct(cx: &mut Ctx<'_>, rank: u8, prior: u8) -> Option<RankedOption> {
     use history::AsctRemission as R;
     let r = cx.kb.regimen_by_id(RegimenId::SalvageAsct)?;
     let needed = "salvage ASCT (consensus, Giralt 2015: initial remission after the first ASCT more than 18 months)";
     let dated = cx.p.treatment_history.as_ref().map_or(R::NoTransplant, history::remission_after_first_asct);
+    let later_relapse = |cx: &mut Ctx<'_>, what: &str| {
+        exclude(
+            cx,
+            r,
+            format!(
+                "{what}; this is not the first relapse ({prior} prior lines): the consensus statements cover patients relapsing after primary therapy (Giralt 2015, V2); a transplant at a later relapse is the transplant centre's decision, with no verified source here"
+            ),
+            &[CitationId::SalvageHct2015.key()],
+        );
+    };
     let (asct, progression, months, days) = match dated {
-        R::NoTransplant => {
+        R::NoTransplant if cx.state.transplants_total() > 0 => {
             // An undated transplant in the pathway events: the dates decide, so ask for them.
-            if cx.state.transplants_total() > 0 {
+            if prior == 1 {
                 cx.missing.push(MissingInput::new(
                     "treatment_history.transplants",
                     "date of the first-line ASCT (and of the first progression after it)",
                     needed,
                 ));
             }
+            return None;
+        }
+        R::NoTransplant => {
+            if prior != 1 {
+                return None;
+            }
+            // Statement 1: no ASCT in primary therapy.
+            (None, None, 0, 0)
+        }
+        R::ProgressionUnknown { asct } if prior != 1 => {
+            later_relapse(cx, &format!("first-line ASCT on {asct}"));
+            return None;
+        }
+        R::Known { asct, .. } if prior != 1 => {
+            later_relapse(cx, &format!("first-line ASCT on {asct}"));
             return None;
         }
         R::NotFirstLineAsct(why) => {
@@ -585,7 +617,7 @@ fn salvage_asct(cx: &mut Ctx<'_>, rank: u8) -> Option<RankedOption> {
                 );
                 return None;
             }
-            (asct, progression, months, days)
+            (Some(asct), Some(progression), months, days)
         }
     };
     let e = crate::assess::fitness::transplant_eligibility(cx.kb, cx.p, cx.g);
@@ -608,13 +640,19 @@ fn salvage_asct(cx: &mut Ctx<'_>, rank: u8) -> Option<RankedOption> {
     if hard_exclusions(cx, r) {
         return None;
     }
-    let why = vec![
-        format!(
-            "salvage ASCT after reinduction: the initial remission after the ASCT of {asct} lasted {months} months and {days} days (first progression {progression}), more than 18 months"
-        ),
-        "consensus statement, evidence V2 (ASBMT/EBMT/BMT CTN/IMWG, Giralt et al. 2015): high-dose therapy and autologous HCT \"should be considered appropriate therapy\" after primary therapy that included an ASCT with an initial remission of more than 18 months; no label decides this option".into(),
-        format!("transplant-eligible now: {}", e.reasons.join("; ")),
-    ];
+    let mut why = match (asct, progression) {
+        (Some(asct), Some(progression)) => vec![
+            format!(
+                "salvage ASCT after reinduction: the initial remission after the ASCT of {asct} lasted {months} months and {days} days (first progression {progression}), more than 18 months"
+            ),
+            "consensus statement, evidence V2 (ASBMT/EBMT/BMT CTN/IMWG, Giralt et al. 2015): high-dose therapy and autologous HCT \"should be considered appropriate therapy\" after primary therapy that included an ASCT with an initial remission of more than 18 months; no label decides this option".into(),
+        ],
+        _ => vec![
+            "ASCT at first relapse, after reinduction: no ASCT is recorded in primary therapy (a deferred transplant); if one was given, record it in treatment_history.transplants, and the remission after it decides instead".into(),
+            "consensus statement, evidence V2 (ASBMT/EBMT/BMT CTN/IMWG, Giralt et al. 2015): in transplant-eligible patients relapsing after primary therapy that did not include an autologous HCT, high-dose therapy with HCT as part of salvage therapy \"should be considered standard\"; no label decides this option".into(),
+        ],
+    };
+    why.push(format!("transplant-eligible now: {}", e.reasons.join("; ")));
     Some(make_option(
         cx,
         r,
