@@ -1077,6 +1077,20 @@ class LabelIndication(_Node):
         return [str(x) for x in self._data.get("refractory_to", [])]
 
     @property
+    def scope(self) -> Optional[str]:
+        """What the reading found (first-line regimens, session 8): the label names the regimen
+        (`named`, the default and every relapse indication), covers it only by broad wording
+        (`broad`: "multiple myeloma", no line, setting or partner named), does not cover it
+        (`not_within`), or advises against it (`not_recommended`, a limitation of use).
+        """
+        return _opt(str, self._data.get("scope"))
+
+    @property
+    def settings(self) -> List[str]:
+        """Transplant settings the reading is for; empty = every setting of the regimen."""
+        return [str(x) for x in self._data.get("settings", [])]
+
+    @property
     def text(self) -> str:
         """Indication wording (short quote)."""
         return str(self._data["text"])

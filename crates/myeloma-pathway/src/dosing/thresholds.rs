@@ -180,6 +180,10 @@ pub fn unmet_thresholds(
                 section = cite.section,
                 wording = t.wording,
             );
+            // A drug in two schedule lines (ixazomib 3 mg then 4 mg) meets the same gate once.
+            if unmet.iter().any(|u: &Unmet| u.drug == c.drug && u.reason == reason) {
+                continue;
+            }
             unmet.push(Unmet { component: i, drug: c.drug, reason, citation: t.citation });
         }
     }

@@ -48,6 +48,18 @@ pub(super) fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDec
             }
             _ => {}
         }
+        let settings: &[Setting] = match e {
+            Eligibility::Eligible => &[Setting::TransplantEligible],
+            Eligibility::Ineligible => &[Setting::TransplantIneligible],
+            Eligibility::Undetermined => &[Setting::TransplantEligible, Setting::TransplantIneligible],
+        };
+        let readings = match first_line_label(r, cx.g.jurisdiction, settings) {
+            FirstLineLabel::NotRecommended(l) => {
+                exclude_not_recommended(cx, r, l);
+                continue;
+            }
+            FirstLineLabel::Readings(x) => x,
+        };
         if hard_exclusions(cx, r) {
             continue;
         }
@@ -79,7 +91,8 @@ pub(super) fn induction_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDec
             _ => None,
         };
         why.extend(order_basis.clone());
-        let opt = make_option(cx, r, rank, "start", why, condition);
+        let mut opt = make_option(cx, r, rank, "start", why, condition);
+        apply_first_line_label(cx, &mut opt, &readings);
         options.push(opt);
     }
     if e != Eligibility::Ineligible

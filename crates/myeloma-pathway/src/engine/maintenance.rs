@@ -26,15 +26,31 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
             regimens.insert(0, dr);
         }
     }
+    let settings: &[Setting] =
+        if after_transplant { &[Setting::TransplantEligible] } else { &[Setting::TransplantIneligible] };
+    let mut readings = Vec::new();
     for r in regimens {
+        // The label's limitation of use first: it decides whatever the counts.
+        let reading = match first_line_label(r, cx.g.jurisdiction, settings) {
+            FirstLineLabel::NotRecommended(l) => {
+                exclude_not_recommended(cx, r, l);
+                continue;
+            }
+            FirstLineLabel::Readings(x) => x,
+        };
         if hard_exclusions(cx, r) {
             continue;
         }
+        readings.push((r.id.clone(), reading));
         let fit = r.risk_fit.unwrap_or(RiskFit::Any);
         let (first, condition) = maintenance_condition(level, fit);
         let mut why = Vec::new();
         match fit {
             RiskFit::Standard => why.push("standard cytogenetic risk: long-term oral lenalidomide (article, Phase 3)".to_string()),
+            RiskFit::High if r.drugs().len() > 1 => why.push(format!(
+                "high cytogenetic risk: a proteasome inhibitor with lenalidomide (article, Phase 3: proteasome-inhibitor based); {}",
+                r.evidence.iter().map(|e| format!("{}: {} [{}]", e.trial, e.result, e.citation)).collect::<Vec<_>>().join("; ")
+            )),
             RiskFit::High => why.push("high cytogenetic risk: continuous proteasome-inhibitor based maintenance (article, Phase 3; schedule per the cited trial)".to_string()),
             RiskFit::Any => why.push("continues the PERSEUS D-VRd programme after transplant".to_string()),
         }
@@ -88,6 +104,11 @@ pub(super) fn maintenance_options(cx: &mut Ctx<'_>, after_transplant: bool) -> V
     let next = out.iter().map(|o| o.rank).max().unwrap_or(0).saturating_add(1);
     for (r, why, cond) in seconds {
         out.push(make_option(cx, r, next, "maintenance", why, cond));
+    }
+    for o in &mut out {
+        if let Some((_, x)) = readings.iter().find(|(id, _)| *id == o.regimen_id) {
+            apply_first_line_label(cx, o, x);
+        }
     }
     if undetermined {
         warn(

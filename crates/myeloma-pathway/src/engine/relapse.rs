@@ -202,7 +202,7 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         if !r.uses.contains(&Use::Relapse) {
             continue;
         }
-        let here: Vec<&LabelIndication> = r.labels.iter().filter(|l| l.jurisdiction == j).collect();
+        let here: Vec<&LabelIndication> = r.labels.iter().filter(|l| l.jurisdiction == j && l.scope.covers()).collect();
         if here.is_empty() {
             let keys: Vec<&str> = r.labels.iter().map(|l| l.citation.as_str()).collect();
             let keys = if keys.is_empty() { vec![CitationId::ArticlePathway.key()] } else { keys };

@@ -556,10 +556,46 @@ pub struct LabelIndication {
     /// anti-CD38 antibody (the Xpovio/Nexpovio Sd wording; "penta-refractory", MAMMOTH).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub penta_refractory: bool,
+    /// What the reading found (first-line regimens, session 8): the label names the regimen
+    /// (`named`, the default and every relapse indication), covers it only by broad wording
+    /// (`broad`: "multiple myeloma", no line, setting or partner named), does not cover it
+    /// (`not_within`), or advises against it (`not_recommended`, a limitation of use).
+    #[serde(default, skip_serializing_if = "LabelScope::is_named")]
+    pub scope: LabelScope,
+    /// Transplant settings the reading is for; empty = every setting of the regimen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<Setting>,
     /// How the label was read.
     pub evidence: Evidence,
     /// Citation key.
     pub citation: String,
+}
+
+/// What a label reading found for a regimen in one jurisdiction (and setting).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelScope {
+    /// The label's indication names this combination (and setting).
+    #[default]
+    Named,
+    /// The label covers it only by broad wording (e.g. US bortezomib "multiple myeloma"),
+    /// naming no line, setting or partner drug: within the label, not named by it.
+    Broad,
+    /// Read, and no indication of the label covers it (off-label in this jurisdiction).
+    NotWithin,
+    /// The label advises against it (a limitation of use): excluded under this label.
+    NotRecommended,
+}
+
+impl LabelScope {
+    /// The default, not serialized.
+    pub fn is_named(&self) -> bool {
+        *self == LabelScope::Named
+    }
+    /// The reading puts the regimen within the label.
+    pub fn covers(self) -> bool {
+        matches!(self, LabelScope::Named | LabelScope::Broad)
+    }
 }
 
 /// Cycles of the regimen given after the transplant, before maintenance, in its trial programme
@@ -608,8 +644,9 @@ pub struct Regimen {
     /// Relapse entry conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relapse_criteria: Option<RelapseCriteria>,
-    /// Label indications by jurisdiction (relapse regimens): an option is offered only where one
-    /// in the guideline's jurisdiction fits.
+    /// Label indications by jurisdiction. Relapse regimens: an option is offered only where one in
+    /// the guideline's jurisdiction fits. First-line regimens: each option says which label reading
+    /// it rests on (named, broad wording, or not within a label), and `not_recommended` excludes it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<LabelIndication>,
     /// Age range of the trial population, where it bounds use.

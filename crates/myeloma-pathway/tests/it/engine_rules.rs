@@ -573,32 +573,51 @@ fn the_ims_2025_what_if_for_del17p_uses_a_clonal_fraction_that_decides() {
     let p = plan_with(&v, &g);
     assert_eq!(p.options[0].regimen_id, "len-maintenance");
     let c = p.counterfactuals.iter().find(|c| c.change == "if del(17p) were detected").unwrap();
-    assert_eq!(c.first_options, ["bortezomib-maintenance"]);
+    assert_eq!(c.first_options, ["vr-maintenance"]);
 }
 
 #[test]
-fn high_risk_maintenance_ranks_bortezomib_first_and_single_agent_ixazomib_after_it_with_the_reason() {
+fn high_risk_maintenance_ranks_the_vr_doublet_first_then_bortezomib_and_single_agent_ixazomib_last() {
     let mut v = base();
     history(&mut v, [induction("vrd", 3, Some("vgpr")), vec![ev("transplant_done")]].concat());
     v["cytogenetics"] = json!([
         {"abnormality": "del_17p", "status": "detected", "clonal_fraction_pct": 60},
         {"abnormality": "t_4_14", "status": "not_detected"}, {"abnormality": "gain_1q", "status": "not_detected"}
     ]);
+    // Mayo review 2022 / NCI PDQ 2025: bortezomib + lenalidomide for high risk (session 8); the US
+    // Ninlaro label's limitation of use excludes ixazomib maintenance there.
     let p = plan(&v);
     let ranks: Vec<(&str, u8)> = p.options.iter().map(|o| (o.regimen_id.as_str(), o.rank)).collect();
-    assert_eq!(&ranks[..3], [("bortezomib-maintenance", 1), ("ixazomib-maintenance", 2), ("len-maintenance", 3)]);
-    let ixa = option(&p, "ixazomib-maintenance");
+    assert_eq!(&ranks[..3], [("vr-maintenance", 1), ("bortezomib-maintenance", 2), ("len-maintenance", 3)]);
+    let vr = option(&p, "vr-maintenance");
+    assert!(vr
+        .rationale
+        .iter()
+        .any(|r| r.contains("bortezomib plus lenalidomide maintenance is needed for high-risk myeloma")));
+    assert!(vr.notes.iter().any(|n| n.contains("unchecked ([M]")));
+    let ixa = p.excluded.iter().find(|e| e.regimen_id == "ixazomib-maintenance").unwrap();
+    assert!(ixa.reason.contains("not recommended for use in the maintenance setting"), "{}", ixa.reason);
+    assert!(ixa.citations.iter().any(|c| c.key == "ninlaro-us-indication"));
+    let eu = plan_with(&v, &Guideline::default().with_jurisdiction(myeloma_pathway::guideline::Jurisdiction::Eu));
+    let ranks: Vec<(&str, u8)> = eu.options.iter().map(|o| (o.regimen_id.as_str(), o.rank)).collect();
+    assert_eq!(
+        &ranks[..4],
+        [("vr-maintenance", 1), ("bortezomib-maintenance", 2), ("ixazomib-maintenance", 3), ("len-maintenance", 4)]
+    );
+    let ixa = option(&eu, "ixazomib-maintenance");
     assert!(ixa
         .rationale
         .iter()
         .any(|r| r.starts_with("ranked after Bortezomib maintenance: no cited guideline grade")
             && r.contains("no OS difference (HR 1.025)")));
-    // Risk undetermined: each risk's first choice at rank 1, ixazomib still after bortezomib.
+    assert!(ixa.rationale.iter().any(|r| r.starts_with("not within an EU label")));
+    assert!(ixa.label.is_none());
+    // Risk undetermined: each risk's first choice at rank 1.
     v["cytogenetics"] = json!([]);
     let p = plan(&v);
     assert_eq!(option(&p, "len-maintenance").rank, 1);
-    assert_eq!(option(&p, "bortezomib-maintenance").rank, 1);
-    assert_eq!(option(&p, "ixazomib-maintenance").rank, 2);
+    assert_eq!(option(&p, "vr-maintenance").rank, 1);
+    assert_eq!(option(&p, "bortezomib-maintenance").rank, 2);
 }
 
 #[test]

@@ -162,17 +162,19 @@ fn lenalidomide_maintenance_platelets_60_start_in_the_eu_and_are_excluded_in_the
 }
 
 #[test]
-fn us_ixazomib_new_cycle_needs_anc_1000_and_platelets_75000() {
-    let at = plan(&with_counts(golden(AFTER_ASCT), per_l(1.0), per_l(75.0), Some("us")));
-    assert!(!held(&at, "ixazomib-maintenance") && offered(&at, "ixazomib-maintenance"));
-    for (anc, plt) in [(0.99, 75.0), (1.0, 74.9)] {
-        let past = plan(&with_counts(golden(AFTER_ASCT), per_l(anc), per_l(plt), Some("us")));
-        assert!(held(&past, "ixazomib-maintenance"), "ANC {anc}, platelets {plt}");
-        assert!(no_option_contains(&past, "ixazomib"));
+fn us_ixazomib_maintenance_is_excluded_by_its_label_whatever_the_counts() {
+    // Ninlaro US PI §1, Limitations of Use: "not recommended for use in the maintenance setting …
+    // outside of controlled clinical trials" (session 8). Before, the US new-cycle gate (ANC ≥ 1000,
+    // platelets ≥ 75,000) held it; now the label excludes it at any count.
+    for (anc, plt) in [(1.0, 75.0), (0.99, 75.0), (1.0, 74.9)] {
+        let us = plan(&with_counts(golden(AFTER_ASCT), per_l(anc), per_l(plt), Some("us")));
+        assert!(!offered(&us, "ixazomib-maintenance") && no_option_contains(&us, "ixazomib"));
+        let e = us["excluded"].as_array().unwrap().iter().find(|e| e["regimen_id"] == "ixazomib-maintenance").unwrap();
+        assert!(e["reason"].as_str().unwrap().contains("Limitations of Use"), "{e}");
     }
-    // No EU ixazomib gate was read: the same counts do not exclude it there.
+    // No EU ixazomib gate was read: the same low counts do not exclude it there.
     let eu = plan(&with_counts(golden(AFTER_ASCT), per_l(0.5), per_l(40.0), Some("eu")));
-    assert!(!held(&eu, "ixazomib-maintenance"));
+    assert!(!held(&eu, "ixazomib-maintenance") && offered(&eu, "ixazomib-maintenance"));
 }
 
 const RELAPSE_US: &str = "relapse-candor-bortezomib-refractory-keeps-carfilzomib-regimens-us";
