@@ -400,11 +400,10 @@ fn label_adjustments(
         out.push(DoseAdjustment {
             code: "age_reduction_not_verified",
             rule: format!(
-                "age {}: no age-based dexamethasone rule for {} is verified in the project's sources{}; the dose is \
+                "age {}: no age-based dexamethasone rule for {} is verified in the project's sources; the dose is \
                  shown as written: check the protocol{}",
                 p.age_years.unwrap_or_default(),
                 r.name,
-                if r.id == crate::kb::RegimenId::Drd.key() { " (the MAIA/Darzalex wording was NOT FOUND)" } else { "" },
                 if c.notes.is_empty() { String::new() } else { format!(" (regimen note: {})", c.notes.join("; ")) }
             ),
             amount_mg: None,

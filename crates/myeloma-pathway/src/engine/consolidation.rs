@@ -92,6 +92,7 @@ pub(super) fn transplant_options(
             }
         },
         None => {
+            melphalan_renal_warning(cx);
             out.push(make_option(cx, m200, 1, "transplant", rationale.clone(), condition.clone()));
             let mut rat = rationale;
             rat.push("reduced dose used for older patients or renal impairment; no source fixes the threshold, so it is the clinician's choice (set guideline.melphalan_140_below_crcl_ml_min to decide it)".into());
@@ -269,4 +270,33 @@ fn post_transplant_step(cx: &mut Ctx<'_>) -> Option<(Vec<RankedOption>, NextDeci
         citations: pt.citations.iter().map(|k| kb.cite_key(k)).collect(),
     };
     Some((vec![o], next))
+}
+
+/// Renal impairment with no centre threshold for melphalan 140 mg/m² (session 8,
+/// docs/evidence/renal-melphalan-and-dexamethasone.md): the labels differ and no guideline
+/// threshold was read, so the plan says so instead of staying silent. Shown below a creatinine
+/// clearance of 60 mL/min (the moderate and severe groups of the CIBMTR analysis) or on dialysis.
+fn melphalan_renal_warning(cx: &mut Ctx<'_>) {
+    let dialysis = cx.p.organ_function.on_dialysis == Some(true);
+    let crcl = fitness::creatinine_clearance(cx.kb, cx.p, cx.g).ok().map(|c| c.ml_min);
+    if !dialysis && !crcl.is_some_and(|c| c < 60.0) {
+        return;
+    }
+    let label = match cx.g.jurisdiction {
+        Jurisdiction::Us => "US Evomela label (revised 9/2017): \"For Conditioning Treatment: No dose adjustment is necessary\" (the current label's renal wording was not read)",
+        Jurisdiction::Eu => "EU Phelinun package leaflet: the dose \"must be reduced\" in kidney failure, with no amount (a test copy of the leaflet; the SmPC §4.2 was not read)",
+    };
+    let kidney = match (crcl, dialysis) {
+        (Some(c), true) => format!("creatinine clearance {c:.1} mL/min, on dialysis"),
+        (Some(c), false) => format!("creatinine clearance {c:.1} mL/min"),
+        (None, _) => "on dialysis".to_string(),
+    };
+    warn(
+        cx,
+        "melphalan_renal",
+        format!(
+            "{kidney}: high-dose melphalan in renal impairment: {label}; US and EU labels differ [C] and no guideline threshold was read (IMWG renal 2016 text not reached); in a CIBMTR analysis melphalan 200 mg/m² was given in 75% of moderate (CrCl 30-59) and 33% of severe (<30) renal insufficiency, the rest 140 mg/m²: the clinician's choice (guideline.melphalan_140_below_crcl_ml_min)"
+        ),
+        &[CitationId::EvomelaUs2017.key(), CitationId::PhelinunEuLeaflet.key(), CitationId::CibmtrAsctRenal.key()],
+    );
 }

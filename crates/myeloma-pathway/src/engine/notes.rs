@@ -117,9 +117,8 @@ pub(super) fn option_notes(cx: &mut Ctx<'_>, r: &Regimen) -> (Vec<String>, Vec<S
                 )),
                 Some(_) => {}
                 None if age >= 75 => notes.push(format!(
-                    "age {age}: no age-based dexamethasone rule for {} is verified in the knowledge base{}: check the protocol",
+                    "age {age}: no age-based dexamethasone rule for {} is verified in the knowledge base: check the protocol",
                     r.name,
-                    if r.id == RegimenId::Drd.key() { " (the MAIA/Darzalex wording was NOT FOUND)" } else { "" }
                 )),
                 None => {}
             }

@@ -326,6 +326,7 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
         opt.car_t_course = offered_course(cx, r, &opt.doses);
         options.push(opt);
     }
+    switch_target_after_bcma(cx, &mut options, &dz);
     if let Some(o) = salvage_asct(cx, rank.saturating_add(1), dz.prior) {
         options.push(o);
     }
@@ -530,6 +531,84 @@ fn history_days(a: &crate::record::Date, b: &crate::record::Date) -> i64 {
         return 0;
     };
     x.until(y).map_or(0, |s| i64::from(s.get_days()))
+}
+
+/// After BCMA-directed T-cell redirection (a BCMA CAR-T or a BCMA bispecific), a bispecific with
+/// another target (talquetamab, GPRC5D) ranks before the BCMA-directed bispecifics, in the slots
+/// the bispecifics already hold (session 8, docs/evidence/tcr-sequencing.md). Basis: the IMWG
+/// sequencing recommendations (Costa 2025) as summarised, "antigen switching preferred after
+/// BCMA-directed progression" (V2, full text not read); talquetamab after prior T-cell redirection
+/// (MonumenTAL-1, n=78, ORR 67%); lower responses to a BCMA bispecific after BCMA therapy (real
+/// world, V1) and a median PFS of 3.6 months after a BCMA CAR-T relapse (V1). One matched
+/// real-world analysis found no survival difference [C], which the rationale says. A prior BCMA
+/// antibody-drug conjugate alone does not move the order (MonumenTAL-1 counted it as naive to
+/// T-cell redirection).
+fn switch_target_after_bcma(cx: &mut Ctx<'_>, options: &mut [RankedOption], dz: &Disease) {
+    let prior_tcr: Vec<&str> =
+        [(DrugClass::BcmaCarT, "a BCMA CAR-T"), (DrugClass::BispecificBcma, "a BCMA bispecific")]
+            .into_iter()
+            .filter(|(c, _)| dz.exposed_classes.contains(c))
+            .map(|(_, w)| w)
+            .collect();
+    if prior_tcr.is_empty() {
+        return;
+    }
+    let class_of = |o: &RankedOption| -> Option<DrugClass> {
+        let r = cx.kb.regimen(&o.regimen_id)?;
+        let cs: Vec<DrugClass> = r.drugs().iter().map(|d| d.class()).collect();
+        if cs.contains(&DrugClass::BispecificBcma) {
+            Some(DrugClass::BispecificBcma)
+        } else if cs.contains(&DrugClass::BispecificGprc5d) {
+            Some(DrugClass::BispecificGprc5d)
+        } else {
+            None
+        }
+    };
+    let slots: Vec<usize> =
+        (0..options.len()).filter(|&i| options.get(i).and_then(|o| class_of(o)).is_some()).collect();
+    let mut gprc5d: Vec<RankedOption> = Vec::new();
+    let mut bcma: Vec<RankedOption> = Vec::new();
+    for &i in &slots {
+        if let Some(o) = options.get(i) {
+            if class_of(o) == Some(DrugClass::BispecificGprc5d) {
+                gprc5d.push(o.clone());
+            } else {
+                bcma.push(o.clone());
+            }
+        }
+    }
+    if gprc5d.is_empty() || bcma.is_empty() {
+        return;
+    }
+    let basis = format!(
+        "after prior BCMA-directed T-cell redirection ({}): a bispecific with another target ranks before the BCMA-directed ones. IMWG sequencing recommendations (Costa 2025), as summarised: \"antigen switching preferred after BCMA-directed progression\" (V2; full text not read, no grade); talquetamab after prior T-cell redirection: MonumenTAL-1, n=78, ORR 67%, median PFS 7.7 months (V2); a BCMA bispecific after BCMA therapy: ORR 48.7% vs 61.5% (real world, V1), median PFS 3.6 months after a BCMA CAR-T relapse (V1); no randomised comparison, and one matched real-world analysis found no survival difference between talquetamab and a second BCMA-directed therapy (HR 1.10) [C]",
+        prior_tcr.join(" and ")
+    );
+    let keys = [
+        CitationId::ImwgTcrSequencing2025.key(),
+        CitationId::Monumental1PriorTcr.key(),
+        CitationId::TecAfterBcmaRw.key(),
+        CitationId::BcmaCarTRelapse2024.key(),
+        CitationId::TalVsBcmaRw2025.key(),
+    ];
+    let cites: Vec<Citation> = keys.iter().map(|k| cx.kb.cite_key(k)).collect();
+    for o in &mut gprc5d {
+        o.rationale.push(format!("target switch first: {basis}"));
+    }
+    for o in &mut bcma {
+        o.rationale.push(format!("ranked after the GPRC5D-directed bispecific: {basis}"));
+    }
+    for (slot, mut o) in slots.iter().zip(gprc5d.into_iter().chain(bcma)) {
+        for c in &cites {
+            if !o.citations.iter().any(|x| x.key == c.key) {
+                o.citations.push(c.clone());
+            }
+        }
+        if let Some(dst) = options.get_mut(*slot) {
+            o.rank = dst.rank;
+            *dst = o;
+        }
+    }
 }
 
 /// ASCT at the **first relapse** (ASBMT/EBMT/BMT CTN/IMWG consensus, Giralt et al. 2015,

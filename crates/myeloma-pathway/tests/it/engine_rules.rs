@@ -731,3 +731,29 @@ fn maintenance_for_the_other_risk_says_the_patients_risk() {
     assert!(btz.rationale.iter().all(|w| !w.contains("this patient's cytogenetic risk")), "{:?}", btz.rationale);
     assert!(btz.rank < len.rank);
 }
+
+#[test]
+fn high_dose_melphalan_on_dialysis_says_the_labels_differ_and_who_decides() {
+    // Session 8 (docs/evidence/renal-melphalan-and-dexamethasone.md): no guideline threshold was
+    // read; the US Evomela label (9/2017) needs no adjustment for conditioning, the EU Phelinun
+    // leaflet says reduce. Shown below CrCl 60 or on dialysis, when the centre sets no threshold.
+    let mut v = base();
+    history(&mut v, induction("vrd", 3, Some("vgpr")));
+    v["labs"]["creatinine"] = json!({"value": 6.5, "unit": "mg/dL"});
+    v["organ_function"]["on_dialysis"] = json!(true);
+    let code = |p: &Plan| p.warnings.iter().find(|w| w.code == "melphalan_renal").map(|w| w.message.clone());
+    let us = code(&plan(&v)).expect("US warning");
+    assert!(us.contains("No dose adjustment is necessary") && us.contains("on dialysis"), "{us}");
+    let eu = plan_with(&v, &Guideline::default().with_jurisdiction(myeloma_pathway::guideline::Jurisdiction::Eu));
+    let eu = code(&eu).expect("EU warning");
+    assert!(eu.contains("must be reduced") && eu.contains("guideline.melphalan_140_below_crcl_ml_min"), "{eu}");
+    // The centre's threshold decides instead: no warning, one option.
+    let g = Guideline::default().with_melphalan_140_below_crcl_ml_min(Some(30.0)).unwrap();
+    let p = plan_with(&v, &g);
+    assert!(code(&p).is_none());
+    assert_eq!(p.options.iter().map(|o| o.regimen_id.as_str()).collect::<Vec<_>>(), ["mel140-asct"]);
+    // Normal renal function: silent.
+    let mut n = base();
+    history(&mut n, induction("vrd", 3, Some("vgpr")));
+    assert!(code(&plan(&n)).is_none());
+}
