@@ -481,9 +481,12 @@ fn dexamethasone_age_cut_off_and_comparator_are_per_regimen() {
     let k = dex(75, "dkd");
     assert_eq!(k.amount_for(1, 1), Some(40.0));
     assert_eq!(k.amount_for(1, 8), Some(20.0));
-    // DRd: the MAIA wording was NOT FOUND: the dose stays as written, with the gap named.
-    let m = dex(80, "drd");
-    assert_eq!(m.amount_for(1, 1), Some(40.0));
+    // DRd (MAIA trial-group abstract, V1, session 8): "> 75".
+    assert_eq!(dex(75, "drd").amount_for(1, 1), Some(40.0));
+    assert_eq!(dex(76, "drd").amount_for(1, 1), Some(20.0));
+    // VRd: no age rule is verified: the dose stays as written, with the gap named.
+    let m = dex(80, "vrd");
+    assert_eq!(m.amount_for(1, 1), Some(20.0));
     assert!(m.adjustments.iter().any(|a| a.code == "age_reduction_not_verified"));
 }
 
