@@ -564,8 +564,7 @@ fn switch_target_after_bcma(cx: &mut Ctx<'_>, options: &mut [RankedOption], dz: 
             None
         }
     };
-    let slots: Vec<usize> =
-        (0..options.len()).filter(|&i| options.get(i).and_then(|o| class_of(o)).is_some()).collect();
+    let slots: Vec<usize> = (0..options.len()).filter(|&i| options.get(i).and_then(&class_of).is_some()).collect();
     let mut gprc5d: Vec<RankedOption> = Vec::new();
     let mut bcma: Vec<RankedOption> = Vec::new();
     for &i in &slots {
