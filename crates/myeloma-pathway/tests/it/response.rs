@@ -831,3 +831,27 @@ fn golden_response_cases_agree_with_their_recorded_history() {
     }
     assert!(checked >= 4);
 }
+
+#[test]
+fn one_assessment_after_baseline_is_enough_and_none_is_then_reported_missing() {
+    // Mutation run of session 8 (response/mod.rs `tps.len() < 2`): the edge at exactly two time points.
+    let base = json!({"serum_m_protein": q(3.0, "g/dL"), "urine_m_protein": q(50.0, "mg/24h")});
+    let one = assess(std::slice::from_ref(&base));
+    assert!(missing_fields(&one).contains(&"response_assessments[1]".to_string()));
+    let two = assess(&[base, json!({"serum_m_protein": q(1.0, "g/dL"), "urine_m_protein": q(40.0, "mg/24h")})]);
+    assert!(!missing_fields(&two).contains(&"response_assessments[1]".to_string()), "{:?}", missing_fields(&two));
+}
+
+#[test]
+fn a_positive_at_the_same_sensitivity_as_the_negative_carries_no_sensitivity_caveat() {
+    // Mutation run of session 8 (response/mod.rs: positive more sensitive than the negative).
+    let mut pos = neg("2024-07-01");
+    pos["result"] = json!("positive");
+    let m = mrd(json!([neg("2024-01-01"), pos.clone()]));
+    assert_eq!(m.conversions.len(), 1);
+    assert!(m.conversions[0].notes.iter().all(|n| !n.contains("more sensitive")), "{:?}", m.conversions[0].notes);
+    pos["method"] = json!("ngs");
+    pos["sensitivity_log10"] = json!(6);
+    let m = mrd(json!([neg("2024-01-01"), pos]));
+    assert!(m.conversions[0].notes.iter().any(|n| n.contains("more sensitive")));
+}

@@ -1271,3 +1271,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn ims_2025_names_del17p_as_deciding_only_above_the_cut_off_when_tp53_already_decides() {
+    // Mutation run of session 8 (risk.rs `ims2025`, the evidence list): with TP53 mutated the
+    // level is high either way; del(17p) at exactly 20% must not be listed under "above 20%".
+    let v = |ccf: f64| {
+        patient(&json!({"cytogenetics": [
+            {"abnormality": "del_17p", "status": "detected", "clonal_fraction_pct": ccf},
+            {"abnormality": "tp53_mutation", "status": "detected"},
+            {"abnormality": "t_4_14", "status": "not_detected"}, {"abnormality": "t_14_16", "status": "not_detected"},
+            {"abnormality": "t_14_20", "status": "not_detected"}, {"abnormality": "gain_1q", "status": "not_detected"},
+            {"abnormality": "del_1p32", "status": "not_detected"}],
+          "labs": {"beta2_microglobulin": q(3.0, "mg/L"), "creatinine": q(1.0, "mg/dL")}}))
+    };
+    let at = risk::assess(kb(), &v(20.0), RiskDefinition::Ims2025, Del17pCutoff::Above20);
+    assert_eq!(at.level, RiskLevel::High);
+    assert!(!at.deciding.iter().any(|d| d.contains("17p")), "{:?}", at.deciding);
+    let above = risk::assess(kb(), &v(20.1), RiskDefinition::Ims2025, Del17pCutoff::Above20);
+    assert!(above.deciding.iter().any(|d| d.contains("17p")), "{:?}", above.deciding);
+}
