@@ -79,7 +79,23 @@ pub fn plan_text(p: &Plan) -> String {
                 writeln!(s, "       step-up ({}): {}; {}", su.jurisdiction.label(), steps.join(" → "), su.monitoring);
         }
         for d in &o.doses {
-            let _ = writeln!(s, "       dose: {} {}: {}", d.drug.name(), d.cycles, d.arithmetic);
+            // The dose in force for every administration, when an adjustment lowers it (the
+            // `amount` is the dose before adjustments; the calendar applies scoped ones by day).
+            let adjusted = d
+                .adjustments
+                .iter()
+                .filter(|a| matches!(a.scope, crate::dosing::doses::Scope::All))
+                .filter_map(|a| a.amount_mg.map(|m| (m, a)))
+                .filter(|(m, _)| d.amount.is_some_and(|x| *m < x))
+                .min_by(|x, y| x.0.total_cmp(&y.0));
+            let tail = adjusted.map_or_else(String::new, |(m, a)| {
+                format!(
+                    " → {} for this patient (after {})",
+                    a.dose.clone().unwrap_or_else(|| format!("{m} mg")),
+                    a.code
+                )
+            });
+            let _ = writeln!(s, "       dose: {} {}: {}{tail}", d.drug.name(), d.cycles, d.arithmetic);
             for a in &d.adjustments {
                 let _ = writeln!(s, "         adjust: {} [{}]", a.rule, a.citations.join(", "));
             }

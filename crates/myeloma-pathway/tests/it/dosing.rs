@@ -657,3 +657,24 @@ fn once_weekly_kd_steps_up_from_20_on_c1_d1_to_70_mg_m2_on_d8_d15_then_d1_8_15()
     assert_eq!(dex(9), [1, 8, 15]);
     assert!(cal.administrations.iter().filter(|a| a.drug == Drug::Dexamethasone).all(|a| a.dose == "40 mg"));
 }
+
+#[test]
+fn the_text_dose_line_shows_the_dose_in_force_after_an_adjustment_for_every_administration() {
+    // Session 8: `amount` is the dose before adjustments; a pharmacist reading the text line saw
+    // "flat dose: 25 mg" for a dialysis patient whose lenalidomide is 5 mg. The line now ends with
+    // the dose in force when an adjustment lowers it for every administration.
+    let mut v: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../examples/patients/fit-60-standard-risk.json")).unwrap();
+    v["labs"]["creatinine"] = serde_json::json!({"value": 6.5, "unit": "mg/dL"});
+    v["organ_function"]["on_dialysis"] = serde_json::json!(true);
+    let p = recommend(&Patient::from_json(&v.to_string()).unwrap(), &Guideline::default()).unwrap();
+    let text = p.to_text();
+    assert!(
+        text.contains(
+            "dose: lenalidomide every cycle: flat dose: 25 mg → 5 mg once daily, after dialysis on dialysis days for this patient (after lenalidomide_renal)"
+        ),
+        "{text}"
+    );
+    // No adjustment, no tail.
+    assert!(text.contains("dose: dexamethasone every cycle: flat dose: 20 mg\n"), "{text}");
+}
