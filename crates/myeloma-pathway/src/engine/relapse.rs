@@ -275,6 +275,9 @@ pub(super) fn relapse_options(cx: &mut Ctx<'_>) -> (Vec<RankedOption>, NextDecis
                 "BCMA re-targeting: prior BCMA-directed therapy ({}); allowed by the label, with lower responses reported ({ev})",
                 dz.prior_bcma.join(", ")
             ));
+            if classes.contains(&DrugClass::BcmaCarT) && dz.exposed_classes.contains(&DrugClass::BispecificBcma) {
+                extra_notes.push(car_t_after_bispecific(cx, derived.as_ref()));
+            }
         }
         if r.drugs().contains(&Drug::Carfilzomib) && dz.refractory.contains(&Drug::Bortezomib) {
             extra_notes.push(format!(
@@ -531,6 +534,29 @@ fn history_days(a: &crate::record::Date, b: &crate::record::Date) -> i64 {
         return 0;
     };
     x.until(y).map_or(0, |s| i64::from(s.get_days()))
+}
+
+/// A BCMA CAR-T after a BCMA bispecific (session 8, docs/evidence/tcr-sequencing.md): the IMWG
+/// sequencing recommendations (Costa 2025) as summarised find it "acceptable if ≥6 months elapse"
+/// (V2, full text not read), so the interval since the last bispecific dose is said, not ruled on.
+fn car_t_after_bispecific(cx: &Ctx<'_>, derived: Option<&Derived>) -> String {
+    let last = cx.p.treatment_history.as_ref().and_then(|t| history::last_dose_of_class(t, DrugClass::BispecificBcma));
+    let as_of = derived.and_then(|d| d.as_of);
+    let when = match (last, as_of) {
+        (Some(l), Some(a)) => {
+            let six = history::add_months(&l, 6).unwrap_or(l);
+            format!(
+                "last BCMA bispecific dose {l}, {} days before {a}: {}",
+                history_days(&l, &a),
+                if a < six { format!("within 6 months (until {six})") } else { "6 months or more".to_string() }
+            )
+        }
+        _ => "the date of the last BCMA bispecific dose is not recorded".to_string(),
+    };
+    format!(
+        "CAR-T after a BCMA bispecific ({when}): the IMWG sequencing recommendations (Costa 2025), as summarised, find bispecific-to-CAR-T sequencing \"acceptable if ≥6 months elapse\" (V2; the full text and grade were not read; no label sets an interval) [{}]",
+        CitationId::ImwgTcrSequencing2025.key()
+    )
 }
 
 /// After BCMA-directed T-cell redirection (a BCMA CAR-T or a BCMA bispecific), a bispecific with

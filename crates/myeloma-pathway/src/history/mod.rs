@@ -686,9 +686,15 @@ pub fn remission_after_first_asct(th: &TreatmentHistory) -> AsctRemission {
 /// The last anti-CD38 dose in the dated history (last dose, else stop; `None` when none or
 /// still running without a date).
 pub fn last_anti_cd38_dose(th: &TreatmentHistory) -> Option<Date> {
+    last_dose_of_class(th, DrugClass::AntiCd38)
+}
+
+/// The last dose of a drug of `class` in the dated history (last dose, else stop; `None` when
+/// none or still running without a date).
+pub fn last_dose_of_class(th: &TreatmentHistory, class: DrugClass) -> Option<Date> {
     th.therapies
         .iter()
-        .filter(|t| t.role == TherapyRole::AntiMyeloma && class_of(&t.drug, t.class) == Some(DrugClass::AntiCd38))
+        .filter(|t| t.role == TherapyRole::AntiMyeloma && class_of(&t.drug, t.class) == Some(class))
         .filter_map(|t| t.last_dose.or(t.stop))
         .max()
 }

@@ -188,3 +188,30 @@ fn the_calendar_of_a_car_t_course_dates_lymphodepletion_days_1_to_3_and_the_infu
     assert!(cal.administrations.iter().all(|a| a.drug.class() != myeloma_pathway::drugs::DrugClass::BcmaCarT));
     assert!(cal.notes.iter().any(|n| n.starts_with("infusion not dated")));
 }
+
+#[test]
+fn a_bcma_car_t_after_a_bcma_bispecific_says_the_interval_since_its_last_dose() {
+    // Session 8 (docs/evidence/tcr-sequencing.md): IMWG sequencing (Costa 2025) as summarised,
+    // bispecific-to-CAR-T "acceptable if ≥6 months elapse" (V2): said, not ruled on.
+    let mut p = base();
+    let th = &mut p["treatment_history"];
+    th["therapies"].as_array_mut().unwrap().push(json!({
+        "drug": "teclistamab", "start": "2024-03-20", "stop": "2024-09-01", "last_dose": "2024-08-20",
+        "reason_stopped": "progression"}));
+    th["progressions"] = json!(["2024-03-01", "2024-09-01"]);
+    let note = |as_of: &str| {
+        let mut q = p.clone();
+        q["treatment_history"]["as_of"] = json!(as_of);
+        let plan = plan(&q, "us");
+        let o = plan.options.iter().find(|o| o.regimen_id == "cilta-cel").expect("cilta-cel offered");
+        o.notes.iter().find(|n| n.starts_with("CAR-T after a BCMA bispecific")).cloned().expect("interval note")
+    };
+    let within = note("2025-02-19");
+    assert!(
+        within.contains("last BCMA bispecific dose 2024-08-20")
+            && within.contains("within 6 months (until 2025-02-20)"),
+        "{within}"
+    );
+    let at = note("2025-02-20");
+    assert!(at.contains("6 months or more") && at.contains("acceptable if ≥6 months elapse"), "{at}");
+}
