@@ -90,6 +90,10 @@ pub(super) fn apply_first_line_label(
     opt: &mut RankedOption,
     readings: &[(Setting, Option<&LabelIndication>)],
 ) {
+    if cx.first_only {
+        // A counterfactual reads no more of an option than its rank, action, id and name.
+        return;
+    }
     let j = cx.g.jurisdiction;
     match readings {
         [(_, l)] => opt.rationale.push(one_line(*l, j)),
